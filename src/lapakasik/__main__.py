@@ -1,0 +1,3 @@
+from lapakasik.manage import main
+
+main()

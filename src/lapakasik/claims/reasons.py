@@ -1,0 +1,33 @@
+"""Claim reasons per programme (codes shared by booking, intake's requirement catalogue and forms)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+REASONS: dict[str, dict[str, object]] = {
+    "JHT": {
+        "RESIGNED": _("Mengundurkan diri"),
+        "PHK": _("Pemutusan hubungan kerja (PHK)"),
+        "AGE_56": _("Mencapai usia 56 tahun"),
+        "DISABILITY": _("Cacat total tetap"),
+        "LEAVING_INDONESIA": _("Meninggalkan Indonesia untuk selamanya"),
+        "DEATH": _("Meninggal dunia (diajukan ahli waris)"),
+        "PARTIAL_10": _("Klaim sebagian 10% (persiapan pensiun)"),
+        "PARTIAL_30": _("Klaim sebagian 30% (perumahan)"),
+    },
+    "JKK": {"ACCIDENT": _("Kecelakaan kerja"), "OCCUPATIONAL_DISEASE": _("Penyakit akibat kerja")},
+    "JKM": {"DEATH": _("Meninggal dunia")},
+    "JP": {
+        "OLD_AGE": _("Pensiun hari tua"),
+        "DISABILITY": _("Cacat total tetap"),
+        "DEATH": _("Meninggal dunia (janda/duda/anak)"),
+    },
+}
+
+
+def is_valid_reason(claim_type: str, reason: str) -> bool:
+    return reason in REASONS.get(claim_type, {})
+
+
+def reason_label(claim_type: str, reason: str) -> str:
+    return str(REASONS.get(claim_type, {}).get(reason, reason))

@@ -1,0 +1,27 @@
+"""Idempotent demo data: every app's ``seed.seed_demo`` in dependency order."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+SEED_ORDER = ["branches", "accounts", "registry", "claims", "booking", "intake", "notifications"]
+
+
+class Command(BaseCommand):
+    help = "Seed the demo data (sample branch network, demo officers, synthetic participants). Idempotent."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--participants", type=int, default=200, help="synthetic registry participants")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for app in SEED_ORDER:
+            try:
+                module = importlib.import_module(f"lapakasik.{app}.seed")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"lapakasik.{app}.seed":
+                    raise
+                continue
+            module.seed_demo(**{**options, "stdout": self.stdout})

@@ -1,0 +1,43 @@
+"""The production WSGI server: granian (default) or gunicorn. See docs/adr/0002-wsgi-server.md."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+def server_argv(server: str, host: str, port: int, workers: int, threads: int) -> list[str]:
+    target = "lapakasik.wsgi:application"
+    if server == "gunicorn":
+        return [sys.executable, "-m", "gunicorn", target, "--bind", f"{host}:{port}", "--workers", str(workers),
+                "--threads", str(threads), "--access-logfile", "-", "--graceful-timeout", "10",
+                "--timeout", "60", "--keep-alive", "5"]
+    return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
+            "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", target]
+
+
+class Command(BaseCommand):
+    help = "Run the production WSGI server (granian by default; --server gunicorn)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
+        parser.add_argument("--server", choices=["granian", "gunicorn"], default=os.environ.get("WEB_SERVER", "granian"))
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if settings.PRODUCTION:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        argv = server_argv(opts["server"], opts["host"], opts["port"], opts["workers"], opts["threads"])
+        if opts["server"] == "granian" and shutil.which("granian") is None:
+            pass  # `python -m granian` works without the script on PATH
+        self.stdout.write(f"serving on http://{opts['host']}:{opts['port']} with {opts['server']}")
+        sys.stdout.flush()
+        os.execv(argv[0], argv)

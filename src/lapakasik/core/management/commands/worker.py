@@ -1,0 +1,56 @@
+"""The background worker: django-tasks-db's worker loop plus the periodic-job scheduler."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from lapakasik.core.periodic import run_scheduler
+
+
+class Command(BaseCommand):
+    help = "Run tasks from the database queue and enqueue periodic jobs (safe with several workers)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--queues", default="*", help="comma-separated queue names, * for all")
+        parser.add_argument("--interval", type=float, default=0.5, help="seconds between polls when idle")
+        parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+        parser.add_argument("--no-scheduler", action="store_true", help="do not enqueue periodic jobs")
+        parser.add_argument("--worker-id", default=None)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        stop = threading.Event()
+        scheduler = None
+        if not opts["no_scheduler"] and not opts["batch"]:
+            scheduler = threading.Thread(target=run_scheduler, args=(stop,), name="scheduler", daemon=True)
+            scheduler.start()
+        worker = Worker(
+            queue_names=opts["queues"].split(","), interval=opts["interval"], batch=opts["batch"],
+            backend_name="default", startup_delay=not opts["batch"], max_tasks=None,
+            worker_id=opts["worker_id"] or get_random_string(32), excluded_queue_names=[],
+        )
+        worker.configure_signals()
+
+        def _stop(*_a: Any) -> None:
+            stop.set()
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous = signal.getsignal(sig)
+
+            def handler(signum: int, frame: Any, _prev: Any = previous) -> None:
+                _stop()
+                if callable(_prev):
+                    _prev(signum, frame)
+
+            signal.signal(sig, handler)
+        try:
+            worker.run()
+        finally:
+            stop.set()
+            if scheduler:
+                scheduler.join(timeout=5)

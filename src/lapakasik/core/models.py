@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class PeriodicRun(models.Model):
+    """One row per (job, period): the unique constraint makes sure that, however many workers run
+    the scheduler, each period's job is enqueued exactly once (the insert and the enqueue share a
+    transaction)."""
+
+    job = models.CharField(max_length=100)
+    period = models.BigIntegerField(help_text="floor(unix time / interval)")
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="periodic_run_once")]
+        indexes = [models.Index(fields=["job", "-period"])]
+
+    def __str__(self) -> str:
+        return f"{self.job}@{self.period}"

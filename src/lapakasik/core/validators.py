@@ -1,0 +1,141 @@
+"""Validators for identity and contact data. Pure functions: each returns the normalised value or
+raises ``django.core.exceptions.ValidationError`` with an Indonesian message saying what is wrong.
+
+NIK (Nomor Induk Kependudukan), 16 digits: PP KK SS DDMMYY NNNN
+  PP province code, KK regency/city, SS district, DD day of birth (+40 for women), MM month,
+  YY two-digit year, NNNN serial (0001+).
+KPJ (Kartu Peserta Jamsostek) membership number: 11 digits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email as _django_validate_email
+from django.utils.translation import gettext_lazy as _
+
+# Province codes (kode wilayah, Kemendagri), including the 2022 Papua provinces.
+PROVINCE_CODES: dict[str, str] = {
+    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau", "15": "Jambi",
+    "16": "Sumatera Selatan", "17": "Bengkulu", "18": "Lampung", "19": "Kepulauan Bangka Belitung",
+    "21": "Kepulauan Riau", "31": "DKI Jakarta", "32": "Jawa Barat", "33": "Jawa Tengah",
+    "34": "DI Yogyakarta", "35": "Jawa Timur", "36": "Banten", "51": "Bali", "52": "Nusa Tenggara Barat",
+    "53": "Nusa Tenggara Timur", "61": "Kalimantan Barat", "62": "Kalimantan Tengah",
+    "63": "Kalimantan Selatan", "64": "Kalimantan Timur", "65": "Kalimantan Utara",
+    "71": "Sulawesi Utara", "72": "Sulawesi Tengah", "73": "Sulawesi Selatan", "74": "Sulawesi Tenggara",
+    "75": "Gorontalo", "76": "Sulawesi Barat", "81": "Maluku", "82": "Maluku Utara", "91": "Papua Barat",
+    "92": "Papua Barat Daya", "94": "Papua", "95": "Papua Selatan", "96": "Papua Tengah",
+    "97": "Papua Pegunungan",
+}
+
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+@dataclass(frozen=True)
+class NikInfo:
+    nik: str
+    province: str
+    birth_date: date
+    sex: str  # "M" | "F"
+
+
+def _century_year(yy: int, today: date) -> int:
+    # A NIK holder is born at most ~100 years ago; two-digit years after this year are 19xx.
+    year = 2000 + yy
+    return year if year <= today.year else 1900 + yy
+
+
+def parse_nik(value: str, *, today: date | None = None) -> NikInfo:
+    """Validate a NIK and derive birth date and sex. Raises ValidationError."""
+    today = today or date.today()
+    raw = _SEPARATORS.sub("", str(value or ""))
+    if not raw:
+        raise ValidationError(_("NIK wajib diisi: 16 angka seperti tertulis di KTP."), code="required")
+    if not raw.isascii() or not raw.isdigit():
+        raise ValidationError(_("NIK hanya berisi angka (16 angka seperti di KTP)."), code="nik_digits")
+    if len(raw) != 16:
+        raise ValidationError(
+            _("NIK harus 16 angka; yang Anda isi %(n)d angka. Periksa lagi KTP Anda.") % {"n": len(raw)},
+            code="nik_length",
+        )
+    province = raw[:2]
+    if province not in PROVINCE_CODES:
+        raise ValidationError(_("Kode provinsi NIK (%(p)s) tidak dikenal. Periksa dua angka pertama.") % {"p": province},
+                              code="nik_province")
+    if raw[2:4] == "00" or raw[4:6] == "00":
+        raise ValidationError(_("Kode kabupaten/kota atau kecamatan pada NIK tidak valid."), code="nik_region")
+    day, month, yy = int(raw[6:8]), int(raw[8:10]), int(raw[10:12])
+    sex = "M"
+    if day > 40:
+        day -= 40
+        sex = "F"
+    try:
+        birth = date(_century_year(yy, today), month, day)
+    except ValueError:
+        raise ValidationError(_("Tanggal lahir dalam NIK tidak mungkin (angka ke-7 sampai ke-12). Periksa lagi."),
+                              code="nik_birthdate") from None
+    if birth > today:
+        raise ValidationError(_("Tanggal lahir dalam NIK ada di masa depan. Periksa lagi."), code="nik_birthdate")
+    if raw[12:] == "0000":
+        raise ValidationError(_("Nomor urut NIK (4 angka terakhir) tidak boleh 0000."), code="nik_serial")
+    return NikInfo(nik=raw, province=province, birth_date=birth, sex=sex)
+
+
+def validate_nik(value: str) -> str:
+    return parse_nik(value).nik
+
+
+def validate_kpj(value: str) -> str:
+    raw = _SEPARATORS.sub("", str(value or ""))
+    if not raw:
+        raise ValidationError(_("Nomor KPJ wajib diisi: 11 angka di kartu peserta."), code="required")
+    if not raw.isascii() or not raw.isdigit() or len(raw) != 11:
+        raise ValidationError(_("Nomor KPJ harus 11 angka, seperti di kartu peserta BPJAMSOSTEK."), code="kpj_format")
+    return raw
+
+
+def normalize_phone(value: str) -> str:
+    """Indonesian mobile number in E.164 (+62812…). Accepts 0812…, +62812…, 62812…, spaces, dashes."""
+    raw = str(value or "").strip()
+    if not raw:
+        raise ValidationError(_("Nomor HP wajib diisi, misalnya 0812 3456 7890."), code="required")
+    if not re.fullmatch(r"[0-9+()\s.\-]{6,24}", raw):
+        raise ValidationError(_("Nomor HP hanya berisi angka, misalnya 0812 3456 7890."), code="phone_format")
+    digits = re.sub(r"[^0-9+]", "", raw)
+    if digits.startswith("62") and not digits.startswith("+"):
+        digits = "+" + digits
+    try:
+        number = phonenumbers.parse(digits, "ID")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(_("Nomor HP tidak dikenali. Tulis seperti 0812 3456 7890."), code="phone_format") from None
+    if number.country_code != 62 or not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("Nomor HP Indonesia tidak valid. Tulis seperti 0812 3456 7890."), code="phone_invalid")
+    if phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise ValidationError(_("Gunakan nomor HP (seluler) agar bisa menerima SMS/WhatsApp."), code="phone_not_mobile")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_email(value: str) -> str:
+    raw = str(value or "").strip()
+    if not raw:
+        raise ValidationError(_("Alamat e-mail wajib diisi, misalnya nama@contoh.id."), code="required")
+    if len(raw) > 254:
+        raise ValidationError(_("Alamat e-mail terlalu panjang."), code="email_length")
+    try:
+        _django_validate_email(raw)
+    except ValidationError:
+        raise ValidationError(_("Alamat e-mail tidak valid. Tulis seperti nama@contoh.id."), code="email_invalid") from None
+    local, _sep, domain = raw.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def normalize_name(value: str) -> str:
+    """Collapse spaces; used for case- and space-insensitive matching against the registry."""
+    return " ".join(str(value or "").split()).upper()

@@ -1,0 +1,214 @@
+"""Documents API: upload (multipart) and the checklist, authorised by the booking's access token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema, Status
+
+from lapakasik.claims.selectors import claim_get_authorised
+from lapakasik.claims.services import Actor
+from lapakasik.core.errors import InvalidInput, ServiceError, Unauthorized
+
+from . import pipeline, policy
+from .catalogue import claim_checklist
+from .models import Document, Source
+from .selectors import intake_links_get
+from .services import ReceiveResult, document_receive
+
+router = Router(tags=["documents"])
+
+
+class IntakeDocumentOut(Schema):
+    id: int
+    filename: str
+    status: str
+    status_label: str
+    requirement: str | None
+    source: str
+    kind: str
+    size: int
+    pages: int | None
+    reason_code: str
+    reason: str
+    created_at: datetime
+
+
+class IntakeRequirementOut(Schema):
+    code: str
+    label: str
+    required: bool
+    condition_note: str
+    status: str
+    status_label: str
+    min_files: int
+    max_files: int
+    documents: list[IntakeDocumentOut]
+
+
+class IntakeChecklistOut(Schema):
+    claim_code: str
+    state: str
+    complete: bool
+    documents_due_at: datetime | None
+    email_address: str | None
+    upload_url: str | None
+    requirements: list[IntakeRequirementOut]
+    unassigned: list[IntakeDocumentOut]
+
+
+class IntakeResultOut(Schema):
+    filename: str
+    outcome: str
+    requirement: str | None
+    reason_code: str
+    message: str
+    document: IntakeDocumentOut | None
+
+
+class IntakeUploadOut(Schema):
+    results: list[IntakeResultOut]
+    checklist: IntakeChecklistOut
+
+
+def _bearer(request: HttpRequest) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(_("Akses ditolak. Kirim token akses dari bukti pendaftaran Anda sebagai "
+                             "Authorization: Bearer <token>."))
+    return token.strip()
+
+
+def document_out(doc: Document) -> IntakeDocumentOut:
+    return IntakeDocumentOut(
+        id=doc.pk, filename=doc.original_name, status=doc.status, status_label=str(doc.get_status_display()),
+        requirement=doc.requirement.code if doc.requirement_id and doc.requirement else None, source=doc.source,
+        kind=doc.kind, size=doc.size, pages=doc.pages, reason_code=doc.reason_code,
+        reason=pipeline.reason_message(doc.reason_code) if doc.reason_code in pipeline.REASONS else "",
+        created_at=doc.created_at,
+    )
+
+
+def checklist_out(claim: Any) -> IntakeChecklistOut:
+    checklist = claim_checklist(claim)
+    links = intake_links_get(claim)
+    return IntakeChecklistOut(
+        claim_code=claim.code, state=claim.state, complete=checklist.complete,
+        documents_due_at=claim.documents_due_at,
+        email_address=links.email_address if links else None, upload_url=links.upload_url if links else None,
+        requirements=[IntakeRequirementOut(
+            code=i.code, label=i.label, required=i.required, condition_note=i.condition_note, status=i.status,
+            status_label=str(policy.STATUS_LABELS[i.status]), min_files=i.min_files, max_files=i.max_files,
+            documents=[document_out(d) for d in [*i.documents, *i.held, *i.refusals]],
+        ) for i in checklist.items],
+        unassigned=[document_out(d) for d in checklist.unassigned],
+    )
+
+
+def result_out(r: ReceiveResult) -> IntakeResultOut:
+    return IntakeResultOut(filename=r.filename, outcome=r.outcome, requirement=r.requirement_code,
+                     reason_code=r.reason_code, message=str(pipeline.reason_message(r.reason_code))
+                     if r.reason_code in pipeline.REASONS else r.message,
+                     document=document_out(r.document) if r.document is not None else None)
+
+
+def too_large_error() -> ServiceError:
+    limit_mb = f"{round(pipeline.limits().max_file_bytes / (1024 * 1024), 1):g}"
+    return ServiceError(
+        _("Kiriman terlalu besar. Setiap berkas paling besar %(max_mb)s MB; kirim berkas satu per satu.")
+        % {"max_mb": limit_mb}, code="body_too_large", status=413)
+
+
+def uploaded_files(request: HttpRequest) -> tuple[list[Any], str | None]:
+    """The files and the chosen requirement of a multipart request; malformed bodies, too many files
+    or fields become clear ServiceErrors (never a 500)."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.http.multipartparser import MultiPartParserError
+
+    try:
+        files = request.FILES.getlist("file")
+        requirement = (request.POST.get("requirement") or "").strip() or None
+    except (TooManyFilesSent, TooManyFieldsSent):
+        raise ServiceError(_("Terlalu banyak berkas dalam satu kiriman. Kirim paling banyak %(n)s berkas sekaligus.")
+                           % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES}, code="too_many_files", status=400) from None
+    except RequestDataTooBig:
+        raise too_large_error() from None
+    except MultiPartParserError:
+        raise ServiceError(_("Kiriman tidak dapat dibaca (format multipart rusak). Pilih berkasnya lagi lalu kirim "
+                             "ulang."), code="malformed_multipart", status=400) from None
+    return files, requirement
+
+
+def request_too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > int(getattr(settings, "INTAKE_MAX_REQUEST_BYTES", 7 * 1024 * 1024))
+
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {
+                "file": {"type": "array", "items": {"type": "string", "format": "binary"},
+                         "description": "JPG, PNG or PDF, at most 6 MB each"},
+                "requirement": {"type": "string", "description": "requirement code, e.g. ktp, kk, npwp"},
+            },
+        }}},
+    },
+}
+
+
+@router.post("/claims/{code}/documents", response={201: IntakeUploadOut, 200: IntakeUploadOut},
+             summary="Kirim dokumen klaim / upload claim documents", openapi_extra=_UPLOAD_BODY)
+def upload_documents(request: HttpRequest, code: str) -> Any:
+    token = _bearer(request)
+    if request_too_large(request):
+        raise too_large_error()
+    claim = claim_get_authorised(code=code, token=token)
+    files, requirement = uploaded_files(request)
+    if not files:
+        raise InvalidInput(_("Tidak ada berkas. Lampirkan berkas pada kolom 'file'."), code="no_file",
+                           fields={"file": [_("Wajib diisi.")]})
+    results = [document_receive(claim=claim, fileobj=f, filename=f.name or "", declared_type=f.content_type,
+                                source=Source.API, requirement_code=requirement, actor=Actor.participant())
+               for f in files]
+    from .services import intake_ack_schedule
+
+    intake_ack_schedule(claim=claim)
+    claim.refresh_from_db()
+    body = IntakeUploadOut(results=[result_out(r) for r in results], checklist=checklist_out(claim))
+    if all(r.outcome == "refused" for r in results):
+        first = results[0]
+        err = ServiceError(first.message_en if _lang_en() else first.message, code=f"file_{first.reason_code}",
+                           status=422, extra={"results": [r.model_dump(mode="json") for r in body.results]})
+        return _error(request, err)
+    return Status(201 if any(r.outcome in {"received", "held"} for r in results) else 200, body)
+
+
+def _lang_en() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "id").startswith("en")
+
+
+def _error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    from lapakasik.api.api import error_response
+
+    return error_response(request, exc)
+
+
+@router.get("/claims/{code}/documents", response=IntakeChecklistOut,
+            summary="Daftar dokumen dan status / documents checklist")
+def list_documents(request: HttpRequest, code: str) -> IntakeChecklistOut:
+    claim = claim_get_authorised(code=code, token=_bearer(request))
+    return checklist_out(claim)
+

@@ -1,0 +1,106 @@
+"""Pure intake rules (no database): when a requirement applies, a requirement's status, keyword
+classification of file names, and when repeated refusals mean the upload has failed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+MISSING = "missing"
+RECEIVED = "received"
+REFUSED = "refused"
+ACCEPTED = "accepted"
+
+STATUS_LABELS: dict[str, Any] = {
+    MISSING: _("Belum ada"),
+    RECEIVED: _("Diterima, menunggu pemeriksaan"),
+    REFUSED: _("Ditolak — kirim ulang"),
+    ACCEPTED: _("Disetujui"),
+}
+
+CONDITION_NOTES: dict[str, Any] = {
+    "npwp_threshold": _("Wajib bila saldo di atas Rp 50.000.000."),
+    "married": _("Wajib bila peserta menikah."),
+    "has_children": _("Wajib bila peserta memiliki anak."),
+    "road_accident": _("Wajib untuk kecelakaan lalu lintas."),
+    "death": _("Wajib untuk klaim karena meninggal dunia."),
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    claim_type: str
+    reason: str
+    balance: int | None = None
+    married: bool | None = None
+    has_children: bool | None = None
+    road_accident: bool | None = None
+    npwp_threshold: int = 50_000_000
+
+
+def requirement_applies(*, reasons: list[str], condition: str, unconditional_reasons: list[str],
+                        facts: Facts) -> bool | None:
+    """True = required, False = does not apply, None = applies only if a condition we cannot
+    evaluate holds (shown as optional with its condition)."""
+    if reasons and facts.reason not in reasons:
+        return False
+    if condition == "always" or facts.reason in (unconditional_reasons or []):
+        return True
+    if condition == "npwp_threshold":
+        return None if facts.balance is None else facts.balance > facts.npwp_threshold
+    if condition == "married":
+        return facts.married
+    if condition == "has_children":
+        return facts.has_children
+    if condition == "road_accident":
+        return facts.road_accident
+    if condition == "death":
+        return facts.reason == "DEATH"
+    return True
+
+
+def requirement_status(*, stored_statuses: list[str], refused_count: int, min_files: int) -> str:
+    """missing / received / refused / accepted for one requirement."""
+    accepted = sum(1 for s in stored_statuses if s == "ACCEPTED")
+    if stored_statuses and accepted >= max(1, min_files) and accepted == len(stored_statuses):
+        return ACCEPTED
+    if len(stored_statuses) >= max(1, min_files):
+        return RECEIVED
+    if refused_count:
+        return REFUSED
+    return MISSING
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"\.[a-z0-9]{1,5}$", "", text)  # extension
+    return " " + re.sub(r"[^a-z0-9]+", " ", text).strip() + " "
+
+
+def classify(*, filename: str, text: str, candidates: list[tuple[str, list[str]]]) -> str | None:
+    """The candidate whose keywords appear (as whole words) in the file name, else in the text. A
+    keyword inside a longer matching one does not count ("ktp ahli waris" beats "ktp"); two different
+    requirements still matching ("ktp dan kk") → None (an officer decides)."""
+    for haystack in (_normalise(filename), _normalise(text)):
+        hits: list[tuple[str, str]] = []
+        for code, keywords in candidates:
+            for kw in [code.replace("_", " "), *keywords]:
+                needle = _normalise(kw).strip()
+                if needle and f" {needle} " in haystack:
+                    hits.append((code, needle))
+        kept = {code for code, needle in hits
+                if not any(other != code and needle != longer and f" {needle} " in f" {longer} "
+                           for other, longer in hits)}
+        if len(kept) == 1:
+            return kept.pop()
+        if len(kept) > 1:
+            return None
+    return None
+
+
+def upload_has_failed(*, refusals_since_last_stored: int, threshold: int) -> bool:
+    return threshold > 0 and refusals_since_last_stored >= threshold

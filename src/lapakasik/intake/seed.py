@@ -1,0 +1,13 @@
+"""``lapakasik seed_demo`` hook: make sure the requirement catalogue is there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def seed_demo(stdout: Any = None, **options: Any) -> None:
+    from .catalogue import catalogue_seed
+
+    created = catalogue_seed()
+    if stdout is not None and created:
+        stdout.write(f"intake: {created} requirements added to the catalogue\n")

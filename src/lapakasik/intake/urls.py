@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("unggah/<str:token>/", views.upload_page, name="upload"),
+    path("unggah/<str:token>/tidak-bisa/", views.upload_failed, name="upload_failed"),
+    path("unggah/<str:token>/bantuan/", views.upload_help, name="help"),
+    path("unggah/<str:token>/lembar-sampul.pdf", views.cover_sheet, name="cover_sheet"),
+    path("petugas/dokumen/<int:pk>/unduh/", views.document_download, name="document_download"),
+    path("petugas/klaim/<str:code>/dokumen/", views.officer_documents, name="officer_documents"),
+]

@@ -1,0 +1,237 @@
+"""Participant upload pages (reached by the upload link token; never by NIK) and the officer
+download view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lapakasik.claims import workflow
+from lapakasik.claims.services import Actor, claim_event_record
+from lapakasik.core.errors import ServiceError
+
+from . import pipeline, policy
+from .api import request_too_large
+from .catalogue import claim_checklist
+from .models import Document, DocumentStatus, Source
+from .selectors import intake_links_get, intake_upload_resolve
+from .services import document_receive, intake_ack_schedule, upload_failed_context, upload_failed_report
+
+
+def _claim_or_404(token: str) -> Any:
+    claim = intake_upload_resolve(token)
+    if claim is None:
+        raise Http404
+    return claim
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _result_json(r: Any) -> dict[str, Any]:
+    return {"filename": r.filename, "outcome": r.outcome, "reason_code": r.reason_code,
+            "requirement": r.requirement_code, "message": _outcome_message(r)}
+
+
+def _outcome_message(r: Any) -> str:
+    if r.outcome == "refused":
+        return _("%(name)s ditolak: %(reason)s") % {"name": r.filename or _("Berkas"),
+                                                    "reason": pipeline.reason_message(r.reason_code)}
+    if r.outcome == "duplicate":
+        return _("%(name)s sudah pernah kami terima (tidak disimpan dua kali).") % {"name": r.filename}
+    return _("%(name)s diterima.") % {"name": r.filename}
+
+
+@require_http_methods(["GET", "POST"])
+def upload_page(request: HttpRequest, token: str) -> HttpResponse:
+    claim = _claim_or_404(token)
+    if request.method == "POST":
+        return _upload_post(request, token, claim)
+    checklist = claim_checklist(claim)
+    accepting = claim.state in workflow.ACCEPTS_DOCUMENTS
+    lim = pipeline.limits()
+    return render(request, "intake/upload.html", {
+        "claim": claim, "token": token, "checklist": checklist, "accepting": accepting,
+        "links": intake_links_get(claim), "status_labels": policy.STATUS_LABELS,
+        "max_mb": f"{round(lim.max_file_bytes / (1024 * 1024), 1):g}",
+        "upload_failed": claim.state in {workflow.State.UPLOAD_FAILED, workflow.State.DROPBOX_EXPECTED},
+        "due_local": _due_local(claim),
+    })
+
+
+def _due_local(claim: Any) -> str:
+    from zoneinfo import ZoneInfo
+
+    if claim.documents_due_at is None:
+        return ""
+    local = claim.documents_due_at.astimezone(ZoneInfo(claim.branch.time_zone or "Asia/Jakarta"))
+    return f"{local:%d-%m-%Y %H:%M} {claim.branch.tz_abbreviation}"
+
+
+def _upload_post(request: HttpRequest, token: str, claim: Any) -> HttpResponse:
+    back = reverse("intake:upload", kwargs={"token": token})
+    if request_too_large(request):
+        from .api import too_large_error
+
+        err = too_large_error()
+        if _wants_json(request):
+            return JsonResponse(err.as_dict(), status=413)
+        return render(request, "intake/message.html", {"title": _("Kiriman terlalu besar"), "text": err.message,
+                                                       "back": back}, status=413)
+    from .api import uploaded_files
+
+    try:
+        files, requirement = uploaded_files(request)
+    except ServiceError as exc:
+        if _wants_json(request):
+            return JsonResponse(exc.as_dict(), status=exc.status)
+        return render(request, "intake/message.html", {"title": _("Kiriman tidak dapat diproses"),
+                                                       "text": exc.message, "back": back}, status=exc.status)
+    if not files:
+        text = _("Pilih berkas terlebih dahulu, lalu tekan Kirim.")
+        if _wants_json(request):
+            return JsonResponse({"error": {"code": "no_file", "message": text, "fields": {"file": [text]}}},
+                                status=422)
+        messages.error(request, text)
+        return redirect(back)
+    try:
+        results = [document_receive(claim=claim, fileobj=f, filename=f.name or "", declared_type=f.content_type,
+                                    source=Source.WEB, requirement_code=requirement, actor=Actor.participant())
+                   for f in files]
+    except ServiceError as exc:
+        if _wants_json(request):
+            return JsonResponse(exc.as_dict(), status=exc.status)
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    intake_ack_schedule(claim=claim)
+    if _wants_json(request):
+        return JsonResponse({"results": [_result_json(r) for r in results]},
+                            status=201 if any(r.outcome == "received" for r in results) else 200)
+    for r in results:
+        (messages.error if r.outcome == "refused" else messages.success)(request, _outcome_message(r))
+    return redirect(back)
+
+
+@require_POST
+def upload_failed(request: HttpRequest, token: str) -> HttpResponse:
+    """"Saya tidak bisa mengunggah": → UPLOAD_FAILED, then the help page (dropbox or alternatives)."""
+    claim = _claim_or_404(token)
+    try:
+        upload_failed_report(claim=claim, actor=Actor.participant())
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("intake:upload", token=token)
+    return redirect("intake:help", token=token)
+
+
+def upload_help(request: HttpRequest, token: str) -> HttpResponse:
+    claim = _claim_or_404(token)
+    context = upload_failed_context(claim)
+    return render(request, "intake/help.html", {
+        "claim": claim, "token": token, "ctx": context, "checklist": claim_checklist(claim),
+        "due_local": _due_local(claim),
+    })
+
+
+def cover_sheet(request: HttpRequest, token: str) -> HttpResponse:
+    """Printable cover sheet PDF for the dropbox (only where the branch allows a dropbox)."""
+    from lapakasik.branches.selectors import branch_effective_policy
+
+    from .coversheet import cover_sheet_pdf
+
+    claim = _claim_or_404(token)
+    if not branch_effective_policy(claim.branch).dropbox_allowed:
+        raise Http404
+    pdf = cover_sheet_pdf(claim)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="lembar-sampul-{claim.code}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- officers -----------------------------------------------------------------------------------
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """An officer opens a document: branch-scoped, logged in the claim history, always an
+    attachment with a generated name, never sniffed."""
+    from lapakasik.accounts.selectors import can_see_branch
+
+    from .receive import storage
+
+    doc = get_object_or_404(Document.objects.select_related("claim", "claim__branch", "requirement"), pk=pk)
+    if not doc.file or doc.status == DocumentStatus.REFUSED or not can_see_branch(request.user, doc.claim.branch):
+        raise Http404
+    thumb = request.GET.get("v") == "thumb" and bool(doc.thumbnail)
+    name = doc.thumbnail if thumb else doc.file
+    claim_event_record(claim=doc.claim, kind="document_opened", actor=Actor.officer(request.user),
+                       data={"document": doc.pk, "thumbnail": thumb})
+    ext = "jpg" if thumb else pipeline.KINDS.get(doc.kind, ("", "application/octet-stream", "bin"))[2]
+    label = doc.requirement.code if doc.requirement else "dokumen"
+    filename = f"{doc.claim.code}-{label}-{doc.pk}{'-thumb' if thumb else ''}.{ext}"
+    content_type = "image/jpeg" if thumb else (doc.content_type or "application/octet-stream")
+    response = FileResponse(storage().open(name, "rb"), as_attachment=True, filename=filename,
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+
+def _officer_claim(request: HttpRequest, code: str) -> Any:
+    from lapakasik.accounts.selectors import can_see_branch
+    from lapakasik.claims.models import Claim
+    from lapakasik.core.codes import normalize_code
+
+    claim = Claim.objects.select_related("branch").filter(code=normalize_code(code)).first()
+    if claim is None or not can_see_branch(request.user, claim.branch):
+        raise Http404
+    return claim
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officer_documents(request: HttpRequest, code: str) -> HttpResponse:
+    """An officer's view of a claim's documents: checklist, files (download), assign a requirement to
+    an unmatched file, accept or refuse a file. Writes go through ``services.document_review``."""
+    from .catalogue import requirements_for
+    from .services import document_assign, document_review
+
+    claim = _officer_claim(request, code)
+    if request.method == "POST":
+        doc = get_object_or_404(Document, pk=request.POST.get("document") or 0, claim=claim)
+        action = request.POST.get("action", "")
+        if doc.status == DocumentStatus.REFUSED or action not in {"accept", "refuse", "assign"}:
+            messages.error(request, _("Tindakan tidak dapat dilakukan untuk berkas ini."))
+        else:
+            requirement = (request.POST.get("requirement") or "").strip() or None
+            actor = Actor.officer(request.user)
+            try:
+                if action == "assign":
+                    document_assign(document=doc, actor=actor, requirement_code=requirement or "")
+                else:
+                    document_review(document=doc, actor=actor, accept=action == "accept",
+                                    reason_code="officer_refused" if action == "refuse" else "",
+                                    requirement_code=requirement)
+            except ServiceError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("Tersimpan."))
+        return redirect("intake:officer_documents", code=claim.code)
+    return render(request, "intake/officer_documents.html", {
+        "claim": claim, "checklist": claim_checklist(claim),
+        "requirements": [req for req, _required in requirements_for(claim)],
+        "documents": Document.objects.filter(claim=claim).select_related("requirement").order_by("created_at", "id"),
+    })
+

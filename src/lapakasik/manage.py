@@ -1,0 +1,17 @@
+"""The ``lapakasik`` command: Django's manage.py plus the project's own commands (up, serve, worker …)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lapakasik.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lapakasik", *(argv if argv is not None else sys.argv[1:])])
+
+
+if __name__ == "__main__":
+    main()

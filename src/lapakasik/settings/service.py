@@ -1,0 +1,30 @@
+"""Service rules that operators tune (all *(config)* numbers of the domain brief live here)."""
+
+from __future__ import annotations
+
+from .env import env_int, env_str
+
+LAPAKASIK = {
+    # Online queue
+    "BOOKING_WINDOW_DAYS": env_int("BOOKING_WINDOW_DAYS", 7),  # working days ahead, from tomorrow
+    "BOOKING_OPEN_HOUR": env_int("BOOKING_OPEN_HOUR", 0),  # branch-local hour new days open
+    "DEFAULT_SESSION_CAPACITY": env_int("DEFAULT_SESSION_CAPACITY", 10),
+    "AVAILABILITY_CACHE_SECONDS": env_int("AVAILABILITY_CACHE_SECONDS", 5),
+    "BROKER_THRESHOLD": env_int("BROKER_THRESHOLD", 3),  # distinct NIKs per phone/e-mail
+    "WAITLIST_HOLD_MINUTES": env_int("WAITLIST_HOLD_MINUTES", 30),
+    # Intake
+    "MAX_FILE_BYTES": env_int("MAX_FILE_BYTES", 6 * 1024 * 1024),
+    "MAX_FILES_PER_CLAIM": env_int("MAX_FILES_PER_CLAIM", 40),
+    "MAX_BYTES_PER_CLAIM": env_int("MAX_BYTES_PER_CLAIM", 120 * 1024 * 1024),
+    "NPWP_THRESHOLD_RUPIAH": env_int("NPWP_THRESHOLD_RUPIAH", 50_000_000),
+    "CLAMD_ADDRESS": env_str("CLAMD_ADDRESS", ""),  # host:port or unix socket path; empty = off
+    # Contact centre shown to participants
+    "CONTACT_CENTRE": env_str("CONTACT_CENTRE", "175"),
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "lapakasik"),
+    }
+}

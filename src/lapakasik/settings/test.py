@@ -1,0 +1,21 @@
+"""Test settings: same code paths, faster hashing, a throw-away data dir, locmem e-mail by default."""
+
+from __future__ import annotations
+
+from lapakasik.settings import *  # noqa: F403
+
+LAPAKASIK_ENV = "test"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "notifications", "intake", "periodic"],
+    }
+}
+AXES_ENABLED = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not :memory:, so threads in the concurrency tests share one real database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

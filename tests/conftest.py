@@ -1,0 +1,62 @@
+"""Shared fixtures and the rules for environment-dependent tests.
+
+- ``@pytest.mark.postgres``: needs real PostgreSQL row locks. Skipped on SQLite, with a summary at
+  the end saying which; with LAPAKASIK_REQUIRE_POSTGRES=1 (CI) a skip is a failure.
+- ``@pytest.mark.browser``: Playwright on Debian's Chromium; with LAPAKASIK_REQUIRE_BROWSER=1 (CI) a
+  missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from django.db import connection
+
+_pg_skipped: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: Any) -> None:
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    if connection.vendor != "postgresql":
+        if os.environ.get("LAPAKASIK_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL required (LAPAKASIK_REQUIRE_POSTGRES=1) but the database is " + connection.vendor)
+        _pg_skipped.append(request.node.nodeid)
+        pytest.skip("PostgreSQL-only: set DATABASE_URL=postgres://… to run")
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "PostgreSQL-only" in str(r.longrepr)]
+    if skipped:
+        terminalreporter.section("PostgreSQL-only tests skipped (running on SQLite)")
+        for report in skipped:
+            terminalreporter.write_line(f"  {report.nodeid}")
+        terminalreporter.write_line(
+            "Run them with: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make pytest"
+        )
+
+
+@pytest.fixture
+def network(db: Any) -> None:
+    """The seeded sample branch network (11 regions, DKI online-only)."""
+    from lapakasik.branches.seed import seed_demo
+
+    seed_demo()
+
+
+@pytest.fixture
+def officers(network: None) -> None:
+    from lapakasik.accounts.seed import seed_demo
+
+    seed_demo()
+
+
+def error_of(response: Any) -> dict[str, Any]:
+    """The ``error`` object of an API error response, asserting the shape."""
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert {"code", "message", "fields"} <= set(body["error"]), body
+    return body["error"]  # type: ignore[no-any-return]

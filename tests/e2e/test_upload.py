@@ -1,0 +1,115 @@
+"""The upload page in a real browser (Debian Chromium via Playwright): choose a file, watch the
+progress, see the checklist update; a bad file shows its reason. Self-contained (own launch) so it
+does not depend on fixture names; skipped without Chromium/Playwright unless
+LAPAKASIK_REQUIRE_BROWSER=1."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def upload_browser_page() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None  # type: ignore[assignment]
+    if sync_playwright is None or not os.path.exists(CHROMIUM):
+        if os.environ.get("LAPAKASIK_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium + Playwright required (LAPAKASIK_REQUIRE_BROWSER=1)")
+        pytest.skip("needs /usr/bin/chromium and the playwright package")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(locale="id-ID")
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def _jpeg(seed: int = 0) -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (900, 600), (230, 230, 220))
+    ImageDraw.Draw(img).rectangle((20 + seed, 20, 300, 200), fill=(30, 30, 30))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def upload_claim(db: Any) -> Any:
+    from lapakasik.branches.models import Branch
+    from lapakasik.branches.seed import seed_demo
+    from lapakasik.claims.models import Claim
+    from lapakasik.core import clock
+    from lapakasik.core.codes import new_code, token_digest
+    from lapakasik.intake.catalogue import catalogue_seed
+    from lapakasik.intake.models import IntakeAccess
+    from lapakasik.intake.services import intake_open
+
+    seed_demo()
+    catalogue_seed()
+    branch = Branch.objects.exclude(region__code="DKI").order_by("code").first()
+    assert branch is not None
+    claim = Claim.objects.create(
+        code=new_code(8), claim_type="JHT", claim_reason="RESIGNED", branch=branch, nik="3174010101900003",
+        kpj="12345678901", full_name="Siti Rahayu", email="siti@example.id", phone="+6281234567890",
+        channels=["email"], access_token_digest=token_digest(new_code(20)),
+        documents_due_at=clock.now() + timedelta(days=2))
+    intake_open(claim=claim)
+    token = IntakeAccess.objects.get(claim=claim, kind="upload").token
+    claim.upload_path = f"/unggah/{token}/"  # type: ignore[attr-defined]
+    return claim
+
+
+def test_upload_page_in_browser(live_server: Any, upload_browser_page: Any, upload_claim: Any) -> None:
+    page = upload_browser_page
+    page.goto(live_server.url + upload_claim.upload_path)
+    kk = page.locator("#req-kk")
+    assert kk.get_attribute("data-status") == "missing"
+    kk.locator("input[type=file]:not([capture])").set_input_files(
+        files=[{"name": "kk-depan.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(1)}])
+    kk.locator("button[type=submit]").click()
+    page.wait_for_selector("#req-kk[data-status=received]", timeout=20000)
+    assert "kk-depan.jpg" in page.locator("#req-kk").inner_text()
+
+    ktp = page.locator("#req-ktp")
+    ktp.locator("input[type=file]:not([capture])").set_input_files(
+        files=[{"name": "ktp.jpg", "mimeType": "image/jpeg", "buffer": b"<html><script>x</script></html>"}])
+    ktp.locator("button[type=submit]").click()
+    from playwright.sync_api import expect
+
+    status = ktp.locator(".upload-status")
+    expect(status).to_contain_text("ditolak", timeout=20000)
+    assert "JPG" in status.inner_text()
+    assert "error" in (status.get_attribute("class") or "")
+
+
+def test_upload_page_without_javascript(live_server: Any, upload_browser_page: Any, upload_claim: Any) -> None:
+    page = upload_browser_page
+    page.context.close()
+    browser = page.context.browser
+    context = browser.new_context(java_script_enabled=False, locale="id-ID")
+    page = context.new_page()
+    page.goto(live_server.url + upload_claim.upload_path)
+    form = page.locator("#req-foto form.upload-form")
+    form.locator("input[type=file]:not([capture])").set_input_files(
+        files=[{"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(2)}])
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#req-foto[data-status=received]", timeout=20000)
+    assert "foto.jpg diterima" in page.content()
+    context.close()

@@ -1,0 +1,118 @@
+"""Intake addresses/links (resolve, revoke) and the catalogue's checklists per claim type and reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lapakasik.claims.reasons import REASONS
+from lapakasik.claims.services import Actor
+from lapakasik.intake.catalogue import claim_checklist
+from lapakasik.intake.models import IntakeAccess, Requirement
+from lapakasik.intake.services import (
+    intake_address_resolve,
+    intake_open,
+    intake_revoke,
+    intake_upload_resolve,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_intake_open_is_idempotent_and_resolvable(claim: Any, settings: Any) -> None:
+    links = intake_open(claim=claim)
+    assert links == intake_open(claim=claim)
+    local, _, domain = links.email_address.partition("@")
+    assert domain == settings.INTAKE_DOMAIN and len(local) == 20 and local == local.lower()
+    assert claim.nik not in links.upload_url and claim.code not in links.upload_url
+    for form in (local, links.email_address, links.email_address.upper(), f"<{links.email_address}>",
+                 f"dokumen+{local}@{domain}"):
+        assert intake_address_resolve(form) == claim, form
+    for bad in ("", "nope", f"{local}@other.example", "a" * 300, f"{local[:-1]}@{domain}"):
+        assert intake_address_resolve(bad) is None, bad
+    token = links.upload_url.rstrip("/").rpartition("/")[2]
+    assert intake_upload_resolve(token) == claim
+
+
+def test_revoke_gives_new_links_and_old_ones_stop(claim: Any) -> None:
+    old = intake_open(claim=claim)
+    new = intake_revoke(claim=claim, actor=Actor.system())
+    assert new.email_address != old.email_address and new.upload_url != old.upload_url
+    assert intake_address_resolve(old.email_address) is None
+    assert intake_address_resolve(new.email_address) == claim
+    assert IntakeAccess.objects.filter(claim=claim, revoked_at__isnull=False).count() == 2
+    assert claim.events.filter(kind="intake_revoked").exists()
+
+
+@pytest.mark.parametrize(("claim_type", "reason"), [(t, r) for t, rs in REASONS.items() for r in rs])
+def test_every_type_and_reason_has_a_checklist(make_claim: Any, claim_type: str, reason: str) -> None:
+    claim = make_claim(claim_type=claim_type, claim_reason=reason)
+    items = claim_checklist(claim).items
+    assert items and any(i.required for i in items)
+    assert all(i.status == "missing" for i in items)
+    codes = {i.code for i in items}
+    if reason == "DEATH":
+        assert "akta_kematian" in codes
+    if claim_type == "JHT":
+        assert {"ktp", "kk", "buku_tabungan", "formulir_5"} <= codes
+
+
+def test_conditions_from_claim_facts(make_claim: Any) -> None:
+    rich = make_claim()
+    rich.registry_balance = 80_000_000
+    npwp = next(i for i in claim_checklist(rich).items if i.code == "npwp")
+    assert npwp.required
+    poor = make_claim()
+    poor.registry_balance = 10_000_000
+    assert "npwp" not in {i.code for i in claim_checklist(poor).items}
+    partial = make_claim(claim_reason="PARTIAL_30")
+    codes = {i.code: i.required for i in claim_checklist(partial).items}
+    assert codes["npwp"] is True and codes["perjanjian_kredit"] is True
+    jp = make_claim(claim_type="JP", claim_reason="OLD_AGE")
+    jp.married = True
+    assert next(i for i in claim_checklist(jp).items if i.code == "akta_nikah").required
+    jp.married = False
+    assert "akta_nikah" not in {i.code for i in claim_checklist(jp).items}
+
+
+def test_admin_edits_are_live(claim: Any) -> None:
+    Requirement.objects.filter(claim_type="JHT", code="foto").update(is_active=False)
+    assert "foto" not in {i.code for i in claim_checklist(claim).items}
+
+
+def test_complete_checklist_moves_claim_to_documents_received(claim: Any) -> None:
+    import io
+
+    from lapakasik.intake.services import document_receive
+
+    from .conftest import jpeg_bytes
+
+    items = [i for i in claim_checklist(claim).items if i.required]
+    for n, item in enumerate(items):
+        for k in range(item.min_files):
+            r = document_receive(claim=claim, fileobj=io.BytesIO(jpeg_bytes(seed=n * 7 + k)), filename=f"{item.code}.jpg",
+                                 declared_type="image/jpeg", source="WEB", requirement_code=item.code,
+                                 actor=Actor.participant())
+            assert r.outcome == "received", (item.code, r.reason_code)
+    claim.refresh_from_db()
+    assert claim.state == "DOCUMENTS_RECEIVED"
+    assert claim_checklist(claim).complete
+
+
+def test_registry_adapter_balance_decides_npwp(make_claim: Any, monkeypatch: Any) -> None:
+    import sys
+    import types
+
+    fake = types.ModuleType("lapakasik.registry.services")
+    calls: list[tuple[str, str]] = []
+
+    def registry_lookup(*, nik: str, kpj: str) -> Any:
+        calls.append((nik, kpj))
+        return types.SimpleNamespace(balance=75_000_000, married=None)
+
+    fake.registry_lookup = registry_lookup  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "lapakasik.registry.services", fake)
+    claim = make_claim()
+    npwp = next(i for i in claim_checklist(claim).items if i.code == "npwp")
+    assert npwp.required and calls
