@@ -37,9 +37,15 @@ openapi: install
 openapi-check: install
 	$(BIN)/lapakasik export_openapi --check docs/openapi.json
 
-# Indonesian is the source language; English translations live in src/lapakasik/locale/en.
+# Indonesian is the source language. English lives in src/lapakasik/locale/en (project) and in each app
+# that keeps its own catalogue (src/lapakasik/<app>/locale/en).
+APP_CATALOGUES := booking intake mailgateway notifications registry
 messages: install
-	cd src/lapakasik && LAPAKASIK_DATA_DIR=$(CURDIR)/data ../../$(BIN)/lapakasik makemessages -l en --no-obsolete --add-location file
+	cd src/lapakasik && LAPAKASIK_DATA_DIR=$(CURDIR)/data ../../$(BIN)/lapakasik makemessages -l en --no-obsolete --add-location file \
+	  $(foreach app,$(APP_CATALOGUES),-i '$(app)/*') -i 'benchmarks/*'
+	for app in $(APP_CATALOGUES); do \
+	  (cd src/lapakasik/$$app && LAPAKASIK_DATA_DIR=$(CURDIR)/data ../../../$(BIN)/lapakasik makemessages -l en --no-obsolete --add-location file) || exit 1; \
+	done
 	$(BIN)/lapakasik compile_po
 
 clean:
