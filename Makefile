@@ -43,7 +43,7 @@ APP_CATALOGUES := booking intake mailgateway notifications registry
 messages: install
 	cd src/lapakasik && LAPAKASIK_DATA_DIR=$(CURDIR)/data ../../$(BIN)/lapakasik makemessages -l en --no-obsolete --add-location file \
 	  $(foreach app,$(APP_CATALOGUES),-i '$(app)/*') -i 'benchmarks/*'
-	for app in $(APP_CATALOGUES); do \
+	for app in $(APP_CATALOGUES); do [ -d src/lapakasik/$$app/locale ] || continue; \
 	  (cd src/lapakasik/$$app && LAPAKASIK_DATA_DIR=$(CURDIR)/data ../../../$(BIN)/lapakasik makemessages -l en --no-obsolete --add-location file) || exit 1; \
 	done
 	$(BIN)/lapakasik compile_po
