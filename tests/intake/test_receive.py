@@ -46,7 +46,8 @@ HOSTILE = [
     ("tnef", b"\x78\x9f\x3e\x22" + b"\x00" * 200, "winmail.dat", "archive"),
     ("gif", b"GIF89a" + b"\x00" * 200, "ktp.gif", "type_not_allowed"),
     ("text_exe_name", b"just some text", "run.exe", "type_not_allowed"),
-    ("heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 100, "IMG_0001.HEIC", "heic_unsupported"),
+    ("fake_heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 100, "IMG_0001.HEIC",
+     "image_unreadable"),
 ]
 
 
@@ -133,6 +134,41 @@ def test_good_jpeg_is_reencoded_without_metadata_and_appended_html(claim: Any, s
     img = Image.open(io.BytesIO(stored))
     assert not img.getexif()
     assert sorted(stored_files()) == sorted([doc.file, doc.thumbnail])
+
+
+def heic_bytes(size: tuple[int, int] = (900, 600)) -> bytes:
+    import pillow_heif
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", size, (190, 170, 150))
+    ImageDraw.Draw(img).rectangle((20, 20, 300, 200), fill=(10, 10, 10))
+    heif = pillow_heif.from_pillow(img)
+    buf = io.BytesIO()
+    heif.save(buf, quality=80)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("subprocess", [True, False], ids=["child_process", "in_process"])
+def test_iphone_heic_photo_is_converted_to_jpeg(claim: Any, settings: Any, subprocess: bool) -> None:
+    from PIL import Image
+
+    settings.INTAKE_IMAGE_SUBPROCESS = subprocess
+    from lapakasik.intake.receive import storage
+
+    result = send(claim, heic_bytes(), "IMG_0042.HEIC")
+    assert result.outcome == "received", result
+    doc = result.document
+    assert doc.kind == "jpeg" and doc.file.endswith(".jpg") and (doc.width, doc.height) == (900, 600)
+    with storage().open(doc.file) as fh:
+        stored = fh.read()
+    assert Image.open(io.BytesIO(stored)).format == "JPEG"
+
+
+def test_heic_refused_with_send_as_jpg_advice_when_not_allowed(claim: Any, settings: Any) -> None:
+    settings.INTAKE_ALLOWED_KINDS = ["jpeg", "png", "pdf"]
+    result = send(claim, heic_bytes(), "IMG_0042.HEIC")
+    assert_refused_nothing_stored(claim, result, "heic_unsupported")
+    assert "JPG" in result.message
 
 
 def test_png_and_pdf_are_stored(claim: Any) -> None:

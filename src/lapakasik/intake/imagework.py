@@ -31,7 +31,7 @@ def process(src: str, kind: str, out: str, thumb: str, *, max_pixels: int, min_s
     small JPEG thumbnail to ``thumb``. Raises ImageRefused."""
     from PIL import Image
 
-    if kind == "heic":  # pragma: no cover - only with pillow-heif installed
+    if kind == "heic":  # iPhone photos: decoded by pillow-heif (libheif), re-encoded as JPEG
         import pillow_heif  # type: ignore[import-not-found]
 
         pillow_heif.register_heif_opener()
