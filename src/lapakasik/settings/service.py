@@ -12,6 +12,12 @@ LAPAKASIK = {
     "AVAILABILITY_CACHE_SECONDS": env_int("AVAILABILITY_CACHE_SECONDS", 5),
     "BROKER_THRESHOLD": env_int("BROKER_THRESHOLD", 3),  # distinct NIKs per phone/e-mail
     "WAITLIST_HOLD_MINUTES": env_int("WAITLIST_HOLD_MINUTES", 30),
+    "BOOKING_CLAIM_TYPES": env_str("BOOKING_CLAIM_TYPES", "JHT"),  # comma list of bookable claim types
+    "NO_SHOW_GRACE_MINUTES": env_int("NO_SHOW_GRACE_MINUTES", 60),
+    # Booking rate limits per minute (0 = off): per client IP, per NIK, per phone number.
+    "RATE_LIMIT_IP_PER_MINUTE": env_int("RATE_LIMIT_IP_PER_MINUTE", 60),
+    "RATE_LIMIT_NIK_PER_MINUTE": env_int("RATE_LIMIT_NIK_PER_MINUTE", 10),
+    "RATE_LIMIT_PHONE_PER_MINUTE": env_int("RATE_LIMIT_PHONE_PER_MINUTE", 10),
     # Intake
     "MAX_FILE_BYTES": env_int("MAX_FILE_BYTES", 6 * 1024 * 1024),
     "MAX_FILES_PER_CLAIM": env_int("MAX_FILES_PER_CLAIM", 40),

@@ -1,0 +1,74 @@
+"""The short-lived availability cache (Django's cache: locmem per process by default, Redis when
+scaled out). Keys:
+
+- ``booking:branch:<CODE>`` / ``booking:branches`` — branch facts (rarely change; 60 s);
+- ``booking:avail:<branch id>`` — a branch's window snapshot (``AVAILABILITY_CACHE_SECONDS``);
+- ``booking:full:<slot id>`` — set when the conditional UPDATE found a slot full, so the next
+  attempt on that slot is answered from the cache with no database transaction at all;
+- ``booking:alt:<slot key>`` — the alternatives offered with a ``slot_full`` answer.
+
+Every change (booking, cancel, reschedule, waitlist) drops the branch's keys when its transaction
+commits; other processes see the change within the TTL at worst.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+BRANCH_TTL = 60
+
+
+def ttl() -> int:
+    value: Any = settings.LAPAKASIK.get("AVAILABILITY_CACHE_SECONDS", 5)
+    return int(value)
+
+
+def branch_key(code: str) -> str:
+    return f"booking:branch:{code.upper()}"
+
+
+def avail_key(branch_id: int) -> str:
+    return f"booking:avail:{branch_id}"
+
+
+def full_key(slot_id: int) -> str:
+    return f"booking:full:{slot_id}"
+
+
+def alt_key(branch_id: int, day: str, start: str) -> str:
+    return f"booking:alt:{branch_id}:{day}:{start}"
+
+
+def get(key: str) -> Any:
+    return cache.get(key)
+
+
+def get_many(keys: list[str]) -> dict[str, Any]:
+    return cache.get_many(keys)
+
+
+def put(key: str, value: Any, timeout: int | None = None) -> None:
+    cache.set(key, value, ttl() if timeout is None else timeout)
+
+
+def mark_full(slot_id: int, branch_id: int) -> None:
+    cache.set(full_key(slot_id), 1, ttl())
+    cache.delete(avail_key(branch_id))
+
+
+def is_marked_full(slot_id: int) -> bool:
+    return bool(cache.get(full_key(slot_id)))
+
+
+def invalidate_now(branch_id: int, slot_ids: list[int] | tuple[int, ...] = ()) -> None:
+    cache.delete_many([avail_key(branch_id), *[full_key(s) for s in slot_ids]])
+
+
+def invalidate_on_commit(branch_id: int, slot_ids: list[int] | tuple[int, ...] = ()) -> None:
+    """Drop the branch's snapshot (and the slots' "full" marks) once the change is committed."""
+    ids = tuple(slot_ids)
+    transaction.on_commit(lambda: invalidate_now(branch_id, ids))

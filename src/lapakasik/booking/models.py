@@ -1,0 +1,141 @@
+"""The online queue: seats per branch × working day × session (``SlotQuota``), the bookings that
+hold them, the waitlist and the broker signal.
+
+Invariants (tested): for every slot ``booked`` = its bookings that are not cancelled, ``held`` = its
+waitlist offers still open, and ``booked + held <= capacity`` — the last one is also a database CHECK.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SlotQuota(models.Model):
+    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="slots")
+    date = models.DateField(help_text=_("Tanggal (waktu setempat cabang)"))
+    session_start = models.TimeField(help_text=_("Mulai sesi (waktu setempat cabang)"))
+    session_end = models.TimeField()
+    starts_at = models.DateTimeField(help_text="UTC")
+    ends_at = models.DateTimeField(help_text="UTC")
+    capacity = models.PositiveIntegerField()
+    booked = models.PositiveIntegerField(default=0)
+    held = models.PositiveIntegerField(default=0, help_text=_("Kursi yang ditahan untuk penawaran daftar tunggu"))
+    closed = models.BooleanField(default=False, help_text=_("Hari tutup yang ditetapkan setelah slot dibuat"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["branch_id", "date", "session_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "date", "session_start"], name="slot_unique_branch_date_session"),
+            models.CheckConstraint(condition=Q(booked__lte=F("capacity") - F("held")), name="slot_booked_lte_capacity"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_end_after_start"),
+        ]
+        indexes = [models.Index(fields=["date", "branch"])]
+        verbose_name = _("kuota sesi")
+        verbose_name_plural = _("kuota sesi")
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.date} {self.session_start:%H:%M} {self.booked}/{self.capacity}"
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.capacity - self.booked - self.held)
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "ACTIVE", _("Aktif")
+        CANCELLED = "CANCELLED", _("Dibatalkan")
+        EXPIRED = "EXPIRED", _("Kedaluwarsa (tidak hadir)")
+        COMPLETED = "COMPLETED", _("Selesai")
+
+    code = models.CharField(max_length=16, unique=True, help_text=_("Sama dengan kode klaim"))
+    claim = models.OneToOneField("claims.Claim", on_delete=models.PROTECT, related_name="booking")
+    slot = models.ForeignKey(SlotQuota, on_delete=models.PROTECT, related_name="bookings")
+    nik = models.CharField(max_length=16)
+    claim_type = models.CharField(max_length=3)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    broker_flag = models.BooleanField(default=False, help_text=_("Kontak yang sama dipakai banyak NIK"))
+    reschedule_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One active booking per NIK per claim type — the database's backstop for double submits.
+            models.UniqueConstraint(fields=["nik", "claim_type"], condition=Q(status="ACTIVE"),
+                                    name="booking_one_active_per_nik_type"),
+        ]
+        indexes = [models.Index(fields=["slot", "status"]), models.Index(fields=["status", "slot"])]
+        verbose_name = _("booking")
+        verbose_name_plural = _("booking")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.status}"
+
+
+class WaitlistEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "WAITING", _("Menunggu")
+        OFFERED = "OFFERED", _("Ditawari kursi")
+        ACCEPTED = "ACCEPTED", _("Diterima")
+        EXPIRED = "EXPIRED", _("Kedaluwarsa")
+        CANCELLED = "CANCELLED", _("Dibatalkan")
+
+    slot = models.ForeignKey(SlotQuota, on_delete=models.PROTECT, related_name="waitlist")
+    nik = models.CharField(max_length=16)
+    kpj = models.CharField(max_length=11)
+    full_name = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=20)
+    language = models.CharField(max_length=2, default="id")
+    channels = models.JSONField(default=list)
+    claim_type = models.CharField(max_length=3)
+    claim_reason = models.CharField(max_length=32)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    token_digest = models.CharField(max_length=64, unique=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    hold_until = models.DateTimeField(null=True, blank=True)
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slot_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "nik"], condition=Q(status__in=["WAITING", "OFFERED"]),
+                                    name="waitlist_one_open_entry_per_slot_nik"),
+        ]
+        indexes = [models.Index(fields=["slot", "status", "created_at"]), models.Index(fields=["status", "hold_until"])]
+        verbose_name = _("daftar tunggu")
+        verbose_name_plural = _("daftar tunggu")
+
+    def __str__(self) -> str:
+        return f"waitlist {self.slot_id} {self.status}"
+
+
+class BrokerSignal(models.Model):
+    """The same phone or e-mail used for bookings of several different NIKs (possible calo)."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Nomor HP")
+        EMAIL = "email", _("E-mail")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    value = models.CharField(max_length=254)
+    nik_count = models.PositiveIntegerField()
+    first_flagged_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+    reviewed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="broker_signal_unique")]
+        verbose_name = _("sinyal calo")
+        verbose_name_plural = _("sinyal calo")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.nik_count} NIK"

@@ -1,0 +1,51 @@
+"""Fixed-window rate limits in Django's cache (locmem per process by default; Redis when scaled out,
+then the limits are global). ``hit(scope, ident, limit)`` counts one request and raises
+``RateLimited`` (429 with ``Retry-After``) once ``limit`` requests were seen in the current minute.
+Identities are hashed before they become cache keys (no NIK or phone number in the cache)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from lapakasik.core.errors import RateLimited
+
+WINDOW_SECONDS = 60
+
+
+def _limit(name: str, default: int) -> int:
+    value: Any = settings.LAPAKASIK.get(name, default)
+    return int(value)
+
+
+def hit(scope: str, ident: str, limit: int, *, window: int = WINDOW_SECONDS, now: float | None = None) -> None:
+    if limit <= 0 or not ident:
+        return
+    now = time.time() if now is None else now
+    bucket = int(now // window)
+    digest = hashlib.sha256(f"{scope}:{ident}".encode()).hexdigest()[:24]
+    key = f"rl:{scope}:{digest}:{bucket}"
+    cache.add(key, 0, window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window + 1)
+        count = 1
+    if count > limit:
+        retry_after = int((bucket + 1) * window - now) + 1
+        raise RateLimited(retry_after, _(
+            "Terlalu banyak permintaan. Tunggu %(s)d detik lalu coba lagi.") % {"s": retry_after})
+
+
+def check_ip(ip: str | None) -> None:
+    hit("ip", ip or "", _limit("RATE_LIMIT_IP_PER_MINUTE", 60))
+
+
+def check_identity(*, nik: str, phone: str) -> None:
+    hit("nik", nik, _limit("RATE_LIMIT_NIK_PER_MINUTE", 10))
+    hit("phone", phone, _limit("RATE_LIMIT_PHONE_PER_MINUTE", 10))
