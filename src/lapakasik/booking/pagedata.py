@@ -1,0 +1,159 @@
+"""What the participant pages need from the booking engine, in page-ready shape. The pages call
+only this module, the engine (``services``/``selectors``, helper A's) is called only from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import formats
+
+from lapakasik.branches.models import Branch
+from lapakasik.claims.models import Claim
+from lapakasik.claims.services import Actor
+from lapakasik.core.errors import NotFound, ServiceError
+
+from . import selectors
+from .models import Booking
+from .ticket import TicketData, ticket_data
+
+
+def availability(branch: Branch) -> list[selectors.DayAvailability]:
+    try:
+        return selectors.availability_for_branch(branch=branch.code).days
+    except NotFound:
+        return []
+
+
+def session_info(branch: Branch, day: date, start: str) -> selectors.SessionAvailability | None:
+    try:
+        return selectors.availability_for_branch(branch=branch.code).session(day, start)
+    except NotFound:
+        return None
+
+
+def branch_summaries(branches: list[Branch]) -> dict[str, int]:
+    """Seats left in the whole window per branch code (from the availability cache)."""
+    out: dict[str, int] = {}
+    for b in branches:
+        out[b.code] = sum(d.remaining for d in availability(b))
+    return out
+
+
+@dataclass(frozen=True)
+class Created:
+    code: str
+    access_token: str
+
+
+def create(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip: str) -> Created:
+    from . import services
+
+    result = services.booking_create(
+        branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
+        claim_reason=data["claim_reason"], nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"],
+        email=data["email"], phone=data["phone"], language=data.get("language") or "id",
+        channels=list(data.get("channels") or []), actor=Actor.participant(), client_ip=ip,
+    )
+    return Created(code=result.booking.code, access_token=result.access_token)
+
+
+def eligibility(data: dict[str, Any]) -> Any:
+    """The registry verdict for the identity step (before the review): raises InvalidInput for a
+    registry or name mismatch; returns the Verdict (``eligible`` or ``rule`` + ``possible_from``)."""
+    from . import services
+
+    return services.booking_eligibility(nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"],
+                                        claim_type=data["claim_type"], claim_reason=data["claim_reason"])
+
+
+def cancel(*, claim: Claim) -> None:
+    from . import services
+
+    services.booking_cancel(booking=_booking(claim), actor=Actor.participant(), reason="dibatalkan peserta")
+
+
+def reschedule(*, claim: Claim, day: date, session: str) -> None:
+    from . import services
+
+    services.booking_reschedule(booking=_booking(claim), date=day, session_start=session,
+                                actor=Actor.participant())
+
+
+def _booking(claim: Claim) -> Booking:
+    booking = Booking.objects.select_related("slot", "slot__branch").filter(claim=claim).first()
+    if booking is None:
+        raise ServiceError(code="booking_not_found", status=404)
+    return booking
+
+
+def alternatives_from(exc: ServiceError, branch: Branch) -> dict[str, Any]:
+    """The alternatives of a ``slot_full`` answer, with page labels added."""
+    alt = dict((exc.extra or {}).get("alternatives") or {})
+    same = []
+    for s in alt.get("same_branch") or []:
+        day = date.fromisoformat(s["date"])
+        same.append({**s, "date_label": formats.date_format(day, "l, j F Y"), "branch_name": str(branch)})
+    nearby = []
+    for r in alt.get("nearby") or []:
+        day = date.fromisoformat(r["date"])
+        nearby.append({**r, "date_label": formats.date_format(day, "l, j F Y")})
+    return {"same_branch": same, "nearby": nearby}
+
+
+@dataclass
+class BookingView:
+    code: str
+    status: str  # Booking.Status value
+    status_label: str
+    claim_state_label: str
+    active: bool
+    can_change: bool
+    branch: Branch
+    date_label: str
+    time_label: str
+    due_label: str
+    intake_email: str
+    upload_url: str
+    ticket_pdf_url: str
+    ticket_ics_url: str
+    checklist: list[Any]
+
+
+def _slot_times(claim: Claim, booking: Booking | None) -> tuple[datetime, datetime]:
+    if booking is not None:
+        return booking.slot.starts_at, booking.slot.ends_at
+    raise NotFound(code="booking_not_found")
+
+
+def ticket_data_for(claim: Claim) -> TicketData:
+    booking = Booking.objects.select_related("slot").filter(claim=claim).first()
+    start, end = _slot_times(claim, booking)
+    data = ticket_data(claim, start=start, end=end)
+    if booking is not None and booking.status == Booking.Status.CANCELLED:
+        data.cancelled = True
+    return data
+
+
+def booking_view(claim: Claim) -> BookingView:
+    from lapakasik.claims.workflow import TERMINAL
+
+    booking = Booking.objects.select_related("slot").filter(claim=claim).first()
+    data = ticket_data_for(claim)
+    status = booking.status if booking else ""
+    status_label = booking.get_status_display() if booking else ""
+    active = status == Booking.Status.ACTIVE and claim.state not in TERMINAL
+    from lapakasik.core import clock
+
+    upcoming = booking is not None and booking.slot.starts_at > clock.now()
+    return BookingView(
+        code=claim.code, status=status, status_label=str(status_label), claim_state_label=data.status,
+        active=active, can_change=active and upcoming, branch=claim.branch, date_label=data.date_local,
+        time_label=data.time_local, due_label=data.due_local, intake_email=data.intake_email,
+        upload_url=data.upload_url,
+        ticket_pdf_url=reverse("booking:ticket_pdf", kwargs={"code": claim.code}),
+        ticket_ics_url=reverse("booking:ticket_ics", kwargs={"code": claim.code}),
+        checklist=data.checklist,
+    )
