@@ -1,0 +1,43 @@
+"""Settings of the mail gateway (read from ``settings``, with defaults for what ``settings/email.py``
+does not define)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+
+
+def host() -> str:
+    return str(getattr(settings, "MAILGATEWAY_HOST", "127.0.0.1"))
+
+
+def port() -> int:
+    return int(getattr(settings, "MAILGATEWAY_PORT", 2525))
+
+
+def max_message_bytes() -> int:
+    """Advertised SIZE (EHLO) and enforced during DATA."""
+    return int(getattr(settings, "MAILGATEWAY_MAX_MESSAGE_BYTES", 40 * 1024 * 1024))
+
+
+def max_recipients() -> int:
+    return int(getattr(settings, "MAILGATEWAY_MAX_RECIPIENTS", os.environ.get("MAILGATEWAY_MAX_RECIPIENTS", 20)))
+
+
+def spool_dir() -> Path:
+    """Where DATA is streamed while it arrives (then moved into storage)."""
+    configured = getattr(settings, "MAILGATEWAY_SPOOL_DIR", "") or os.environ.get("MAILGATEWAY_SPOOL_DIR", "")
+    path = Path(configured) if configured else Path(settings.DATA_DIR) / "mail-spool"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def storage_prefix() -> str:
+    return str(getattr(settings, "MAILGATEWAY_STORAGE_PREFIX", "mail/inbound")).strip("/")
+
+
+def server_hostname() -> str:
+    return str(getattr(settings, "MAILGATEWAY_HOSTNAME", "") or os.environ.get("MAILGATEWAY_HOSTNAME", "")
+               or getattr(settings, "INTAKE_DOMAIN", "localhost"))

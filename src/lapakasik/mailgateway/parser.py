@@ -1,0 +1,518 @@
+"""A streaming MIME reader for inbound mail: what real clients send, without holding the message.
+
+``parse(fh)`` reads a raw RFC 5322 message from a binary file line by line and returns a ``Parsed``:
+subject, From, Message-ID, some body text (for keyword classification) and every file part, each
+decoded (base64 / quoted-printable / 7bit / 8bit / binary) into its own temporary file while it is
+read. Memory stays at a few buffers whatever the size of the message; only headers are parsed with
+the standard library (``email.parser.BytesHeaderParser``, policy ``default``: RFC 2231 and
+encoded-word file names).
+
+What it copes with: multipart/mixed, nested alternative/related, inline images (iPhone photos are
+inline parts with a file name), forwarded messages (``message/rfc822``, also base64-encoded ones) —
+recursed into, their text used too —, parts without a file name, upper-case extensions, and
+malformed structure: a missing or wrong boundary, unterminated multiparts, parts without headers,
+absurdly long lines, deep nesting. Malformed input never raises; it is recorded in ``defects`` and
+read as well as it can be (a part it cannot make sense of becomes a nameless file that the intake
+pipeline then types by its content).
+
+Not files: the body text parts, S/MIME / PGP signatures, delivery reports, and small images embedded
+in an HTML body (``multipart/related`` with a Content-ID: e-mail signature logos) — those are listed
+with ``skipped`` so nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import binascii
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from email import policy
+from email.header import decode_header, make_header
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from typing import IO, Any
+
+MAX_LINE = 64 * 1024  # longer lines are read in pieces
+MAX_HEADER_BYTES = 256 * 1024
+MAX_DEPTH = 12
+MAX_PARTS = 60
+MAX_TEXT_CHARS = 32 * 1024
+EMBEDDED_IMAGE_MAX_BYTES = 64 * 1024
+FLUSH_BYTES = 64 * 1024
+
+NOT_DOCUMENTS = {
+    "application/pkcs7-signature": "signature", "application/x-pkcs7-signature": "signature",
+    "application/pgp-signature": "signature", "application/pgp-keys": "signature",
+    "message/delivery-status": "report", "message/disposition-notification": "report",
+}
+
+_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64_DELETE = bytes(b for b in range(256) if b not in _B64_ALPHABET)
+_ENCODED_WORD = re.compile(r"=\?[^?]+\?[bBqQ]\?[^?]*\?=")
+_TAG = re.compile(r"<[^>]{0,2000}>")
+
+
+@dataclass
+class Part:
+    """One non-text part of the message (a candidate document)."""
+
+    index: int
+    filename: str  # as the sender named it ("" when it had no name)
+    content_type: str
+    disposition: str
+    path: str | None = None  # decoded content in a temporary file (None when skipped)
+    size: int = 0
+    truncated: bool = False  # more than ``max_bytes``: the rest was not kept
+    skipped: str = ""  # why it is not a document: signature, report, embedded_image, too_many_parts
+    content_id: str = ""
+    forwarded: bool = False  # inside a forwarded message
+
+    @property
+    def display_name(self) -> str:
+        return self.filename or f"lampiran-{self.index}"
+
+
+@dataclass
+class Parsed:
+    subject: str = ""
+    header_from: str = ""  # the address only, as written
+    message_id: str = ""
+    text: str = ""  # body text (plain, else HTML without tags), subjects of forwarded messages
+    parts: list[Part] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+    _temps: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[Part]:
+        return [p for p in self.parts if not p.skipped and p.path is not None]
+
+    def cleanup(self) -> None:
+        for path in self._temps:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        self._temps.clear()
+
+    def __enter__(self) -> Parsed:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.cleanup()
+
+
+def normalize_message_id(value: Any) -> str:
+    text = str(value or "").strip()
+    m = re.search(r"<([^<>\s]{1,250})>", text)
+    if m:
+        return m.group(1)
+    return text.split()[0][:250] if text.split() else ""
+
+
+def header_summary(headers: EmailMessage) -> tuple[str, str, str]:
+    """(subject, From address, Message-ID) of parsed headers; never raises."""
+    subject = header_from = message_id = ""
+    try:
+        subject = " ".join(str(headers.get("Subject", "") or "").split())
+    except Exception:  # noqa: S110 - a broken header is just left out
+        pass
+    try:
+        value = headers.get("From")
+        addresses = getattr(value, "addresses", ()) if value is not None else ()
+        if addresses:
+            header_from = str(addresses[0].addr_spec)
+        elif value:
+            header_from = str(value).strip()
+    except Exception:  # noqa: S110
+        pass
+    try:
+        message_id = normalize_message_id(headers.get("Message-ID", ""))
+    except Exception:  # noqa: S110
+        pass
+    return subject[:255], header_from[:254], message_id
+
+
+def read_headers(path: str) -> EmailMessage:
+    """The top-level headers of a raw message file (at most MAX_HEADER_BYTES are read)."""
+    chunks: list[bytes] = []
+    total = 0
+    with open(path, "rb") as fh:
+        while total < MAX_HEADER_BYTES:
+            line = fh.readline(MAX_LINE)
+            if not line or line in (b"\r\n", b"\n"):
+                break
+            chunks.append(line)
+            total += len(line)
+    return _parse_headers(b"".join(chunks))
+
+
+def _parse_headers(data: bytes) -> EmailMessage:
+    msg = BytesHeaderParser(policy=policy.default).parsebytes(data + b"\r\n")
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def clean_filename(name: str) -> str:
+    name = name or ""
+    if _ENCODED_WORD.search(name):  # an encoded word the parser left alone
+        try:
+            name = str(make_header(decode_header(name)))
+        except Exception:  # noqa: S110
+            pass
+    name = name.replace("\\", "/").rpartition("/")[2]
+    return "".join(ch for ch in name if ch.isprintable()).strip()[:255]
+
+
+def _split_eol(line: bytes) -> tuple[bytes, bytes]:
+    if line.endswith(b"\r\n"):
+        return line[:-2], b"\r\n"
+    if line.endswith(b"\n"):
+        return line[:-1], b"\n"
+    return line, b""
+
+
+class _Sink:
+    """Where a leaf part's decoded bytes go: a temporary file (capped) or the text collector."""
+
+    def __init__(self, path: str | None, max_bytes: int) -> None:
+        self.fh: IO[bytes] | None = open(path, "wb") if path else None
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.truncated = False
+        self.text = bytearray()
+
+    def write(self, data: bytes) -> None:
+        if not data:
+            return
+        self.size += len(data)
+        if self.fh is None:
+            if len(self.text) < MAX_TEXT_CHARS * 4:
+                self.text += data[: MAX_TEXT_CHARS * 4 - len(self.text)]
+            return
+        if self.truncated:
+            return
+        room = self.max_bytes + 1 - (self.size - len(data))
+        if len(data) > room:
+            data = data[: max(room, 0)]
+            self.truncated = True
+        self.fh.write(data)
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+
+
+class _Decoder:
+    """Content-Transfer-Encoding decoding, line by line (base64 buffered in blocks)."""
+
+    def __init__(self, cte: str, sink: _Sink) -> None:
+        self.cte = cte if cte in {"base64", "quoted-printable"} else "raw"
+        self.sink = sink
+        self.pending = b""  # the line break before a boundary belongs to the boundary: held back
+        self.buf = bytearray()
+        self.carry = b""
+
+    def feed(self, line: bytes) -> None:
+        if self.cte == "base64":
+            self.buf += line.translate(None, _B64_DELETE + b"=")
+            if len(self.buf) >= FLUSH_BYTES:
+                self._b64(final=False)
+            return
+        content, eol = _split_eol(line)
+        if self.cte == "quoted-printable":
+            content = self.carry + content
+            self.carry = b""
+            if not eol:  # a piece of an over-long line: keep an escape that may be cut
+                cut = content.rfind(b"=", max(0, len(content) - 2))
+                if cut != -1:
+                    content, self.carry = content[:cut], content[cut:]
+                self.sink.write(self.pending + binascii.a2b_qp(content))
+                self.pending = b""
+                return
+            soft = content.endswith(b"=")
+            decoded = binascii.a2b_qp(content[:-1] if soft else content)
+            self.sink.write(self.pending + decoded)
+            self.pending = b"" if soft else b"\r\n"
+            return
+        self.sink.write(self.pending + content)
+        self.pending = eol
+
+    def _b64(self, final: bool) -> None:
+        usable = len(self.buf) if final else len(self.buf) // 4 * 4
+        data = bytes(self.buf[:usable])
+        del self.buf[:usable]
+        if final and len(data) % 4:
+            data = data[: len(data) - len(data) % 4] + _pad(data[len(data) - len(data) % 4:])
+        if data:
+            try:
+                self.sink.write(binascii.a2b_base64(data))
+            except binascii.Error:
+                pass
+
+    def finish(self) -> None:
+        if self.cte == "base64":
+            self._b64(final=True)
+        elif self.cte == "quoted-printable" and self.carry:
+            self.sink.write(binascii.a2b_qp(self.carry))
+
+
+def _pad(rest: bytes) -> bytes:
+    if len(rest) == 1:  # a lone base64 character carries no whole byte
+        return b""
+    return rest + b"=" * (4 - len(rest))
+
+
+class _Reader:
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.pushed: list[bytes] = []
+
+    def readline(self) -> bytes:
+        if self.pushed:
+            return self.pushed.pop()
+        return self.fh.readline(MAX_LINE)
+
+    def unread(self, line: bytes) -> None:
+        self.pushed.append(line)
+
+
+class _Parser:
+    def __init__(self, result: Parsed, max_bytes: int, depth: int = 0, forwarded: bool = False) -> None:
+        self.result = result
+        self.max_bytes = max_bytes
+        self.base_depth = depth
+        self.forwarded = forwarded
+        self.plain: list[str] = []
+        self.html: list[str] = []
+
+    # --- structure --------------------------------------------------------------------------
+
+    def parse(self, fh: IO[bytes], top: bool) -> None:
+        reader = _Reader(fh)
+        headers = self._headers(reader, ())
+        if top:
+            self.result.subject, self.result.header_from, self.result.message_id = header_summary(headers)
+        self._body(reader, headers, (), self.base_depth, related=False)
+        text = "\n".join(self.plain) if self.plain else _TAG.sub(" ", "\n".join(self.html))
+        self._add_text(text)
+
+    def _add_text(self, text: str) -> None:
+        room = MAX_TEXT_CHARS - len(self.result.text)
+        if room > 0 and text.strip():
+            self.result.text = (self.result.text + "\n" + " ".join(text.split())[:room]).strip()
+
+    def _headers(self, reader: _Reader, boundaries: tuple[bytes, ...]) -> EmailMessage:
+        lines: list[bytes] = []
+        total = 0
+        first = True
+        while True:
+            line = reader.readline()
+            if not line:
+                break
+            if line in (b"\r\n", b"\n"):
+                break
+            if boundaries and line.startswith(b"--") and self._match(line, boundaries):
+                reader.unread(line)  # a part with headers only (or none): its body is empty
+                break
+            looks_like_header = line[:1] in (b" ", b"\t") or re.match(rb"^[\x21-\x39\x3b-\x7e]{1,76}:", line)
+            if first and not looks_like_header:
+                self.result.defects.append("part without headers")
+                reader.unread(line)
+                break
+            first = False
+            if not looks_like_header:  # a broken header block: what follows is body
+                self.result.defects.append("malformed header line")
+                reader.unread(line)
+                break
+            total += len(line)
+            if total > MAX_HEADER_BYTES:
+                self.result.defects.append("header block too large")
+                break
+            lines.append(line)
+        try:
+            return _parse_headers(b"".join(lines))
+        except Exception:
+            self.result.defects.append("unparsable headers")
+            return _parse_headers(b"")
+
+    @staticmethod
+    def _match(line: bytes, boundaries: tuple[bytes, ...]) -> tuple[bytes, bool] | None:
+        """(boundary, closing) when ``line`` is a delimiter line of one of ``boundaries``."""
+        stripped = line.rstrip(b" \t\r\n")
+        for b in reversed(boundaries):  # innermost first
+            if stripped == b"--" + b:
+                return b, False
+            if stripped == b"--" + b + b"--":
+                return b, True
+        return None
+
+    def _skip_until(self, reader: _Reader, boundaries: tuple[bytes, ...]) -> bytes | None:
+        while True:
+            line = reader.readline()
+            if not line:
+                return None
+            if line.startswith(b"--") and self._match(line, boundaries):
+                return line
+
+    def _entity(self, reader: _Reader, boundaries: tuple[bytes, ...], depth: int, related: bool) -> bytes | None:
+        headers = self._headers(reader, boundaries)
+        return self._body(reader, headers, boundaries, depth, related)
+
+    def _body(self, reader: _Reader, headers: EmailMessage, boundaries: tuple[bytes, ...], depth: int,
+              related: bool) -> bytes | None:
+        """Read the body of an entity whose headers are ``headers``; returns the delimiter line that
+        ended it (one of ``boundaries``) or None at the end of the input."""
+        try:
+            ctype = headers.get_content_type()
+        except Exception:
+            ctype = "text/plain"
+        if ctype.startswith("multipart/") and depth < MAX_DEPTH:
+            try:
+                boundary = str(headers.get_param("boundary") or "")
+            except Exception:
+                boundary = ""
+            if boundary and len(boundary) <= 200:
+                return self._multipart(reader, boundary.encode("utf-8", "surrogateescape"), boundaries, depth,
+                                       related=ctype == "multipart/related")
+            self.result.defects.append("multipart without boundary")
+            ctype = "application/octet-stream"
+        if ctype == "message/rfc822" and depth < MAX_DEPTH:
+            cte = _cte(headers)
+            if cte in {"7bit", "8bit", "binary", ""}:
+                inner = self._headers(reader, boundaries)
+                subject, _from, _mid = header_summary(inner)
+                self._add_text(subject)
+                nested = _Parser(self.result, self.max_bytes, depth + 1, forwarded=True)
+                term = nested._body(reader, inner, boundaries, depth + 1, related=False)
+                nested._add_text("\n".join(nested.plain) if nested.plain else _TAG.sub(" ", "\n".join(nested.html)))
+                return term
+            # an encoded forwarded message: decode it, then read it as a message of its own
+            return self._leaf(reader, headers, boundaries, related, as_message=True, depth=depth)
+        return self._leaf(reader, headers, boundaries, related, depth=depth)
+
+    def _multipart(self, reader: _Reader, boundary: bytes, boundaries: tuple[bytes, ...], depth: int,
+                   related: bool) -> bytes | None:
+        inner = (*boundaries, boundary)
+        term = self._skip_until(reader, inner)  # preamble
+        while True:
+            if term is None:
+                self.result.defects.append("multipart not closed")
+                return None
+            which = self._match(term, inner)
+            assert which is not None
+            if which[0] != boundary:  # an outer delimiter: this multipart was never closed
+                self.result.defects.append("multipart not closed")
+                return term
+            if which[1]:  # closing delimiter: skip the epilogue
+                return self._skip_until(reader, boundaries) if boundaries else self._drain(reader)
+            term = self._entity(reader, inner, depth + 1, related)
+
+    @staticmethod
+    def _drain(reader: _Reader) -> None:
+        while reader.readline():
+            pass
+        return None
+
+    # --- leaves -----------------------------------------------------------------------------
+
+    def _leaf(self, reader: _Reader, headers: EmailMessage, boundaries: tuple[bytes, ...], related: bool,
+              depth: int, as_message: bool = False) -> bytes | None:
+        try:
+            ctype = headers.get_content_type()
+        except Exception:
+            ctype = "application/octet-stream"
+        try:
+            disposition = (headers.get_content_disposition() or "").lower()
+        except Exception:
+            disposition = ""
+        try:
+            filename = clean_filename(headers.get_filename() or "")
+        except Exception:
+            filename = ""
+            self.result.defects.append("unreadable file name")
+        is_text_body = (ctype in {"text/plain", "text/html"} and disposition != "attachment" and not filename
+                        and not as_message)
+        skip = NOT_DOCUMENTS.get(ctype, "")
+        part: Part | None = None
+        sink: _Sink
+        if is_text_body or skip:
+            sink = _Sink(None, 0)
+        elif len(self.result.parts) >= MAX_PARTS:
+            part = Part(index=len(self.result.parts) + 1, filename=filename, content_type=ctype,
+                        disposition=disposition, skipped="too_many_parts", forwarded=self.forwarded)
+            self.result.parts.append(part)
+            part = None
+            sink = _Sink(None, 0)
+            skip = "too_many_parts"
+        else:
+            fd, path = tempfile.mkstemp(prefix="lapakasik-mail-")
+            os.close(fd)
+            self.result._temps.append(path)
+            part = Part(index=len(self.result.parts) + 1, filename=filename, content_type=ctype,
+                        disposition=disposition, path=path, forwarded=self.forwarded,
+                        content_id=normalize_message_id(headers.get("Content-ID", "")))
+            self.result.parts.append(part)
+            sink = _Sink(path, self.max_bytes if not as_message else 4 * self.max_bytes + 1)
+        decoder = _Decoder(_cte(headers), sink)
+        term: bytes | None = None
+        while True:
+            line = reader.readline()
+            if not line:
+                break
+            if boundaries and line.startswith(b"--") and self._match(line, boundaries):
+                term = line
+                break
+            decoder.feed(line)
+        decoder.finish()
+        sink.close()
+        if part is not None:
+            part.size, part.truncated = sink.size, sink.truncated
+            if (related and part.content_id and disposition != "attachment" and ctype.startswith("image/")
+                    and part.size <= EMBEDDED_IMAGE_MAX_BYTES):
+                part.skipped = "embedded_image"
+            if as_message and part.path:
+                part.skipped = "forwarded_message"
+                with open(part.path, "rb") as fh:
+                    _Parser(self.result, self.max_bytes, depth + 1, forwarded=True).parse(fh, top=False)
+        elif skip and skip != "too_many_parts":
+            self.result.parts.append(Part(index=len(self.result.parts) + 1, filename=filename, content_type=ctype,
+                                          disposition=disposition, skipped=skip, size=sink.size,
+                                          forwarded=self.forwarded))
+        elif is_text_body:
+            text = _decode_text(bytes(sink.text), headers)
+            (self.plain if ctype == "text/plain" else self.html).append(text)
+        return term
+
+
+def _cte(headers: EmailMessage) -> str:
+    try:
+        return str(headers.get("Content-Transfer-Encoding", "") or "").strip().lower()
+    except Exception:
+        return ""
+
+
+def _decode_text(data: bytes, headers: EmailMessage) -> str:
+    try:
+        charset = str(headers.get_content_charset() or "utf-8")
+    except Exception:
+        charset = "utf-8"
+    try:
+        return data.decode(charset, "replace")
+    except LookupError:
+        return data.decode("utf-8", "replace")
+
+
+def parse(fh: IO[bytes], *, max_bytes: int) -> Parsed:
+    """Read a whole raw message from ``fh``. Each file part is decoded into a temporary file of at
+    most ``max_bytes + 1`` bytes (``truncated`` says the rest was dropped — the pipeline refuses it as
+    too large). Call ``cleanup()`` (or use ``with``) to remove the temporary files."""
+    result = Parsed()
+    try:
+        _Parser(result, max_bytes).parse(fh, top=True)
+    except RecursionError:  # pragma: no cover - MAX_DEPTH keeps recursion shallow
+        result.defects.append("nesting too deep")
+    except BaseException:
+        result.cleanup()
+        raise
+    return result

@@ -1,0 +1,286 @@
+"""Every write of the mail gateway: storing an accepted message, processing it into documents.
+
+``recipient_resolve`` and ``inbound_message_store`` run in the gateway process (at RCPT and at the end
+of DATA); ``inbound_message_process`` runs in the worker (task ``mailgateway.tasks.inbound_message_process``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import IO, Any
+
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from lapakasik.core import clock
+from lapakasik.core.codes import new_token
+
+from . import conf, parser
+from .models import InboundMessage
+
+log = logging.getLogger(__name__)
+
+
+def storage() -> Any:
+    from django.core.files.storage import storages
+
+    return storages["default"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Gateway side
+
+
+def recipient_resolve(address: str) -> int | None:
+    """The id of the claim whose live intake address is ``address`` (None: refuse at RCPT)."""
+    from lapakasik.intake.services import intake_address_resolve
+
+    address = (address or "").strip()
+    if not address or len(address) > 254:
+        return None
+    claim = intake_address_resolve(address)
+    return claim.pk if claim is not None else None
+
+
+class _SpoolFile(File):  # type: ignore[type-arg]
+    """Lets FileSystemStorage move the spool file into place (a rename) instead of copying it."""
+
+    def temporary_file_path(self) -> str:
+        return str(getattr(self.file, "name", ""))
+
+
+def _fsync_stored(name: str) -> None:
+    """Make the stored file and its directory entry durable (filesystem storage; S3 is durable on PUT)."""
+    try:
+        path = storage().path(name)
+    except NotImplementedError:
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    dfd = os.open(os.path.dirname(path), os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def _raw_name() -> str:
+    return f"{conf.storage_prefix()}/{clock.now():%Y/%m/%d}/{new_token(16)}.eml"
+
+
+def inbound_message_store(*, spool_path: str, sha256: str, size: int, envelope_from: str,
+                          recipients: dict[str, int], protocol: str = "smtp", peer: str = "") -> list[InboundMessage]:
+    """Keep an accepted message (already fsync'ed in the spool) and queue its processing.
+
+    One ``InboundMessage`` per recipient claim, all pointing to one raw file in storage. A message the
+    claim already has (same Message-ID, or same SHA-256 when there is no Message-ID) is not kept again:
+    its ``deliveries`` counter goes up and the spool file is removed. Returns the new rows (empty for
+    a pure re-delivery). The file is in storage (fsync'ed) before the rows commit; the rows and the
+    task commit together. Raises on failure (the gateway then answers 451 and the MTA retries)."""
+    from .tasks import inbound_message_process
+
+    headers = parser.read_headers(spool_path)
+    subject, header_from, message_id = parser.header_summary(headers)
+    dedupe_key = message_id or f"sha256:{sha256}"
+    claim_ids = sorted(set(recipients.values()))
+    address_of = {claim_id: address for address, claim_id in recipients.items()}
+    for _attempt in range(2):
+        seen = set(InboundMessage.objects.filter(claim_id__in=claim_ids, dedupe_key=dedupe_key)
+                   .values_list("claim_id", flat=True))
+        if seen:
+            InboundMessage.objects.filter(claim_id__in=seen, dedupe_key=dedupe_key).update(
+                deliveries=F("deliveries") + 1)
+        fresh = [c for c in claim_ids if c not in seen]
+        if not fresh:
+            _unlink(spool_path)
+            log.info("mailgateway: message delivered again, kept once")
+            return []
+        if not os.path.exists(spool_path):
+            # moved into storage by the first attempt, which then lost a race: let the MTA retry
+            raise FileNotFoundError("spool file gone after a concurrent delivery")
+        name = ""
+        try:
+            with open(spool_path, "rb") as fh:
+                name = str(storage().save(_raw_name(), _SpoolFile(fh, name="message.eml")))
+            _fsync_stored(name)
+            with transaction.atomic():
+                rows = [InboundMessage.objects.create(
+                    claim_id=claim_id, recipient=address_of[claim_id][:254], envelope_from=envelope_from[:254],
+                    header_from=header_from, message_id=message_id[:255], dedupe_key=dedupe_key[:255],
+                    subject=subject, raw_file=name, sha256=sha256, size=size, protocol=protocol, peer=peer[:64],
+                    received_at=clock.now()) for claim_id in fresh]
+                for row in rows:
+                    inbound_message_process.enqueue(row.pk)
+        except IntegrityError:
+            # the same message arrived on another connection at the same moment: look again
+            _delete_stored(name)
+            continue
+        except BaseException:
+            _delete_stored(name)
+            raise
+        _unlink(spool_path)
+        return rows
+    _unlink(spool_path)
+    return []
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _delete_stored(name: str) -> None:
+    if not name:
+        return
+    try:
+        storage().delete(name)
+    except Exception:
+        log.warning("mailgateway: could not remove stored message %s", name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker side
+
+
+def _same_address(a: str, b: str) -> bool:
+    from django.core.exceptions import ValidationError
+
+    from lapakasik.core.validators import normalize_email
+
+    try:
+        return normalize_email(a).lower() == normalize_email(b).lower()
+    except ValidationError:
+        return False
+
+
+def classify_parts(*, claim: Any, files: list[parser.Part], text: str) -> dict[int, str | None]:
+    """Requirement code per part index: the file name decides; subject/body keywords are used for the
+    files whose names say nothing — but only when there are not more of them than the requirement
+    takes (three photos under "KTP" are not all the KTP: an officer assigns them)."""
+    from lapakasik.intake import catalogue
+
+    codes: dict[int, str | None] = {}
+    unnamed: list[parser.Part] = []
+    for part in files:
+        code = catalogue.requirement_classify(claim=claim, filename=part.filename) if part.filename else None
+        codes[part.index] = code
+        if code is None:
+            unnamed.append(part)
+    if unnamed and text.strip():
+        code = catalogue.requirement_classify(claim=claim, text=text)
+        req = catalogue.requirement_get(claim, code) if code else None
+        if req is not None and len(unnamed) <= req.max_files:
+            for part in unnamed:
+                codes[part.index] = code
+    return codes
+
+
+def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
+    """Turn a stored message into documents: each file part through ``intake.document_receive``, then
+    one acknowledgement in the sender's thread. Idempotent: a processed message is not processed
+    again; a re-run after a crash finds the files it stored already (SHA-256) as duplicates. A message
+    whose MIME cannot be made sense of is read as well as possible and never raises here."""
+    from lapakasik.claims import workflow
+    from lapakasik.claims.services import Actor
+    from lapakasik.core.errors import Conflict
+    from lapakasik.intake import pipeline
+    from lapakasik.intake.services import document_receive, intake_acknowledge
+
+    with transaction.atomic():
+        row = InboundMessage.objects.select_for_update().select_related("claim", "claim__branch").get(pk=message.pk)
+        if row.status == InboundMessage.Status.PROCESSED:
+            return row
+        row.status = InboundMessage.Status.PROCESSING
+        row.attempts += 1
+        row.save(update_fields=["status", "attempts"])
+    claim = row.claim
+    actor = Actor.system("e-mail")
+    sender = row.header_from or row.envelope_from
+    matches = bool(sender) and _same_address(sender, claim.email or "")
+    outcome: dict[str, Any] = {"files": [], "skipped": [], "defects": []}
+    try:
+        with storage().open(row.raw_file, "rb") as fh:
+            parsed = parser.parse(fh, max_bytes=pipeline.limits().max_file_bytes)
+        with parsed:
+            outcome["defects"] = parsed.defects[:20]
+            outcome["skipped"] = [{"filename": p.display_name, "content_type": p.content_type, "reason": p.skipped}
+                                  for p in parsed.parts if p.skipped]
+            results: list[Any] = []
+            not_accepting = claim.state not in workflow.ACCEPTS_DOCUMENTS
+            if not not_accepting:
+                codes = classify_parts(claim=claim, files=parsed.files, text=f"{row.subject}\n{parsed.text}")
+                for part in parsed.files:
+                    assert part.path is not None
+                    try:
+                        with open(part.path, "rb") as part_fh:
+                            result = document_receive(
+                                claim=claim, fileobj=part_fh, filename=part.display_name,
+                                declared_type=part.content_type, source="EMAIL",
+                                requirement_code=codes.get(part.index), actor=actor,
+                                inbound_ref=row.message_id or f"inbound:{row.pk}", hold=not matches)
+                    except Conflict:
+                        not_accepting = True
+                        break
+                    results.append(result)
+                    outcome["files"].append({"filename": result.filename, "outcome": result.outcome,
+                                             "reason_code": result.reason_code,
+                                             "requirement": result.requirement_code or ""})
+            with transaction.atomic():
+                if results:
+                    intake_acknowledge(claim=claim, results=results, reply_to_message_id=row.message_id or None,
+                                       recipient=None if matches else (sender or None))
+                else:
+                    _reply_without_documents(row, claim, not_accepting=not_accepting,
+                                             skipped=outcome["skipped"], sender=None if matches else sender)
+                row.status = InboundMessage.Status.PROCESSED
+                row.sender_matches = matches
+                row.outcome = {**outcome, "not_accepting": not_accepting}
+                row.processed_at = clock.now()
+                row.error = ""
+                row.save(update_fields=["status", "sender_matches", "outcome", "processed_at", "error"])
+    except Exception as exc:
+        log.exception("mailgateway: processing message %s failed", row.pk)
+        InboundMessage.objects.filter(pk=row.pk).update(
+            status=InboundMessage.Status.FAILED, error=f"{exc.__class__.__name__}: {str(exc)[:500]}")
+        row.refresh_from_db()
+    return row
+
+
+def _reply_without_documents(row: InboundMessage, claim: Any, *, not_accepting: bool, skipped: list[Any],
+                             sender: str | None) -> None:
+    """A message with no file (or to a claim that no longer takes documents) still gets a reply in
+    the thread: what to attach, and what is still missing."""
+    from lapakasik.intake.receive import ack_context
+    from lapakasik.notifications.services import notification_enqueue
+
+    from .messages import no_documents_text
+
+    context = ack_context(claim, [], language=claim.language or "id")
+    reason = "not_accepting" if not_accepting else "no_attachment"
+    context.update(reason=reason, skipped=skipped, explanation=no_documents_text(reason, claim.language or "id"),
+                   no_attachment=not not_accepting, not_accepting=not_accepting)
+    if row.message_id:
+        context["reply_to_message_id"] = row.message_id
+    notification_enqueue(event="intake_ack", claim=claim, context=context)
+    if sender and not _same_address(sender, claim.email or ""):
+        notification_enqueue(event="intake_ack", claim=claim, context={**context, "held_sender": True},
+                             channels=["email"], recipient=sender)
+
+
+def inbound_reprocess(*, message: InboundMessage) -> InboundMessage:
+    """Run a FAILED (or stuck) message again (officer/operator action; the command offers it)."""
+    InboundMessage.objects.filter(pk=message.pk).exclude(status=InboundMessage.Status.PROCESSED).update(
+        status=InboundMessage.Status.STORED)
+    return inbound_message_process(message=message)
+
+
+def raw_open(message: InboundMessage) -> IO[bytes]:
+    return storage().open(message.raw_file, "rb")  # type: ignore[no-any-return]
+
