@@ -1,12 +1,40 @@
+"""Thin tasks: load by id, call a service. Delivery retries are decided by the service (the row's
+status is the truth), so a task never raises for a delivery failure."""
+
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django_tasks import task
+
+from lapakasik.core.periodic import periodic
 
 
 @task(queue_name="notifications")
 def notification_deliver(notification_id: int) -> str:
-    """Deliver one stored notification (channel adapters: see services)."""
-    from .models import Notification
+    """Deliver one stored notification (see services.notification_dispatch)."""
+    from .services import notification_dispatch
 
-    row = Notification.objects.get(pk=notification_id)
-    return row.status
+    return notification_dispatch(notification_id=notification_id)
+
+
+@periodic(every=timedelta(seconds=settings.NOTIFY_REPLAY_EVERY_SECONDS))
+@task(queue_name="periodic")
+def notification_replay_stuck() -> int:
+    """Re-queue notifications stuck in PENDING/SENDING (a worker died, a task was lost)."""
+    from .services import notification_replay
+
+    return notification_replay()
+
+
+@periodic(every=timedelta(minutes=1))
+@task(queue_name="periodic")
+def notification_check_delivery() -> int:
+    """Fall back to the next channel when WhatsApp/SMS/phone did not confirm delivery in time;
+    drop old rate-limit windows."""
+    from .ratelimit import rate_cleanup
+    from .services import notification_delivery_timeouts
+
+    rate_cleanup()
+    return notification_delivery_timeouts()

@@ -1,0 +1,127 @@
+"""Rendering a notification from its template: the variables, the text, the HTML, the footer with the
+verification code. Templates are Django templates with autoescape off for text and on for HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape, linebreaks, urlize
+from django.utils.safestring import mark_safe
+
+from . import defaults, policy
+
+_TEXT_ENGINE = Engine(autoescape=False, libraries={}, builtins=[])
+_HTML_ENGINE = Engine(autoescape=True, libraries={}, builtins=[])
+
+FOOTER = {
+    "id": ("\n\nKode keaslian pesan: {code}\nCek keaslian: {url}\nBPJAMSOSTEK tidak pernah meminta biaya, PIN, "
+           "kata sandi, atau kode OTP Anda."),
+    "en": ("\n\nMessage verification code: {code}\nCheck it is genuine: {url}\nBPJAMSOSTEK never asks for fees, "
+           "PINs, passwords or your one-time code."),
+}
+SMS_FOOTER = {"id": " Kode cek: {code} {url}", "en": " Check code: {code} {url}"}
+
+
+@dataclass
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    parameters: list[str] = field(default_factory=list)
+
+
+def check_url(code: str | None = None) -> str:
+    base = f"{settings.PUBLIC_BASE_URL}/cek-pesan/"
+    return f"{base}?kode={code}" if code else base
+
+
+def base_context(*, claim: Any, language: str, verification_code: str) -> dict[str, Any]:
+    """The variables every template may use (``defaults.COMMON_VARIABLES``)."""
+    service = getattr(settings, "LAPAKASIK", {})
+    ctx: dict[str, Any] = {
+        "contact_centre": service.get("CONTACT_CENTRE", "175"),
+        "verification_code": policy.format_code(verification_code),
+        "check_url": check_url(),
+    }
+    if claim is not None:
+        from lapakasik.claims.workflow import State
+
+        with translation.override(language):
+            state_label = str(State(claim.state).label) if claim.state in State.values else claim.state
+            type_label = str(claim.get_claim_type_display())
+        ctx.update(name=claim.full_name, claim_code=claim.code, claim_type=claim.claim_type,
+                   claim_type_label=type_label, state=claim.state, state_label=state_label,
+                   branch=getattr(claim.branch, "name", ""), branch_address=getattr(claim.branch, "address", ""))
+    return ctx
+
+
+def _render(engine: Engine, source: str, ctx: dict[str, Any]) -> str:
+    return engine.from_string(source).render(Context(ctx, autoescape=engine.autoescape))
+
+
+def template_check(*, event: str, channel: str, subject: str, body: str, body_html: str = "",
+                   provider_parameters: str = "") -> dict[str, list[str]]:
+    """Validation for admins: syntax errors and variables the event does not provide. Returns
+    {field: [messages]} (empty when fine)."""
+    allowed = defaults.variables_for(event)
+    errors: dict[str, list[str]] = {}
+    for name, source in (("subject", subject), ("body", body), ("body_html", body_html)):
+        if not source:
+            continue
+        try:
+            _TEXT_ENGINE.from_string(source)
+        except TemplateSyntaxError as exc:
+            errors.setdefault(name, []).append(f"Kesalahan sintaks template: {exc}")
+            continue
+        unknown = policy.unknown_variables(source, allowed)
+        if unknown:
+            errors.setdefault(name, []).append(
+                "Variabel tidak dikenal untuk peristiwa ini: " + ", ".join(unknown)
+                + ". Yang tersedia: " + ", ".join(sorted(allowed)))
+    if channel == "email" and not subject.strip():
+        errors.setdefault("subject", []).append("E-mail memerlukan subjek.")
+    params = [p.strip() for p in provider_parameters.split(",") if p.strip()]
+    bad = sorted(set(params) - set(allowed) - defaults.PARAMETER_VARIABLES)
+    if bad:
+        errors.setdefault("provider_parameters", []).append("Parameter tidak dikenal: " + ", ".join(bad))
+    return errors
+
+
+def render(*, template: Any, channel: str, language: str, ctx: dict[str, Any], verification_code: str) -> Rendered:
+    """Render ``template`` (a NotificationTemplate or anything with subject/body/body_html/provider_*)."""
+    with translation.override(language):
+        subject = " ".join(_render(_TEXT_ENGINE, template.subject or "", ctx).split())
+        text = _render(_TEXT_ENGINE, template.body, ctx).strip()
+        text = "\n".join(line.rstrip() for line in text.splitlines())
+        while "\n\n\n" in text:
+            text = text.replace("\n\n\n", "\n\n")
+        code = policy.format_code(verification_code)
+        html = ""
+        params: list[str] = []
+        if channel == "sms":
+            text = " ".join(text.split())
+            tail = SMS_FOOTER.get(language, SMS_FOOTER["id"]).format(code=code, url=check_url())
+            text = policy.sms_fit(text, settings.SMS_MAX_SEGMENTS, keep_tail=tail)
+        elif channel == "phone":
+            text = text + "\n\n" + FOOTER.get(language, FOOTER["id"]).strip().format(code=code, url=check_url())
+        else:
+            footer = FOOTER.get(language, FOOTER["id"]).format(code=code, url=check_url())
+            body_only = text
+            text = text + footer
+            if channel == "email":
+                inner = (_render(_HTML_ENGINE, template.body_html, ctx) if getattr(template, "body_html", "")
+                         else linebreaks(urlize(escape(body_only))))
+                inner = mark_safe(inner)
+                html = render_to_string("notifications/email.html", {
+                    "subject": subject, "content": inner, "code": code, "check_url": check_url(),
+                    "language": language})
+            if channel == "whatsapp":
+                names = [p.strip() for p in (template.provider_parameters or "").split(",") if p.strip()]
+                values = {**ctx, "message": body_only}
+                params = [str(values.get(n, "")) for n in names]
+    return Rendered(subject=subject, text=text, html=html, parameters=params)
