@@ -485,3 +485,26 @@ def default_rows() -> list[dict[str, Any]]:
             rows.append(dict(event=event, channel="phone", language=language,
                              body=PHONE_INTRO[language] + t["text"]))
     return rows
+
+# Example values for the admin preview (every variable of every event).
+SAMPLE_CONTEXT: dict[str, Any] = {
+    "name": "Siti Rahayu", "claim_code": "7KQ2M9XD", "claim_type": "JHT", "claim_type_label": "Jaminan Hari Tua",
+    "branch": "KC Jakarta Cilandak", "branch_address": "Jl. T.B. Simatupang Kav. 1, Jakarta Selatan",
+    "state": "APPROVED", "state_label": "Disetujui", "reason": "", "contact_centre": "175",
+    "status_url": "https://lapakasik.example/klaim/", "upload_url": "https://lapakasik.example/unggah/contoh/",
+    "email_address": "k-7kq2m9xd@dokumen.lapakasik.local", "documents_due_local": "2026-12-01 23:59 WIB",
+    "session_date": "Rabu, 2 Desember 2026", "session_time": "09:00–10:00 WIB", "session_label": "Sesi 2",
+    "booking_url": "https://lapakasik.example/antrean/saya/", "old_session_date": "Senin, 30 November 2026",
+    "old_session_time": "13:00–14:00 WIB", "offer_url": "https://lapakasik.example/antrean/tawaran/",
+    "hold_until_local": "10:30 WIB", "otp": "482913", "valid_minutes": 10, "purpose": "booking",
+    "received": [{"filename": "ktp.jpg", "requirement": "e-KTP"}],
+    "refused": [{"filename": "kk.pdf", "reason": "Berkas PDF terenkripsi"}],
+    "missing": [{"code": "KK", "label": "Kartu Keluarga"}, {"code": "BANK", "label": "Buku tabungan"}],
+    "complete": False, "held_sender": False, "documents_due_at": "2026-12-01T16:59:00Z",
+    "dropbox_allowed": True, "nearest_dropbox_branch": "KC Tangerang", "nearest_dropbox_address": "Jl. Daan Mogot 1",
+    "cover_sheet_url": "https://lapakasik.example/unggah/contoh/lembar-sampul.pdf",
+    "call_window_local": "Kamis 3 Desember, 10:00–11:00 WIB", "officer_name": "Budi", "call_channel": "WhatsApp video",
+    "reschedule_url": "https://lapakasik.example/konfirmasi/ubah/", "amount": "12.345.678",
+    "transfer_date": "4 Desember 2026", "bank_account_masked": "BRI ****1234", "paid_date": "4 Desember 2026",
+    "next_step": "Ajukan kembali setelah masa tunggu 1 bulan berakhir.",
+}

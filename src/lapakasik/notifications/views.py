@@ -1,0 +1,112 @@
+"""Pages: "Cek keaslian pesan" (public), the development inbox (demo/debug only), officers' call tasks."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lapakasik.core.errors import ServiceError
+
+from . import selectors
+from .models import PhoneCall
+from .ratelimit import rate_acquire
+
+
+def _client_key(request: HttpRequest) -> str:
+    addr = request.META.get("REMOTE_ADDR", "") or "unknown"
+    return "check:" + hashlib.sha256(addr.encode()).hexdigest()[:32]
+
+
+def check_allowed(request: HttpRequest) -> bool:
+    """The lookup budget per client address (NOTIFY_CHECK_RATE_PER_MINUTE), shared by every web process."""
+    return rate_acquire(_client_key(request), limit=settings.NOTIFY_CHECK_RATE_PER_MINUTE, per_seconds=60) == 0
+
+
+@require_http_methods(["GET"])
+def check_page(request: HttpRequest) -> HttpResponse:
+    code = (request.GET.get("kode") or request.GET.get("code") or "").strip()[:32]
+    result = None
+    status = 200
+    if code:
+        if not check_allowed(request):
+            return render(request, "notifications/check.html", {"code": code, "limited": True}, status=429)
+        lang = "en" if (request.LANGUAGE_CODE or "id").startswith("en") else "id"
+        result = selectors.notification_check(code=code, language=lang)
+    response = render(request, "notifications/check.html", {"code": code, "result": result}, status=status)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _inbox_enabled() -> None:
+    if not settings.NOTIFY_DEV_INBOX:
+        raise Http404()
+
+
+@require_http_methods(["GET"])
+def dev_inbox(request: HttpRequest) -> HttpResponse:
+    """Every message the simulators delivered, as the recipient sees it (demo/debug mode only)."""
+    _inbox_enabled()
+    recipient = request.GET.get("to", "").strip()[:254]
+    claim_code = request.GET.get("klaim", "").strip()[:16]
+    items = list(selectors.inbox_messages(recipient=recipient, claim_code=claim_code))
+    calls = list(selectors.inbox_calls(claim_code=claim_code)) if not recipient else []
+    return render(request, "notifications/inbox.html", {
+        "items": items, "calls": calls, "recipients": selectors.inbox_recipients(), "recipient": recipient,
+        "claim_code": claim_code})
+
+
+@require_http_methods(["GET"])
+def dev_inbox_html(request: HttpRequest, pk: int) -> HttpResponse:
+    """The HTML part of one simulated e-mail, shown in a sandboxed frame of the inbox."""
+    _inbox_enabled()
+    from .models import SimulatedMessage
+
+    row = SimulatedMessage.objects.filter(pk=pk, channel="email").first()
+    if row is None:
+        raise Http404()
+    response = HttpResponse(row.html or "<pre></pre>", content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def phone_calls(request: HttpRequest) -> HttpResponse:
+    calls = list(selectors.phone_calls_open(user=request.user)[:200])
+    return render(request, "notifications/calls.html", {"calls": calls, "outcomes": [
+        (PhoneCall.Outcome.REACHED, PhoneCall.Outcome.REACHED.label),
+        (PhoneCall.Outcome.NO_ANSWER, PhoneCall.Outcome.NO_ANSWER.label),
+        (PhoneCall.Outcome.WRONG_NUMBER, PhoneCall.Outcome.WRONG_NUMBER.label)]})
+
+
+@login_required
+@require_POST
+def phone_call_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    from .services import phone_call_record
+
+    if not selectors.phone_calls_open(user=request.user).filter(pk=pk).exists():
+        raise Http404()
+    try:
+        phone_call_record(call_id=pk, outcome=request.POST.get("outcome", ""), actor=_officer(request.user),
+                          note=request.POST.get("note", "")[:500])
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Hasil panggilan dicatat."))
+    return redirect("notifications:calls")
+
+
+def _officer(user: Any) -> Any:
+    from lapakasik.claims.services import Actor
+
+    return Actor.officer(user)
