@@ -293,6 +293,8 @@ class _Parser:
         headers = self._headers(reader, ())
         if top:
             self.result.subject, self.result.header_from, self.result.message_id = header_summary(headers)
+        else:  # a forwarded message: its subject says what it carries
+            self._add_text(header_summary(headers)[0])
         self._body(reader, headers, (), self.base_depth, related=False)
         text = "\n".join(self.plain) if self.plain else _TAG.sub(" ", "\n".join(self.html))
         self._add_text(text)
