@@ -241,7 +241,7 @@ def _put_errors(form: IdentityForm, exc: InvalidInput) -> None:
 
 def _draft(request: HttpRequest) -> dict[str, Any] | None:
     draft = request.session.get(DRAFT_KEY)
-    return draft if isinstance(draft, dict) and draft.get("data") else None
+    return draft if isinstance(draft, dict) and (draft.get("data") or draft.get("done")) else None
 
 
 @never_cache
@@ -256,7 +256,7 @@ def review(request: HttpRequest) -> HttpResponse:
     b = _branch_or_404(draft["branch"])
     day = date.fromisoformat(draft["date"])
     ctx = _slot_context(b, day, draft["session"])
-    form = ReviewForm(request.POST or None, initial={"draft": draft["id"]})
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"draft": draft["id"]})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["draft"] != draft["id"]:
             messages.error(request, _("Formulir ini sudah kedaluwarsa. Periksa data Anda lalu kirim lagi."))
@@ -333,7 +333,7 @@ def done(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def mine(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.POST or None)
+    form = LookupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         wait = max(otp.rate_limit_hit(f"req-ip:{otp.client_ip(request)}", limit=10, window_seconds=600),
                    otp.rate_limit_hit(f"req-sess:{_session_id(request)}", limit=5, window_seconds=600))
@@ -361,7 +361,7 @@ def mine_code(request: HttpRequest) -> HttpResponse:
     if not isinstance(pending, dict) or not pending.get("code"):
         messages.error(request, _("Masukkan kode booking Anda terlebih dahulu."))
         return redirect("booking:mine")
-    form = OtpForm(request.POST or None)
+    form = OtpForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         wait = otp.rate_limit_hit(f"verify-ip:{otp.client_ip(request)}", limit=30, window_seconds=600)
@@ -408,7 +408,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
 def cancel(request: HttpRequest, code: str) -> HttpResponse:
     claim = _authorised_claim(request, code)
     view = engine.booking_view(claim)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             engine.cancel(claim=claim)

@@ -1,0 +1,441 @@
+"""The participant pages of the online queue with Django's test client: every step, every bad input
+(clear Indonesian message on the field, nothing written), full sessions, not-eligible claims, double
+submits, cancel and reschedule."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from lapakasik.booking.models import Booking, SlotQuota
+from lapakasik.claims.models import Claim
+from lapakasik.notifications.models import Notification
+
+from .pages_support import NIK, book, booking_world, day_label, identity_post, make_participant
+
+__all__ = ["booking_world"]
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response: Any) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def nothing_written() -> None:
+    assert Claim.objects.count() == 0
+    assert Booking.objects.count() == 0
+    assert not Notification.objects.filter(event="booking_confirmed").exists()
+    assert SlotQuota.objects.filter(booked__gt=0).count() == 0
+
+
+# --- steps 1–4 ---------------------------------------------------------------------------------------
+
+
+def test_home_links_reach_the_queue_and_my_booking(client: Any, booking_world: dict[str, Any]) -> None:
+    assert reverse("booking:start") == "/antrean/"
+    assert reverse("booking:mine") == "/antrean/saya/"
+    home = text(client.get("/"))
+    assert 'href="/antrean/"' in home and 'href="/antrean/saya/"' in home
+    assert client.get("/antrean/").status_code == 200
+    assert client.get("/antrean/saya/").status_code == 200
+
+
+def test_region_then_branch_then_date_then_session(client: Any, booking_world: dict[str, Any]) -> None:
+    branch = booking_world["branch"]
+    start = text(client.get(reverse("booking:start")))
+    assert "Kanwil Jawa Barat" in start
+    assert reverse("booking:branches", kwargs={"region": "JABAR"}) in start
+
+    branches = text(client.get(reverse("booking:branches", kwargs={"region": "JABAR"})))
+    assert branch.name in branches
+    assert reverse("booking:dates", kwargs={"branch": branch.code}) in branches
+    assert "kursi" in branches
+
+    dates = client.get(reverse("booking:dates", kwargs={"branch": branch.code}))
+    body = text(dates)
+    first = booking_world["days"][0]
+    assert day_label(first.date) in body
+    sessions_url = reverse("booking:sessions", kwargs={"branch": branch.code, "day": first.date.isoformat()})
+    assert f'href="{sessions_url}"' in body and f'hx-get="{sessions_url}"' in body
+    # the weekend inside the window is shown as closed
+    assert "Libur akhir pekan" in body
+
+    sessions = text(client.get(sessions_url))
+    assert "<html" in sessions
+    assert "08:00–09:00 WIB" in sessions and "sisa 10 kursi" in sessions
+    assert 'name="sesi" value="08:00"' in sessions
+    assert f'action="{reverse("booking:identity")}"' in sessions
+
+
+def test_sessions_partial_for_htmx(client: Any, booking_world: dict[str, Any]) -> None:
+    branch, day = booking_world["branch"], booking_world["day"]
+    r = client.get(reverse("booking:sessions", kwargs={"branch": branch.code, "day": day.isoformat()}),
+                   HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    assert "<html" not in r.content.decode()
+    assert 'name="sesi" value="08:00"' in r.content.decode()
+
+
+def test_full_session_is_shown_disabled(client: Any, booking_world: dict[str, Any]) -> None:
+    from django.core.cache import cache
+
+    from lapakasik.booking.policy import slot_bounds
+
+    branch, day = booking_world["branch"], booking_world["day"]
+    from datetime import time
+
+    starts, ends = slot_bounds(day, time(9, 0), time(10, 0), branch.time_zone)
+    SlotQuota.objects.create(branch=branch, date=day, session_start=time(9, 0), session_end=time(10, 0),
+                             starts_at=starts, ends_at=ends, capacity=3, booked=3)
+    cache.clear()
+    body = text(client.get(reverse("booking:sessions", kwargs={"branch": branch.code, "day": day.isoformat()})))
+    full = re.search(r'<button[^>]*value="09:00"[^>]*>', body)
+    assert full is not None and "disabled" in full.group(0) and 'data-status="full"' in full.group(0)
+    assert "Penuh" in body
+    free = re.search(r'<button[^>]*value="08:00"[^>]*>', body)
+    assert free is not None and "disabled" not in free.group(0)
+
+
+@pytest.mark.parametrize("url", [
+    "/antrean/wilayah/NOPE/", "/antrean/cabang/NOPE/", "/antrean/cabang/NOPE/2026-01-01/",
+])
+def test_unknown_region_or_branch_is_404(client: Any, booking_world: dict[str, Any], url: str) -> None:
+    assert client.get(url).status_code == 404
+
+
+def test_bad_date_in_session_url_is_404(client: Any, booking_world: dict[str, Any]) -> None:
+    r = client.get(f"/antrean/cabang/{booking_world['branch'].code}/31-02-2026/")
+    assert r.status_code == 404
+
+
+# --- happy path -------------------------------------------------------------------------------------------
+
+
+def test_book_through_every_step(client: Any, booking_world: dict[str, Any]) -> None:
+    branch, day = booking_world["branch"], booking_world["day"]
+    r = client.get(reverse("booking:identity"), {"cabang": branch.code, "tanggal": day.isoformat(), "sesi": "08:00"})
+    assert r.status_code == 200
+    body = text(r)
+    assert day_label(day) in body and "08:00–09:00 WIB" in body
+    assert 'name="nik"' in body and 'name="kpj"' in body and 'name="channels"' in body
+
+    r = client.post(reverse("booking:identity"), identity_post(booking_world))
+    assert r.status_code == 302 and r["Location"] == reverse("booking:review")
+    review = text(client.get(reverse("booking:review")))
+    assert "3174********0003" in review and NIK not in review  # NIK masked on screen
+    assert "Siti Rahayu" in review and "siti@example.id" in review and "+6281234567890" in review
+    assert "Mengundurkan diri" in review
+    nothing_written()
+
+    draft = client.session["booking_draft"]["id"]
+    r = client.post(reverse("booking:review"), {"draft": draft, "confirm": "on"})
+    assert r.status_code == 302
+    code = r["Location"].rstrip("/").rsplit("/", 1)[-1]
+    assert r["Location"] == reverse("booking:done", kwargs={"code": code})
+    for value in (NIK, "siti", "628123", "token"):
+        assert value not in r["Location"]
+
+    booking = Booking.objects.select_related("claim", "slot").get(code=code)
+    assert booking.status == "ACTIVE" and booking.slot.booked == 1
+    claim = booking.claim
+    assert claim.full_name == "Siti Rahayu" and claim.channels == ["email", "whatsapp"]
+    assert claim.phone == "+6281234567890"
+    assert Notification.objects.filter(claim=claim, event="booking_confirmed").exists()
+
+    done = text(client.get(r["Location"]))
+    assert code in done and branch.name in done and branch.address in done
+    assert day_label(day) in done and "08:00–09:00 WIB" in done
+    from lapakasik.intake.selectors import intake_links_get
+
+    links = intake_links_get(claim)
+    assert links is not None
+    assert links.email_address in done and links.upload_url in done
+    assert reverse("booking:ticket_pdf", kwargs={"code": code}) in done
+    assert reverse("booking:ticket_ics", kwargs={"code": code}) in done
+    assert "Kirim dokumen paling lambat H-1" in done
+    # the personal data is gone from the session once booked
+    assert client.session["booking_draft"]["data"] == {}
+
+
+def test_done_page_needs_the_session_that_booked(client: Any, booking_world: dict[str, Any]) -> None:
+    from django.test import Client
+
+    code = book(client, booking_world)
+    assert Client().get(reverse("booking:done", kwargs={"code": code})).status_code == 404
+    assert Client().get(reverse("booking:manage", kwargs={"code": code})).status_code == 404
+
+
+def test_review_without_draft_goes_back_to_start(client: Any, booking_world: dict[str, Any]) -> None:
+    r = client.get(reverse("booking:review"))
+    assert r.status_code == 302 and r["Location"] == reverse("booking:start")
+    r = client.post(reverse("booking:review"), {"draft": "x", "confirm": "on"})
+    assert r.status_code == 302
+    nothing_written()
+
+
+def test_review_needs_the_confirmation_tick(client: Any, booking_world: dict[str, Any]) -> None:
+    client.post(reverse("booking:identity"), identity_post(booking_world))
+    draft = client.session["booking_draft"]["id"]
+    r = client.post(reverse("booking:review"), {"draft": draft})
+    assert r.status_code == 200
+    assert "Centang pernyataan bahwa data Anda benar" in text(r)
+    nothing_written()
+
+
+def test_stale_review_form_is_refused(client: Any, booking_world: dict[str, Any]) -> None:
+    client.post(reverse("booking:identity"), identity_post(booking_world))
+    r = client.post(reverse("booking:review"), {"draft": "another-draft", "confirm": "on"})
+    assert r.status_code == 302 and r["Location"] == reverse("booking:review")
+    nothing_written()
+
+
+def test_double_submit_of_the_final_form_creates_one_booking(client: Any, booking_world: dict[str, Any]) -> None:
+    client.post(reverse("booking:identity"), identity_post(booking_world))
+    draft = client.session["booking_draft"]["id"]
+    first = client.post(reverse("booking:review"), {"draft": draft, "confirm": "on"})
+    second = client.post(reverse("booking:review"), {"draft": draft, "confirm": "on"})
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Booking.objects.count() == 1 and Claim.objects.count() == 1
+    assert SlotQuota.objects.get().booked == 1
+    # one confirmation per chosen channel, not two per channel
+    assert sorted(Notification.objects.filter(event="booking_confirmed").values_list("channel", flat=True)) == [
+        "email", "whatsapp"]
+
+
+def test_second_booking_for_same_nik_is_refused_with_a_way_out(client: Any, booking_world: dict[str, Any]) -> None:
+    book(client, booking_world)
+    client.post(reverse("booking:identity"), identity_post(booking_world, sesi="10:00"))
+    draft = client.session["booking_draft"]["id"]
+    r = client.post(reverse("booking:review"), {"draft": draft, "confirm": "on"})
+    assert r.status_code == 409
+    body = text(r)
+    assert "sudah punya booking aktif" in body
+    assert f'href="{reverse("booking:mine")}"' in body
+    assert Booking.objects.count() == 1
+
+
+# --- bad input ----------------------------------------------------------------------------------------------
+
+BAD_IDENTITY = [
+    ("nik", "", "NIK wajib diisi"),
+    ("nik", "317401450690000", "NIK harus 16 angka; yang Anda isi 15 angka"),
+    ("nik", "31740145069000AB", "NIK hanya berisi angka"),
+    ("nik", "3174013206900003", "Tanggal lahir dalam NIK tidak mungkin"),
+    ("nik", "9974014506900003", "Kode provinsi NIK (99) tidak dikenal"),
+    ("nik", "3174014506900000", "tidak boleh 0000"),
+    ("nik", "' OR 1=1 --", "NIK hanya berisi angka"),
+    ("kpj", "1234567890", "Nomor KPJ harus 11 angka"),
+    ("kpj", "", "Nomor KPJ wajib diisi"),
+    ("kpj", "99999999999", "tidak cocok"),  # valid shape, not this NIK's KPJ in the registry
+    ("full_name", "", "Nama lengkap wajib diisi"),
+    ("full_name", "Budi Santoso", "Nama tidak sama dengan data kepesertaan"),
+    ("full_name", "<script>alert(1)</script>", "Nama hanya berisi huruf"),
+    ("full_name", "S" * 151, "Nama terlalu panjang"),
+    ("email", "bukan-email", "Alamat e-mail tidak valid"),
+    ("email", "", "Alamat e-mail wajib diisi"),
+    ("phone", "12345", "Nomor HP"),
+    ("phone", "+1 202 555 0143", "Nomor HP Indonesia tidak valid"),
+    ("phone", "021 555 1234", "Gunakan nomor HP (seluler)"),
+    ("claim_type", "JKK", "Jenis klaim tidak dikenal"),
+    ("claim_reason", "", "Pilih alasan klaim"),
+    ("claim_reason", "HOLIDAY", "Alasan klaim tidak dikenal"),
+    ("channels", [], "Pilih paling sedikit satu cara"),
+    ("channels", ["fax"], "Pilihan kanal tidak dikenal"),
+    ("language", "fr", "Bahasa tidak dikenal"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), BAD_IDENTITY,
+                         ids=[f"{f}-{i}" for i, (f, _v, _m) in enumerate(BAD_IDENTITY)])
+def test_bad_identity_shows_the_message_on_the_field_and_writes_nothing(
+        client: Any, booking_world: dict[str, Any], field: str, value: Any, message: str) -> None:
+    r = client.post(reverse("booking:identity"), identity_post(booking_world, **{field: value}))
+    assert r.status_code == 200
+    body = text(r)
+    block = re.search(rf'<div class="field has-error" id="field-{field}">.*?</div>', body)
+    assert block is not None, f"no error on {field}"
+    assert message in block.group(0)
+    assert f'id="err-{field}"' in block.group(0)
+    assert "Ada isian yang perlu diperbaiki" in body
+    assert "booking_draft" not in client.session
+    nothing_written()
+
+
+def test_all_errors_at_once_and_entries_kept(client: Any, booking_world: dict[str, Any]) -> None:
+    r = client.post(reverse("booking:identity"), identity_post(booking_world, nik="123", email="x", phone="1"))
+    body = text(r)
+    for field in ("nik", "email", "phone"):
+        assert f'id="err-{field}"' in body
+    assert 'value="123"' in body  # what the participant typed stays in the form
+    nothing_written()
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    {"cabang": "NOPE", "tanggal": "2030-01-01", "sesi": "08:00"},
+    {"cabang": "BDG01", "tanggal": "kemarin", "sesi": "08:00"},
+])
+def test_identity_without_a_valid_slot_goes_back(client: Any, booking_world: dict[str, Any],
+                                                 params: dict[str, str]) -> None:
+    r = client.get(reverse("booking:identity"), params)
+    assert r.status_code == 302 and r["Location"] == reverse("booking:start")
+
+
+@pytest.mark.parametrize("case", ["past", "beyond_window", "unknown_session", "weekend"])
+def test_identity_for_an_impossible_session_goes_back_to_dates(client: Any, booking_world: dict[str, Any],
+                                                               case: str) -> None:
+    from lapakasik.core import clock
+
+    branch = booking_world["branch"]
+    today = clock.now().date()
+    day, session = booking_world["day"], "08:00"
+    if case == "past":
+        day = today - timedelta(days=3)
+    elif case == "beyond_window":
+        day = today + timedelta(days=40)
+    elif case == "unknown_session":
+        session = "07:15"
+    else:
+        day = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    r = client.post(reverse("booking:identity"), identity_post(booking_world, tanggal=day.isoformat(), sesi=session))
+    assert r.status_code == 302
+    assert r["Location"] == reverse("booking:dates", kwargs={"branch": branch.code})
+    nothing_written()
+
+
+def test_not_eligible_shows_the_rule_and_the_date(client: Any, booking_world: dict[str, Any]) -> None:
+    from lapakasik.core import clock
+
+    make_participant(nik="3174010101900003", kpj="10987654321", name="Budi Santoso", case="waiting_period")
+    r = client.post(reverse("booking:identity"), identity_post(
+        booking_world, nik="3174010101900003", kpj="10987654321", full_name="BUDI SANTOSO"))
+    assert r.status_code == 409
+    body = text(r)
+    assert "Masa tunggu satu bulan" in body
+    possible = clock.now().date() - timedelta(days=5)
+    from lapakasik.booking.policy import add_months
+
+    assert day_label(add_months(possible, 1)) in body
+    assert 'id="possible-from"' in body
+    nothing_written()
+
+
+def test_slot_full_at_submit_shows_alternatives(client: Any, booking_world: dict[str, Any]) -> None:
+    from django.core.cache import cache
+
+    from lapakasik.booking.policy import slot_bounds
+
+    client.post(reverse("booking:identity"), identity_post(booking_world))
+    draft = client.session["booking_draft"]["id"]
+    branch, day = booking_world["branch"], booking_world["day"]
+    from datetime import time
+
+    starts, ends = slot_bounds(day, time(8, 0), time(9, 0), branch.time_zone)
+    SlotQuota.objects.create(branch=branch, date=day, session_start=time(8, 0), session_end=time(9, 0),
+                             starts_at=starts, ends_at=ends, capacity=2, booked=2)
+    cache.clear()
+    r = client.post(reverse("booking:review"), {"draft": draft, "confirm": "on"})
+    assert r.status_code == 409
+    body = text(r)
+    assert "Sesi ini sudah penuh" in body and 'data-code="slot_full"' in body
+    assert 'id="alternatives"' in body
+    # the next free session at the same branch, as a link that keeps the participant's entries
+    assert f"cabang={branch.code}&amp;tanggal={day.isoformat()}&amp;sesi=09%3A00" in body
+    assert "Kantor cabang terdekat" in body
+    assert Booking.objects.count() == 0 and SlotQuota.objects.get().booked == 2
+    # following the alternative shows the identity form filled in from the draft
+    follow = text(client.get(reverse("booking:identity"), {"cabang": branch.code, "tanggal": day.isoformat(),
+                                                            "sesi": "09:00"}))
+    assert 'value="3174014506900003"' in follow
+
+
+def test_rate_limited_booking_shows_retry_after(client: Any, booking_world: dict[str, Any], settings: Any) -> None:
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "RATE_LIMIT_IP_PER_MINUTE": 1}
+    client.post(reverse("booking:identity"), identity_post(booking_world))
+    draft = client.session["booking_draft"]["id"]
+    from lapakasik.booking import ratelimit
+
+    ratelimit.check_ip("127.0.0.1")  # this client already used its one request this minute
+    r = client.post(reverse("booking:review"), {"draft": draft, "confirm": "on"})
+    assert r.status_code == 429
+    assert int(r["Retry-After"]) >= 1
+    assert "Terlalu banyak" in text(r)
+    nothing_written()
+
+
+# --- manage: cancel and reschedule ---------------------------------------------------------------------------
+
+
+def test_cancel_from_my_booking_releases_the_seat(client: Any, booking_world: dict[str, Any]) -> None:
+    code = book(client, booking_world)
+    manage = text(client.get(reverse("booking:manage", kwargs={"code": code})))
+    assert "Batalkan booking" in manage and "Ubah jadwal" in manage
+    r = client.post(reverse("booking:cancel", kwargs={"code": code}), {})
+    assert r.status_code == 422 and "Centang konfirmasi" in text(r)
+    assert Booking.objects.get(code=code).status == "ACTIVE"
+    r = client.post(reverse("booking:cancel", kwargs={"code": code}), {"confirm": "on"})
+    assert r.status_code == 302
+    booking = Booking.objects.select_related("slot", "claim").get(code=code)
+    assert booking.status == "CANCELLED" and booking.slot.booked == 0 and booking.claim.state == "CANCELLED"
+    page = text(client.get(r["Location"]))
+    assert "sudah dibatalkan" in page and "Dibatalkan" in page
+    assert 'id="cancel-link"' not in page
+    # cancelling again: a clear refusal, nothing changes
+    r = client.post(reverse("booking:cancel", kwargs={"code": code}), {"confirm": "on"})
+    assert r.status_code == 409 and "sudah tidak aktif" in text(r)
+
+
+def test_reschedule_from_my_booking(client: Any, booking_world: dict[str, Any]) -> None:
+    code = book(client, booking_world)
+    day = booking_world["days"][1].date
+    page = text(client.get(reverse("booking:reschedule", kwargs={"code": code})))
+    assert day.isoformat() in page
+    r = client.post(reverse("booking:reschedule", kwargs={"code": code}), {"tanggal": day.isoformat(), "sesi": "13:00"})
+    assert r.status_code == 302
+    booking = Booking.objects.select_related("slot").get(code=code)
+    assert booking.slot.date == day and f"{booking.slot.session_start:%H:%M}" == "13:00"
+    assert SlotQuota.objects.get(date=booking_world["day"], session_start="08:00").booked == 0
+    page = text(client.get(r["Location"]))
+    assert day_label(day) in page and "13:00–14:00 WIB" in page
+
+
+@pytest.mark.parametrize("post", [{}, {"tanggal": "x", "sesi": "08:00"}, {"tanggal": "2026-13-01", "sesi": ""}])
+def test_reschedule_bad_input_changes_nothing(client: Any, booking_world: dict[str, Any], post: dict[str, str]) -> None:
+    code = book(client, booking_world)
+    before = Booking.objects.get(code=code).slot_id
+    r = client.post(reverse("booking:reschedule", kwargs={"code": code}), post)
+    assert r.status_code == 302 and r["Location"] == reverse("booking:reschedule", kwargs={"code": code})
+    assert Booking.objects.get(code=code).slot_id == before
+
+
+def test_reschedule_into_a_full_session_keeps_the_old_seat(client: Any, booking_world: dict[str, Any]) -> None:
+    from datetime import time
+
+    from django.core.cache import cache
+
+    from lapakasik.booking.policy import slot_bounds
+
+    code = book(client, booking_world)
+    branch, day = booking_world["branch"], booking_world["days"][1].date
+    starts, ends = slot_bounds(day, time(10, 0), time(11, 0), branch.time_zone)
+    SlotQuota.objects.create(branch=branch, date=day, session_start=time(10, 0), session_end=time(11, 0),
+                             starts_at=starts, ends_at=ends, capacity=1, booked=1)
+    cache.clear()
+    r = client.post(reverse("booking:reschedule", kwargs={"code": code}), {"tanggal": day.isoformat(), "sesi": "10:00"})
+    assert r.status_code == 409 and "penuh" in text(r)
+    booking = Booking.objects.select_related("slot").get(code=code)
+    assert booking.slot.date == booking_world["day"] and booking.slot.booked == 1
+
+
+def test_english_pages(client: Any, booking_world: dict[str, Any]) -> None:
+    client.cookies["lapakasik_lang"] = "en"
+    body = text(client.get(reverse("booking:start")))
+    assert "Choose a region" in body
+    r = client.post(reverse("booking:identity"), identity_post(booking_world, nik="123"))
+    assert "NIK must be 16 digits" in text(r)
