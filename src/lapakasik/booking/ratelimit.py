@@ -46,6 +46,15 @@ def check_ip(ip: str | None) -> None:
     hit("ip", ip or "", _limit("RATE_LIMIT_IP_PER_MINUTE", 60))
 
 
+def _digits(value: Any) -> str:
+    return "".join(ch for ch in str(value or "")[:64] if ch.isascii() and ch.isdigit())
+
+
 def check_identity(*, nik: str, phone: str) -> None:
-    hit("nik", nik, _limit("RATE_LIMIT_NIK_PER_MINUTE", 10))
-    hit("phone", phone, _limit("RATE_LIMIT_PHONE_PER_MINUTE", 10))
+    """Counted on the raw input (digits only; a leading 0 of a phone number read as +62), before
+    any validation — so malformed attempts count too."""
+    phone_digits = _digits(phone)
+    if phone_digits.startswith("0"):
+        phone_digits = "62" + phone_digits[1:]
+    hit("nik", _digits(nik), _limit("RATE_LIMIT_NIK_PER_MINUTE", 10))
+    hit("phone", phone_digits, _limit("RATE_LIMIT_PHONE_PER_MINUTE", 10))

@@ -121,10 +121,15 @@ def branch_window(branch: BranchInfo, now: datetime | None = None) -> tuple[date
     """(local today, bookable days, closed days with reasons from tomorrow to the end of the window)."""
     now_local = (now or clock.now()).astimezone(ZoneInfo(branch.time_zone))
     today = now_local.date()
+    open_hour, window = settings_int("BOOKING_OPEN_HOUR", 0), settings_int("BOOKING_WINDOW_DAYS", 7)
+    key = f"booking:window:{branch.id}:{today.isoformat()}:{int(now_local.hour >= open_hour)}:{window}"
+    hit = cache.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
     horizon = today + timedelta(days=60)
     closures = closures_for(Branch(id=branch.id, region_id=_region_id(branch)), today, horizon)
-    days = policy.window_days(today, now_local.hour, open_hour=settings_int("BOOKING_OPEN_HOUR", 0),
-                              days=settings_int("BOOKING_WINDOW_DAYS", 7), closed_days=closures)
+    days = policy.window_days(today, now_local.hour, open_hour=open_hour, days=window, closed_days=closures)
+    cache.put(key, (today, days, closures), cache.BRANCH_TTL)
     return today, days, closures
 
 
@@ -186,16 +191,20 @@ def _build(branch: BranchInfo, snap: dict[str, Any]) -> BranchAvailability:
     return BranchAvailability(branch=branch, days=days)
 
 
+def _window_key(branch: BranchInfo, now: datetime | None) -> tuple[date, bool]:
+    now_local = (now or clock.now()).astimezone(ZoneInfo(branch.time_zone))
+    return now_local.date(), now_local.hour >= settings_int("BOOKING_OPEN_HOUR", 0)
+
+
 def _snapshot_cached(branch: BranchInfo, now: datetime | None = None) -> dict[str, Any]:
     key = cache.avail_key(branch.id)
-    if now is None:
-        snap = cache.get(key)
-        local_today = clock.now().astimezone(ZoneInfo(branch.time_zone)).date()
-        if snap is not None and snap["today"] == local_today:
-            return snap  # type: ignore[no-any-return]
+    wkey = _window_key(branch, now)
+    snap = cache.get(key)
+    if snap is not None and snap.get("wkey") == wkey:
+        return snap  # type: ignore[no-any-return]
     snap = _snapshot(branch, now)
-    if now is None:
-        cache.put(key, snap)
+    snap["wkey"] = wkey
+    cache.put(key, snap)
     return snap
 
 
@@ -241,7 +250,7 @@ def availability_search(*, region: str | None = None, date: date, claim_type: st
     rooms = []
     for b in infos:
         snap = cached.get(cache.avail_key(b.id))
-        if snap is None or snap["today"] != clock.now().astimezone(ZoneInfo(b.time_zone)).date():
+        if snap is None or snap.get("wkey") != _window_key(b, None):
             snap = _snapshot_cached(b)
         day = _build(b, snap).day(date)
         if day is None:

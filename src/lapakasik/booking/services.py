@@ -367,10 +367,10 @@ def booking_create(
     now = now or clock.now()
     actor = actor or Actor.participant()
     ratelimit.check_ip(client_ip)
+    ratelimit.check_identity(nik=nik, phone=phone)
     req = validate_request(branch_code=branch_code, date=date, session_start=session_start, claim_type=claim_type,
                            claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email,
                            phone=phone, language=language, channels=channels, now=now)
-    ratelimit.check_identity(nik=req.nik, phone=req.phone)
     # The cheap "full" answer: the snapshot or the slot's full mark, no transaction.
     if req.session.status == selectors.FULL or (req.session.slot_id and cache.is_marked_full(req.session.slot_id)):
         raise _slot_full(req.branch, req.session)
@@ -591,10 +591,10 @@ def waitlist_join(
     free (book it instead), ``already_waiting`` when this NIK already waits for the session."""
     now = now or clock.now()
     ratelimit.check_ip(client_ip)
+    ratelimit.check_identity(nik=nik, phone=phone)
     req = validate_request(branch_code=branch_code, date=date, session_start=session_start, claim_type=claim_type,
                            claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email,
                            phone=phone, language=language, channels=channels, now=now)
-    ratelimit.check_identity(nik=req.nik, phone=req.phone)
     if Booking.objects.filter(nik=req.nik, claim_type=req.claim_type, status=Booking.Status.ACTIVE).exists():
         raise _duplicate()
     check_registry(req, today=now.date())

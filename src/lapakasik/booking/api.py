@@ -1,0 +1,309 @@
+"""The online-queue API (relative to /api/v1/).
+
+- ``GET  /branches/{code}/availability?from=&to=`` — per date and session: start, end, capacity,
+  remaining, status (open / full / closed), in the branch's zone.
+- ``GET  /availability?region=&date=&claim_type=`` — branches with room on a date.
+- ``POST /bookings`` — 201 with code, status, branch, slot, intake links, ticket URLs, access token.
+- ``GET  /bookings/{code}``, ``POST /bookings/{code}/cancel``, ``POST /bookings/{code}/reschedule`` —
+  authorised by ``Authorization: Bearer <access_token>`` (never a token in a URL).
+- ``POST /waitlist``, ``GET /waitlist/{id}``, ``POST /waitlist/{id}/accept``.
+
+Errors: 422 per field, 409 ``slot_full`` (with ``alternatives``) / ``duplicate_active_booking`` /
+``not_eligible`` (with ``rule`` and ``possible_from``), 429 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema
+
+from lapakasik.claims.services import Actor
+from lapakasik.core.errors import InvalidInput, ServiceError
+
+from . import selectors, services
+from .models import Booking, WaitlistEntry
+
+router = Router(tags=["booking"])
+
+
+# --- schemas -------------------------------------------------------------------------------------------
+
+class SessionOut(Schema):
+    start: str = Field(..., description="HH:MM, branch-local")
+    end: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    remaining: int
+    status: str = Field(..., description="open | full | closed")
+
+
+class DayOut(Schema):
+    date: date
+    status: str
+    closed_reason: str
+    sessions: list[SessionOut]
+
+
+class BranchAvailabilityOut(Schema):
+    branch_code: str
+    branch_name: str
+    time_zone: str
+    time_zone_abbreviation: str
+    days: list[DayOut]
+
+
+class AvailabilityQuery(Schema):
+    date_from: date | None = Field(None, alias="from")
+    date_to: date | None = Field(None, alias="to")
+
+
+class BranchRoomOut(Schema):
+    branch_code: str
+    branch_name: str
+    region_code: str
+    city: str
+    time_zone_abbreviation: str
+    date: date
+    remaining: int
+    sessions: list[SessionOut]
+
+
+class SearchQuery(Schema):
+    region: str | None = Field(None, max_length=32)
+    date: date
+    claim_type: str = Field("JHT", max_length=8)
+
+
+class BookingIn(Schema):
+    branch_code: str = Field(..., max_length=32)
+    date: str = Field(..., max_length=32, description="YYYY-MM-DD (branch-local)")
+    session_start: str = Field(..., max_length=8, description="HH:MM (branch-local)")
+    claim_type: str = Field("JHT", max_length=8)
+    claim_reason: str = Field(..., max_length=32)
+    nik: str = Field(..., max_length=32)
+    kpj: str = Field(..., max_length=32)
+    full_name: str = Field(..., max_length=200)
+    email: str = Field(..., max_length=320)
+    phone: str = Field(..., max_length=32)
+    language: str = Field("id", max_length=5)
+    channels: list[str] = Field(default_factory=lambda: ["email"], max_length=5)
+
+
+class BranchOut(Schema):
+    code: str
+    name: str
+    address: str
+    city: str
+    time_zone: str
+    time_zone_abbreviation: str
+
+
+class SlotOut(Schema):
+    date: date
+    start: str
+    end: str
+    time_zone: str
+    zone: str = Field(..., description="WIB / WITA / WIT")
+    starts_at: datetime
+    ends_at: datetime
+
+
+class IntakeOut(Schema):
+    email_address: str
+    upload_url: str
+
+
+class BookingOut(Schema):
+    code: str
+    status: str
+    claim_state: str
+    claim_type: str
+    claim_reason: str
+    branch: BranchOut
+    slot: SlotOut
+    documents_due_at: datetime | None
+    intake: IntakeOut | None
+    ticket_pdf_url: str
+    calendar_ics_url: str
+
+
+class BookingCreatedOut(BookingOut):
+    access_token: str = Field(..., description="Keep it: it authorises GET/cancel/reschedule of this booking "
+                                               "(Authorization: Bearer …)")
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class RescheduleIn(Schema):
+    date: str = Field(..., max_length=32)
+    session_start: str = Field(..., max_length=8)
+    branch_code: str | None = Field(None, max_length=32)
+
+
+class WaitlistOut(Schema):
+    id: int
+    status: str
+    position: int | None = None
+    hold_until: datetime | None = None
+    branch_code: str
+    date: date
+    session_start: str
+
+
+class WaitlistCreatedOut(WaitlistOut):
+    access_token: str
+
+
+class ErrorOut(Schema):
+    error: dict[str, Any]
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+def _bearer(request: HttpRequest) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ServiceError(_("Akses ditolak. Kirim token akses booking di header Authorization: Bearer <token>."),
+                           code="unauthorized", status=401)
+    return token.strip()
+
+
+def _session_out(s: selectors.SessionAvailability) -> SessionOut:
+    return SessionOut(start=s.start, end=s.end, starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity,
+                      remaining=s.remaining, status=s.status)
+
+
+def booking_out(booking: Booking, *, intake: Any = None) -> dict[str, Any]:
+    from lapakasik.intake.services import intake_links
+
+    slot = booking.slot
+    branch = slot.branch
+    tz = ZoneInfo(branch.time_zone)
+    start, end = slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz)
+    links = intake if intake is not None else intake_links(booking.claim)
+    pdf_url, ics_url = services.ticket_urls(booking.code)
+    return {
+        "code": booking.code, "status": booking.status, "claim_state": booking.claim.state,
+        "claim_type": booking.claim.claim_type, "claim_reason": booking.claim.claim_reason,
+        "branch": {"code": branch.code, "name": branch.name, "address": branch.address, "city": branch.city,
+                   "time_zone": branch.time_zone, "time_zone_abbreviation": branch.tz_abbreviation},
+        "slot": {"date": start.date(), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "time_zone": branch.time_zone,
+                 "zone": branch.tz_abbreviation, "starts_at": slot.starts_at, "ends_at": slot.ends_at},
+        "documents_due_at": booking.claim.documents_due_at,
+        "intake": {"email_address": links.email_address, "upload_url": links.upload_url} if links else None,
+        "ticket_pdf_url": pdf_url, "calendar_ics_url": ics_url,
+    }
+
+
+def _authorised(request: HttpRequest, code: str) -> Booking:
+    return selectors.booking_get_authorised(code=code, token=_bearer(request))
+
+
+def _waitlist_out(entry: WaitlistEntry, position: int | None = None) -> dict[str, Any]:
+    return {"id": entry.pk, "status": entry.status, "position": position, "hold_until": entry.hold_until,
+            "branch_code": entry.slot.branch.code, "date": entry.slot.date,
+            "session_start": f"{entry.slot.session_start:%H:%M}"}
+
+
+# --- routes ---------------------------------------------------------------------------------------------
+
+@router.get("/branches/{code}/availability", response=BranchAvailabilityOut,
+            summary="Ketersediaan sesi satu cabang / one branch's session availability")
+def branch_availability(request: HttpRequest, code: str, q: Query[AvailabilityQuery]) -> dict[str, Any]:
+    if q.date_from and q.date_to and q.date_to < q.date_from:
+        raise InvalidInput(fields={"to": [_("Tanggal akhir harus sama dengan atau sesudah tanggal awal.")]})
+    avail = selectors.availability_for_branch(branch=code, date_from=q.date_from, date_to=q.date_to)
+    b = avail.branch
+    return {"branch_code": b.code, "branch_name": b.name, "time_zone": b.time_zone,
+            "time_zone_abbreviation": b.tz_abbreviation,
+            "days": [{"date": d.date, "status": d.status, "closed_reason": d.closed_reason,
+                      "sessions": [_session_out(s) for s in d.sessions]} for d in avail.days]}
+
+
+@router.get("/availability", response=list[BranchRoomOut],
+            summary="Cabang yang masih punya kuota pada tanggal tertentu / branches with room on a date")
+def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> list[dict[str, Any]]:
+    if q.claim_type.upper() not in services.bookable_claim_types():
+        raise InvalidInput(fields={"claim_type": [_("Jenis klaim ini belum bisa dipesan melalui antrean online.")]})
+    rooms = selectors.availability_search(region=q.region, date=q.date, claim_type=q.claim_type.upper())
+    return [{"branch_code": r.branch.code, "branch_name": r.branch.name, "region_code": r.branch.region_code,
+             "city": r.branch.city, "time_zone_abbreviation": r.branch.tz_abbreviation, "date": r.date,
+             "remaining": r.remaining, "sessions": [_session_out(s) for s in r.sessions]} for r in rooms]
+
+
+@router.post("/bookings", response={201: BookingCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+             summary="Pesan antrean / book a session")
+def create_booking(request: HttpRequest, payload: BookingIn) -> tuple[int, dict[str, Any]]:
+    result = services.booking_create(
+        branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
+        claim_type=payload.claim_type, claim_reason=payload.claim_reason, nik=payload.nik, kpj=payload.kpj,
+        full_name=payload.full_name, email=payload.email, phone=payload.phone, language=payload.language,
+        channels=payload.channels, actor=Actor.participant(), client_ip=_client_ip(request))
+    booking = Booking.objects.select_related("slot", "slot__branch", "claim").get(pk=result.booking.pk)
+    return 201, {**booking_out(booking, intake=result.intake), "access_token": result.access_token}
+
+
+@router.get("/bookings/{code}", response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
+            summary="Booking saya / my booking (Authorization: Bearer)")
+def get_booking(request: HttpRequest, code: str) -> dict[str, Any]:
+    return booking_out(_authorised(request, code))
+
+
+@router.post("/bookings/{code}/cancel", response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="Batalkan booking / cancel (Authorization: Bearer)")
+def cancel_booking(request: HttpRequest, code: str, payload: CancelIn | None = None) -> dict[str, Any]:
+    booking = _authorised(request, code)
+    services.booking_cancel(booking=booking, actor=Actor.participant(), reason=(payload.reason if payload else ""))
+    return booking_out(selectors.booking_get(code=booking.code))
+
+
+@router.post("/bookings/{code}/reschedule",
+             response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             summary="Ubah jadwal / reschedule (Authorization: Bearer)")
+def reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -> dict[str, Any]:
+    booking = _authorised(request, code)
+    services.booking_reschedule(booking=booking, date=payload.date, session_start=payload.session_start,
+                                branch_code=payload.branch_code, actor=Actor.participant())
+    return booking_out(selectors.booking_get(code=booking.code))
+
+
+@router.post("/waitlist", response={201: WaitlistCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+             summary="Masuk daftar tunggu sesi penuh / join a full session's waitlist")
+def join_waitlist(request: HttpRequest, payload: BookingIn) -> tuple[int, dict[str, Any]]:
+    result = services.waitlist_join(
+        branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
+        claim_type=payload.claim_type, claim_reason=payload.claim_reason, nik=payload.nik, kpj=payload.kpj,
+        full_name=payload.full_name, email=payload.email, phone=payload.phone, language=payload.language,
+        channels=payload.channels, client_ip=_client_ip(request))
+    entry = WaitlistEntry.objects.select_related("slot", "slot__branch").get(pk=result.entry.pk)
+    return 201, {**_waitlist_out(entry, result.position), "access_token": result.token}
+
+
+@router.get("/waitlist/{entry_id}", response={200: WaitlistOut, 401: ErrorOut, 404: ErrorOut},
+            summary="Status daftar tunggu / waitlist status (Authorization: Bearer)")
+def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    entry = services.waitlist_get_authorised(entry_id=entry_id, token=_bearer(request))
+    return _waitlist_out(entry)
+
+
+@router.post("/waitlist/{entry_id}/accept", response={201: BookingCreatedOut, 401: ErrorOut, 404: ErrorOut,
+                                                       409: ErrorOut},
+             summary="Ambil kursi yang ditawarkan / accept the offered seat (Authorization: Bearer)")
+def accept_waitlist(request: HttpRequest, entry_id: int) -> tuple[int, dict[str, Any]]:
+    entry = services.waitlist_get_authorised(entry_id=entry_id, token=_bearer(request))
+    result = services.waitlist_accept(entry=entry, actor=Actor.participant())
+    booking = Booking.objects.select_related("slot", "slot__branch", "claim").get(pk=result.booking.pk)
+    return 201, {**booking_out(booking, intake=result.intake), "access_token": result.access_token}

@@ -1,0 +1,29 @@
+"""Periodic jobs of the online queue (run by ``lapakasik worker``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from lapakasik.core.periodic import periodic
+
+from . import services
+
+
+@periodic(every=timedelta(minutes=10))
+@task(queue_name="periodic")
+def slots_generate() -> int:
+    return services.slots_generate()
+
+
+@periodic(every=timedelta(minutes=15))
+@task(queue_name="periodic")
+def booking_expire_no_shows() -> int:
+    return services.booking_expire_no_shows()
+
+
+@periodic(every=timedelta(minutes=1))
+@task(queue_name="periodic")
+def waitlist_expire_offers() -> int:
+    return services.waitlist_expire_offers()
