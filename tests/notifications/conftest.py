@@ -52,3 +52,111 @@ def run_queue(limit: int = 200) -> list[str]:
         outcomes.append(notification_dispatch(notification_id=args[0]))
         task.set_successful(None)
     return outcomes
+
+
+@pytest.fixture
+def templates(db: Any) -> None:
+    """The shipped templates (transactional tests flush the data migration's rows)."""
+    from lapakasik.notifications.services import template_defaults_install
+
+    template_defaults_install()
+
+
+@pytest.fixture
+def sim() -> Any:
+    """A real HTTP server on 127.0.0.1 speaking the WhatsApp Cloud API and the SMS gateway."""
+    from lapakasik.notifications.simulator import SimulatorState, start
+
+    server, thread = start(state=SimulatorState(token="test-token", timeout_sleep=1.5))
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def http_providers(settings: Any, sim: Any) -> Any:
+    """WhatsApp and SMS go to the local HTTP simulator through the real provider clients."""
+    settings.NOTIFY_WHATSAPP_PROVIDER = "cloud"
+    settings.NOTIFY_SMS_PROVIDER = "gateway"
+    settings.WHATSAPP_API_BASE_URL = sim.base_url
+    settings.WHATSAPP_API_VERSION = "v21.0"
+    settings.WHATSAPP_PHONE_NUMBER_ID = "1234567890"
+    settings.WHATSAPP_TOKEN = "test-token"
+    settings.SMS_GATEWAY_URL = sim.base_url + "/sms"
+    settings.SMS_GATEWAY_TOKEN = "test-token"
+    settings.SMS_GATEWAY_AUTH = "bearer"
+    settings.NOTIFY_HTTP_TIMEOUT_SECONDS = 0.5
+    settings.NOTIFY_BACKOFF_BASE_SECONDS = 1
+    settings.NOTIFY_MAX_ATTEMPTS = 4
+    return sim
+
+
+class SmtpSink:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+        self.envelopes: list[Any] = []
+        self.refuse: dict[str, str] = {}
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import email
+        from email import policy as email_policy
+
+        self.envelopes.append(envelope)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email_policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Any:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, port chosen by the OS; Django's SMTP backend points at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.NOTIFY_EMAIL_PROVIDER = "smtp"
+    sink.port = port  # type: ignore[attr-defined]
+    yield sink
+    controller.stop()
+
+
+def enqueue(**kw: Any) -> list[Any]:
+    """notification_enqueue inside a committed transaction (tasks enqueued on commit)."""
+    from django.db import transaction
+
+    from lapakasik.notifications.services import notification_enqueue
+
+    with transaction.atomic():
+        return notification_enqueue(**kw)
+
+
+def make_due(*rows: Any) -> None:
+    """Pretend the retry delay has passed (the tests do not sleep through backoff)."""
+    from datetime import timedelta
+
+    from lapakasik.core import clock
+    from lapakasik.notifications.models import Notification
+
+    Notification.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=clock.now() - timedelta(seconds=2))
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(queue_name="notifications", status="READY").update(
+        run_after=clock.now() - timedelta(seconds=1))

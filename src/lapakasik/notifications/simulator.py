@@ -129,9 +129,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(400, {"error": {"message": "Invalid parameter", "code": 100}})
                 return
         else:
-            to = str(body.get("to", ""))
-            key = self.headers.get("Idempotency-Key") or str(body.get("reference", ""))
-            if not to or not body.get("text"):
+            to = str(body.get("to") or body.get("msisdn") or body.get("destination") or "")
+            key = self.headers.get("Idempotency-Key") or str(body.get("reference") or body.get("ref") or "")
+            if not to or not (body.get("text") or body.get("message") or body.get("body")):
                 self._send(400, {"error": {"message": "to and text are required"}})
                 return
         message_id = self._record(state, channel, to, key, body)
