@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from email.message import EmailMessage
 from email import policy
+from email.message import EmailMessage
 from typing import Any
 
 import pytest

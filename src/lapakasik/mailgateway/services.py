@@ -232,6 +232,9 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
                     outcome["files"].append({"filename": result.filename, "outcome": result.outcome,
                                              "reason_code": result.reason_code,
                                              "requirement": result.requirement_code or ""})
+                too_many = [p for p in parsed.parts if p.skipped == "too_many_parts"]
+                if too_many and not not_accepting:
+                    results.append(_too_many_result(too_many))
             with transaction.atomic():
                 if results:
                     intake_acknowledge(claim=claim, results=results, reply_to_message_id=row.message_id or None,
@@ -256,22 +259,38 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
 def _reply_without_documents(row: InboundMessage, claim: Any, *, not_accepting: bool, skipped: list[Any],
                              sender: str | None) -> None:
     """A message with no file (or to a claim that no longer takes documents) still gets a reply in
-    the thread: what to attach, and what is still missing."""
+    the thread saying so, with what is still missing. The explanation is also given as a ``refused``
+    entry, so any ``intake_ack`` template that lists refusals shows it. From the claim's own address
+    the participant gets it; from another address only that sender does (nothing was stored)."""
     from lapakasik.intake.receive import ack_context
     from lapakasik.notifications.services import notification_enqueue
 
     from .messages import no_documents_text
 
-    context = ack_context(claim, [], language=claim.language or "id")
+    language = claim.language or "id"
+    context = ack_context(claim, [], language=language)
     reason = "not_accepting" if not_accepting else "no_attachment"
-    context.update(reason=reason, skipped=skipped, explanation=no_documents_text(reason, claim.language or "id"),
+    explanation = no_documents_text(reason, language)
+    label = row.subject or no_documents_text("this_message", language)
+    context["refused"] = [{"filename": label, "reason_code": reason, "reason": explanation}]
+    context.update(reason_code=reason, explanation=explanation, skipped=skipped,
                    no_attachment=not not_accepting, not_accepting=not_accepting)
     if row.message_id:
         context["reply_to_message_id"] = row.message_id
-    notification_enqueue(event="intake_ack", claim=claim, context=context)
-    if sender and not _same_address(sender, claim.email or ""):
-        notification_enqueue(event="intake_ack", claim=claim, context={**context, "held_sender": True},
-                             channels=["email"], recipient=sender)
+    if sender:
+        notification_enqueue(event="intake_ack", claim=claim, context=context, channels=["email"], recipient=sender)
+    else:
+        notification_enqueue(event="intake_ack", claim=claim, context=context)
+
+
+def _too_many_result(parts: list[parser.Part]) -> Any:
+    from lapakasik.intake.services import ReceiveResult
+
+    from .messages import too_many_text
+
+    names = ", ".join(p.display_name for p in parts[:5]) + (" …" if len(parts) > 5 else "")
+    return ReceiveResult(outcome="refused", filename=names, reason_code="too_many_attachments",
+                         message=too_many_text(len(parts), "id"), message_en=too_many_text(len(parts), "en"))
 
 
 def inbound_reprocess(*, message: InboundMessage) -> InboundMessage:

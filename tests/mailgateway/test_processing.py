@@ -1,0 +1,247 @@
+"""What the participant meets: messages as real clients send them, over SMTP, through the worker into
+documents, refusals with reasons, held files and the acknowledgement in the same thread."""
+
+from __future__ import annotations
+
+from email import policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+
+from lapakasik.intake.models import Document
+from lapakasik.mailgateway.models import InboundMessage
+from lapakasik.notifications.models import Notification
+
+from . import messages as m
+from .conftest import address_of, jpeg_bytes, mail, pdf_bytes, png_bytes, run_worker, smtp_send
+
+
+def deliver(gw: Any, claim: Any, raw: bytes | EmailMessage, sender: str = "siti@example.id") -> InboundMessage:
+    smtp_send(gw, raw, to=[address_of(claim)], sender=sender)
+    run_worker()
+    row = InboundMessage.objects.order_by("-id").first()
+    assert row is not None and row.status == "PROCESSED", row and row.error
+    return row
+
+
+def docs(claim: Any) -> list[tuple[str, str | None, str, str]]:
+    return [(d.original_name, d.requirement.code if d.requirement else None, d.status, d.reason_code)
+            for d in Document.objects.filter(claim=claim).order_by("id")]
+
+
+def ack(claim: Any, recipient: str | None = None) -> Notification:
+    qs = Notification.objects.filter(claim=claim, event="intake_ack", channel="email")
+    if recipient:
+        qs = qs.filter(recipient=recipient)
+    return qs.order_by("-id").first()  # type: ignore[return-value]
+
+
+def test_outlook_message_with_logo_and_encoded_name(gateway: Any, claim: Any) -> None:
+    raw = m.outlook(to=address_of(claim), attachment=(pdf_bytes(), "Kartu Keluarga Bu Sri Rahàyu.PDF", "application/pdf"),
+                    logo=png_bytes((120, 40)))
+    row = deliver(gateway, claim, raw)
+    assert docs(claim) == [("Kartu Keluarga Bu Sri Rahàyu.PDF", "kk", "RECEIVED", "")]
+    assert row.outcome["skipped"] == [{"filename": "image001.png", "content_type": "image/png",
+                                       "reason": "embedded_image"}]
+    note = ack(claim)
+    assert note.context["reply_to_message_id"] == row.message_id
+    assert note.context["received"][0]["requirement_code"] == "kk"
+
+
+def test_iphone_heic_photo(gateway: Any, claim: Any, monkeypatch: Any) -> None:
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    buf = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", (800, 600), (120, 90, 60))).save(buf, quality=60)
+    heic = buf.getvalue()
+    raw = m.iphone(to=address_of(claim), subject="KTP saya", photos=[(heic, "IMG_4032.HEIC", "image/heic")])
+    deliver(gateway, claim, raw)
+    assert docs(claim) == [("IMG_4032.HEIC", "ktp", "RECEIVED", "")]
+    assert Document.objects.get(claim=claim).kind == "jpeg"  # converted
+
+    # where no HEIC decoder is installed: a clear "send it as JPG" refusal
+    from lapakasik.intake import pipeline
+
+    monkeypatch.setattr(pipeline, "_heif_available", lambda: False)
+    raw = m.iphone(to=address_of(claim), subject="KK", message_id="<heic-2@example.id>",
+                   photos=[(heic[:-10] + b"0123456789", "IMG_4033.HEIC", "image/heic")])
+    deliver(gateway, claim, raw)
+    assert docs(claim)[-1] == ("IMG_4033.HEIC", "kk", "REFUSED", "heic_unsupported")
+    refused = ack(claim).context["refused"]
+    assert refused[0]["filename"] == "IMG_4033.HEIC" and "JPG" in refused[0]["reason"]
+
+
+def test_forwarded_message_attachment_classified_from_its_subject(gateway: Any, claim: Any) -> None:
+    inner = EmailMessage()
+    inner["From"] = "hrd@pt-maju.co.id"
+    inner["Subject"] = "Paklaring a.n. Siti Rahayu"
+    inner["Message-ID"] = "<hrd-1@pt-maju.co.id>"
+    inner.set_content("Terlampir.")
+    inner.add_attachment(pdf_bytes(), maintype="application", subtype="pdf", filename="scan_0001.pdf")
+    deliver(gateway, claim, m.forwarded(to=address_of(claim), inner=inner.as_bytes(policy=policy.SMTP)))
+    assert docs(claim) == [("scan_0001.pdf", "paklaring", "RECEIVED", "")]
+
+
+@pytest.mark.parametrize(("data", "filename", "ctype", "reason"), [
+    (b"\x78\x9f\x3e\x22\x00\x00" + b"\x01" * 300, "winmail.dat", "application/ms-tnef", "archive"),
+    (b"PK\x03\x04" + b"\x00" * 300, "dokumen.zip", "application/zip", "archive"),
+    (b"Rar!\x1a\x07\x00" + b"\x00" * 300, "dokumen.RAR", "application/x-rar", "archive"),
+    (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "ktp.jpg", "image/jpeg", "type_mismatch"),
+    (b"MZ\x90\x00" + b"\x00" * 300, "KTP.JPG", "application/octet-stream", "type_mismatch"),
+    (None, "formulir5.pdf", "application/pdf", "pdf_active_content"),
+    (b"", "ktp.jpg", "image/jpeg", "empty"),
+], ids=["tnef_winmail_dat", "zip", "rar_upper_case", "html_renamed_jpg", "exe_renamed_jpg", "pdf_javascript",
+        "zero_bytes"])
+def test_hostile_or_unusable_attachments_are_refused_with_reasons(
+        gateway: Any, claim: Any, data: bytes | None, filename: str, ctype: str, reason: str) -> None:
+    if data is None:
+        data = pdf_bytes(javascript=True)
+    raw = m.simple(to=address_of(claim), message_id=f"<{reason}-{filename}@example.id>",
+                   parts=[m.attachment_part(data, filename_header=f'filename="{filename}"', ctype=ctype)])
+    deliver(gateway, claim, raw)
+    assert docs(claim) == [(filename, docs(claim)[0][1], "REFUSED", reason)]
+    from lapakasik.intake.receive import storage
+
+    assert storage().listdir("documents")[0] == [] if storage().exists("documents") else True
+    refused = ack(claim).context["refused"]
+    assert refused[0]["reason_code"] == reason and len(refused[0]["reason"]) > 30
+
+
+def test_jpeg_with_zip_appended_is_stored_without_the_zip(gateway: Any, claim: Any) -> None:
+    from lapakasik.intake.receive import storage
+
+    polyglot = jpeg_bytes() + b"PK\x03\x04" + b"evil.exe" + b"\x00" * 200
+    deliver(gateway, claim, mail(to=address_of(claim), attachments=[(polyglot, "ktp.jpg", "image/jpeg")]))
+    doc = Document.objects.get(claim=claim)
+    with storage().open(doc.file) as fh:
+        stored = fh.read()
+    assert doc.status == "RECEIVED" and b"PK\x03\x04" not in stored and stored.endswith(b"\xff\xd9")
+
+
+def test_nameless_octet_stream_part_is_typed_by_content(gateway: Any, claim: Any) -> None:
+    raw = m.simple(to=address_of(claim), subject="npwp",
+                   parts=[m.attachment_part(jpeg_bytes(), ctype="application/octet-stream")])
+    deliver(gateway, claim, raw)
+    assert docs(claim) == [("lampiran-1", "npwp", "RECEIVED", "")]
+    assert Document.objects.get(claim=claim).kind == "jpeg"
+
+
+def test_quoted_printable_pdf_attachment(gateway: Any, claim: Any) -> None:
+    raw = m.simple(to=address_of(claim), parts=[m.attachment_part(
+        pdf_bytes(), filename_header="filename*=UTF-8''Formulir%205%20Siti.PDF", ctype="application/pdf",
+        encoding="quoted-printable")])
+    deliver(gateway, claim, raw)
+    assert docs(claim) == [("Formulir 5 Siti.PDF", "formulir_5", "RECEIVED", "")]
+
+
+def test_message_without_attachment_gets_a_reply_explaining(gateway: Any, claim: Any) -> None:
+    row = deliver(gateway, claim, mail(to=address_of(claim), subject="Tanya syarat", body="Apa saja syaratnya?"))
+    assert Document.objects.filter(claim=claim).count() == 0
+    note = ack(claim)
+    assert note.recipient == claim.email and note.context["reply_to_message_id"] == row.message_id
+    assert note.context["no_attachment"] is True
+    assert "tidak berisi lampiran" in note.context["refused"][0]["reason"]
+    assert [x["code"] for x in note.context["missing"]][:2] == ["kartu_peserta", "ktp"]
+
+
+def test_mail_from_another_address_is_held_and_both_are_told(gateway: Any, claim: Any) -> None:
+    raw = mail(to=address_of(claim), sender="Anak Siti <anak.siti@example.id>",
+               attachments=[(jpeg_bytes(), "ktp ibu.jpg", "image/jpeg")])
+    row = deliver(gateway, claim, raw, sender="anak.siti@example.id")
+    assert row.sender_matches is False
+    assert docs(claim) == [("ktp ibu.jpg", "ktp", "HELD", "")]
+    to_participant = ack(claim, recipient=claim.email)
+    to_sender = ack(claim, recipient="anak.siti@example.id")
+    assert to_participant.context["received"][0]["outcome"] == "held"
+    assert to_sender.context["held_sender"] is True
+    from lapakasik.intake.catalogue import claim_checklist
+
+    assert claim_checklist(claim).item("ktp").status == "missing"  # held files do not count yet
+
+
+def test_sender_address_compared_case_insensitively(gateway: Any, claim: Any) -> None:
+    raw = mail(to=address_of(claim), sender="SITI RAHAYU <Siti@EXAMPLE.id>",
+               attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")])
+    assert deliver(gateway, claim, raw).sender_matches is True
+    assert docs(claim)[0][2] == "RECEIVED"
+
+
+def test_acknowledgement_lists_received_refused_missing_in_the_thread(gateway: Any, claim: Any) -> None:
+    raw = mail(to=address_of(claim), subject="Dokumen klaim JHT", attachments=[
+        (jpeg_bytes(seed=1), "KTP.jpg", "image/jpeg"),
+        (jpeg_bytes(seed=2), "Buku Tabungan.JPG", "image/jpeg"),
+        (b"PK\x03\x04" + b"\x00" * 100, "semua.zip", "application/zip"),
+    ], message_id="<thread-1@mail.example.id>")
+    deliver(gateway, claim, raw)
+    notes = Notification.objects.filter(claim=claim, event="intake_ack")
+    assert notes.count() == 1
+    ctx = notes.get().context
+    assert ctx["reply_to_message_id"] == "thread-1@mail.example.id"
+    assert [(r["filename"], r["requirement_code"]) for r in ctx["received"]] == [
+        ("KTP.jpg", "ktp"), ("Buku Tabungan.JPG", "buku_tabungan")]
+    assert [(r["filename"], r["reason_code"]) for r in ctx["refused"]] == [("semua.zip", "archive")]
+    assert "ZIP" in ctx["refused"][0]["reason"]
+    missing = [x["code"] for x in ctx["missing"]]
+    assert "ktp" not in missing and "buku_tabungan" not in missing and "kk" in missing
+    assert ctx["complete"] is False and ctx["documents_due_local"]
+    claim.refresh_from_db()
+    assert claim.state == "AWAITING_DOCUMENTS"
+
+
+def test_acknowledgement_email_is_a_reply_in_the_thread(gateway: Any, claim: Any, settings: Any) -> None:
+    """The notification app sends the acknowledgement as a reply: In-Reply-To/References = the
+    participant's Message-ID, listing what arrived and what was refused."""
+    from django.core import mail as outbox
+    from django.core.management import call_command
+
+    from lapakasik.notifications.services import template_defaults_install
+
+    template_defaults_install()  # transactional tests flush the data migration's rows
+    settings.NOTIFY_EMAIL_PROVIDER = "smtp"  # Django's e-mail backend (locmem in tests)
+    deliver(gateway, claim, mail(to=address_of(claim), message_id="<thread-2@mail.example.id>", attachments=[
+        (jpeg_bytes(), "ktp.jpg", "image/jpeg"), (b"PK\x03\x04" + b"\x00" * 100, "semua.zip", "application/zip")]))
+    call_command("db_worker", batch=True, queue_name="notifications", startup_delay=False, verbosity=0)
+    sent = [e for e in outbox.outbox if claim.email in e.to]
+    assert len(sent) == 1, [n.last_error for n in Notification.objects.all()]
+    reply = sent[0].message()
+    assert reply["In-Reply-To"] == "<thread-2@mail.example.id>"
+    assert reply["References"] == "<thread-2@mail.example.id>"
+    body = sent[0].body
+    assert "ktp.jpg" in body and "semua.zip" in body and "ZIP" in body
+
+
+def test_claim_that_no_longer_accepts_documents(gateway: Any, claim: Any) -> None:
+    from lapakasik.claims.models import Claim
+
+    smtp_send(gateway, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
+              to=[address_of(claim)])
+    Claim.objects.filter(pk=claim.pk).update(state="PAID")
+    run_worker()
+    row = InboundMessage.objects.get()
+    assert row.status == "PROCESSED" and row.outcome["not_accepting"] is True
+    assert Document.objects.filter(claim=claim).count() == 0
+    assert ack(claim).context["not_accepting"] is True
+
+
+def test_too_many_attachments_are_not_processed_but_listed(gateway: Any, claim: Any, monkeypatch: Any) -> None:
+    from lapakasik.mailgateway import parser
+
+    monkeypatch.setattr(parser, "MAX_PARTS", 2)
+    raw = mail(to=address_of(claim), attachments=[(jpeg_bytes(seed=i), f"foto{i}.jpg", "image/jpeg") for i in range(4)])
+    deliver(gateway, claim, raw)
+    assert Document.objects.filter(claim=claim).count() == 2
+    refused = ack(claim).context["refused"]
+    assert refused[-1]["reason_code"] == "too_many_attachments" and "foto2.jpg" in refused[-1]["filename"]
+
+
+def test_processing_twice_does_nothing_more(gateway: Any, claim: Any) -> None:
+    from lapakasik.mailgateway.services import inbound_message_process
+
+    row = deliver(gateway, claim, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]))
+    inbound_message_process(message=row)
+    assert Document.objects.filter(claim=claim).count() == 1
+    assert Notification.objects.filter(claim=claim, event="intake_ack").count() == 1
