@@ -108,6 +108,10 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and "parse request body" in str(exc):  # Ninja: body is not JSON
+        return error_response(request, InvalidInput(
+            _("Isi permintaan bukan JSON yang valid. Kirim objek JSON dengan Content-Type: application/json."),
+            code="malformed_body"))
     return error_response(request, ServiceError(str(exc), code=f"http_{exc.status_code}", status=exc.status_code))
 
 
