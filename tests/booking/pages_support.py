@@ -36,8 +36,8 @@ def booking_world(network: None) -> dict[str, Any]:
     branch used (DKI Sudirman-like first branch of a WIB region) and its first open session."""
     from django.core.cache import cache
 
-    from lapakasik.branches.models import Branch
     from lapakasik.booking.selectors import availability_for_branch
+    from lapakasik.branches.models import Branch
     from lapakasik.intake.catalogue import catalogue_seed
 
     cache.clear()

@@ -89,7 +89,7 @@ def ticket_data(claim: Any, *, start: datetime, end: datetime, language: str | N
     from lapakasik.intake.catalogue import claim_checklist
     from lapakasik.intake.selectors import intake_links_get
 
-    lang = language or claim.language or "id"
+    lang = (language or translation.get_language() or claim.language or "id")[:2]
     branch = claim.branch
     with translation.override(lang):
         checklist = [ChecklistLine(label=i.label, required=i.required, note=i.condition_note)

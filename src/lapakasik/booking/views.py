@@ -368,8 +368,7 @@ def mine_code(request: HttpRequest) -> HttpResponse:
         if wait:
             return _too_many(request, wait, reverse("booking:mine"))
         if pending.get("tries", 0) >= otp.max_tries():
-            form = OtpForm()
-            form.add_error("otp", _("Kode salah 5 kali dan sudah tidak berlaku. Minta kode baru."))
+            form = _otp_error(_("Kode salah 5 kali dan sudah tidak berlaku. Minta kode baru."))
             status = 403
         elif form.is_valid():
             outcome = otp.otp_verify(code=pending["code"], otp=form.cleaned_data["otp"])
@@ -381,19 +380,29 @@ def mine_code(request: HttpRequest) -> HttpResponse:
             pending["tries"] = int(pending.get("tries", 0)) + 1
             request.session[PENDING_KEY] = pending
             left = otp.max_tries() - pending["tries"]
-            form = OtpForm()
             if left <= 0:
-                form.add_error("otp", _("Kode salah 5 kali dan sudah tidak berlaku. Minta kode baru."))
+                form = _otp_error(_("Kode salah 5 kali dan sudah tidak berlaku. Minta kode baru."))
                 status = 403
             else:
-                form.add_error("otp", _("Kode salah atau sudah tidak berlaku. Sisa percobaan: %(n)d. "
-                                        "Kode berlaku 10 menit dan hanya sekali pakai.") % {"n": left})
+                form = _otp_error(_("Kode salah atau sudah tidak berlaku. Sisa percobaan: %(n)d. "
+                                    "Kode berlaku 10 menit dan hanya sekali pakai.") % {"n": left})
                 status = 422
         else:
             status = 422
     return render(request, "booking/mine_code.html", {
         "form": form, "channel": pending.get("channel", "email"), "code": pending["code"],
         "locked": pending.get("tries", 0) >= otp.max_tries()}, status=status)
+
+
+def _otp_error(message: str) -> OtpForm:
+    """An empty code form carrying one error (the wrong code is not echoed back)."""
+    from django.forms.utils import ErrorDict
+
+    form = OtpForm({"otp": ""})
+    form.full_clean()
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
+    form.add_error("otp", message)
+    return form
 
 
 @never_cache
