@@ -68,6 +68,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_VERBOSE = False  # no start-up banner in every process (lock-outs are still logged)
 
 ROOT_URLCONF = "lapakasik.urls"
 WSGI_APPLICATION = "lapakasik.wsgi.application"

@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import DATA_DIR, env_int, env_str
 
 DATABASE_URL = env_str("DATABASE_URL", "") or f"sqlite:///{DATA_DIR / 'lapakasik.sqlite3'}"
+_SUPPORTED_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
+_URL_HELP = "use sqlite:///path/to/file.sqlite3 or postgres://user:password@host:5432/name"
 
-_db = dj_database_url.parse(DATABASE_URL)
+
+def _parse_database_url(url: str) -> dict[str, Any]:
+    """Parse ``DATABASE_URL``; a wrong one is a one-line configuration error (never echoing a password)."""
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    try:
+        parsed = dict(dj_database_url.parse(url))
+    except ValueError as exc:  # UnknownSchemeError, ParseError
+        if not scheme:
+            reason = "not a URL"
+        elif isinstance(exc, dj_database_url.UnknownSchemeError):
+            reason = f"unknown scheme {scheme!r}"
+        else:
+            reason = "not a valid URL"
+        raise ImproperlyConfigured(f"DATABASE_URL is invalid ({reason}): {_URL_HELP}") from None
+    if parsed["ENGINE"] not in _SUPPORTED_ENGINES:
+        raise ImproperlyConfigured(f"DATABASE_URL scheme {scheme!r} is not supported: {_URL_HELP}")
+    if parsed["ENGINE"] == "django.db.backends.postgresql" and not parsed.get("NAME"):
+        raise ImproperlyConfigured(f"DATABASE_URL names no database: {_URL_HELP}")
+    return parsed
+
+
+_db = _parse_database_url(DATABASE_URL)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         # IMMEDIATE: writers take the lock at BEGIN, so two writers never deadlock on upgrade.

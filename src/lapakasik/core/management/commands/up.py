@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from lapakasik.core.masking import mask_text
 
@@ -28,6 +28,51 @@ def _masked_db_url() -> str:
     return url
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return mask_text(text.splitlines()[0].strip() if text else exc.__class__.__name__)
+
+
+def _probe_database(timeout: int = 5) -> None:
+    """Connect once, outside the connection pool: an unreachable PostgreSQL fails fast, in one line,
+    instead of the pool retrying (and logging) until its timeout."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        params = connection.get_connection_params()
+        libpq = {k: v for k, v in params.items() if k not in {"cursor_factory", "context", "prepare_threshold"}}
+        with psycopg.connect(**libpq, connect_timeout=timeout) as conn:
+            conn.execute("SELECT 1")
+    else:
+        connection.ensure_connection()
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the child gets SIGTERM if `up` itself dies (e.g. SIGKILL), so nothing is orphaned."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _start(argv: list[str]) -> subprocess.Popen[bytes]:
+    """Each child in its own process group: Ctrl-C in the terminal reaches only `up`, which then
+    stops the children in order (a signal delivered to a server's workers and its master at the
+    same time can leave workers behind)."""
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, process_group=0,
+                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
 class Command(BaseCommand):
     help = "Set up and start everything: migrate, seed once, web + worker (+ mail gateway)."
 
@@ -38,13 +83,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            connection.ensure_connection()
+            _probe_database()
         except Exception as exc:
             raise CommandError(
-                f"Basis data tidak dapat dihubungi / database unreachable ({_masked_db_url()}): "
-                f"{mask_text(str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__)}"
+                f"Basis data tidak dapat dihubungi / database unreachable ({_masked_db_url()}): {_first_line(exc)}"
             ) from None
-        call_command("migrate", interactive=False, verbosity=0)
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+        except DatabaseError as exc:
+            raise CommandError(f"Migrasi gagal / migrations failed ({_masked_db_url()}): {_first_line(exc)}") from None
         self.stdout.write("database ready (migrations applied)")
         if not opts["no_seed"]:
             from lapakasik.core.models import PeriodicRun
@@ -56,11 +103,19 @@ class Command(BaseCommand):
             else:
                 self.stdout.write("demo data already seeded")
         exe = [sys.executable, "-m", "lapakasik"]
+        stopping = False
+
+        def _terminate(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, _terminate)
+        signal.signal(signal.SIGTERM, _terminate)
         children: dict[str, subprocess.Popen[bytes]] = {}
-        children["web"] = subprocess.Popen([*exe, "serve", "--host", opts["host"], "--port", str(opts["port"])])
-        children["worker"] = subprocess.Popen([*exe, "worker"])
+        children["web"] = _start([*exe, "serve", "--host", opts["host"], "--port", str(opts["port"])])
+        children["worker"] = _start([*exe, "worker"])
         if "mailgateway" in get_commands():
-            children["mailgateway"] = subprocess.Popen([*exe, "mailgateway"])
+            children["mailgateway"] = _start([*exe, "mailgateway"])
 
         base = f"http://{opts['host']}:{opts['port']}"
         self.stdout.write(self.style.SUCCESS(f"\nLapak Asik berjalan / is running: {base}/"))
@@ -76,14 +131,6 @@ class Command(BaseCommand):
         self.stdout.write("Ctrl-C to stop.\n")
         sys.stdout.flush()
 
-        stopping = False
-
-        def _terminate(signum: int, frame: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, _terminate)
-        signal.signal(signal.SIGTERM, _terminate)
         exit_code = 0
         while not stopping:
             for name, proc in children.items():
@@ -92,15 +139,19 @@ class Command(BaseCommand):
                     stopping, exit_code = True, 1
                     break
             time.sleep(0.3)
+        # One SIGTERM to each child; each stops its own workers. Whatever is left after the grace
+        # period is killed with its whole process group (a server's workers included).
         for proc in children.values():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 10
-        for proc in children.values():
+        for name, proc in children.items():
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                proc.kill()
+                self.stderr.write(f"{name} did not stop within 10 s; killing it")
+                exit_code = 1
+            _kill_group(proc)
         self.stdout.write("stopped")
         if exit_code:
             raise SystemExit(exit_code)

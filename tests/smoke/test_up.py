@@ -1,0 +1,104 @@
+"""`lapakasik up` as a newcomer runs it: a fresh data directory, free ports, then SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .procs import alive, child_env, descendants, free_port, kill_tree, lapakasik, wait_ready
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])
+def test_up_serves_home_and_branches_then_stops_cleanly(tmp_path: Path, stop: str) -> None:
+    """SIGTERM to `up` (a service manager) or SIGINT to the whole process group (Ctrl-C in a terminal)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out_path, err_path = tmp_path / "stdout", tmp_path / "stderr"
+    with out_path.open("wb") as out, err_path.open("wb") as err:  # files, not pipes: a stray child cannot hang us
+        proc = subprocess.Popen(lapakasik("up", "--port", str(port)), env=child_env(tmp_path / "data"),
+                                stdout=out, stderr=err, start_new_session=True)
+    try:
+        wait_ready(f"{base}/readyz", proc)
+        assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
+
+        home = httpx.get(f"{base}/")
+        assert home.status_code == 200
+        assert '<html lang="id">' in home.text and "Klaim BPJAMSOSTEK tanpa antre" in home.text
+
+        branches = httpx.get(f"{base}/api/v1/branches")
+        assert branches.status_code == 200
+        rows = branches.json()
+        assert len({r["region_code"] for r in rows}) == 11
+        dki = [r for r in rows if r["region_code"] == "DKI"]
+        assert sorted(r["kind"] for r in dki).count("KC") == 17
+        assert sorted(r["kind"] for r in dki).count("KCP") == 6
+        assert all(r["channel_policy"]["mode"] == "ONLINE_ONLY" for r in dki)
+        assert {"WIB", "WITA", "WIT"} <= {r["time_zone_abbreviation"] for r in rows}
+
+        children = descendants(proc.pid)
+        assert len(children) >= 3  # web server (+ its workers) and the task worker
+        started = time.monotonic()
+        if stop == "sigterm":
+            proc.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=20)
+        took = time.monotonic() - started
+        time.sleep(0.5)
+        stray = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                 for pid in children if alive(pid)}
+    finally:
+        kill_tree(proc)
+    stdout, stderr = out_path.read_text(), err_path.read_text()
+    assert not stray, f"processes left running after {stop}: {stray}"
+    assert proc.returncode == 0, stderr[-3000:]
+    assert took < 10, f"stopping took {took:.1f}s"
+    assert "Lapak Asik berjalan / is running" in stdout and "stopped" in stdout
+    assert "Traceback" not in stderr, stderr[-3000:]
+
+
+def test_up_seeds_once(tmp_path: Path) -> None:
+    """A second start on the same data directory keeps the data and does not seed again."""
+    env = child_env(tmp_path / "data")
+    for expected in ("branches: 11 regions", "demo data already seeded"):
+        port = free_port()
+        proc = subprocess.Popen(lapakasik("up", "--port", str(port)), env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            wait_ready(f"http://127.0.0.1:{port}/readyz", proc)
+            proc.send_signal(signal.SIGTERM)
+            out, _err = proc.communicate(timeout=15)
+        finally:
+            kill_tree(proc)
+        assert proc.returncode == 0
+        assert expected in out.decode()
+
+
+@pytest.mark.parametrize("url", [
+    "postgres://nobody:s3cret@127.0.0.1:1/x",  # nothing listens on port 1
+    "garbage://whatever/db",  # unknown scheme
+    "not a url at all",
+    "mysql://user@127.0.0.1/x",  # a scheme this product does not support
+    "sqlite:////nonexistent-directory/lapakasik.sqlite3",
+])
+def test_wrong_database_url_stops_up_with_one_clear_line(tmp_path: Path, url: str) -> None:
+    env = child_env(tmp_path / "data", DATABASE_URL=url)
+    started = time.monotonic()
+    result = subprocess.run(lapakasik("up", "--port", str(free_port())), env=env, capture_output=True, timeout=60)
+    stderr = result.stderr.decode()
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert result.returncode != 0
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    assert "DATABASE_URL" in lines[0] or "database unreachable" in lines[0]
+    assert "s3cret" not in stderr  # the password is never echoed
+    assert time.monotonic() - started < 30
+    assert not result.stdout.decode().strip() or "is running" not in result.stdout.decode()
