@@ -30,7 +30,7 @@ def test_whatsapp_template_message_reaches_the_cloud_api(make_claim: Any, templa
     assert body["type"] == "template" and body["template"]["name"] == "lapakasik_pesan"
     assert body["template"]["language"] == {"code": "en"}
     params = [p["text"] for p in body["template"]["components"][0]["parameters"]]
-    assert "Claim %s is approved" % claim.code in params[0] and "Rp 12.500.000" in params[0]
+    assert f"Claim {claim.code} is approved" in params[0] and "Rp 12.500.000" in params[0]
     assert params[1] == f"{row.verification_code[:4]}-{row.verification_code[4:]}"
     assert body["biz_opaque_callback_data"] == row.idempotency_key
 
@@ -152,5 +152,5 @@ def test_sms_without_gateway_configured_fails_permanently(make_claim: Any, templ
     settings.NOTIFY_SMS_PROVIDER = "gateway"
     settings.SMS_GATEWAY_URL = ""
     claim = make_claim(channels=["sms"], email="")
-    [row] = enqueue(event="claim_verified", claim=claim)
+    enqueue(event="claim_verified", claim=claim)
     assert run_queue()[0] == "failed"

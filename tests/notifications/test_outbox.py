@@ -75,7 +75,7 @@ def test_missing_address_is_skipped(make_claim: Any, templates: None) -> None:
 def test_recipient_without_claim(templates: None) -> None:
     from lapakasik.notifications.models import SimulatedMessage
 
-    [row] = enqueue(event="otp_code", channels=["sms"], recipient="+6281111111111", context={"otp": "123456"},
+    [_row] = enqueue(event="otp_code", channels=["sms"], recipient="+6281111111111", context={"otp": "123456"},
                     language="en")
     assert run_queue() == ["sent"]
     [msg] = SimulatedMessage.objects.all()

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from lapakasik.core.errors import RateLimited, Unauthorized
 
 from . import selectors, webhooks
-from .views import check_allowed
+from .views import check_wait
 
 router = Router(tags=["notifications"])
 
@@ -55,8 +55,9 @@ def sms_report(request: HttpRequest) -> WebhookOut:
 @router.get("/notifications/check", response=CheckOut, auth=None)
 def check(request: HttpRequest, code: str = "") -> CheckOut:
     """"Cek keaslian pesan": did the agency send a message with this verification code? No personal data."""
-    if not check_allowed(request):
-        raise RateLimited()
+    wait = check_wait(request)
+    if wait:
+        raise RateLimited(retry_after=int(wait) + 1)
     lang = "en" if (request.LANGUAGE_CODE or "id").startswith("en") else "id"
     result = selectors.notification_check(code=code[:32], language=lang)
     return CheckOut(genuine=result.genuine, channel=result.channel, kind=result.kind, sent_at=result.sent_at)

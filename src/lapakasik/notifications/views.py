@@ -25,9 +25,10 @@ def _client_key(request: HttpRequest) -> str:
     return "check:" + hashlib.sha256(addr.encode()).hexdigest()[:32]
 
 
-def check_allowed(request: HttpRequest) -> bool:
-    """The lookup budget per client address (NOTIFY_CHECK_RATE_PER_MINUTE), shared by every web process."""
-    return rate_acquire(_client_key(request), limit=settings.NOTIFY_CHECK_RATE_PER_MINUTE, per_seconds=60) == 0
+def check_wait(request: HttpRequest) -> float:
+    """The lookup budget per client address (NOTIFY_CHECK_RATE_PER_MINUTE), shared by every web process:
+    0 when this lookup may go ahead, else the seconds to wait."""
+    return rate_acquire(_client_key(request), limit=settings.NOTIFY_CHECK_RATE_PER_MINUTE, per_seconds=60)
 
 
 @require_http_methods(["GET"])
@@ -36,8 +37,11 @@ def check_page(request: HttpRequest) -> HttpResponse:
     result = None
     status = 200
     if code:
-        if not check_allowed(request):
-            return render(request, "notifications/check.html", {"code": code, "limited": True}, status=429)
+        wait = check_wait(request)
+        if wait:
+            response = render(request, "notifications/check.html", {"code": code, "limited": True}, status=429)
+            response["Retry-After"] = str(max(1, int(wait)))
+            return response
         lang = "en" if (request.LANGUAGE_CODE or "id").startswith("en") else "id"
         result = selectors.notification_check(code=code, language=lang)
     response = render(request, "notifications/check.html", {"code": code, "result": result}, status=status)
