@@ -426,7 +426,12 @@ def booking_eligibility(*, nik: str, kpj: str, full_name: str, claim_type: str, 
 
 
 def _lock_booking(booking: Booking) -> Booking:
-    return Booking.objects.select_for_update().select_related("slot", "claim").get(pk=booking.pk)
+    """Lock the booking row alone: FOR UPDATE over a join would, on PostgreSQL, re-check the join after
+    waiting for a concurrent reschedule and return nothing. Related rows are read afterwards."""
+    locked = Booking.objects.select_for_update().get(pk=booking.pk)
+    locked.slot = SlotQuota.objects.get(pk=locked.slot_id)
+    locked.claim = Claim.objects.get(pk=locked.claim_id)
+    return locked
 
 
 def _release_seat(slot: SlotQuota, now: datetime) -> None:
@@ -513,7 +518,7 @@ def booking_reschedule(
             if actor.kind == "participant" and locked.slot.starts_at <= now:
                 raise Conflict(_("Sesi sudah dimulai; jadwal tidak bisa diubah lagi."), code="session_started")
             # Lock both slots in id order (no deadlock between crossing reschedules), then take, then release.
-            slots = {s.id: s for s in SlotQuota.objects.select_for_update().select_related("branch").filter(
+            slots = {s.id: s for s in SlotQuota.objects.select_for_update().filter(
                 id__in=[locked.slot_id, new_slot_id]).order_by("id")}
             if not _take_seat(new_slot_id):
                 raise SlotFull()
@@ -557,10 +562,10 @@ def booking_expire_no_shows(*, now: datetime | None = None) -> int:
     for pk in Booking.objects.filter(status=Booking.Status.ACTIVE, slot__ends_at__lt=cutoff).values_list(
             "pk", flat=True)[:1000]:
         with transaction.atomic():
-            b = Booking.objects.select_for_update().select_related("claim").filter(
-                pk=pk, status=Booking.Status.ACTIVE).first()
+            b = Booking.objects.select_for_update().filter(pk=pk, status=Booking.Status.ACTIVE).first()
             if b is None:
                 continue
+            b.claim = Claim.objects.get(pk=b.claim_id)
             if b.claim.state in (State.BOOKED, State.AWAITING_DOCUMENTS):
                 b.status = Booking.Status.EXPIRED
                 b.save(update_fields=["status", "updated_at"])
