@@ -206,7 +206,7 @@ def test_acknowledgement_email_is_a_reply_in_the_thread(gateway: Any, claim: Any
         (jpeg_bytes(), "ktp.jpg", "image/jpeg"), (b"PK\x03\x04" + b"\x00" * 100, "semua.zip", "application/zip")]))
     call_command("db_worker", batch=True, queue_name="notifications", startup_delay=False, verbosity=0)
     sent = [e for e in outbox.outbox if claim.email in e.to]
-    assert len(sent) == 1, [n.last_error for n in Notification.objects.all()]
+    assert len(sent) == 1, [(n.status, n.last_error, n.next_attempt_at) for n in Notification.objects.all()]
     reply = sent[0].message()
     assert reply["In-Reply-To"] == "<thread-2@mail.example.id>"
     assert reply["References"] == "<thread-2@mail.example.id>"
