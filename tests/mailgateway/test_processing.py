@@ -245,3 +245,10 @@ def test_processing_twice_does_nothing_more(gateway: Any, claim: Any) -> None:
     inbound_message_process(message=row)
     assert Document.objects.filter(claim=claim).count() == 1
     assert Notification.objects.filter(claim=claim, event="intake_ack").count() == 1
+
+
+def test_reply_in_english_for_an_english_speaking_participant(gateway: Any, make_claim: Any) -> None:
+    claim = make_claim(language="en")
+    deliver(gateway, claim, mail(to=address_of(claim), subject="Question", body="Which documents?"))
+    refused = ack(claim).context["refused"][0]
+    assert refused["reason"].startswith("Your e-mail has no document attached")
