@@ -46,7 +46,7 @@ def test_code_is_sent_to_the_booking_contact_and_only_a_hash_is_stored(booked: s
     assert r.status_code == 302 and r["Location"] == reverse("booking:mine_code")
     row = Notification.objects.get(claim__code=booked, event="otp_code")
     assert row.channel == "email" and row.recipient == "siti@example.id"
-    value = row.context["otp_code"]
+    value = row.context["otp"]
     assert re.fullmatch(r"\d{6}", value)
     issued = ClaimEvent.objects.get(claim__code=booked, kind="otp_issued")
     assert value not in str(issued.data) and len(issued.data["digest"]) == 64
@@ -238,3 +238,14 @@ def test_access_grant_expires(booked: str, monkeypatch: Any) -> None:
     real_now = clock.now
     monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=31))
     assert client.get(reverse("booking:manage", kwargs={"code": booked})).status_code == 404
+
+
+def test_the_message_carries_the_code_in_the_participants_language(booked: str) -> None:
+    from lapakasik.notifications.services import notification_render, template_defaults_install
+
+    template_defaults_install()
+    ask(Client(), booked, channel="sms")
+    row = Notification.objects.get(claim__code=booked, event="otp_code")
+    rendered = notification_render(row)
+    assert row.context["otp"] in rendered.text
+    assert "Berlaku 10 menit" in rendered.text

@@ -119,14 +119,14 @@ def test_book_download_ticket_open_with_code_and_cancel(live_server: Any, phone:
     expect(other.locator("#otp-sent")).to_contain_text("Kode berlaku 10 menit")
     row = Notification.objects.filter(claim__code=code, event="otp_code").order_by("-id").first()
     assert row is not None and row.recipient == "siti@example.id"
-    other.fill("#id_otp", "000000" if row.context["otp_code"] != "000000" else "111111")
+    other.fill("#id_otp", "000000" if row.context["otp"] != "000000" else "111111")
     other.get_by_role("button", name="Buka booking").click()
     expect(other.locator("#err-otp")).to_contain_text("Sisa percobaan: 4")
-    other.fill("#id_otp", row.context["otp_code"])
+    other.fill("#id_otp", row.context["otp"])
     other.get_by_role("button", name="Buka booking").click()
     expect(other.locator("h1")).to_have_text("Booking saya")
     expect(other.locator("#booking-code")).to_have_text(code)
-    assert row.context["otp_code"] not in other.url
+    assert row.context["otp"] not in other.url
     no_sideways_scroll(other)
 
     other.locator("#cancel-link").click()

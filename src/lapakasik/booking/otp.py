@@ -95,8 +95,7 @@ def otp_request(*, code: str, channel: str, actor_label: str = "peserta") -> Req
         )
         notification_enqueue(
             event="otp_code", claim=locked, channels=[channel],
-            context={"otp_code": otp, "code": otp, "booking_code": locked.code, "valid_minutes": ttl_minutes(),
-                     "expires_at": expires.isoformat()},
+            context={"otp": otp, "valid_minutes": ttl_minutes(), "purpose": "booking"},
         )
     return RequestOutcome(True, "sent")
 
