@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
 
 from lapakasik.core import clock
@@ -48,6 +49,8 @@ def periodic(*, every: timedelta, name: str | None = None) -> Any:
 
 
 def autodiscover() -> dict[str, Job]:
+    """Import ``<app>.tasks`` of every project app (and the modules in the optional setting
+    ``LAPAKASIK_PERIODIC_MODULES``) so their ``@periodic`` jobs are registered."""
     for app in apps.get_app_configs():
         if app.name.startswith("lapakasik."):
             try:
@@ -55,6 +58,8 @@ def autodiscover() -> dict[str, Job]:
             except ModuleNotFoundError as exc:
                 if exc.name != f"{app.name}.tasks":
                     raise
+    for module_name in getattr(settings, "LAPAKASIK_PERIODIC_MODULES", ()):
+        importlib.import_module(module_name)
     return REGISTRY
 
 

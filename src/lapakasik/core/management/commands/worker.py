@@ -22,12 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
         parser.add_argument("--no-scheduler", action="store_true", help="do not enqueue periodic jobs")
         parser.add_argument("--worker-id", default=None)
+        parser.add_argument("--tick", type=float, default=5.0,
+                            help="seconds between scheduler ticks (a job's period should be longer)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         stop = threading.Event()
         scheduler = None
         if not opts["no_scheduler"] and not opts["batch"]:
-            scheduler = threading.Thread(target=run_scheduler, args=(stop,), name="scheduler", daemon=True)
+            scheduler = threading.Thread(target=run_scheduler, args=(stop, opts["tick"]), name="scheduler",
+                                         daemon=True)
             scheduler.start()
         worker = Worker(
             queue_names=opts["queues"].split(","), interval=opts["interval"], batch=opts["batch"],
