@@ -74,6 +74,8 @@ def template_check(*, event: str, channel: str, subject: str, body: str, body_ht
         if not source:
             continue
         try:
+            if source.count("{{") != source.count("}}") or source.count("{%") != source.count("%}"):
+                raise TemplateSyntaxError("tanda {{ }} atau {% %} tidak berpasangan")
             _TEXT_ENGINE.from_string(source)
         except TemplateSyntaxError as exc:
             errors.setdefault(name, []).append(f"Kesalahan sintaks template: {exc}")
@@ -106,7 +108,7 @@ def render(*, template: Any, channel: str, language: str, ctx: dict[str, Any], v
         if channel == "sms":
             text = " ".join(text.split())
             tail = SMS_FOOTER.get(language, SMS_FOOTER["id"]).format(code=code, url=check_url())
-            text = policy.sms_fit(text, settings.SMS_MAX_SEGMENTS, keep_tail=tail)
+            text = policy.sms_fit(text, settings.SMS_MAX_SEGMENTS, keep_tail=tail).strip()
         elif channel == "phone":
             text = text + "\n\n" + FOOTER.get(language, FOOTER["id"]).strip().format(code=code, url=check_url())
         else:
