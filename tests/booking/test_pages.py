@@ -439,3 +439,37 @@ def test_english_pages(client: Any, booking_world: dict[str, Any]) -> None:
     assert "Choose a region" in body
     r = client.post(reverse("booking:identity"), identity_post(booking_world, nik="123"))
     assert "NIK must be 16 digits" in text(r)
+
+
+def test_search_any_branch_in_the_country(client: Any, booking_world: dict[str, Any]) -> None:
+    from datetime import time
+
+    from django.core.cache import cache
+
+    from lapakasik.booking.policy import slot_bounds
+
+    day = booking_world["day"]
+    start = text(client.get(reverse("booking:start")))
+    assert f'action="{reverse("booking:search")}"' in start and f'value="{day.isoformat()}"' in start
+    whole = text(client.get(reverse("booking:search"), {"tanggal": day.isoformat()}))
+    assert "Kursi kosong pada" in whole and "Makassar" in whole and "Bandung Suci" in whole
+    assert reverse("booking:sessions", kwargs={"branch": "MKS01", "day": day.isoformat()}) in whole
+    # a branch whose sessions are all full that day is not offered
+    branch = booking_world["branch"]
+    for tpl_start, tpl_end in [((8, 0), (9, 0)), ((9, 0), (10, 0)), ((10, 0), (11, 0)), ((11, 0), (12, 0)),
+                               ((12, 0), (13, 0)), ((13, 0), (14, 0)), ((14, 0), (14, 30))]:
+        s, e = time(*tpl_start), time(*tpl_end)
+        starts, ends = slot_bounds(day, s, e, branch.time_zone)
+        SlotQuota.objects.create(branch=branch, date=day, session_start=s, session_end=e, starts_at=starts,
+                                 ends_at=ends, capacity=1, booked=1)
+    cache.clear()
+    jabar = text(client.get(reverse("booking:search"), {"tanggal": day.isoformat(), "wilayah": "JABAR"}))
+    assert "Bandung Suci" not in jabar and "Bekasi Cikarang" in jabar and "Makassar" not in jabar
+
+
+@pytest.mark.parametrize("params", [{"tanggal": "2020-01-01"}, {"tanggal": "besok"}, {"tanggal": ""}])
+def test_search_with_a_bad_date_says_so(client: Any, booking_world: dict[str, Any], params: dict[str, str]) -> None:
+    r = client.get(reverse("booking:search"), params)
+    assert r.status_code == 200
+    body = text(r)
+    assert 'id="search-error"' in body and 'id="rooms"' not in body

@@ -42,6 +42,27 @@ def branch_summaries(branches: list[Branch]) -> dict[str, int]:
     return out
 
 
+def search_days() -> list[date]:
+    """The bookable days as seen in WIB (the zone of most branches) for the country-wide search."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from lapakasik.core import clock
+
+    from . import policy
+
+    now = clock.now().astimezone(ZoneInfo("Asia/Jakarta"))
+    conf = settings.LAPAKASIK
+    return policy.window_days(now.date(), now.hour, open_hour=int(conf.get("BOOKING_OPEN_HOUR", 0)),
+                              days=int(conf.get("BOOKING_WINDOW_DAYS", 7)))
+
+
+def search(*, day: date, region: str = "") -> list[Any]:
+    """Branches with room on ``day`` (most room first), from the availability cache."""
+    return list(selectors.availability_search(region=region or None, date=day))
+
+
 @dataclass(frozen=True)
 class Created:
     code: str

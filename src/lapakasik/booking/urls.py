@@ -8,6 +8,7 @@ app_name = "booking"
 
 urlpatterns = [
     path("antrean/", views.start, name="start"),
+    path("antrean/cari/", views.search, name="search"),
     path("antrean/wilayah/<str:region>/", views.region_branches, name="branches"),
     path("antrean/cabang/<str:branch>/", views.branch_dates, name="dates"),
     path("antrean/cabang/<str:branch>/<str:day>/", views.branch_sessions, name="sessions"),

@@ -117,7 +117,23 @@ def _date_label(day: date) -> str:
 
 def start(request: HttpRequest) -> HttpResponse:
     regions = list(Region.objects.order_by("name"))
-    return render(request, "booking/start.html", {"regions": regions, "step": 1})
+    days = [(d, _date_label(d)) for d in engine.search_days()]
+    return render(request, "booking/start.html", {"regions": regions, "days": days, "step": 1})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """"Pick any branch in the country": branches (of one region, or all) with room on a date."""
+    days = engine.search_days()
+    day = _parse_date(request.GET.get("tanggal", ""))
+    region = str(request.GET.get("wilayah", "") or "")[:16]
+    regions = list(Region.objects.order_by("name"))
+    if region and not any(r.code == region for r in regions):
+        region = ""
+    rooms = engine.search(day=day, region=region) if day is not None and day in days else None
+    return render(request, "booking/search.html", {
+        "days": [(d, _date_label(d)) for d in days], "day": day, "day_label": _date_label(day) if day else "",
+        "region": region, "regions": regions, "rooms": rooms, "step": 2,
+        "bad_day": (day is None and "tanggal" in request.GET) or (day is not None and day not in days)})
 
 
 def region_branches(request: HttpRequest, region: str) -> HttpResponse:
