@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 import structlog
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 
 class RequestIdMiddleware:
@@ -35,3 +36,50 @@ class ContentSecurityPolicyMiddleware:
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         return response
+
+
+class ApiErrorShapeMiddleware:
+    """Under ``/api/`` every error answer has the API's error shape, including the ones Django or
+    Django Ninja produce before a view runs (unknown route 404, wrong method 405, CSRF 403, a
+    rejected body 400/413, an uncaught error 500): their HTML or plain-text page is replaced by
+    ``{"error": {"code", "message", "fields"}}``. Headers such as ``Allow`` are kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (response.status_code < 400 or not request.path.startswith("/api/")
+                or response.get("Content-Type", "").startswith("application/json")):
+            return response
+        return api_error_response(request, response)
+
+
+def api_error_response(request: HttpRequest, original: HttpResponse) -> HttpResponse:
+    from lapakasik.core import errors
+
+    status = original.status_code
+    rid = getattr(request, "request_id", "")
+    error: errors.ServiceError
+    if status == 404:
+        error = errors.NotFound()
+    elif status == 405:
+        error = errors.ServiceError(code="method_not_allowed", status=405)
+    elif status == 403:
+        error = errors.PermissionDenied()
+    elif status == 401:
+        error = errors.Unauthorized()
+    elif status == 413:
+        error = errors.ServiceError(_("Isi permintaan terlalu besar. Kirim data yang lebih kecil."),
+                                    code="body_too_large", status=413)
+    elif status >= 500:
+        error = errors.ServiceError(
+            _("Terjadi kesalahan di sistem kami. Coba lagi beberapa saat lagi; jika berulang, hubungi 175 "
+              "dan sebutkan kode %(rid)s.") % {"rid": rid}, code="internal_error", status=status)
+    else:
+        error = errors.ServiceError(code=f"http_{status}", status=status)
+    response = JsonResponse(error.as_dict(), status=status)
+    for name in ("Allow", "Retry-After", "WWW-Authenticate", "X-Request-ID"):
+        if name in original:
+            response[name] = original[name]
+    return response

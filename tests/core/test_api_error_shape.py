@@ -1,0 +1,50 @@
+"""Framework-level errors under /api/ (before any view runs) still have the API error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import error_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_api_route_is_a_json_404(client: Any) -> None:
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert error_of(response)["code"] == "not_found"
+
+
+def test_path_with_encoded_slash_is_a_json_404(client: Any, network: None) -> None:
+    response = client.get("/api/v1/branches/JKT01%2Fx/y")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "trace"])
+def test_wrong_method_is_a_json_405_with_allow(client: Any, method: str) -> None:
+    response = getattr(client, method)("/api/v1/branches")
+    assert response.status_code == 405
+    error = error_of(response)
+    assert error["code"] == "method_not_allowed" and error["message"]
+    assert "GET" in response["Allow"]
+
+
+def test_english_message_when_asked(client: Any) -> None:
+    indonesian = error_of(client.get("/api/v1/no-such-thing"))["message"]
+    english = error_of(client.get("/api/v1/no-such-thing", HTTP_ACCEPT_LANGUAGE="en"))["message"]
+    assert indonesian != english
+
+
+def test_pages_keep_their_html_errors(client: Any) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert not response["Content-Type"].startswith("application/json")
+
+
+def test_request_id_is_kept(client: Any) -> None:
+    response = client.get("/api/v1/no-such-thing", HTTP_X_REQUEST_ID="abc123")
+    assert response["X-Request-ID"] == "abc123"

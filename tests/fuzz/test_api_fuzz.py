@@ -1,0 +1,83 @@
+"""API fuzzing with schemathesis: every operation of /api/v1/openapi.json, called in-process through
+Django's WSGI application, with generated valid (positive) and invalid (negative) inputs.
+
+Checks, for every response:
+- no 5xx (``not_a_server_error``);
+- 2xx bodies and content types conform to the documented schema;
+- every error (4xx) is the project's error shape ``{"error": {"code", "message", "fields"}}``.
+
+The test is generic over the operations in the schema, so endpoints added later are fuzzed too.
+Authorisation failures (401/403/404) are fine answers to random input. ``FUZZ_MAX_EXAMPLES``
+(default 25) bounds the examples per operation and mode; the run is deterministic unless
+``FUZZ_SEED=random``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis import Case, CheckContext, GenerationMode, Response
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
+
+
+def error_shape(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """Every API error is ``{"error": {"code": str, "message": str, "fields": {name: [str, ...]}}}``."""
+    if response.status_code < 400:
+        return None
+    content_type = response.headers.get("content-type", [""])[0]
+    assert content_type.startswith("application/json"), (
+        f"error {response.status_code} is not JSON but {content_type!r}: {response.text[:200]!r}")
+    body = json.loads(response.content)
+    assert isinstance(body, dict) and set(body) == {"error"}, f"not the error shape: {body!r}"
+    error = body["error"]
+    assert isinstance(error.get("code"), str) and error["code"], f"error without a code: {body!r}"
+    assert isinstance(error.get("message"), str) and error["message"], f"error without a message: {body!r}"
+    assert isinstance(error.get("fields"), dict), f"error without fields: {body!r}"
+    for name, messages in error["fields"].items():
+        assert isinstance(messages, list) and all(isinstance(m, str) and m for m in messages), (
+            f"field {name!r} messages are not a list of texts: {body!r}")
+    return None
+
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, error_shape]
+
+
+# Loaded at import (pytest-django has set Django up by then; building the schema needs no database).
+# ``schemathesis.pytest.from_fixture`` would be lazier but does not work with pytest 9 (Function._nodeid).
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+schema.config.generation.update(
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+    max_examples=MAX_EXAMPLES,
+    deterministic=os.environ.get("FUZZ_SEED") != "random",
+)
+
+
+@pytest.fixture(autouse=True)
+def _app_state(network: None) -> Iterator[None]:
+    """The seeded branch network in the test database; the WSGI handler must not close the test's
+    connection (inside its transaction) after each request."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=MAX_EXAMPLES)
+def test_api_operation(case: Case) -> None:
+    response = case.call()
+    case.validate_response(response, checks=CHECKS)
