@@ -252,3 +252,35 @@ def test_reply_in_english_for_an_english_speaking_participant(gateway: Any, make
     deliver(gateway, claim, mail(to=address_of(claim), subject="Question", body="Which documents?"))
     refused = ack(claim).context["refused"][0]
     assert refused["reason"].startswith("Your e-mail has no document attached")
+
+
+def test_failed_and_stuck_messages_are_retried(gateway: Any, claim: Any, monkeypatch: Any) -> None:
+    from datetime import timedelta
+
+    from lapakasik.core import clock
+    from lapakasik.mailgateway import services
+
+    smtp_send(gateway, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
+              to=[address_of(claim)])
+    original = services.parser.parse
+
+    def crash(*a: Any, **kw: Any) -> Any:
+        raise RuntimeError("worker crashed")
+
+    monkeypatch.setattr(services.parser, "parse", crash)
+    run_worker()
+    row = InboundMessage.objects.get()
+    assert (row.status, row.attempts) == ("FAILED", 1) and "worker crashed" in row.error
+    assert Document.objects.count() == 0
+    monkeypatch.setattr(services.parser, "parse", original)
+    assert services.inbound_messages_retry() == 1
+    run_worker()
+    row.refresh_from_db()
+    assert row.status == "PROCESSED" and Document.objects.filter(claim=claim).count() == 1
+    # a message whose task got lost stays STORED: picked up once it is older than the grace period
+    InboundMessage.objects.filter(pk=row.pk).update(status="STORED", attempts=1)
+    assert services.inbound_messages_retry() == 0
+    assert services.inbound_messages_retry(now=clock.now() + timedelta(hours=1)) == 1
+    run_worker()
+    row.refresh_from_db()
+    assert row.status == "PROCESSED" and Document.objects.filter(claim=claim).count() == 1

@@ -300,6 +300,34 @@ def inbound_reprocess(*, message: InboundMessage) -> InboundMessage:
     return inbound_message_process(message=message)
 
 
+RETRY_MAX_ATTEMPTS = 3
+STUCK_AFTER_MINUTES = 30
+
+
+def inbound_messages_retry(*, now: Any = None, limit: int = 200) -> int:
+    """Queue again what did not finish: FAILED messages with fewer than RETRY_MAX_ATTEMPTS attempts, and
+    messages STORED/PROCESSING for more than STUCK_AFTER_MINUTES (a lost task, a worker killed mid-way).
+    Processing is idempotent, so a message queued twice is processed once. Periodic job
+    ``inbound_messages_retry`` (every 10 minutes). Returns how many were queued."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from .tasks import inbound_message_process as process_task
+
+    now = now or clock.now()
+    S = InboundMessage.Status
+    stuck_before = now - timedelta(minutes=STUCK_AFTER_MINUTES)
+    ids = list(InboundMessage.objects.filter(
+        Q(status=S.FAILED, attempts__lt=RETRY_MAX_ATTEMPTS)
+        | Q(status__in=[S.STORED, S.PROCESSING], received_at__lt=stuck_before, attempts__lt=RETRY_MAX_ATTEMPTS))
+        .order_by("received_at").values_list("pk", flat=True)[:limit])
+    with transaction.atomic():
+        for pk in ids:
+            process_task.enqueue(pk)
+    return len(ids)
+
+
 def raw_open(message: InboundMessage) -> IO[bytes]:
     return storage().open(message.raw_file, "rb")  # type: ignore[no-any-return]
 

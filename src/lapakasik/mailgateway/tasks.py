@@ -1,8 +1,12 @@
-"""Thin task: process one stored inbound message (queue ``intake``)."""
+"""Thin tasks: process one stored inbound message (queue ``intake``); retry stuck or failed ones."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django_tasks import task
+
+from lapakasik.core.periodic import periodic
 
 
 @task(queue_name="intake")
@@ -14,3 +18,11 @@ def inbound_message_process(inbound_id: int) -> str:
     if message is None:
         return "missing"
     return str(process(message=message).status)
+
+
+@periodic(every=timedelta(minutes=10))
+@task(queue_name="periodic")
+def inbound_messages_retry() -> int:
+    from .services import inbound_messages_retry as retry
+
+    return retry()
