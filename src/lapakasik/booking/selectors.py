@@ -208,6 +208,20 @@ def _snapshot_cached(branch: BranchInfo, now: datetime | None = None) -> dict[st
     return snap
 
 
+def session_lookup(branch: BranchInfo, day: date, start: str, now: datetime | None = None) -> SessionAvailability | None:
+    """One session from the cached snapshot (the booking hot path: no full availability build)."""
+    snap = _snapshot_cached(branch, now)
+    for d, reason, sessions in snap["days"]:
+        if d != day:
+            continue
+        for row in sessions:
+            if f"{row[1]:%H:%M}" == start:
+                one = _build(branch, {"days": [(d, reason, [row])]})
+                return one.days[0].sessions[0]
+        return None
+    return None
+
+
 def availability_for_branch(*, branch: BranchInfo | str, date_from: date | None = None, date_to: date | None = None,
                             now: datetime | None = None) -> BranchAvailability:
     """Per bookable date (tomorrow … end of the window) and session: start/end (branch-local),

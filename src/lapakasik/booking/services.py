@@ -150,8 +150,7 @@ def resolve_slot(*, branch_code: str, day: date | str, session_start: str, now: 
             "Kantor cabang tutup pada tanggal ini (%(reason)s). Pilih hari kerja lain.")
             % {"reason": _("akhir pekan") if reason == "weekend" else reason})
         raise InvalidInput(fields=errors)
-    avail = selectors.availability_for_branch(branch=branch, now=now)
-    session = avail.session(the_day, f"{start:%H:%M}")
+    session = selectors.session_lookup(branch, the_day, f"{start:%H:%M}", now)
     if session is None:
         errors.setdefault("session_start", []).append(_(
             "Sesi %(start)s tidak ada di cabang ini. Pilih salah satu sesi yang tersedia.") % {"start": session_start})
