@@ -428,5 +428,5 @@ def run(options: dict[str, Any], stdout: Any) -> None:
             shutil.rmtree(workdir, ignore_errors=True)
             try:
                 _psql_admin(pg, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-            except Exception:  # the figures are printed already
-                pass
+            except Exception as exc:  # the figures are printed already
+                stdout.write(f"  (could not drop {database}: {exc})")
