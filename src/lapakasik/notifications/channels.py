@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -89,9 +90,21 @@ def _classify_http(response: httpx.Response, what: str) -> None:
     raise PermanentError(f"{what} HTTP {status}: {detail}")
 
 
-def _post(url: str, *, what: str, **kwargs: Any) -> httpx.Response:
+_clients: dict[int, httpx.Client] = {}
+
+
+def http_client() -> httpx.Client:
+    """One pooled client per process (keep-alive; the TLS context is built once, not per message)."""
+    pid = os.getpid()
+    client = _clients.get(pid)
+    if client is None:
+        client = _clients[pid] = httpx.Client(limits=httpx.Limits(max_connections=20, max_keepalive_connections=10))
+    return client
+
+
+def _post(url: str, *, what: str, auth: Any = None, **kwargs: Any) -> httpx.Response:
     try:
-        return httpx.post(url, timeout=settings.NOTIFY_HTTP_TIMEOUT_SECONDS, **kwargs)
+        return http_client().post(url, timeout=settings.NOTIFY_HTTP_TIMEOUT_SECONDS, auth=auth, **kwargs)
     except httpx.TimeoutException as exc:
         raise TransientError(f"{what} timeout: {exc.__class__.__name__}") from exc
     except httpx.HTTPError as exc:
@@ -180,8 +193,10 @@ class WhatsAppCloud:
     def send(self, message: Outbound) -> SendResult:
         url = (f"{settings.WHATSAPP_API_BASE_URL}/{settings.WHATSAPP_API_VERSION}/"
                f"{settings.WHATSAPP_PHONE_NUMBER_ID}/messages")
-        response = _post(url, what="WhatsApp", json=whatsapp_payload(message), headers={
-            "Authorization": f"Bearer {settings.WHATSAPP_TOKEN}", "Idempotency-Key": message.idempotency_key})
+        headers = {"Idempotency-Key": message.idempotency_key}
+        if settings.WHATSAPP_TOKEN:
+            headers["Authorization"] = f"Bearer {settings.WHATSAPP_TOKEN}"
+        response = _post(url, what="WhatsApp", json=whatsapp_payload(message), headers=headers)
         if response.status_code == 400:
             body = _json(response, "WhatsApp") if response.content else {}
             code = (body.get("error") or {}).get("code") if isinstance(body, dict) else None

@@ -156,7 +156,7 @@ def notification_dispatch(*, notification_id: int, rng: random.Random | None = N
     now = clock.now()
     provider: Any = None
     with transaction.atomic():
-        row = (Notification.objects.select_for_update().select_related("claim", "claim__branch")
+        row = (Notification.objects.select_for_update(of=("self",)).select_related("claim", "claim__branch")
                .filter(pk=notification_id).first())
         if row is None:
             return "missing"
@@ -215,7 +215,7 @@ def _after_failure(notification_id: int, attempt: int, error: str, *, permanent:
                    retry_after: float | None = None, rng: random.Random | None = None) -> str:
     now = clock.now()
     with transaction.atomic():
-        row = Notification.objects.select_for_update().select_related("claim").filter(
+        row = Notification.objects.select_for_update(of=("self",)).select_related("claim").filter(
             pk=notification_id, status=S.SENDING, attempts=attempt).first()
         if row is None:
             return "stale"
@@ -368,7 +368,7 @@ def phone_call_record(*, call_id: int, outcome: str, actor: Any, note: str = "")
         call.outcome, call.note, call.completed_at = outcome, note[:500], now
         call.officer = getattr(actor, "user", None) or (actor if getattr(actor, "pk", None) else None)
         call.save()
-        row = Notification.objects.select_for_update().select_related("claim").get(pk=call.notification_id)
+        row = Notification.objects.select_for_update(of=("self",)).select_related("claim").get(pk=call.notification_id)
         if outcome == PhoneCall.Outcome.REACHED:
             if row.status in (S.SENT, S.PENDING, S.SENDING):
                 row.status, row.delivered_at = S.DELIVERED, now

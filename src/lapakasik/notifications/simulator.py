@@ -58,6 +58,9 @@ class SimulatorState:
 class _Handler(BaseHTTPRequestHandler):
     server: Any
     protocol_version = "HTTP/1.1"
+    # One write per answer (headers + body) and no Nagle: no 40 ms delayed-ACK stalls on keep-alive.
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         return
