@@ -58,15 +58,13 @@ def wa_body(row: Any, status: str = "delivered", ts: int | None = None, errors: 
 def post_wa(body: bytes, secret: str = "wa-app-secret") -> Any:
     from lapakasik.notifications.webhooks import sign_whatsapp
 
-    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign_whatsapp(body, secret).items()}
-    return Client().post(WA_URL, data=body, content_type="application/json", **headers)
+    return Client().post(WA_URL, data=body, content_type="application/json", headers=sign_whatsapp(body, secret))
 
 
 def post_sms(body: bytes, secret: str = "sms-secret", ts: int | None = None) -> Any:
     from lapakasik.notifications.webhooks import sign_sms
 
-    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign_sms(body, secret, ts).items()}
-    return Client().post(SMS_URL, data=body, content_type="application/json", **headers)
+    return Client().post(SMS_URL, data=body, content_type="application/json", headers=sign_sms(body, secret, ts))
 
 
 def test_signed_whatsapp_delivery_report_marks_delivered(sent_whatsapp: Any) -> None:

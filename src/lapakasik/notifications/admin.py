@@ -21,7 +21,7 @@ class NotificationTemplateForm(forms.ModelForm):
                   "provider_parameters", "active"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         event = data.get("event") or ""
         if event and event not in defaults.all_events():
             self.add_error("event", _("Peristiwa tidak dikenal. Pilih salah satu: %(events)s")
@@ -60,7 +60,7 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
     @admin.display(description=_("Pratinjau (data contoh)"))
     def preview(self, obj: NotificationTemplate) -> str:
         if not obj.pk:
-            return _("Simpan dulu untuk melihat pratinjau.")
+            return str(_("Simpan dulu untuk melihat pratinjau."))
         try:
             out = template_preview(obj)
         except Exception as exc:

@@ -252,7 +252,7 @@ def notification_fallback(*, row: Notification, reason: str) -> Notification | N
     group_rows = Notification.objects.filter(group=row.group) if row.group else Notification.objects.filter(pk=row.pk)
     used = set(group_rows.values_list("channel", flat=True)) | {row.channel}
     claim = row.claim
-    reachable = {Channel.EMAIL} if (claim is not None and claim.email) else set()
+    reachable: set[str] = {Channel.EMAIL} if (claim is not None and claim.email) else set()
     if claim is not None and claim.phone:
         reachable |= {Channel.WHATSAPP, Channel.SMS, Channel.PHONE}
     if claim is None:

@@ -60,7 +60,7 @@ def whatsapp_webhook(*, body: bytes, signature: str, now: float | None = None) -
         if not isinstance(status, dict):
             return False
         max_age, skew = settings.NOTIFY_WHATSAPP_WEBHOOK_MAX_AGE_SECONDS, settings.NOTIFY_WEBHOOK_TOLERANCE_SECONDS
-        return policy.timestamp_fresh(status.get("timestamp"), now=now + (skew - max_age) / 2,
+        return policy.timestamp_fresh(str(status.get("timestamp", "")), now=now + (skew - max_age) / 2,
                                       tolerance=(max_age + skew) / 2)
 
     fresh = [s for s in statuses if fresh_enough(s)]
