@@ -284,3 +284,25 @@ def test_failed_and_stuck_messages_are_retried(gateway: Any, claim: Any, monkeyp
     run_worker()
     row.refresh_from_db()
     assert row.status == "PROCESSED" and Document.objects.filter(claim=claim).count() == 1
+
+
+def test_raw_messages_are_purged_after_the_retention_period(gateway: Any, make_claim: Any) -> None:
+    from datetime import timedelta
+
+    from lapakasik.core import clock
+    from lapakasik.mailgateway.services import inbound_raw_purge, storage
+
+    a, b = make_claim(), make_claim()
+    smtp_send(gateway, mail(to=address_of(a), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
+              to=[address_of(a), address_of(b)])
+    run_worker()
+    name = InboundMessage.objects.first().raw_file  # type: ignore[union-attr]
+    assert inbound_raw_purge() == 0  # keep for ever by default
+    assert inbound_raw_purge(days=30) == 0  # too recent
+    InboundMessage.objects.filter(claim=b).update(status="FAILED")  # one claim still needs it
+    assert inbound_raw_purge(days=30, now=clock.now() + timedelta(days=31)) == 0
+    InboundMessage.objects.filter(claim=b).update(status="PROCESSED")
+    assert inbound_raw_purge(days=30, now=clock.now() + timedelta(days=31)) == 1
+    assert not storage().exists(name)
+    assert list(InboundMessage.objects.values_list("raw_file", flat=True)) == ["", ""]
+    assert Document.objects.filter(claim=a).count() == 1  # the documents stay

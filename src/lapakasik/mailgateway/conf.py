@@ -41,3 +41,10 @@ def storage_prefix() -> str:
 def server_hostname() -> str:
     return str(getattr(settings, "MAILGATEWAY_HOSTNAME", "") or os.environ.get("MAILGATEWAY_HOSTNAME", "")
                or getattr(settings, "INTAKE_DOMAIN", "localhost"))
+
+
+def raw_retention_days() -> int:
+    """Days a processed message's raw file is kept (0 = keep for ever, the default: it is the evidence
+    of what was sent). The documents themselves are kept by the intake app regardless."""
+    return int(getattr(settings, "MAILGATEWAY_RAW_RETENTION_DAYS", 0)
+               or os.environ.get("MAILGATEWAY_RAW_RETENTION_DAYS", 0) or 0)

@@ -328,6 +328,32 @@ def inbound_messages_retry(*, now: Any = None, limit: int = 200) -> int:
     return len(ids)
 
 
+def inbound_raw_purge(*, now: Any = None, days: int | None = None) -> int:
+    """Delete the raw files of messages processed more than ``days`` (MAILGATEWAY_RAW_RETENTION_DAYS)
+    ago; the rows stay (with ``raw_file`` emptied) as the record of what arrived. A file shared by
+    several claims' rows goes when all of them are old enough. Returns how many files were deleted."""
+    from datetime import timedelta
+
+    keep_days = conf.raw_retention_days() if days is None else days
+    if keep_days <= 0:
+        return 0
+    cutoff = (now or clock.now()) - timedelta(days=keep_days)
+    candidates = set(InboundMessage.objects.filter(status=InboundMessage.Status.PROCESSED, processed_at__lt=cutoff)
+                     .exclude(raw_file="").values_list("raw_file", flat=True)[:1000])
+    still_needed = set(InboundMessage.objects.filter(raw_file__in=candidates).exclude(
+        status=InboundMessage.Status.PROCESSED, processed_at__lt=cutoff).values_list("raw_file", flat=True))
+    deleted = 0
+    for name in sorted(candidates - still_needed):
+        try:
+            storage().delete(name)
+        except Exception:
+            log.warning("mailgateway: could not delete raw message %s", name)
+            continue
+        InboundMessage.objects.filter(raw_file=name).update(raw_file="")
+        deleted += 1
+    return deleted
+
+
 def raw_open(message: InboundMessage) -> IO[bytes]:
     return storage().open(message.raw_file, "rb")  # type: ignore[no-any-return]
 

@@ -26,3 +26,11 @@ def inbound_messages_retry() -> int:
     from .services import inbound_messages_retry as retry
 
     return retry()
+
+
+@periodic(every=timedelta(days=1))
+@task(queue_name="periodic")
+def inbound_raw_purge() -> int:
+    from .services import inbound_raw_purge as purge
+
+    return purge()

@@ -35,8 +35,12 @@ class Command(BaseCommand):
             done = inbound_reprocess(message=message)
             self.stdout.write(f"inbound message {done.pk}: {done.status}")
             return
+        import logging
+
         from lapakasik.mailgateway.server import Gateway
 
+        if int(opts.get("verbosity", 1)) < 2:  # aiosmtpd logs every command at INFO; -v 2 shows them
+            logging.getLogger("mail.log").setLevel(logging.WARNING)
         conf.spool_dir()  # fail early when the data directory is not writable
         gateway = Gateway(host=opts["host"], port=opts["port"], lmtp=opts["lmtp"], max_message_bytes=opts["max_size"])
         try:
