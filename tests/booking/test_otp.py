@@ -35,6 +35,11 @@ def answer(client: Any, value: str) -> Any:
     return client.post(reverse("booking:mine_code"), {"otp": value}, REMOTE_ADDR="10.0.0.1")
 
 
+def assert_no_access(client: Any, code: str) -> None:
+    r = client.get(reverse("booking:manage", kwargs={"code": code}))
+    assert r.status_code == 302 and r["Location"] == reverse("booking:mine")
+
+
 def normalised(response: Any, code: str) -> str:
     body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
     return body.replace(code, "CODE")
@@ -102,7 +107,7 @@ def test_five_wrong_tries_kill_the_code(booked: str) -> None:
     assert r.status_code == 403 and "Kode salah 5 kali" in r.content.decode()
     r = answer(client, right)
     assert r.status_code == 403
-    assert client.get(reverse("booking:manage", kwargs={"code": booked})).status_code == 404
+    assert_no_access(client, booked)
     # the server-side count holds across sessions too: a fresh browser cannot use the code either
     other = Client()
     other.session["x"] = 1
@@ -134,7 +139,7 @@ def test_expired_code_is_refused(booked: str, monkeypatch: Any) -> None:
     r = answer(client, right)
     assert r.status_code == 422 and "Kode salah atau sudah tidak berlaku" in r.content.decode()
     assert otp.otp_verify(code=booked, otp=right).reason == "expired"
-    assert client.get(reverse("booking:manage", kwargs={"code": booked})).status_code == 404
+    assert_no_access(client, booked)
 
 
 def test_code_works_once(booked: str) -> None:
@@ -149,7 +154,7 @@ def test_code_works_once(booked: str) -> None:
     s.save()
     r = answer(second, right)
     assert r.status_code == 422
-    assert second.get(reverse("booking:manage", kwargs={"code": booked})).status_code == 404
+    assert_no_access(second, booked)
     assert otp.otp_verify(code=booked, otp=right).reason == "used"
 
 
@@ -226,7 +231,7 @@ def test_logout_ends_access(booked: str) -> None:
     answer(client, otp_from_outbox(booked))
     assert client.get(reverse("booking:manage", kwargs={"code": booked})).status_code == 200
     client.post(reverse("booking:mine_logout"))
-    assert client.get(reverse("booking:manage", kwargs={"code": booked})).status_code == 404
+    assert_no_access(client, booked)
 
 
 def test_access_grant_expires(booked: str, monkeypatch: Any) -> None:
@@ -237,7 +242,7 @@ def test_access_grant_expires(booked: str, monkeypatch: Any) -> None:
     answer(client, otp_from_outbox(booked))
     real_now = clock.now
     monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=31))
-    assert client.get(reverse("booking:manage", kwargs={"code": booked})).status_code == 404
+    assert_no_access(client, booked)
 
 
 def test_the_message_carries_the_code_in_the_participants_language(booked: str) -> None:

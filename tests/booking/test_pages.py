@@ -166,8 +166,18 @@ def test_done_page_needs_the_session_that_booked(client: Any, booking_world: dic
     from django.test import Client
 
     code = book(client, booking_world)
-    assert Client().get(reverse("booking:done", kwargs={"code": code})).status_code == 404
-    assert Client().get(reverse("booking:manage", kwargs={"code": code})).status_code == 404
+    for name in ("booking:done", "booking:manage", "booking:cancel", "booking:reschedule"):
+        stranger = Client()
+        r = stranger.get(reverse(name, kwargs={"code": code}))
+        assert r.status_code == 302 and r["Location"] == reverse("booking:mine")
+        # the lookup form is prefilled with the code, and the answer is the same for an unknown code
+        page = stranger.get(r["Location"]).content.decode()
+        assert f'value="{code}"' in page and "kode sekali pakai" in page
+    r = Client().post(reverse("booking:cancel", kwargs={"code": code}), {"confirm": "on"})
+    assert r.status_code == 302 and r["Location"] == reverse("booking:mine")
+    assert Booking.objects.get(code=code).status == "ACTIVE"
+    unknown = Client().get(reverse("booking:manage", kwargs={"code": "ZZZZ9999"}))
+    assert unknown.status_code == 302 and unknown["Location"] == reverse("booking:mine")
 
 
 def test_review_without_draft_goes_back_to_start(client: Any, booking_world: dict[str, Any]) -> None:
@@ -473,3 +483,27 @@ def test_search_with_a_bad_date_says_so(client: Any, booking_world: dict[str, An
     assert r.status_code == 200
     body = text(r)
     assert 'id="search-error"' in body and 'id="rooms"' not in body
+
+
+def test_my_booking_shows_which_documents_arrived(client: Any, booking_world: dict[str, Any]) -> None:
+    import io
+
+    from PIL import Image
+
+    from lapakasik.claims.services import Actor
+    from lapakasik.intake.models import Source
+    from lapakasik.intake.services import document_receive
+
+    code = book(client, booking_world)
+    claim = Claim.objects.get(code=code)
+    buf = io.BytesIO()
+    Image.new("RGB", (900, 600), (200, 200, 190)).save(buf, format="JPEG")
+    buf.seek(0)
+    document_receive(claim=claim, fileobj=buf, filename="ktp.jpg", declared_type="image/jpeg", source=Source.WEB,
+                     requirement_code="ktp", actor=Actor.participant())
+    body = text(client.get(reverse("booking:manage", kwargs={"code": code})))
+    docs = re.search(r'<details open id="documents">.*?</details>', body)
+    assert docs is not None
+    ktp = re.search(r'<li data-status="received">e-KTP.*?</li>', docs.group(0))
+    assert ktp is not None and "Diterima, menunggu pemeriksaan" in ktp.group(0)
+    assert '<li data-status="missing">Kartu Keluarga (KK)' in docs.group(0)

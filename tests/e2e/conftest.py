@@ -1,7 +1,8 @@
 """Browser fixtures: Debian's Chromium driven by Playwright (Python), against pytest-django's live
 server (a real HTTP server on 127.0.0.1 in a thread, same test database).
 
-- ``chromium``: one browser per test session. Missing Chromium or Playwright → the test is
+- ``chromium``: a browser per test (function scope: a Playwright sync session must not outlive the
+  test, other e2e modules start their own). Missing Chromium or Playwright → the test is
   skipped, or FAILS when ``LAPAKASIK_REQUIRE_BROWSER=1`` (CI).
 - ``phone``: a fresh context + page with a phone viewport (390×844, touch, id-ID), downloads on.
 - ``phone_factory``: more such contexts (another "device"), optionally without JavaScript.
@@ -31,7 +32,7 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"browser test skipped: {reason} (set LAPAKASIK_REQUIRE_BROWSER=1 to make this a failure)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
@@ -56,15 +57,28 @@ def chromium() -> Iterator[Any]:
 def phone_factory(chromium: Any) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
 
+    errors: list[str] = []
+
     def make(*, javascript: bool = True, language: str = "id-ID") -> Any:
         context = chromium.new_context(**{**PHONE, "locale": language}, java_script_enabled=javascript)
         context.set_default_timeout(15000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Script errors and CSP violations show up as console errors / page errors: none allowed.
+        # (A page answered 4xx on purpose — a form with errors — is not an error; a missing
+        # stylesheet or script is.)
+        page.on("console", lambda msg: errors.append(f"{msg.type}: {msg.text}")
+                if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+        page.on("response", lambda r: errors.append(f"HTTP {r.status} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document"
+                and not r.url.endswith("/favicon.ico") else None)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not errors, errors
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def no_sideways_scroll(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
 
 
-def book_in_browser(page: Any, base: str) -> str:
+def book_in_browser(page: Any, base: str, *, javascript: bool = True) -> str:
     from playwright.sync_api import expect
 
     page.goto(base + "/")
@@ -53,6 +53,9 @@ def book_in_browser(page: Any, base: str) -> str:
     expect(page.locator("h1")).to_contain_text("Pilih tanggal")
     no_sideways_scroll(page)
     page.locator("#dates a[data-date]").first.click()
+    if javascript:  # htmx loads the sessions into the date page and pushes the URL
+        expect(page.locator("#dates")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/antrean/cabang/BDG01/\d{4}-\d{2}-\d{2}/$"))
     session = page.locator("button.session[data-status=open]").first
     expect(session).to_be_visible()
     assert "kursi" in session.inner_text()
@@ -142,7 +145,7 @@ def test_booking_works_without_javascript(live_server: Any, phone_factory: Any, 
     from lapakasik.booking.models import Booking
 
     page = phone_factory(javascript=False)
-    code = book_in_browser(page, live_server.url)
+    code = book_in_browser(page, live_server.url, javascript=False)
     assert Booking.objects.filter(code=code, status="ACTIVE").exists()
 
 

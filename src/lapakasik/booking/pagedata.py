@@ -141,6 +141,8 @@ class BookingView:
     ticket_pdf_url: str
     ticket_ics_url: str
     checklist: list[Any]
+    documents: list[dict[str, Any]]
+    documents_complete: bool
 
 
 def _slot_times(claim: Claim, booking: Booking | None) -> tuple[datetime, datetime]:
@@ -161,8 +163,13 @@ def ticket_data_for(claim: Claim) -> TicketData:
 def booking_view(claim: Claim) -> BookingView:
     from lapakasik.claims.workflow import TERMINAL
 
+    from lapakasik.intake.catalogue import claim_checklist
+
     booking = Booking.objects.select_related("slot").filter(claim=claim).first()
     data = ticket_data_for(claim)
+    live = claim_checklist(claim)
+    documents = [{"label": i.label, "required": i.required, "status": i.status, "status_label": i.status_label}
+                 for i in live.items]
     status = booking.status if booking else ""
     status_label = booking.get_status_display() if booking else ""
     active = status == Booking.Status.ACTIVE and claim.state not in TERMINAL
@@ -176,5 +183,5 @@ def booking_view(claim: Claim) -> BookingView:
         upload_url=data.upload_url,
         ticket_pdf_url=reverse("booking:ticket_pdf", kwargs={"code": claim.code}),
         ticket_ics_url=reverse("booking:ticket_ics", kwargs={"code": claim.code}),
-        checklist=data.checklist,
+        checklist=data.checklist, documents=documents, documents_complete=live.complete,
     )

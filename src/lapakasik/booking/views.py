@@ -46,6 +46,7 @@ from .forms import CancelForm, IdentityForm, LookupForm, OtpForm, ReviewForm
 DRAFT_KEY = "booking_draft"
 AUTH_KEY = "booking_auth"
 PENDING_KEY = "booking_otp_pending"
+LOOKUP_KEY = "booking_lookup_code"
 AUTH_MINUTES = 30
 STEP_LABELS = [gettext_lazy("Wilayah"), gettext_lazy("Cabang"), gettext_lazy("Tanggal"), gettext_lazy("Sesi"),
                gettext_lazy("Data diri"), gettext_lazy("Periksa"), gettext_lazy("Selesai")]
@@ -81,6 +82,23 @@ def _authorised_claim(request: HttpRequest, code: str) -> Claim:
     if claim is None:
         raise Http404
     return claim
+
+
+def grant_required(view: Any) -> Any:
+    """Pages of one booking: without a grant for it, go to "Booking saya" (the code is prefilled; the
+    answer is the same whether or not the booking exists)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not granted(request, normalize_code(code)):
+            request.session[LOOKUP_KEY] = normalize_code(code)[:8]
+            messages.info(request, _("Untuk membuka booking, masukkan kode booking lalu kode sekali pakai yang "
+                                     "kami kirim ke kontak Anda."))
+            return redirect("booking:mine")
+        return view(request, code, *args, **kwargs)  # type: ignore[no-any-return]
+
+    return wrapper
 
 
 def _error_page(request: HttpRequest, exc: ServiceError, *, title: str = "", back: str = "",
@@ -337,6 +355,7 @@ def _booking_refused(request: HttpRequest, exc: ServiceError, b: Branch, back: s
 
 
 @never_cache
+@grant_required
 def done(request: HttpRequest, code: str) -> HttpResponse:
     claim = _authorised_claim(request, code)
     view = engine.booking_view(claim)
@@ -349,7 +368,8 @@ def done(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def mine(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.POST if request.method == "POST" else None)
+    lookup = request.session.pop(LOOKUP_KEY, "") if request.method == "GET" else ""
+    form = LookupForm(request.POST if request.method == "POST" else None, initial={"code": lookup})
     if request.method == "POST":
         wait = max(otp.rate_limit_hit(f"req-ip:{otp.client_ip(request)}", limit=10, window_seconds=600),
                    otp.rate_limit_hit(f"req-sess:{_session_id(request)}", limit=5, window_seconds=600))
@@ -422,6 +442,7 @@ def _otp_error(message: str) -> OtpForm:
 
 
 @never_cache
+@grant_required
 def manage(request: HttpRequest, code: str) -> HttpResponse:
     claim = _authorised_claim(request, code)
     view = engine.booking_view(claim)
@@ -429,6 +450,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
+@grant_required
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, code: str) -> HttpResponse:
     claim = _authorised_claim(request, code)
@@ -448,6 +470,7 @@ def cancel(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
+@grant_required
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, code: str) -> HttpResponse:
     claim = _authorised_claim(request, code)
