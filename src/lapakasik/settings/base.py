@@ -102,6 +102,8 @@ TIME_ZONE = "UTC"  # stored in UTC; shown in the branch's own zone
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The project's own static files (site.css, the vendored htmx) live outside any app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES_STATICFILES_BACKEND = (
     "whitenoise.storage.CompressedManifestStaticFilesStorage"
     if PRODUCTION
