@@ -162,7 +162,6 @@ def ticket_data_for(claim: Claim) -> TicketData:
 
 def booking_view(claim: Claim) -> BookingView:
     from lapakasik.claims.workflow import TERMINAL
-
     from lapakasik.intake.catalogue import claim_checklist
 
     booking = Booking.objects.select_related("slot").filter(claim=claim).first()
