@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
 import os
-import shutil
 import sys
 from typing import Any
 
@@ -11,15 +11,18 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from lapakasik.settings.env import env_bool
 
-def server_argv(server: str, host: str, port: int, workers: int, threads: int) -> list[str]:
+
+def server_argv(server: str, host: str, port: int, workers: int, threads: int, access_log: bool = False) -> list[str]:
     target = "lapakasik.wsgi:application"
     if server == "gunicorn":
         return [sys.executable, "-m", "gunicorn", target, "--bind", f"{host}:{port}", "--workers", str(workers),
-                "--threads", str(threads), "--access-logfile", "-", "--graceful-timeout", "10",
-                "--timeout", "60", "--keep-alive", "5"]
+                "--threads", str(threads), *(["--access-logfile", "-"] if access_log else []),
+                "--graceful-timeout", "10", "--timeout", "60", "--keep-alive", "5"]
     return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", target]
+            "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws",
+            "--access-log" if access_log else "--no-access-log", "--workers-kill-timeout", "10", target]
 
 
 class Command(BaseCommand):
@@ -31,13 +34,15 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
         parser.add_argument("--server", choices=["granian", "gunicorn"], default=os.environ.get("WEB_SERVER", "granian"))
+        parser.add_argument("--access-log", action=argparse.BooleanOptionalAction,
+                            default=env_bool("WEB_ACCESS_LOG", False),
+                            help="log every request (off by default: the reverse proxy logs them)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
-        argv = server_argv(opts["server"], opts["host"], opts["port"], opts["workers"], opts["threads"])
-        if opts["server"] == "granian" and shutil.which("granian") is None:
-            pass  # `python -m granian` works without the script on PATH
+        argv = server_argv(opts["server"], opts["host"], opts["port"], opts["workers"], opts["threads"],
+                           opts["access_log"])
         self.stdout.write(f"serving on http://{opts['host']}:{opts['port']} with {opts['server']}")
         sys.stdout.flush()
         os.execv(argv[0], argv)
