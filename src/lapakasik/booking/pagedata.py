@@ -53,7 +53,7 @@ def search_days() -> list[date]:
     from . import policy
 
     now = clock.now().astimezone(ZoneInfo("Asia/Jakarta"))
-    conf = settings.LAPAKASIK
+    conf: dict[str, Any] = settings.LAPAKASIK
     return policy.window_days(now.date(), now.hour, open_hour=int(conf.get("BOOKING_OPEN_HOUR", 0)),
                               days=int(conf.get("BOOKING_WINDOW_DAYS", 7)))
 
