@@ -8,6 +8,8 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lapakasik.mailgateway.parser import parse
 
@@ -147,3 +149,43 @@ def test_temporary_files_are_removed() -> None:
     assert paths and all(os.path.exists(x) for x in paths)
     p.cleanup()
     assert not any(os.path.exists(x) for x in paths)
+
+
+def _corpus() -> list[bytes]:
+    inner = EmailMessage()
+    inner["Subject"] = "Paklaring"
+    inner.set_content("x")
+    inner.add_attachment(b"%PDF-1.4 tiny", maintype="application", subtype="pdf", filename="a.pdf")
+    return [
+        m.iphone(to=TO, photos=[(b"\xff\xd8\xff" + bytes(range(256)) * 4, "IMG_1.JPG", "image/jpeg")]),
+        m.outlook(to=TO, attachment=(b"%PDF-1.4 " * 50, "Kartu Keluarga Rahàyu.PDF", "application/pdf"), logo=b"\x89PNG" * 20),
+        m.forwarded(to=TO, inner=inner.as_bytes(policy=policy.SMTP)),
+        m.simple(to=TO, parts=[m.attachment_part(b"\x00\x01=\xff" * 100, encoding="quoted-printable",
+                                                 filename_header="filename*=UTF-8''K%C3%A0rtu.pdf")]),
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_mangled_messages_never_raise_and_leave_no_files(data: Any) -> None:
+    import os
+
+    raw = bytearray(data.draw(st.sampled_from(_corpus())))
+    for _ in range(data.draw(st.integers(0, 6))):
+        op = data.draw(st.sampled_from(["flip", "cut", "dup", "insert"]))
+        pos = data.draw(st.integers(0, max(0, len(raw) - 1)))
+        if op == "flip" and raw:
+            raw[pos] = data.draw(st.sampled_from(b"-\r\n=\"; :\x00."))
+        elif op == "cut":
+            del raw[pos:pos + data.draw(st.integers(1, 400))]
+        elif op == "dup":
+            raw[pos:pos] = raw[pos:pos + data.draw(st.integers(1, 400))]
+        else:
+            raw[pos:pos] = data.draw(st.sampled_from([b"\r\n--", b"\r\n\r\n", b"Content-Type: multipart/mixed; boundary=x\r\n",
+                                                      b"--x--\r\n", b"=?utf-8?B?", b"\r\n.\r\n"]))
+    parsed = read(bytes(raw))
+    paths = [p.path for p in parsed.files]
+    for f in parsed.files:
+        assert f.size == len(content(f))
+    parsed.cleanup()
+    assert not any(os.path.exists(p) for p in paths if p)

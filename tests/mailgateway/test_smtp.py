@@ -235,3 +235,21 @@ def test_iphone_message_end_to_end(gateway: Any, claim: Any) -> None:
     assert [(d.status, d.requirement.code if d.requirement else None) for d in docs] == [
         ("RECEIVED", "ktp"), ("RECEIVED", "ktp")]
     assert [d.original_name for d in docs] == ["IMG_0001.JPG", "IMG_0002.JPG"]
+
+
+def test_database_down_at_rcpt_answers_451_and_the_gateway_stays_up(gateway: Any, claim: Any,
+                                                                    monkeypatch: Any) -> None:
+    from lapakasik.mailgateway import services
+
+    def down(address: str) -> Any:
+        raise services.IntegrityError("database unavailable")  # any database error
+
+    monkeypatch.setattr(services, "recipient_resolve", down)
+    client = smtplib.SMTP(gateway.hostname, gateway.port, timeout=30)
+    client.ehlo("x")
+    client.mail("siti@example.id")
+    code, text = client.rcpt(address_of(claim))
+    assert code == 451 and b"coba lagi" in text
+    client.quit()
+    monkeypatch.undo()
+    assert smtp_send(gateway, mail(to=address_of(claim)), to=[address_of(claim)]) == {}
