@@ -3,6 +3,7 @@ verification code. Templates are Django templates with autoescape off for text a
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,8 +61,14 @@ def base_context(*, claim: Any, language: str, verification_code: str) -> dict[s
     return ctx
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(autoescape: bool, source: str) -> Any:
+    """Compiled templates by source text (an edited template is a new source, so never stale)."""
+    return (_HTML_ENGINE if autoescape else _TEXT_ENGINE).from_string(source)
+
+
 def _render(engine: Engine, source: str, ctx: dict[str, Any]) -> str:
-    return engine.from_string(source).render(Context(ctx, autoescape=engine.autoescape))
+    return str(_compiled(engine.autoescape, source).render(Context(ctx, autoescape=engine.autoescape)))
 
 
 def template_check(*, event: str, channel: str, subject: str, body: str, body_html: str = "",
