@@ -254,3 +254,36 @@ def test_the_message_carries_the_code_in_the_participants_language(booked: str) 
     rendered = notification_render(row)
     assert row.context["otp"] in rendered.text
     assert "Berlaku 10 menit" in rendered.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_wrong_tries_are_counted_exactly(booking_world: dict[str, Any]) -> None:
+    """20 wrong guesses at once: the claim lock serialises them, so exactly 5 count and then the code
+    is dead — no lost updates that would allow a sixth guess."""
+    import threading
+
+    from django.db import connection
+
+    code = book(Client(), booking_world)
+    ask(Client(), code)
+    right = otp_from_outbox(code)
+    wrong = [f"{(int(right) + k) % 10**6:06d}" for k in range(1, 21)]
+    barrier = threading.Barrier(len(wrong))
+    results: list[str] = []
+
+    def guess(value: str) -> None:
+        try:
+            barrier.wait()
+            results.append(otp.otp_verify(code=code, otp=value).reason)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(w,)) for w in wrong]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results).count("wrong") == 4 and results.count("locked") == 16
+    assert ClaimEvent.objects.filter(claim__code=code, kind="otp_failed").count() == 5
+    assert otp.otp_verify(code=code, otp=right).reason == "locked"

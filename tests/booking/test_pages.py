@@ -507,3 +507,18 @@ def test_my_booking_shows_which_documents_arrived(client: Any, booking_world: di
     ktp = re.search(r'<li data-status="received">e-KTP.*?</li>', docs.group(0))
     assert ktp is not None and "Diterima, menunggu pemeriksaan" in ktp.group(0)
     assert '<li data-status="missing">Kartu Keluarga (KK)' in docs.group(0)
+
+
+def test_identity_checks_are_throttled_per_nik(client: Any, booking_world: dict[str, Any], settings: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "IDENTITY_CHECKS_PER_NIK": 3}
+    statuses = []
+    for i in range(5):  # someone probing KPJ numbers for one NIK, from different addresses
+        r = client.post(reverse("booking:identity"), identity_post(booking_world, kpj=f"9999999999{i}"),
+                        REMOTE_ADDR=f"10.9.0.{i}")
+        statuses.append(r.status_code)
+    assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
+    assert "Terlalu banyak" in text(r) and int(r["Retry-After"]) >= 1
+    nothing_written()

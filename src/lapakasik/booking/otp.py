@@ -43,8 +43,12 @@ EV_VERIFIED = "otp_verified"
 CHANNELS = ("email", "sms", "whatsapp")
 
 
-def _conf(name: str, default: int) -> int:
+def conf(name: str, default: int) -> int:
+    """A tunable from ``settings.LAPAKASIK`` (operators may add these keys; defaults here)."""
     return int(getattr(settings, "LAPAKASIK", {}).get(name, default))
+
+
+_conf = conf
 
 
 def ttl_minutes() -> int:

@@ -36,7 +36,7 @@ from lapakasik.branches.models import Branch, Region
 from lapakasik.branches.selectors import branch_get, branch_list
 from lapakasik.claims.models import Claim
 from lapakasik.core import clock
-from lapakasik.core.codes import normalize_code
+from lapakasik.core.codes import normalize_code, token_digest
 from lapakasik.core.errors import InvalidInput, NotFound, RateLimited, ServiceError
 
 from . import otp
@@ -228,6 +228,14 @@ def identity(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = IdentityForm(request.POST)
         if form.is_valid():
+            # The registry check answers "this KPJ does not belong to this NIK": throttle it so the
+            # page cannot be used to probe identities (per client and per NIK, 10 minutes).
+            wait = max(otp.rate_limit_hit(f"identity-ip:{otp.client_ip(request)}",
+                                          limit=otp.conf("IDENTITY_CHECKS_PER_IP", 20), window_seconds=600),
+                       otp.rate_limit_hit("identity-nik:" + token_digest(form.cleaned_data["nik"])[:24],
+                                          limit=otp.conf("IDENTITY_CHECKS_PER_NIK", 8), window_seconds=600))
+            if wait:
+                return _too_many(request, wait, request.get_full_path())
             refused = _eligibility_refused(request, form, b)
             if refused is not None:
                 return refused
@@ -371,8 +379,10 @@ def mine(request: HttpRequest) -> HttpResponse:
     lookup = request.session.pop(LOOKUP_KEY, "") if request.method == "GET" else ""
     form = LookupForm(request.POST if request.method == "POST" else None, initial={"code": lookup})
     if request.method == "POST":
-        wait = max(otp.rate_limit_hit(f"req-ip:{otp.client_ip(request)}", limit=10, window_seconds=600),
-                   otp.rate_limit_hit(f"req-sess:{_session_id(request)}", limit=5, window_seconds=600))
+        wait = max(otp.rate_limit_hit(f"req-ip:{otp.client_ip(request)}",
+                                      limit=otp.conf("OTP_REQUESTS_PER_IP", 10), window_seconds=600),
+                   otp.rate_limit_hit(f"req-sess:{_session_id(request)}",
+                                      limit=otp.conf("OTP_REQUESTS_PER_SESSION", 5), window_seconds=600))
         if wait:
             return _too_many(request, wait, reverse("booking:mine"))
         if form.is_valid():
@@ -400,7 +410,8 @@ def mine_code(request: HttpRequest) -> HttpResponse:
     form = OtpForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        wait = otp.rate_limit_hit(f"verify-ip:{otp.client_ip(request)}", limit=30, window_seconds=600)
+        wait = otp.rate_limit_hit(f"verify-ip:{otp.client_ip(request)}",
+                                  limit=otp.conf("OTP_CHECKS_PER_IP", 30), window_seconds=600)
         if wait:
             return _too_many(request, wait, reverse("booking:mine"))
         if pending.get("tries", 0) >= otp.max_tries():
