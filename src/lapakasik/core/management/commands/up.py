@@ -116,6 +116,8 @@ class Command(BaseCommand):
         children["worker"] = _start([*exe, "worker"])
         if "mailgateway" in get_commands():
             children["mailgateway"] = _start([*exe, "mailgateway"])
+        if getattr(settings, "NOTIFY_HTTP_SIMULATOR", False) and "notifysim" in get_commands():
+            children["notifysim"] = _start([*exe, "notifysim"])  # WhatsApp/SMS simulator over HTTP
 
         base = f"http://{opts['host']}:{opts['port']}"
         self.stdout.write(self.style.SUCCESS(f"\nLapak Asik berjalan / is running: {base}/"))
