@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -24,7 +25,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis import Case, CheckContext, GenerationMode, Response
+from hypothesis import strategies as st
+from schemathesis import Case, CheckContext, GenerationMode, HookContext, Response
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
@@ -61,6 +63,36 @@ schema.config.generation.update(
     max_examples=MAX_EXAMPLES,
     deterministic=os.environ.get("FUZZ_SEED") != "random",
 )
+
+
+# Random branch codes almost always miss (404 early); half the time use a seeded one so the fuzzing
+# reaches the code behind the lookup. Generic: any operation with such a parameter or body field.
+SEEDED_BRANCHES = ["JKT01", "JKP06", "SRG01", "JAP01"]
+SEEDED_REGIONS = ["DKI", "BANTEN", "BANUSPA"]
+
+
+def _with_seeded(values: Any, names: dict[str, list[str]]) -> Any:
+    if not isinstance(values, dict) or not any(name in values for name in names):
+        return st.just(values)
+    replacements = {name: st.sampled_from(choices) for name, choices in names.items() if name in values}
+    return st.one_of(st.just(values), st.fixed_dictionaries(replacements).map(lambda r: {**values, **r}))
+
+
+@schema.hook
+def flatmap_path_parameters(context: HookContext, path_parameters: Any) -> Any:
+    if "/branches/{code}" in context.operation.path:
+        return _with_seeded(path_parameters, {"code": SEEDED_BRANCHES})
+    return _with_seeded(path_parameters, {"branch_code": SEEDED_BRANCHES})
+
+
+@schema.hook
+def flatmap_query(context: HookContext, query: Any) -> Any:
+    return _with_seeded(query, {"region": SEEDED_REGIONS, "branch": SEEDED_BRANCHES, "branch_code": SEEDED_BRANCHES})
+
+
+@schema.hook
+def flatmap_body(context: HookContext, body: Any) -> Any:
+    return _with_seeded(body, {"branch_code": SEEDED_BRANCHES, "region": SEEDED_REGIONS})
 
 
 @pytest.fixture(autouse=True)
