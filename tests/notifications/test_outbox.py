@@ -136,7 +136,7 @@ def test_sent_rows_are_not_sent_again(claim: Any, templates: None) -> None:
 
     [row] = enqueue(event="claim_verified", claim=claim)
     assert run_queue() == ["sent"]
-    assert notification_dispatch(notification_id=row.pk) == "sent"
+    assert notification_dispatch(notification_id=row.pk) == "already_sent"
     assert notification_dispatch(notification_id=999999) == "missing"
 
 

@@ -150,7 +150,7 @@ def _limits() -> dict[str, int]:
 
 def notification_dispatch(*, notification_id: int, rng: random.Random | None = None) -> str:
     """Deliver one row (the task body). Returns what happened: sent, retry, failed, rate_limited, or
-    the reason nothing was done (busy, not_due, <status>)."""
+    the reason nothing was done (busy, not_due, missing, stale, already_<status>)."""
     from .ratelimit import rate_acquire
 
     now = clock.now()
@@ -163,7 +163,7 @@ def notification_dispatch(*, notification_id: int, rng: random.Random | None = N
         if row.status == S.SENDING and row.lease_until and row.lease_until > now:
             return "busy"
         if row.status not in (S.PENDING, S.SENDING):
-            return str(row.status).lower()
+            return "already_" + str(row.status).lower()
         if row.next_attempt_at and row.next_attempt_at > now + timedelta(seconds=1):
             return "not_due"  # an earlier task; the one for next_attempt_at is queued
         provider = channel_mod.provider_for(row.channel)

@@ -1,0 +1,14 @@
+"""Demo data of the notifications app: the shipped templates (idempotent; the data migration installs
+them too, this restores any an admin deleted)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def seed_demo(stdout: Any = None, **_options: Any) -> None:
+    from .services import template_defaults_install
+
+    added = template_defaults_install()
+    if stdout is not None:
+        stdout.write(f"notification templates: {added} added")
