@@ -522,3 +522,25 @@ def test_identity_checks_are_throttled_per_nik(client: Any, booking_world: dict[
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
     assert "Terlalu banyak" in text(r) and int(r["Retry-After"]) >= 1
     nothing_written()
+
+
+def test_choosing_a_full_session_says_so_before_any_typing(client: Any, booking_world: dict[str, Any]) -> None:
+    from datetime import time
+
+    from django.core.cache import cache
+
+    from lapakasik.booking.policy import slot_bounds
+
+    branch, day = booking_world["branch"], booking_world["day"]
+    starts, ends = slot_bounds(day, time(8, 0), time(9, 0), branch.time_zone)
+    SlotQuota.objects.create(branch=branch, date=day, session_start=time(8, 0), session_end=time(9, 0),
+                             starts_at=starts, ends_at=ends, capacity=2, booked=2)
+    cache.clear()
+    r = client.get(reverse("booking:identity"), {"cabang": branch.code, "tanggal": day.isoformat(), "sesi": "08:00"})
+    assert r.status_code == 409
+    body = text(r)
+    assert "Sesi ini sudah penuh" in body and 'id="alternatives"' in body and 'name="nik"' not in body
+    r = client.post(reverse("booking:identity"), identity_post(booking_world))
+    assert r.status_code == 409
+    assert Claim.objects.count() == 0 and "booking_draft" not in client.session
+    assert SlotQuota.objects.get().booked == 2

@@ -110,6 +110,13 @@ def _booking(claim: Claim) -> Booking:
     return booking
 
 
+def alternatives_for(branch: Branch, day: date, start: str) -> dict[str, Any]:
+    info = selectors.branch_info(branch.code)
+    if info is None:
+        return {}
+    return selectors.alternatives_for(branch=info, day=day, start=start)
+
+
 def alternatives_from(exc: ServiceError, branch: Branch) -> dict[str, Any]:
     """The alternatives of a ``slot_full`` answer, with page labels added."""
     alt = dict((exc.extra or {}).get("alternatives") or {})

@@ -224,6 +224,15 @@ def identity(request: HttpRequest) -> HttpResponse:
     if ctx["slot"] is None:
         messages.error(request, _("Sesi yang dipilih tidak tersedia. Pilih tanggal dan sesi lain."))
         return redirect("booking:dates", branch=b.code)
+    if ctx["slot"].status == "closed":
+        messages.error(request, _("Sesi ini ditutup oleh kantor cabang. Pilih sesi atau hari lain."))
+        return redirect("booking:dates", branch=b.code)
+    if ctx["slot"].status == "full":
+        # Full already: say so now, with the alternatives, before the participant types anything.
+        from .services import SlotFull
+
+        full = SlotFull(extra={"alternatives": engine.alternatives_for(b, day, session)})
+        return _booking_refused(request, full, b, reverse("booking:dates", kwargs={"branch": b.code}))
     draft = request.session.get(DRAFT_KEY) or {}
     if request.method == "POST":
         form = IdentityForm(request.POST)
