@@ -211,17 +211,28 @@ def test_gateway_survives_malformed_mime_and_keeps_serving(gateway: Any, claim: 
     assert Document.objects.filter(claim=claim, status="RECEIVED").count() == 1
 
 
-def test_bare_lf_message_gets_a_clear_error_not_a_crash(gateway: Any, claim: Any) -> None:
+def test_bare_lf_and_long_lines_are_accepted_and_no_smuggling(gateway: Any, claim: Any) -> None:
+    """Long lines and bare LFs (sloppy clients) are kept as they came; only CRLF.CRLF ends the data,
+    so a bare-LF "dot line" cannot smuggle a second message in (SMTP smuggling)."""
+    from lapakasik.mailgateway.services import storage
+
     to = address_of(claim)
     client = smtplib.SMTP(gateway.hostname, gateway.port, timeout=30)
     client.ehlo("x")
     client.mail("siti@example.id")
     client.rcpt(to)
-    code, _ = client.data(b"Subject: x\n\n" + b"A" * 5000 + b"\n")
-    assert code == 500
+    smuggled = (b"Subject: x\nMessage-ID: <lf@example.id>\n\n" + b"A" * 5000 + b"\n.\nMAIL FROM:<evil@x>\r\n"
+                b"RCPT TO:<" + to.encode() + b">\r\nDATA\r\n\r\n.\nQUIT\r\n")
+    code, _ = client.data(smuggled)
+    assert code == 250
     assert client.noop()[0] == 250  # the session goes on
     client.quit()
-    assert InboundMessage.objects.count() == 0
+    row = InboundMessage.objects.get()
+    with storage().open(row.raw_file) as fh:
+        kept = fh.read()
+    # one message with everything inside it (smtplib also doubles a dot after a bare LF; only dots
+    # after CRLF are line starts, so that one stays doubled)
+    assert kept.startswith(b"Subject: x\n") and b"MAIL FROM:<evil@x>" in kept and kept.endswith(b"QUIT\r\n")
 
 
 def test_iphone_message_end_to_end(gateway: Any, claim: Any) -> None:

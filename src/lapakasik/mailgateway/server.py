@@ -39,8 +39,8 @@ TEMPORARY_FAILURE = ("451 4.3.0 Pesan belum dapat disimpan, coba lagi nanti / Me
                      "try again later")
 TOO_MUCH_DATA = ("552 5.3.4 Pesan melebihi batas ukuran {limit} byte; kirim lampiran dalam beberapa e-mail / "
                  "Message exceeds the size limit of {limit} bytes; send the attachments in several e-mails")
-LINE_TOO_LONG = "500 5.5.2 Baris terlalu panjang / Line too long (RFC 5321 4.5.3.1.6)"
 WRITE_CHUNK = 256 * 1024
+DATA_BLOCK = 256 * 1024
 
 
 class _Executor:
@@ -106,9 +106,42 @@ class Spool:
                 pass
 
 
+class _DataSink:
+    """Bytes of DATA (already dot-unstuffed) into the spool, with the SIZE limit."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.spool: Spool | None = Spool()
+        self.too_much = False
+
+    def write(self, data: bytes) -> None:
+        if self.spool is None or not data:
+            return
+        if self.limit and self.spool.size + len(data) > self.limit:
+            self.too_much = True
+            self.discard()
+            return
+        self.spool.write(data)
+
+    def discard(self) -> None:
+        if self.spool is not None:
+            self.spool.discard()
+            self.spool = None
+
+
 class _StreamingData:
-    """``smtp_DATA`` that streams to a spool file instead of collecting lines in memory. Otherwise the
-    same protocol behaviour as aiosmtpd's (dot-unstuffing, line and size limits)."""
+    """``smtp_DATA`` that streams to a spool file instead of collecting lines in memory (aiosmtpd's own
+    holds the message about twice). Same protocol: the end is only ``CRLF . CRLF`` (never a bare-LF
+    variant — no SMTP smuggling), dot-unstuffing, the SIZE limit enforced while reading with ``552``
+    after the data.
+
+    Reading is done in blocks of up to ``DATA_BLOCK`` bytes with ``readuntil(b"\\r\\n.\\r\\n")``: when
+    the end is not in the buffer, ``LimitOverrunError.consumed`` is exactly what can be taken without
+    cutting a possible end marker, so the marker's leading CRLF always stays unread. Only the very start
+    of the data (where the preceding CRLF is the one after ``354``) is read byte by byte until it is past
+    a line start. Lines are not limited to 1000 octets here (real clients exceed it; RFC 5321 §4.5.3.1
+    lets servers accept them). Falls back to line-by-line reading if the stream reader lacks the
+    attribute used to enlarge its buffer."""
 
     lmtp = False
 
@@ -126,49 +159,25 @@ class _StreamingData:
             await smtp.push("501 Syntax: DATA")
             return
         await smtp.push("354 End data with <CR><LF>.<CR><LF>")
-        limit = smtp.data_size_limit
-        spool: Spool | None = Spool()
-        too_much = too_long = False
-        fragments: list[bytes] = []
+        sink = _DataSink(smtp.data_size_limit)
         try:
-            while smtp.transport is not None:
-                try:
-                    line: bytes = await smtp._reader.readuntil(b"\r\n")
-                except asyncio.LimitOverrunError as exc:
-                    too_long = True
-                    line = await smtp._reader.read(exc.consumed)
-                if not fragments and line == b".\r\n":
-                    break
-                if not line.endswith(b"\r\n"):
-                    fragments.append(line)
-                    continue
-                if fragments:
-                    fragments.append(line)
-                    line = b"".join(fragments)
-                    fragments = []
-                    if len(line) > smtp.line_length_limit:
-                        too_long = True
-                if too_long or too_much:
-                    continue
-                if line.startswith(b"."):
-                    line = line[1:]
-                if limit and spool is not None and spool.size + len(line) > limit:
-                    too_much = True
-                    spool.discard()
-                    spool = None
-                    continue
-                assert spool is not None
-                spool.write(line)
+            if hasattr(smtp._reader, "_limit"):
+                await self._read_blocks(smtp._reader, sink)
+            else:  # pragma: no cover - every CPython StreamReader has _limit
+                await self._read_lines(smtp, sink)
+        except asyncio.IncompleteReadError:
+            sink.discard()
+            log.info("mailgateway: connection closed during DATA")
+            return
         except BaseException:
-            if spool is not None:
-                spool.discard()
+            sink.discard()
             raise
-        if too_long or too_much or spool is None:
-            if spool is not None:
-                spool.discard()
-            await smtp.push(LINE_TOO_LONG if too_long else TOO_MUCH_DATA.format(limit=limit))
+        if sink.too_much or sink.spool is None:
+            sink.discard()
+            await smtp.push(TOO_MUCH_DATA.format(limit=smtp.data_size_limit))
             smtp._set_post_data_state()
             return
+        spool = sink.spool
         envelope.content = b""  # the message is in the spool file, not in memory
         envelope.spool = spool  # type: ignore[attr-defined]
         replies = await smtp._call_handler_hook("DATA")
@@ -181,6 +190,52 @@ class _StreamingData:
         # LMTP (RFC 2033): one reply per accepted recipient.
         for reply in (replies if len(replies) == len(envelope.rcpt_tos) else replies[:1] * len(envelope.rcpt_tos)):
             await smtp.push(reply)
+
+    @staticmethod
+    async def _read_blocks(reader: Any, sink: _DataSink) -> None:
+        # 1. the start: byte by byte while we are at (or inside) a line break, since the end marker's
+        #    CRLF may be the one before the data.
+        tail = b"\r\n"
+        while True:
+            data = await reader.readexactly(1)
+            if tail == b"\r\n" and data == b".":
+                rest = await reader.readexactly(2)
+                if rest == b"\r\n":
+                    return  # end of data
+                data = rest  # a dot-stuffed line: the first dot goes
+            sink.write(data)
+            tail = (tail + data)[-2:]
+            if not tail.endswith(b"\r") and tail != b"\r\n":
+                break
+        # 2. blocks
+        old_limit = reader._limit
+        reader._limit = DATA_BLOCK
+        try:
+            held = b""
+            while True:
+                try:
+                    block = await reader.readuntil(b"\r\n.\r\n")
+                    final = True
+                except asyncio.LimitOverrunError as exc:
+                    block = await reader.readexactly(exc.consumed)
+                    final = False
+                data = held + block
+                if final:
+                    sink.write(data[:-3].replace(b"\r\n.", b"\r\n"))
+                    return
+                # keep a trailing CR or CRLF back: with the next block it may start a stuffed line
+                held = b"\r\n" if data.endswith(b"\r\n") else (b"\r" if data.endswith(b"\r") else b"")
+                sink.write(data[: len(data) - len(held)].replace(b"\r\n.", b"\r\n"))
+        finally:
+            reader._limit = old_limit
+
+    @staticmethod
+    async def _read_lines(smtp: Any, sink: _DataSink) -> None:  # pragma: no cover - fallback
+        while smtp.transport is not None:
+            line: bytes = await smtp._reader.readuntil(b"\r\n")
+            if line == b".\r\n":
+                return
+            sink.write(line[1:] if line.startswith(b".") else line)
 
 
 class GatewaySMTP(_StreamingData, SMTP):
