@@ -102,3 +102,17 @@ def test_wrong_database_url_stops_up_with_one_clear_line(tmp_path: Path, url: st
     assert "s3cret" not in stderr  # the password is never echoed
     assert time.monotonic() - started < 30
     assert not result.stdout.decode().strip() or "is running" not in result.stdout.decode()
+
+
+def test_port_in_use_stops_up_with_one_clear_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(lapakasik("up", "--port", str(port)), env=child_env(tmp_path / "data"),
+                                capture_output=True, timeout=60)
+    lines = [line for line in result.stderr.decode().splitlines() if line.strip()]
+    assert result.returncode != 0
+    assert len(lines) == 1 and f"port {port}" in lines[0] and "in use" in lines[0], lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -47,6 +48,20 @@ def _probe_database(timeout: int = 5) -> None:
         connection.ensure_connection()
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail in one line before any work when the web port is taken (another `up` still running?)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]"), port))
+        except OSError as exc:
+            raise CommandError(
+                f"Port {port} di {host} sudah dipakai / port {port} on {host} is in use ({exc.strerror}): "
+                "stop the other process or choose another with --port or PORT=…"
+            ) from None
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
     """Linux: the child gets SIGTERM if `up` itself dies (e.g. SIGKILL), so nothing is orphaned."""
     try:
@@ -82,6 +97,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-seed", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        _check_port(opts["host"], opts["port"])
         try:
             _probe_database()
         except Exception as exc:
