@@ -182,6 +182,13 @@ class SimulatorServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.state = state or SimulatorState()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a client went away mid-request (a killed worker): not the simulator's problem
+        super().handle_error(request, client_address)
+
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
