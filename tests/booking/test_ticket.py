@@ -215,3 +215,24 @@ def test_ticket_in_english(booked: tuple[Client, str]) -> None:
     client.cookies["lapakasik_lang"] = "en"
     text = pdf_text(client.get(reverse("booking:ticket_pdf", kwargs={"code": code})).content)
     assert "Booking code" in text and "Resignation or reference letter" in text
+
+
+def test_ticket_urls_returned_by_the_api_work_with_its_access_token(booking_world: dict[str, Any]) -> None:
+    import json
+
+    body = {"branch_code": booking_world["branch"].code, "date": booking_world["day"].isoformat(),
+            "session_start": "11:00", "claim_type": "JHT", "claim_reason": "RESIGNED", "nik": "3174014506900003",
+            "kpj": "12345678901", "full_name": "Siti Rahayu", "email": "siti@example.id", "phone": "081234567890",
+            "language": "id", "channels": ["email"]}
+    api = Client()
+    r = api.post("/api/v1/bookings", data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 201, r.content
+    out = r.json()
+    token = out["access_token"]
+    for key, marker in (("ticket_pdf_url", b"%PDF-"), ("calendar_ics_url", b"BEGIN:VCALENDAR")):
+        url = out[key]
+        assert token not in url
+        path = url.split("://", 1)[-1].split("/", 1)[-1] if "://" in url else url.lstrip("/")
+        got = Client().get("/" + path, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert got.status_code == 200 and got.content.startswith(marker)
+        assert Client().get("/" + path).status_code == 404
