@@ -14,18 +14,19 @@ Errors: 422 per field, 409 ``slot_full`` (with ``alternatives``) / ``duplicate_a
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from lapakasik.claims.services import Actor
-from lapakasik.core.errors import InvalidInput, ServiceError
+from lapakasik.core.errors import InvalidInput, NotFound, ServiceError
 
-from . import selectors, services
+from . import cache, selectors, services
 from .models import Booking, WaitlistEntry
 
 router = Router(tags=["booking"])
@@ -181,11 +182,6 @@ def _bearer(request: HttpRequest) -> str:
     return token.strip()
 
 
-def _session_out(s: selectors.SessionAvailability) -> SessionOut:
-    return SessionOut(start=s.start, end=s.end, starts_at=s.starts_at, ends_at=s.ends_at, capacity=s.capacity,
-                      remaining=s.remaining, status=s.status)
-
-
 def booking_out(booking: Booking, *, intake: Any = None) -> dict[str, Any]:
     from lapakasik.intake.services import intake_links
 
@@ -220,28 +216,60 @@ def _waitlist_out(entry: WaitlistEntry, position: int | None = None) -> dict[str
 
 # --- routes ---------------------------------------------------------------------------------------------
 
+def _session_json(s: selectors.SessionAvailability) -> dict[str, Any]:
+    return {"start": s.start, "end": s.end, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+            "capacity": s.capacity, "remaining": s.remaining, "status": s.status}
+
+
+def _json(body: bytes) -> HttpResponse:
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+# Availability answers are read-mostly: the JSON itself is cached, under a key holding the branch's (or
+# the network's) generation, which every change bumps — a cached answer is never older than the last
+# change this cache saw, and never older than AVAILABILITY_CACHE_SECONDS.
+
 @router.get("/branches/{code}/availability", response=BranchAvailabilityOut,
             summary="Ketersediaan sesi satu cabang / one branch's session availability")
-def branch_availability(request: HttpRequest, code: str, q: Query[AvailabilityQuery]) -> dict[str, Any]:
+def branch_availability(request: HttpRequest, code: str, q: Query[AvailabilityQuery]) -> HttpResponse:
     if q.date_from and q.date_to and q.date_to < q.date_from:
         raise InvalidInput(fields={"to": [_("Tanggal akhir harus sama dengan atau sesudah tanggal awal.")]})
-    avail = selectors.availability_for_branch(branch=code, date_from=q.date_from, date_to=q.date_to)
-    b = avail.branch
-    return {"branch_code": b.code, "branch_name": b.name, "time_zone": b.time_zone,
-            "time_zone_abbreviation": b.tz_abbreviation,
-            "days": [{"date": d.date, "status": d.status, "closed_reason": d.closed_reason,
-                      "sessions": [_session_out(s) for s in d.sessions]} for d in avail.days]}
+    info = selectors.branch_info(code)
+    if info is None:
+        raise NotFound(code="branch_not_found")
+    gen, _all = cache.generations(info.id)
+    key = f"booking:json:avail:{info.id}:{gen}:{selectors._window_key(info, None)}:{q.date_from}:{q.date_to}"
+    body = cache.get(key)
+    if body is None:
+        avail = selectors.availability_for_branch(branch=info, date_from=q.date_from, date_to=q.date_to)
+        body = json.dumps({
+            "branch_code": info.code, "branch_name": info.name, "time_zone": info.time_zone,
+            "time_zone_abbreviation": info.tz_abbreviation,
+            "days": [{"date": d.date.isoformat(), "status": d.status, "closed_reason": d.closed_reason,
+                      "sessions": [_session_json(s) for s in d.sessions]} for d in avail.days]},
+            ensure_ascii=False).encode()
+        cache.put(key, body)
+    return _json(body)
 
 
 @router.get("/availability", response=list[BranchRoomOut],
             summary="Cabang yang masih punya kuota pada tanggal tertentu / branches with room on a date")
-def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> list[dict[str, Any]]:
-    if q.claim_type.upper() not in services.bookable_claim_types():
+def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResponse:
+    claim_type = q.claim_type.upper()
+    if claim_type not in services.bookable_claim_types():
         raise InvalidInput(fields={"claim_type": [_("Jenis klaim ini belum bisa dipesan melalui antrean online.")]})
-    rooms = selectors.availability_search(region=q.region, date=q.date, claim_type=q.claim_type.upper())
-    return [{"branch_code": r.branch.code, "branch_name": r.branch.name, "region_code": r.branch.region_code,
-             "city": r.branch.city, "time_zone_abbreviation": r.branch.tz_abbreviation, "date": r.date,
-             "remaining": r.remaining, "sessions": [_session_out(s) for s in r.sessions]} for r in rooms]
+    region = (q.region or "").strip().upper()
+    key = f"booking:json:search:{cache.generation_all()}:{region}:{q.date.isoformat()}:{claim_type}"
+    body = cache.get(key)
+    if body is None:
+        rooms = selectors.availability_search(region=region or None, date=q.date, claim_type=claim_type)
+        body = json.dumps([
+            {"branch_code": r.branch.code, "branch_name": r.branch.name, "region_code": r.branch.region_code,
+             "city": r.branch.city, "time_zone_abbreviation": r.branch.tz_abbreviation, "date": r.date.isoformat(),
+             "remaining": r.remaining, "sessions": [_session_json(s) for s in r.sessions]} for r in rooms],
+            ensure_ascii=False).encode()
+        cache.put(key, body)
+    return _json(body)
 
 
 @router.post("/bookings", response={201: BookingCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},

@@ -58,14 +58,43 @@ def put(key: str, value: Any, timeout: int | None = None) -> None:
 def mark_full(slot_id: int, branch_id: int) -> None:
     cache.set(full_key(slot_id), 1, ttl())
     cache.delete(avail_key(branch_id))
+    _bump(gen_key(branch_id))
+    _bump(GEN_ALL)
 
 
 def is_marked_full(slot_id: int) -> bool:
     return bool(cache.get(full_key(slot_id)))
 
 
+GEN_ALL = "booking:gen:all"
+
+
+def gen_key(branch_id: int) -> str:
+    return f"booking:gen:{branch_id}"
+
+
+def generations(branch_id: int) -> tuple[int, int]:
+    """(the branch's generation, the network's generation): part of every cached JSON answer's key, so
+    bumping them on a change makes every cached answer about the branch (or any search) unreachable."""
+    got = cache.get_many([gen_key(branch_id), GEN_ALL])
+    return int(got.get(gen_key(branch_id)) or 0), int(got.get(GEN_ALL) or 0)
+
+
+def generation_all() -> int:
+    return int(cache.get(GEN_ALL) or 0)
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, None)
+
+
 def invalidate_now(branch_id: int, slot_ids: list[int] | tuple[int, ...] = ()) -> None:
     cache.delete_many([avail_key(branch_id), *[full_key(s) for s in slot_ids]])
+    _bump(gen_key(branch_id))
+    _bump(GEN_ALL)
 
 
 def invalidate_on_commit(branch_id: int, slot_ids: list[int] | tuple[int, ...] = ()) -> None:

@@ -266,7 +266,8 @@ def availability_search(*, region: str | None = None, date: date, claim_type: st
         snap = cached.get(cache.avail_key(b.id))
         if snap is None or snap.get("wkey") != _window_key(b, None):
             snap = _snapshot_cached(b)
-        day = _build(b, snap).day(date)
+        built = _build(b, {"days": [d for d in snap["days"] if d[0] == date]})
+        day = built.days[0] if built.days else None
         if day is None:
             continue
         open_sessions = [s for s in day.sessions if s.status == OPEN]
