@@ -333,6 +333,7 @@ def test_not_eligible_shows_the_rule_and_the_date(client: Any, booking_world: di
 
     assert day_label(add_months(possible, 1)) in body
     assert 'id="possible-from"' in body
+    assert 'data-rule="waiting_period"' in body and "Aturan: Masa tunggu satu bulan setelah berhenti bekerja" in body
     nothing_written()
 
 

@@ -48,6 +48,14 @@ AUTH_KEY = "booking_auth"
 PENDING_KEY = "booking_otp_pending"
 LOOKUP_KEY = "booking_lookup_code"
 AUTH_MINUTES = 30
+RULE_LABELS = {
+    "waiting_period": gettext_lazy("Masa tunggu satu bulan setelah berhenti bekerja (PP 60/2015)"),
+    "membership_active": gettext_lazy("Kepesertaan harus sudah nonaktif untuk klaim karena berhenti bekerja"),
+    "age_56": gettext_lazy("Klaim karena usia pensiun: usia 56 tahun"),
+    "partial_once": gettext_lazy("Klaim JHT sebagian hanya satu kali"),
+    "membership_inactive": gettext_lazy("Klaim JHT sebagian hanya untuk peserta yang masih aktif"),
+    "membership_10_years": gettext_lazy("Klaim JHT sebagian: kepesertaan minimal 10 tahun"),
+}
 STEP_LABELS = [gettext_lazy("Wilayah"), gettext_lazy("Cabang"), gettext_lazy("Tanggal"), gettext_lazy("Sesi"),
                gettext_lazy("Data diri"), gettext_lazy("Periksa"), gettext_lazy("Selesai")]
 
@@ -363,8 +371,10 @@ def _booking_refused(request: HttpRequest, exc: ServiceError, b: Branch, back: s
     if exc.code == "not_eligible":
         extra = exc.extra or {}
         possible = _parse_date(str(extra.get("possible_from") or extra.get("eligible_from") or ""))
+        rule = str(extra.get("rule") or "")
         return _error_page(request, exc, title=_("Klaim Anda belum bisa diajukan"), back=back, extra={
-            "rule": extra.get("rule", ""), "possible_from": _date_label(possible) if possible else ""})
+            "rule": rule, "rule_label": RULE_LABELS.get(rule, ""),
+            "possible_from": _date_label(possible) if possible else ""})
     if exc.code == "duplicate_active_booking":
         return _error_page(request, exc, title=_("Anda sudah punya booking aktif"), back=back,
                            extra={"show_mine": True})
