@@ -40,7 +40,8 @@ def test_parse_wrk_refuses_output_it_cannot_read() -> None:
 
 
 def test_server_list() -> None:
-    assert bench._parse_servers("granian,gunicorn:5", 2) == [("granian", 2), ("gunicorn", 5)]
+    assert bench._parse_servers("granian,gunicorn:5,gunicorn:2:4", 2) == [
+        ("granian", 2, 1), ("gunicorn", 5, 1), ("gunicorn", 2, 4)]
     with pytest.raises(CommandError):
         bench._parse_servers("uwsgi", 2)
 

@@ -52,6 +52,7 @@ WRITE_BODY = '{"note": "bench"}'
 class Result:
     server: str
     workers: int
+    threads: int
     scenario: str
     round: int
     requests: int
@@ -67,7 +68,8 @@ class Result:
 
 def add_arguments(parser: Any) -> None:
     parser.add_argument("--servers", default="granian,gunicorn",
-                        help="comma list of granian|gunicorn, optionally NAME:WORKERS (default granian,gunicorn)")
+                        help="comma list of NAME[:WORKERS[:THREADS]], NAME granian|gunicorn (default granian,gunicorn); "
+                             "the first is compared with each other one")
     parser.add_argument("--workers", type=int, default=2, help="worker processes per server (default 2 = cores)")
     parser.add_argument("--scenarios", default="health,home,write", help="comma list of health,home,write")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario (default 10)")
@@ -183,8 +185,8 @@ def _rss_mb(pid: int) -> float:
 
 
 class Server:
-    def __init__(self, name: str, workers: int, env: dict[str, str], log_dir: Path) -> None:
-        self.name, self.workers, self.env = name, workers, env
+    def __init__(self, name: str, workers: int, threads: int, env: dict[str, str], log_dir: Path) -> None:
+        self.name, self.workers, self.threads, self.env = name, workers, threads, env
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"{name}-{self.port}.log"
@@ -196,7 +198,7 @@ class Server:
         log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "lapakasik", "serve", "--server", self.name, "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(self.workers), "--threads", "1"],
+             "--port", str(self.port), "--workers", str(self.workers), "--threads", str(self.threads)],
             env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, process_group=0)
         log.close()
         deadline = time.monotonic() + timeout
@@ -331,14 +333,21 @@ def run_python(url: str, method: str, duration: float, connections: int) -> dict
 # --------------------------------------------------------------------------- run
 
 
-def _parse_servers(spec: str, default_workers: int) -> list[tuple[str, int]]:
+def _parse_servers(spec: str, default_workers: int) -> list[tuple[str, int, int]]:
+    """``NAME[:WORKERS[:THREADS]]`` items → (name, workers, threads)."""
     servers = []
     for item in filter(None, (s.strip() for s in spec.split(","))):
-        name, _, workers = item.partition(":")
-        if name not in {"granian", "gunicorn"}:
-            raise CommandError(f"unknown server {name!r} (granian, gunicorn)")
-        servers.append((name, int(workers) if workers else default_workers))
+        name, *numbers = item.split(":")
+        if name not in {"granian", "gunicorn"} or len(numbers) > 2:
+            raise CommandError(f"unknown server {item!r} (granian|gunicorn[:WORKERS[:THREADS]])")
+        workers = int(numbers[0]) if numbers and numbers[0] else default_workers
+        threads = int(numbers[1]) if len(numbers) > 1 else 1
+        servers.append((name, workers, threads))
     return servers
+
+
+def _label(name: str, workers: int, threads: int) -> str:
+    return f"{name}×{workers}" + (f"×{threads}t" if threads > 1 else "")
 
 
 def _machine() -> str:
@@ -390,9 +399,9 @@ def run(options: dict[str, Any], stdout: Any) -> None:
     results: list[Result] = []
     try:
         for round_no in range(1, options["rounds"] + 1):
-            for name, workers in servers:
-                server = Server(name, workers, env, tmp)
-                stdout.write(f"round {round_no}: {name} ({workers} workers) on :{server.port} …\n")
+            for name, workers, threads in servers:
+                server = Server(name, workers, threads, env, tmp)
+                stdout.write(f"round {round_no}: {_label(name, workers, threads)} on :{server.port} …\n")
                 try:
                     server.start()
                     _load(tool, f"{server.base}/", "GET", options["warmup"], options, tmp)
@@ -400,7 +409,7 @@ def run(options: dict[str, Any], stdout: Any) -> None:
                         method, path = SCENARIOS[scenario]
                         figures = _load(tool, f"{server.base}{path}", method, options["duration"], options, tmp)
                         assert server.proc is not None
-                        result = Result(server=name, workers=workers, scenario=scenario, round=round_no, tool=tool,
+                        result = Result(server=name, workers=workers, threads=threads, scenario=scenario, round=round_no, tool=tool,
                                         rss_mb=round(_rss_mb(server.proc.pid), 1),
                                         requests=int(figures["requests"]), seconds=figures["seconds"],
                                         rps=figures["rps"], p50_ms=figures["p50_ms"], p99_ms=figures["p99_ms"],
@@ -430,27 +439,27 @@ def _load(tool: str, url: str, method: str, duration: float, options: dict[str, 
     return run_python(url, method, duration, options["connections"])
 
 
-def best(results: list[Result], server: str, workers: int, scenario: str) -> Result | None:
-    rows = [r for r in results if (r.server, r.workers, r.scenario) == (server, workers, scenario)]
+def best(results: list[Result], server: tuple[str, int, int], scenario: str) -> Result | None:
+    rows = [r for r in results if (r.server, r.workers, r.threads, r.scenario) == (*server, scenario)]
     return max(rows, key=lambda r: r.rps) if rows else None
 
 
-def _report(results: list[Result], servers: list[tuple[str, int]], scenarios: list[str], written: int,
+def _report(results: list[Result], servers: list[tuple[str, int, int]], scenarios: list[str], written: int,
             stdout: Any) -> None:
     stdout.write("\nbest round per server and scenario\n")
     stdout.write(f"{'scenario':8s} {'server':14s} {'req/s':>9s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>7s} "
                  f"{'RSS MB':>7s}\n")
     for scenario in scenarios:
-        for name, workers in servers:
-            r = best(results, name, workers, scenario)
+        for server in servers:
+            r = best(results, server, scenario)
             if r:
-                stdout.write(f"{scenario:8s} {f'{name}×{workers}':14s} {r.rps:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} "
+                stdout.write(f"{scenario:8s} {_label(*server):14s} {r.rps:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} "
                              f"{r.errors:7d} {r.rss_mb:7.0f}\n")
-    if len(servers) >= 2:
-        (a, aw), (b, bw) = servers[0], servers[1]
-        stdout.write(f"\nratio {a}×{aw} / {b}×{bw}\n")
+    for other in servers[1:]:
+        first = servers[0]
+        stdout.write(f"\nratio {_label(*first)} / {_label(*other)}\n")
         for scenario in scenarios:
-            ra, rb = best(results, a, aw, scenario), best(results, b, bw, scenario)
+            ra, rb = best(results, first, scenario), best(results, other, scenario)
             if ra and rb and rb.rps and ra.p50_ms and ra.p99_ms:
                 stdout.write(f"{scenario:8s} throughput ×{ra.rps / rb.rps:.2f}   p50 ×{rb.p50_ms / ra.p50_ms:.2f} "
                              f"faster   p99 ×{rb.p99_ms / ra.p99_ms:.2f} faster\n")
