@@ -306,3 +306,59 @@ def test_raw_messages_are_purged_after_the_retention_period(gateway: Any, make_c
     assert not storage().exists(name)
     assert list(InboundMessage.objects.values_list("raw_file", flat=True)) == ["", ""]
     assert Document.objects.filter(claim=a).count() == 1  # the documents stay
+
+
+@pytest.mark.parametrize(("headers", "envelope_from"), [
+    ({"Auto-Submitted": "auto-replied"}, "siti@example.id"),
+    ({"Precedence": "bulk"}, "siti@example.id"),
+    ({"X-Autoreply": "yes"}, "siti@example.id"),
+    ({}, ""),  # a bounce: null reverse-path
+], ids=["auto_submitted", "precedence_bulk", "x_autoreply", "null_sender"])
+def test_auto_replies_and_bounces_are_never_answered(gateway: Any, claim: Any, headers: dict[str, str],
+                                                     envelope_from: str) -> None:
+    msg = mail(to=address_of(claim), subject="Out of office / Sedang cuti", body="Saya sedang cuti.")
+    for key, value in headers.items():
+        msg[key] = value
+    row = deliver(gateway, claim, msg, sender=envelope_from)
+    assert row.outcome["automatic"] is True
+    assert not Notification.objects.filter(claim=claim, event="intake_ack").exists()
+
+
+def test_apple_mail_html_variant_photo_inside_related_is_a_document(gateway: Any, claim: Any) -> None:
+    """Apple Mail with formatting: alternative > related > (html, photo with Content-ID)."""
+    photo = jpeg_bytes((1600, 1200), seed=7)
+    boundary_alt, boundary_rel = "Apple-Mail=_ALT", "Apple-Mail=_REL"
+    raw = m.crlf(f"""From: Siti <siti@example.id>
+To: {address_of(claim)}
+Subject: Kartu Keluarga
+Message-Id: <apple-html@example.id>
+Mime-Version: 1.0 (Mac OS X Mail 16.0)
+Content-Type: multipart/alternative; boundary="{boundary_alt}"
+
+--{boundary_alt}
+Content-Transfer-Encoding: 7bit
+Content-Type: text/plain; charset=us-ascii
+
+Berikut KK saya
+
+--{boundary_alt}
+Content-Type: multipart/related; type="text/html"; boundary="{boundary_rel}"
+
+--{boundary_rel}
+Content-Transfer-Encoding: 7bit
+Content-Type: text/html; charset=us-ascii
+
+<html><body>Berikut KK saya<br><img src="cid:F1E2D3C4-1111@home"></body></html>
+--{boundary_rel}
+Content-Transfer-Encoding: base64
+Content-Disposition: inline; filename=IMG_5501.jpeg
+Content-Type: image/jpeg; x-unix-mode=0644; name="IMG_5501.jpeg"
+Content-Id: <F1E2D3C4-1111@home>
+
+{m.b64(photo)}
+--{boundary_rel}--
+
+--{boundary_alt}--
+""")
+    deliver(gateway, claim, raw)
+    assert docs(claim) == [("IMG_5501.jpeg", "kk", "RECEIVED", "")]

@@ -16,7 +16,8 @@ read as well as it can be (a part it cannot make sense of becomes a nameless fil
 pipeline then types by its content).
 
 Not files: the body text parts, S/MIME / PGP signatures, delivery reports, and small images embedded
-in an HTML body (``multipart/related`` with a Content-ID: e-mail signature logos) — those are listed
+in an HTML body (``multipart/related`` with a Content-ID, shortest side under 300 px: e-mail
+signature logos and icons; a photo pasted into the body is a document) — those are listed
 with ``skipped`` so nothing disappears silently.
 """
 
@@ -38,7 +39,7 @@ MAX_HEADER_BYTES = 256 * 1024
 MAX_DEPTH = 12
 MAX_PARTS = 60
 MAX_TEXT_CHARS = 32 * 1024
-EMBEDDED_IMAGE_MAX_BYTES = 64 * 1024
+EMBEDDED_MIN_SIDE = 300  # an image embedded in an HTML body smaller than this is decoration
 FLUSH_BYTES = 64 * 1024
 
 NOT_DOCUMENTS = {
@@ -78,6 +79,7 @@ class Parsed:
     subject: str = ""
     header_from: str = ""  # the address only, as written
     message_id: str = ""
+    auto_submitted: bool = False  # an auto-reply / bulk mail (RFC 3834): never answered
     text: str = ""  # body text (plain, else HTML without tags), subjects of forwarded messages
     parts: list[Part] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
@@ -131,6 +133,18 @@ def header_summary(headers: EmailMessage) -> tuple[str, str, str]:
     except Exception:  # noqa: S110
         pass
     return subject[:255], header_from[:254], message_id
+
+
+def is_auto_submitted(headers: EmailMessage) -> bool:
+    """RFC 3834 ``Auto-Submitted`` other than ``no``, ``Precedence: bulk/junk/list``, or the
+    X-Autoreply/X-Autorespond headers of common vacation responders."""
+    try:
+        auto = str(headers.get("Auto-Submitted", "") or "").strip().lower()
+        precedence = str(headers.get("Precedence", "") or "").strip().lower()
+        return (bool(auto) and not auto.startswith("no")) or precedence in {"bulk", "junk", "list", "auto_reply"} or \
+            any(headers.get(h) for h in ("X-Autoreply", "X-Autorespond", "X-Auto-Response"))
+    except Exception:
+        return False
 
 
 def read_headers(path: str) -> EmailMessage:
@@ -278,9 +292,11 @@ class _Reader:
 
 
 class _Parser:
-    def __init__(self, result: Parsed, max_bytes: int, depth: int = 0, forwarded: bool = False) -> None:
+    def __init__(self, result: Parsed, max_bytes: int, depth: int = 0, forwarded: bool = False,
+                 min_side: int = EMBEDDED_MIN_SIDE) -> None:
         self.result = result
         self.max_bytes = max_bytes
+        self.min_side = min_side
         self.base_depth = depth
         self.forwarded = forwarded
         self.plain: list[str] = []
@@ -293,6 +309,7 @@ class _Parser:
         headers = self._headers(reader, ())
         if top:
             self.result.subject, self.result.header_from, self.result.message_id = header_summary(headers)
+            self.result.auto_submitted = is_auto_submitted(headers)
         else:  # a forwarded message: its subject says what it carries
             self._add_text(header_summary(headers)[0])
         self._body(reader, headers, (), self.base_depth, related=False)
@@ -385,7 +402,7 @@ class _Parser:
                 inner = self._headers(reader, boundaries)
                 subject, _from, _mid = header_summary(inner)
                 self._add_text(subject)
-                nested = _Parser(self.result, self.max_bytes, depth + 1, forwarded=True)
+                nested = _Parser(self.result, self.max_bytes, depth + 1, forwarded=True, min_side=self.min_side)
                 term = nested._body(reader, inner, boundaries, depth + 1, related=False)
                 nested._add_text("\n".join(nested.plain) if nested.plain else _TAG.sub(" ", "\n".join(nested.html)))
                 return term
@@ -471,12 +488,13 @@ class _Parser:
         if part is not None:
             part.size, part.truncated = sink.size, sink.truncated
             if (related and part.content_id and disposition != "attachment" and ctype.startswith("image/")
-                    and part.size <= EMBEDDED_IMAGE_MAX_BYTES):
+                    and part.path and _too_small_to_be_a_document(part.path, self.min_side)):
                 part.skipped = "embedded_image"
             if as_message and part.path:
                 part.skipped = "forwarded_message"
                 with open(part.path, "rb") as fh:
-                    _Parser(self.result, self.max_bytes, depth + 1, forwarded=True).parse(fh, top=False)
+                    _Parser(self.result, self.max_bytes, depth + 1, forwarded=True,
+                            min_side=self.min_side).parse(fh, top=False)
         elif skip and skip != "too_many_parts":
             self.result.parts.append(Part(index=len(self.result.parts) + 1, filename=filename, content_type=ctype,
                                           disposition=disposition, skipped=skip, size=sink.size,
@@ -485,6 +503,23 @@ class _Parser:
             text = _decode_text(bytes(sink.text), headers)
             (self.plain if ctype == "text/plain" else self.html).append(text)
         return term
+
+
+def _too_small_to_be_a_document(path: str, min_side: int) -> bool:
+    """An image embedded in an HTML body (signature logo, social icons) whose shortest side is below
+    ``min_side`` — read from the image header only, nothing decoded. Unreadable → False (the pipeline
+    decides)."""
+    import warnings
+
+    try:
+        from PIL import Image
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as img:
+                return min(img.size) < min_side
+    except Exception:
+        return False
 
 
 def _cte(headers: EmailMessage) -> str:
@@ -505,13 +540,13 @@ def _decode_text(data: bytes, headers: EmailMessage) -> str:
         return data.decode("utf-8", "replace")
 
 
-def parse(fh: IO[bytes], *, max_bytes: int) -> Parsed:
+def parse(fh: IO[bytes], *, max_bytes: int, embedded_min_side: int = EMBEDDED_MIN_SIDE) -> Parsed:
     """Read a whole raw message from ``fh``. Each file part is decoded into a temporary file of at
     most ``max_bytes + 1`` bytes (``truncated`` says the rest was dropped — the pipeline refuses it as
     too large). Call ``cleanup()`` (or use ``with``) to remove the temporary files."""
     result = Parsed()
     try:
-        _Parser(result, max_bytes).parse(fh, top=True)
+        _Parser(result, max_bytes, min_side=embedded_min_side).parse(fh, top=True)
     except RecursionError:  # pragma: no cover - MAX_DEPTH keeps recursion shallow
         result.defects.append("nesting too deep")
     except BaseException:

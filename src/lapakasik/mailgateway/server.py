@@ -282,7 +282,7 @@ class GatewayHandler:
             spool.finish()
             await self.executor.run(lambda: inbound_message_store(
                 spool_path=spool.path, sha256=spool.digest.hexdigest(), size=spool.size,
-                envelope_from=str(envelope.mail_from or ""), recipients=dict(envelope.__dict__.get("claim_ids", {})),
+                envelope_from=_reverse_path(envelope.mail_from), recipients=dict(envelope.__dict__.get("claim_ids", {})),
                 protocol=self.protocol, peer=str(peer)))
         except Exception:
             log.exception("mailgateway: could not store the message; answering 451")
@@ -290,6 +290,12 @@ class GatewayHandler:
             return TEMPORARY_FAILURE
         return [f"250 2.0.0 OK <{rcpt}>" if self.protocol == "lmtp" else "250 2.0.0 OK"
                 for rcpt in envelope.rcpt_tos]
+
+
+def _reverse_path(mail_from: Any) -> str:
+    """The envelope sender; "" for the null reverse-path ``<>`` (bounces, auto-replies)."""
+    value = str(mail_from or "").strip()
+    return "" if value.strip("<> ") == "" else value
 
 
 class Gateway(Controller):

@@ -207,7 +207,8 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
     outcome: dict[str, Any] = {"files": [], "skipped": [], "defects": []}
     try:
         with storage().open(row.raw_file, "rb") as fh:
-            parsed = parser.parse(fh, max_bytes=pipeline.limits().max_file_bytes)
+            lim = pipeline.limits()
+            parsed = parser.parse(fh, max_bytes=lim.max_file_bytes, embedded_min_side=lim.min_image_side)
         with parsed:
             outcome["defects"] = parsed.defects[:20]
             outcome["skipped"] = [{"filename": p.display_name, "content_type": p.content_type, "reason": p.skipped}
@@ -235,11 +236,14 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
                 too_many = [p for p in parsed.parts if p.skipped == "too_many_parts"]
                 if too_many and not not_accepting:
                     results.append(_too_many_result(too_many))
+            # Never answer an auto-reply or a bounce (mail loops); its files, if any, are still kept.
+            automatic = parsed.auto_submitted or not row.envelope_from
+            outcome["automatic"] = automatic
             with transaction.atomic():
                 if results:
                     intake_acknowledge(claim=claim, results=results, reply_to_message_id=row.message_id or None,
-                                       recipient=None if matches else (sender or None))
-                else:
+                                       recipient=None if matches or automatic else (sender or None))
+                elif not automatic:
                     _reply_without_documents(row, claim, not_accepting=not_accepting,
                                              skipped=outcome["skipped"], sender=None if matches else sender)
                 row.status = InboundMessage.Status.PROCESSED
