@@ -545,3 +545,40 @@ def test_choosing_a_full_session_says_so_before_any_typing(client: Any, booking_
     assert r.status_code == 409
     assert Claim.objects.count() == 0 and "booking_draft" not in client.session
     assert SlotQuota.objects.get().booked == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_click_creates_one_booking_and_both_see_it(booking_world: dict[str, Any]) -> None:
+    """Two POSTs of the same review form at the same moment (a double click on a slow phone): one
+    booking, and BOTH answers lead to its done page (not one success and one "already booked")."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    first = Client()
+    first.post(reverse("booking:identity"), identity_post(booking_world))
+    draft = first.session["booking_draft"]["id"]
+    cookie = first.cookies["sessionid"].value
+    barrier = threading.Barrier(2)
+    answers: list[Any] = []
+
+    def click() -> None:
+        c = Client()
+        c.cookies["sessionid"] = cookie
+        try:
+            barrier.wait()
+            answers.append(c.post(reverse("booking:review"), {"draft": draft, "confirm": "on"}))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Booking.objects.count() == 1
+    code = Booking.objects.get().code
+    assert [a.status_code for a in answers] == [302, 302], [a.content[:300] for a in answers]
+    assert {a["Location"] for a in answers} == {reverse("booking:done", kwargs={"code": code})}
+    assert first.get(reverse("booking:done", kwargs={"code": code})).status_code == 200

@@ -355,12 +355,43 @@ def _submit(request: HttpRequest, draft: dict[str, Any], b: Branch, day: date, c
     except RateLimited as exc:
         return _error_page(request, exc, title=_("Terlalu banyak percobaan"), back=reverse("booking:review"))
     except ServiceError as exc:
+        if exc.code == "duplicate_active_booking":
+            twin = _booked_by_twin(request, draft["id"])
+            if twin:  # a double click: the other request of this same draft booked; show its result
+                return _finish(request, draft, twin)
         return _booking_refused(request, exc, b, back)
-    draft["done"] = result.code
+    return _finish(request, draft, result.code)
+
+
+def _booked_by_twin(request: HttpRequest, draft_id: str, wait_seconds: float = 3.0) -> str:
+    """When two POSTs of the same review form run at once (a double click), the engine books one and
+    refuses the other as a duplicate. The refused one looks at the session as stored (the database —
+    so this works across web processes) for the code its twin booked with the same draft."""
+    import time
+    from importlib import import_module
+
+    from django.conf import settings
+
+    key = request.session.session_key
+    if not key:
+        return ""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        stored = store(session_key=key).get(DRAFT_KEY) or {}
+        if stored.get("id") == draft_id and stored.get("done"):
+            return str(stored["done"])
+        if time.monotonic() >= deadline:
+            return ""
+        time.sleep(0.05)
+
+
+def _finish(request: HttpRequest, draft: dict[str, Any], code: str) -> HttpResponse:
+    draft["done"] = code
     draft["data"] = {}
     request.session[DRAFT_KEY] = draft
-    grant(request, result.code)
-    return redirect("booking:done", code=result.code)
+    grant(request, code)
+    return redirect("booking:done", code=code)
 
 
 def _booking_refused(request: HttpRequest, exc: ServiceError, b: Branch, back: str) -> HttpResponse:
