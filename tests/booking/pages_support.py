@@ -78,7 +78,7 @@ def otp_from_outbox(code: str) -> str:
 
     row = Notification.objects.filter(claim__code=code, event="otp_code").order_by("-id").first()
     assert row is not None
-    return str(row.context["otp_code"])
+    return str(row.context["otp"])
 
 
 def day_label(day: date) -> str:
