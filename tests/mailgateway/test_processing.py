@@ -362,3 +362,23 @@ Content-Id: <F1E2D3C4-1111@home>
 """)
     deliver(gateway, claim, raw)
     assert docs(claim) == [("IMG_5501.jpeg", "kk", "RECEIVED", "")]
+
+
+def test_a_duplicate_task_does_not_process_a_message_another_worker_is_on(gateway: Any, claim: Any) -> None:
+    from datetime import timedelta
+
+    from lapakasik.core import clock
+    from lapakasik.mailgateway.services import inbound_message_process, inbound_messages_retry
+
+    smtp_send(gateway, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
+              to=[address_of(claim)])
+    row = InboundMessage.objects.get()
+    InboundMessage.objects.filter(pk=row.pk).update(status="PROCESSING", processing_started_at=clock.now(), attempts=1)
+    assert inbound_message_process(message=row).status == "PROCESSING"
+    assert Document.objects.count() == 0
+    assert inbound_messages_retry() == 0
+    # the other worker died: after the grace period it is taken over
+    InboundMessage.objects.filter(pk=row.pk).update(processing_started_at=clock.now() - timedelta(hours=1))
+    assert inbound_messages_retry() == 1
+    assert inbound_message_process(message=row).status == "PROCESSED"
+    assert Document.objects.filter(claim=claim).count() == 1

@@ -39,6 +39,7 @@ class InboundMessage(models.Model):
     outcome = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     received_at = models.DateTimeField()
+    processing_started_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

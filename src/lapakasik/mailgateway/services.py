@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 from typing import IO, Any
 
 from django.core.files import File
@@ -197,9 +198,14 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
         row = InboundMessage.objects.select_for_update().select_related("claim", "claim__branch").get(pk=message.pk)
         if row.status == InboundMessage.Status.PROCESSED:
             return row
+        now = clock.now()
+        if (row.status == InboundMessage.Status.PROCESSING and row.processing_started_at is not None
+                and row.processing_started_at > now - timedelta(minutes=STUCK_AFTER_MINUTES)):
+            return row  # another worker is on it (a duplicate task)
         row.status = InboundMessage.Status.PROCESSING
         row.attempts += 1
-        row.save(update_fields=["status", "attempts"])
+        row.processing_started_at = now
+        row.save(update_fields=["status", "attempts", "processing_started_at"])
     claim = row.claim
     actor = Actor.system("e-mail")
     sender = row.header_from or row.envelope_from
@@ -313,8 +319,6 @@ def inbound_messages_retry(*, now: Any = None, limit: int = 200) -> int:
     messages STORED/PROCESSING for more than STUCK_AFTER_MINUTES (a lost task, a worker killed mid-way).
     Processing is idempotent, so a message queued twice is processed once. Periodic job
     ``inbound_messages_retry`` (every 10 minutes). Returns how many were queued."""
-    from datetime import timedelta
-
     from django.db.models import Q
 
     from .tasks import inbound_message_process as process_task
@@ -324,7 +328,8 @@ def inbound_messages_retry(*, now: Any = None, limit: int = 200) -> int:
     stuck_before = now - timedelta(minutes=STUCK_AFTER_MINUTES)
     ids = list(InboundMessage.objects.filter(
         Q(status=S.FAILED, attempts__lt=RETRY_MAX_ATTEMPTS)
-        | Q(status__in=[S.STORED, S.PROCESSING], received_at__lt=stuck_before, attempts__lt=RETRY_MAX_ATTEMPTS))
+        | Q(status=S.STORED, received_at__lt=stuck_before, attempts__lt=RETRY_MAX_ATTEMPTS)
+        | Q(status=S.PROCESSING, processing_started_at__lt=stuck_before, attempts__lt=RETRY_MAX_ATTEMPTS))
         .order_by("received_at").values_list("pk", flat=True)[:limit])
     with transaction.atomic():
         for pk in ids:
@@ -336,8 +341,6 @@ def inbound_raw_purge(*, now: Any = None, days: int | None = None) -> int:
     """Delete the raw files of messages processed more than ``days`` (MAILGATEWAY_RAW_RETENTION_DAYS)
     ago; the rows stay (with ``raw_file`` emptied) as the record of what arrived. A file shared by
     several claims' rows goes when all of them are old enough. Returns how many files were deleted."""
-    from datetime import timedelta
-
     keep_days = conf.raw_retention_days() if days is None else days
     if keep_days <= 0:
         return 0
