@@ -264,3 +264,20 @@ def test_database_down_at_rcpt_answers_451_and_the_gateway_stays_up(gateway: Any
     client.quit()
     monkeypatch.undo()
     assert smtp_send(gateway, mail(to=address_of(claim)), to=[address_of(claim)]) == {}
+
+
+def test_command_reprocess(gateway: Any, claim: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    smtp_send(gateway, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
+              to=[address_of(claim)])
+    row = InboundMessage.objects.get()
+    out = io.StringIO()
+    call_command("mailgateway", reprocess=row.pk, stdout=out)
+    assert f"inbound message {row.pk}: PROCESSED" in out.getvalue()
+    assert Document.objects.filter(claim=claim).count() == 1
+    with pytest.raises(CommandError):
+        call_command("mailgateway", reprocess=999999)
