@@ -247,6 +247,11 @@ BAD_IDENTITY = [
     ("full_name", "Budi Santoso", "Nama tidak sama dengan data kepesertaan"),
     ("full_name", "<script>alert(1)</script>", "Nama hanya berisi huruf"),
     ("full_name", "S" * 151, "Nama terlalu panjang"),
+    ("full_name", "Siti\u202euyahaR", "Nama hanya berisi huruf"),  # right-to-left override
+    ("full_name", "Siti\u200b Rahayu", "Nama hanya berisi huruf"),  # zero-width space
+    ("full_name", "Siti\x00Rahayu", "Karakter null tidak diizinkan"),
+    ("full_name", "Siti Rahayu; DROP TABLE", "Nama hanya berisi huruf"),
+    ("nik", "３１７４０１４５０６９００００３", "NIK hanya berisi angka"),  # full-width digits
     ("email", "bukan-email", "Alamat e-mail tidak valid"),
     ("email", "", "Alamat e-mail wajib diisi"),
     ("phone", "12345", "Nomor HP"),
@@ -582,3 +587,36 @@ def test_concurrent_double_click_creates_one_booking_and_both_see_it(booking_wor
     assert [a.status_code for a in answers] == [302, 302], [a.content[:300] for a in answers]
     assert {a["Location"] for a in answers} == {reverse("booking:done", kwargs={"code": code})}
     assert first.get(reverse("booking:done", kwargs={"code": code})).status_code == 200
+
+
+
+def test_names_people_really_have_are_accepted(client: Any, booking_world: dict[str, Any]) -> None:
+    from lapakasik.booking.forms import IdentityForm
+
+    for name in ("Siti Nur'aini", "Abdul-Rahman", "R. A. Kartini", "Maria, S.Pd.", "Ñoño Siregar", "I Gusti Ayu"):
+        form = IdentityForm(identity_post(booking_world, full_name=name))
+        form.is_valid()
+        assert "full_name" not in form.errors, (name, form.errors)
+
+
+def test_hostile_requests_change_nothing(client: Any, booking_world: dict[str, Any]) -> None:
+    from django.test import Client
+
+    # an oversized body is refused before any form is read
+    r = client.post(reverse("booking:identity"), identity_post(booking_world, full_name="A" * (2 * 1024 * 1024)))
+    assert r.status_code == 400
+    # without the CSRF token every form is refused
+    strict = Client(enforce_csrf_checks=True)
+    for name in ("booking:identity", "booking:review", "booking:mine", "booking:mine_code"):
+        assert strict.post(reverse(name), identity_post(booking_world)).status_code == 403
+    # other methods are not allowed
+    assert client.put(reverse("booking:identity")).status_code == 405
+    assert client.delete(reverse("booking:mine")).status_code == 405
+    assert client.get(reverse("booking:mine_logout")).status_code == 405
+    # a body that is not a form
+    r = client.post(reverse("booking:identity"), data=b"\x00\xff" * 100, content_type="application/octet-stream")
+    assert r.status_code == 302  # no slot chosen: back to the start
+    # parameters repeated or of the wrong shape
+    r = client.post(reverse("booking:identity"), {**identity_post(booking_world), "nik": ["1", "2"]})
+    assert r.status_code == 200 and 'id="err-nik"' in text(r)
+    nothing_written()

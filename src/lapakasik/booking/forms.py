@@ -4,6 +4,7 @@ service validates again (it is the authority) and its per-field errors are put b
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -124,7 +125,8 @@ class IdentityForm(_Base):
         name = " ".join(self.cleaned_data.get("full_name", "").split())
         if len(name) < 2:
             raise ValidationError(_("Tulis nama lengkap sesuai KTP."), code="name_short")
-        if any(ch.isdigit() for ch in name) or any(ord(ch) < 32 for ch in name) or "<" in name or ">" in name:
+        if (any(ch.isdigit() for ch in name) or any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"}
+                                                    for ch in name) or any(ch in "<>\"`{}[]\\;=@#$%^*_|~" for ch in name)):
             raise ValidationError(_("Nama hanya berisi huruf, spasi, titik, koma, tanda petik atau tanda hubung."),
                                   code="name_chars")
         return name
