@@ -281,3 +281,16 @@ def test_command_reprocess(gateway: Any, claim: Any) -> None:
     assert Document.objects.filter(claim=claim).count() == 1
     with pytest.raises(CommandError):
         call_command("mailgateway", reprocess=999999)
+
+
+def test_flood_to_one_address_is_deferred(gateway: Any, make_claim: Any, settings: Any) -> None:
+    settings.MAILGATEWAY_MAX_MESSAGES_PER_CLAIM_HOUR = 2
+    a, b = make_claim(), make_claim()
+    for n in range(2):
+        smtp_send(gateway, mail(to=address_of(a), subject=f"pesan {n}"), to=[address_of(a)])
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as exc:
+        smtp_send(gateway, mail(to=address_of(a), subject="pesan 3"), to=[address_of(a)])
+    code, text = exc.value.recipients[address_of(a)]
+    assert code == 450 and b"coba lagi nanti" in text
+    assert smtp_send(gateway, mail(to=address_of(b)), to=[address_of(b)]) == {}  # others are not affected
+    assert InboundMessage.objects.filter(claim=a).count() == 2

@@ -48,3 +48,20 @@ def raw_retention_days() -> int:
     of what was sent). The documents themselves are kept by the intake app regardless."""
     return int(getattr(settings, "MAILGATEWAY_RAW_RETENTION_DAYS", 0)
                or os.environ.get("MAILGATEWAY_RAW_RETENTION_DAYS", 0) or 0)
+
+
+def max_messages_per_claim_hour() -> int:
+    """More messages than this for one claim within an hour are deferred at RCPT (450; the MTA retries
+    later). 0 = no limit."""
+    return int(getattr(settings, "MAILGATEWAY_MAX_MESSAGES_PER_CLAIM_HOUR", 0)
+               or os.environ.get("MAILGATEWAY_MAX_MESSAGES_PER_CLAIM_HOUR", 30) or 0)
+
+
+def trusted_authserv_ids() -> list[str]:
+    """authserv-ids of the MTA(s) whose ``Authentication-Results`` header is trusted (RFC 8601). Empty =
+    the header is ignored."""
+    raw = getattr(settings, "MAILGATEWAY_TRUSTED_AUTHSERV_IDS", None)
+    if raw is None:
+        raw = os.environ.get("MAILGATEWAY_TRUSTED_AUTHSERV_IDS", "")
+    items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+    return [str(i).strip().lower() for i in items if str(i).strip()]

@@ -35,6 +35,8 @@ UNKNOWN_RECIPIENT = ("550 5.1.1 Alamat tujuan tidak dikenal atau sudah tidak ber
                      "konfirmasi klaim Anda / Unknown or revoked intake address; check the address in your "
                      "claim confirmation")
 TOO_MANY_RECIPIENTS = "452 4.5.3 Terlalu banyak penerima / Too many recipients"
+TOO_MANY_MESSAGES = ("450 4.7.1 Terlalu banyak pesan ke alamat ini dalam satu jam, coba lagi nanti / Too many "
+                     "messages to this address this hour, try again later")
 TEMPORARY_FAILURE = ("451 4.3.0 Pesan belum dapat disimpan, coba lagi nanti / Message could not be stored, "
                      "try again later")
 TOO_MUCH_DATA = ("552 5.3.4 Pesan melebihi batas ukuran {limit} byte; kirim lampiran dalam beberapa e-mail / "
@@ -257,16 +259,17 @@ class GatewayHandler:
                           rcpt_options: list[str]) -> str:
         if len(envelope.rcpt_tos) >= conf.max_recipients():
             return TOO_MANY_RECIPIENTS
-        from .services import recipient_resolve
-
         try:
-            claim_id = await self.executor.run(recipient_resolve, address)
+            claim_id, over_limit = await self.executor.run(_resolve_and_check, address)
         except Exception:
             log.exception("mailgateway: recipient lookup failed")
             return TEMPORARY_FAILURE
         if claim_id is None:
             log.info("mailgateway: unknown recipient refused")
             return UNKNOWN_RECIPIENT
+        if over_limit:
+            log.warning("mailgateway: too many messages for one claim this hour; deferred")
+            return TOO_MANY_MESSAGES
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
         claims = envelope.__dict__.setdefault("claim_ids", {})
@@ -290,6 +293,13 @@ class GatewayHandler:
             return TEMPORARY_FAILURE
         return [f"250 2.0.0 OK <{rcpt}>" if self.protocol == "lmtp" else "250 2.0.0 OK"
                 for rcpt in envelope.rcpt_tos]
+
+
+def _resolve_and_check(address: str) -> tuple[int | None, bool]:
+    from .services import claim_over_inbound_limit, recipient_resolve
+
+    claim_id = recipient_resolve(address)
+    return claim_id, (claim_id is not None and claim_over_inbound_limit(claim_id))
 
 
 def _reverse_path(mail_from: Any) -> str:

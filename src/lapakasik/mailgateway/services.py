@@ -45,6 +45,16 @@ def recipient_resolve(address: str) -> int | None:
     return claim.pk if claim is not None else None
 
 
+def claim_over_inbound_limit(claim_id: int) -> bool:
+    """True when the claim has had MAILGATEWAY_MAX_MESSAGES_PER_CLAIM_HOUR messages in the last hour
+    (a flood to one address: defer, the MTA retries later)."""
+    limit = conf.max_messages_per_claim_hour()
+    if limit <= 0:
+        return False
+    since = clock.now() - timedelta(hours=1)
+    return InboundMessage.objects.filter(claim_id=claim_id, received_at__gte=since).count() >= limit
+
+
 class _SpoolFile(File):  # type: ignore[type-arg]
     """Lets FileSystemStorage move the spool file into place (a rename) instead of copying it."""
 
