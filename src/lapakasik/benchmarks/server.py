@@ -15,8 +15,11 @@ for the same duration and connection count:
   conditional UPDATE of one hot row, one INSERT and one outbox task row (see ``_server_urls.py``).
 
 Rounds alternate the servers (granian, gunicorn, granian, gunicorn …) so drift on a shared machine
-hits both; the best round per server and scenario is reported (least disturbed), with p50/p99
-latency, non-2xx answers and the ratio between the servers.
+hits both; the best round per server and scenario is reported (least disturbed) with p50/p99 latency,
+the median over the rounds, non-2xx answers, and the ratio between the servers. On a machine shared
+with other work throughput swings with the CPU left over, so the server's own **CPU time per
+request** (user + system of the master and its workers, /proc/PID/stat, PostgreSQL excluded) is
+reported too: it measures the server's cost independently of what else runs.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class Result:
     p99_ms: float
     errors: int
     rss_mb: float = 0.0
+    cpu_ms_per_request: float = 0.0
     tool: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -170,6 +174,19 @@ def _tree(pid: int) -> list[int]:
             found.append(child)
             todo.append(child)
     return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process tree (all threads), from /proc/PID/stat."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for member in _tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
 
 
 def _rss_mb(pid: int) -> float:
@@ -407,17 +424,20 @@ def run(options: dict[str, Any], stdout: Any) -> None:
                     _load(tool, f"{server.base}/", "GET", options["warmup"], options, tmp)
                     for scenario in scenarios:
                         method, path = SCENARIOS[scenario]
-                        figures = _load(tool, f"{server.base}{path}", method, options["duration"], options, tmp)
                         assert server.proc is not None
+                        cpu_before = _cpu_seconds(server.proc.pid)
+                        figures = _load(tool, f"{server.base}{path}", method, options["duration"], options, tmp)
+                        cpu = _cpu_seconds(server.proc.pid) - cpu_before
                         result = Result(server=name, workers=workers, threads=threads, scenario=scenario, round=round_no, tool=tool,
                                         rss_mb=round(_rss_mb(server.proc.pid), 1),
                                         requests=int(figures["requests"]), seconds=figures["seconds"],
                                         rps=figures["rps"], p50_ms=figures["p50_ms"], p99_ms=figures["p99_ms"],
-                                        errors=int(figures["errors"]))
+                                        errors=int(figures["errors"]),
+                                        cpu_ms_per_request=round(1000 * cpu / max(1, figures["requests"]), 3))
                         results.append(result)
                         stdout.write(f"  {scenario:7s} {result.rps:9.1f} req/s  p50 {result.p50_ms:7.2f} ms  "
                                      f"p99 {result.p99_ms:7.2f} ms  errors {result.errors}  "
-                                     f"RSS {result.rss_mb:.0f} MB\n")
+                                     f"CPU {result.cpu_ms_per_request:.2f} ms/req  RSS {result.rss_mb:.0f} MB\n")
                 finally:
                     server.stop()
         rows = _manage(env, "shell", "-c", _COUNT)
@@ -439,29 +459,44 @@ def _load(tool: str, url: str, method: str, duration: float, options: dict[str, 
     return run_python(url, method, duration, options["connections"])
 
 
+def rounds_of(results: list[Result], server: tuple[str, int, int], scenario: str) -> list[Result]:
+    return [r for r in results if (r.server, r.workers, r.threads, r.scenario) == (*server, scenario)]
+
+
 def best(results: list[Result], server: tuple[str, int, int], scenario: str) -> Result | None:
-    rows = [r for r in results if (r.server, r.workers, r.threads, r.scenario) == (*server, scenario)]
+    rows = rounds_of(results, server, scenario)
     return max(rows, key=lambda r: r.rps) if rows else None
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _report(results: list[Result], servers: list[tuple[str, int, int]], scenarios: list[str], written: int,
             stdout: Any) -> None:
-    stdout.write("\nbest round per server and scenario\n")
-    stdout.write(f"{'scenario':8s} {'server':14s} {'req/s':>9s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>7s} "
-                 f"{'RSS MB':>7s}\n")
+    stdout.write("\nbest round per server and scenario (median req/s and CPU per request over all rounds)\n")
+    stdout.write(f"{'scenario':8s} {'server':14s} {'req/s':>9s} {'median':>8s} {'p50 ms':>8s} {'p99 ms':>8s} "
+                 f"{'errors':>7s} {'CPU ms/req':>10s} {'RSS MB':>7s}\n")
     for scenario in scenarios:
         for server in servers:
             r = best(results, server, scenario)
             if r:
-                stdout.write(f"{scenario:8s} {_label(*server):14s} {r.rps:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} "
-                             f"{r.errors:7d} {r.rss_mb:7.0f}\n")
+                rows = rounds_of(results, server, scenario)
+                stdout.write(f"{scenario:8s} {_label(*server):14s} {r.rps:9.1f} {_median([x.rps for x in rows]):8.1f} "
+                             f"{r.p50_ms:8.2f} {r.p99_ms:8.2f} {sum(x.errors for x in rows):7d} "
+                             f"{_median([x.cpu_ms_per_request for x in rows]):10.2f} {r.rss_mb:7.0f}\n")
     for other in servers[1:]:
         first = servers[0]
         stdout.write(f"\nratio {_label(*first)} / {_label(*other)}\n")
         for scenario in scenarios:
             ra, rb = best(results, first, scenario), best(results, other, scenario)
             if ra and rb and rb.rps and ra.p50_ms and ra.p99_ms:
+                cpu_a = _median([x.cpu_ms_per_request for x in rounds_of(results, first, scenario)])
+                cpu_b = _median([x.cpu_ms_per_request for x in rounds_of(results, other, scenario)])
                 stdout.write(f"{scenario:8s} throughput ×{ra.rps / rb.rps:.2f}   p50 ×{rb.p50_ms / ra.p50_ms:.2f} "
-                             f"faster   p99 ×{rb.p99_ms / ra.p99_ms:.2f} faster\n")
+                             f"faster   p99 ×{rb.p99_ms / ra.p99_ms:.2f} faster   CPU per request "
+                             f"×{(cpu_b / cpu_a) if cpu_a else 0:.2f} less\n")
     if written >= 0:
         stdout.write(f"\nrows written by the write scenario (all servers, all rounds, checks included): {written}\n")
