@@ -382,3 +382,18 @@ def test_a_duplicate_task_does_not_process_a_message_another_worker_is_on(gatewa
     assert inbound_messages_retry() == 1
     assert inbound_message_process(message=row).status == "PROCESSED"
     assert Document.objects.filter(claim=claim).count() == 1
+
+
+@pytest.mark.parametrize(("header", "held"), [
+    ("mx.bpjs.local; dmarc=fail (p=reject dis=none) header.from=example.id; spf=fail", True),
+    ("mx.bpjs.local; spf=pass smtp.mailfrom=example.id; dkim=pass; dmarc=pass header.from=example.id", False),
+    ("evil.example; dmarc=fail header.from=example.id", False),  # not our MTA's header: ignored
+], ids=["dmarc_fail", "dmarc_pass", "untrusted_header"])
+def test_forged_from_is_held_when_our_mta_says_dmarc_failed(gateway: Any, claim: Any, settings: Any,
+                                                             header: str, held: bool) -> None:
+    settings.MAILGATEWAY_TRUSTED_AUTHSERV_IDS = ["mx.bpjs.local"]
+    msg = mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")])
+    msg["Authentication-Results"] = header
+    row = deliver(gateway, claim, msg)
+    assert docs(claim)[0][2] == ("HELD" if held else "RECEIVED")
+    assert row.sender_matches is (not held)

@@ -80,6 +80,7 @@ class Parsed:
     header_from: str = ""  # the address only, as written
     message_id: str = ""
     auto_submitted: bool = False  # an auto-reply / bulk mail (RFC 3834): never answered
+    authentication_results: list[str] = field(default_factory=list)  # RFC 8601 headers, as found
     text: str = ""  # body text (plain, else HTML without tags), subjects of forwarded messages
     parts: list[Part] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
@@ -310,6 +311,11 @@ class _Parser:
         if top:
             self.result.subject, self.result.header_from, self.result.message_id = header_summary(headers)
             self.result.auto_submitted = is_auto_submitted(headers)
+            try:
+                self.result.authentication_results = [
+                    " ".join(str(v).split()) for v in (headers.get_all("Authentication-Results") or [])][:10]
+            except Exception:
+                self.result.defects.append("unreadable Authentication-Results")
         else:  # a forwarded message: its subject says what it carries
             self._add_text(header_summary(headers)[0])
         self._body(reader, headers, (), self.base_depth, related=False)

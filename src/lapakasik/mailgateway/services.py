@@ -171,6 +171,21 @@ def _same_address(a: str, b: str) -> bool:
         return False
 
 
+def dmarc_failed(results: list[str], trusted: list[str]) -> bool:
+    """True when an ``Authentication-Results`` header (RFC 8601) added by one of our ``trusted`` MTAs
+    (its authserv-id, the first item) says ``dmarc=fail``: the From address is forged. Headers from
+    anyone else are ignored — the MTA must remove incoming ones carrying its own id (RFC 8601 §5)."""
+    import re
+
+    for value in results:
+        authserv, _, rest = value.partition(";")
+        if authserv.strip().split(" ")[0].lower() not in trusted:
+            continue
+        if re.search(r"(?:^|[;\s])dmarc\s*=\s*fail\b", rest, re.IGNORECASE):
+            return True
+    return False
+
+
 def classify_parts(*, claim: Any, files: list[parser.Part], text: str) -> dict[int, str | None]:
     """Requirement code per part index: the file name decides; subject/body keywords are used for the
     files whose names say nothing — but only when there are not more of them than the requirement
@@ -226,6 +241,9 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
             lim = pipeline.limits()
             parsed = parser.parse(fh, max_bytes=lim.max_file_bytes, embedded_min_side=lim.min_image_side)
         with parsed:
+            if matches and dmarc_failed(parsed.authentication_results, conf.trusted_authserv_ids()):
+                matches = False  # the claim's address, but forged: held like any other sender
+                outcome["dmarc_fail"] = True
             outcome["defects"] = parsed.defects[:20]
             outcome["skipped"] = [{"filename": p.display_name, "content_type": p.content_type, "reason": p.skipped}
                                   for p in parsed.parts if p.skipped]
