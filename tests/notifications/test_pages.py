@@ -89,6 +89,7 @@ def test_dev_inbox_shows_each_channel_as_the_recipient_sees_it(make_claim: Any, 
     assert html.count('class="msg msg-') == 4
     assert f"Klaim {claim.code} disetujui" in html and "msg-whatsapp" in html and "msg-sms" in html
     assert "GSM-7" in html and "Skrip telepon" in html
+    assert f"Riwayat pesan klaim {claim.code}" in html and html.count('class="t-out"') == 4
     from lapakasik.notifications.models import SimulatedMessage
 
     mail = SimulatedMessage.objects.get(channel="email")

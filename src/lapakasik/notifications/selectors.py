@@ -91,3 +91,22 @@ def phone_calls_open(*, user: Any) -> QuerySet[PhoneCall]:
 
 def notifications_for_claim(claim: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(claim=claim).order_by("created_at", "id")
+
+
+def inbox_timeline(*, claim_code: str) -> list[dict[str, Any]]:
+    """One claim's conversation for the development inbox: every outbox row (status, attempts, fallback)
+    and the e-mails the participant sent to the intake address, in time order."""
+    code = normalize_code(claim_code)
+    items: list[dict[str, Any]] = [
+        {"at": n.created_at, "direction": "out", "channel": n.channel, "event": n.event, "status": n.status,
+         "attempts": n.attempts, "fallback": n.fallback_reason, "error": n.last_error[:120]}
+        for n in Notification.objects.filter(claim__code=code).order_by("created_at", "id")]
+    try:
+        from lapakasik.mailgateway.models import InboundMessage
+    except ImportError:  # pragma: no cover - the mail gateway app is optional here
+        InboundMessage = None  # type: ignore[assignment,misc]
+    if InboundMessage is not None:
+        items += [{"at": m.received_at, "direction": "in", "channel": "email",
+                   "event": m.subject, "status": m.status, "attempts": 0, "fallback": "", "error": ""}
+                  for m in InboundMessage.objects.filter(claim__code=code)]
+    return sorted(items, key=lambda i: i["at"])

@@ -65,7 +65,7 @@ def dev_inbox(request: HttpRequest) -> HttpResponse:
     calls = list(selectors.inbox_calls(claim_code=claim_code)) if not recipient else []
     return render(request, "notifications/inbox.html", {
         "items": items, "calls": calls, "recipients": selectors.inbox_recipients(), "recipient": recipient,
-        "claim_code": claim_code})
+        "claim_code": claim_code, "timeline": selectors.inbox_timeline(claim_code=claim_code) if claim_code else []})
 
 
 @require_http_methods(["GET"])
