@@ -620,3 +620,67 @@ def test_hostile_requests_change_nothing(client: Any, booking_world: dict[str, A
     r = client.post(reverse("booking:identity"), {**identity_post(booking_world), "nik": ["1", "2"]})
     assert r.status_code == 200 and 'id="err-nik"' in text(r)
     nothing_written()
+
+
+def test_waitlist_when_full_then_offered_seat_taken(client: Any, booking_world: dict[str, Any]) -> None:
+    """Full at submit → join the waitlist with the data already given → someone cancels → the seat is
+    offered → the participant takes it on the waitlist page and gets a booking."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from lapakasik.booking import services
+    from lapakasik.booking.models import WaitlistEntry
+    from lapakasik.claims.services import Actor
+
+    from .pages_support import make_participant
+
+    make_participant(nik="3174010101900003", kpj="10987654321", name="Budi Santoso")
+    branch, day = booking_world["branch"], booking_world["day"]
+    client.post(reverse("booking:identity"), identity_post(booking_world))
+    draft = client.session["booking_draft"]["id"]
+    holder = services.booking_create(
+        branch_code=branch.code, date=day, session_start="08:00", claim_type="JHT", claim_reason="RESIGNED",
+        nik="3174010101900003", kpj="10987654321", full_name="Budi Santoso", email="budi@example.id",
+        phone="081298765432", channels=["email"])
+    SlotQuota.objects.filter(pk=holder.booking.slot_id).update(capacity=1)
+    cache.clear()
+
+    r = client.post(reverse("booking:review"), {"draft": draft, "confirm": "on"})
+    assert r.status_code == 409 and 'id="waitlist-form"' in text(r)
+    r = client.post(reverse("booking:waitlist_join"), {"draft": draft})
+    assert r.status_code == 302
+    entry = WaitlistEntry.objects.get()
+    assert r["Location"] == reverse("booking:waitlist", kwargs={"entry": entry.pk})
+    page = text(client.get(r["Location"]))
+    assert 'data-status="WAITING"' in page and "urutan ke-1" in page and "08:00–09:00 WIB" in page
+    assert Client().get(r["Location"]).status_code == 404  # another browser: nothing to see
+    assert client.post(reverse("booking:waitlist_join"), {"draft": draft}).status_code == 302  # stale: restart
+    assert WaitlistEntry.objects.count() == 1
+
+    services.booking_cancel(booking=holder.booking, actor=Actor.participant(), reason="test")
+    page = text(client.get(r["Location"]))
+    assert 'data-status="OFFERED"' in page and 'id="accept-form"' in page
+    done = client.post(reverse("booking:waitlist_accept", kwargs={"entry": entry.pk}))
+    assert done.status_code == 302
+    booking = Booking.objects.get(nik="3174014506900003")
+    assert booking.status == "ACTIVE" and done["Location"] == reverse("booking:done", kwargs={"code": booking.code})
+    assert client.get(done["Location"]).status_code == 200
+    slot = SlotQuota.objects.get(pk=holder.booking.slot_id)
+    assert slot.booked == 1 and slot.held == 0
+
+
+def test_full_before_typing_offers_no_waitlist_for_an_old_draft(client: Any, booking_world: dict[str, Any]) -> None:
+    from datetime import time
+
+    from django.core.cache import cache
+
+    from lapakasik.booking.policy import slot_bounds
+
+    client.post(reverse("booking:identity"), identity_post(booking_world, sesi="10:00"))  # a draft elsewhere
+    branch, day = booking_world["branch"], booking_world["day"]
+    starts, ends = slot_bounds(day, time(8, 0), time(9, 0), branch.time_zone)
+    SlotQuota.objects.create(branch=branch, date=day, session_start=time(8, 0), session_end=time(9, 0),
+                             starts_at=starts, ends_at=ends, capacity=1, booked=1)
+    cache.clear()
+    r = client.get(reverse("booking:identity"), {"cabang": branch.code, "tanggal": day.isoformat(), "sesi": "08:00"})
+    assert r.status_code == 409 and 'id="waitlist-form"' not in text(r)

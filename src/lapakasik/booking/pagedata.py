@@ -191,3 +191,66 @@ def booking_view(claim: Claim) -> BookingView:
         ticket_ics_url=reverse("booking:ticket_ics", kwargs={"code": claim.code}),
         checklist=data.checklist, documents=documents, documents_complete=live.complete,
     )
+
+
+# --- waitlist ---------------------------------------------------------------------------------------
+
+
+def waitlist_join(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip: str) -> Any:
+    from . import services
+
+    return services.waitlist_join(
+        branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
+        claim_reason=data["claim_reason"], nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"],
+        email=data["email"], phone=data["phone"], language=data.get("language") or "id",
+        channels=list(data.get("channels") or []), client_ip=ip)
+
+
+def waitlist_entry(entry_id: int, token: str) -> Any:
+    from . import services
+
+    return services.waitlist_get_authorised(entry_id=entry_id, token=token)
+
+
+def waitlist_accept(entry: Any) -> Created:
+    from . import services
+
+    result = services.waitlist_accept(entry=entry, actor=Actor.participant())
+    return Created(code=result.booking.code, access_token=result.access_token)
+
+
+@dataclass
+class WaitlistView:
+    id: int
+    status: str
+    status_label: str
+    position: int
+    branch: Any
+    date_label: str
+    time_label: str
+    hold_until_label: str
+    booking_code: str
+
+
+def waitlist_view(entry: Any) -> WaitlistView:
+    from zoneinfo import ZoneInfo
+
+    from .models import WaitlistEntry
+
+    slot = entry.slot
+    branch = slot.branch
+    tz = ZoneInfo(branch.time_zone or "Asia/Jakarta")
+    start, end = slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz)
+    position = 0
+    if entry.status == WaitlistEntry.Status.WAITING:
+        position = WaitlistEntry.objects.filter(slot_id=slot.id, status=WaitlistEntry.Status.WAITING,
+                                                id__lte=entry.id).count()
+    hold = ""
+    if entry.status == WaitlistEntry.Status.OFFERED and entry.hold_until:
+        local = entry.hold_until.astimezone(tz)
+        hold = f"{formats.date_format(local, 'l, j F Y')} {local:%H:%M} {branch.tz_abbreviation}"
+    return WaitlistView(
+        id=entry.id, status=entry.status, status_label=str(entry.get_status_display()), position=position,
+        branch=branch, date_label=str(formats.date_format(start, "l, j F Y")),
+        time_label=f"{start:%H:%M}–{end:%H:%M} {branch.tz_abbreviation}", hold_until_label=hold,
+        booking_code=entry.booking.code if entry.booking_id else "")

@@ -21,6 +21,9 @@ urlpatterns = [
     path("antrean/saya/<str:code>/", views.manage, name="manage"),
     path("antrean/saya/<str:code>/batal/", views.cancel, name="cancel"),
     path("antrean/saya/<str:code>/ubah/", views.reschedule, name="reschedule"),
+    path("antrean/tunggu/", views.waitlist_join, name="waitlist_join"),
+    path("antrean/tunggu/<int:entry>/", views.waitlist, name="waitlist"),
+    path("antrean/tunggu/<int:entry>/ambil/", views.waitlist_accept, name="waitlist_accept"),
     path("antrean/tiket/<str:code>.pdf", views.ticket_pdf, name="ticket_pdf"),
     path("antrean/tiket/<str:code>.ics", views.ticket_ics, name="ticket_ics"),
 ]

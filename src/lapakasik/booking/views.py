@@ -47,6 +47,7 @@ DRAFT_KEY = "booking_draft"
 AUTH_KEY = "booking_auth"
 PENDING_KEY = "booking_otp_pending"
 LOOKUP_KEY = "booking_lookup_code"
+WAITLIST_KEY = "booking_waitlist"  # entry id → its access token, server-side only
 AUTH_MINUTES = 30
 RULE_LABELS = {
     "waiting_period": gettext_lazy("Masa tunggu satu bulan setelah berhenti bekerja (PP 60/2015)"),
@@ -359,7 +360,7 @@ def _submit(request: HttpRequest, draft: dict[str, Any], b: Branch, day: date, c
             twin = _booked_by_twin(request, draft["id"])
             if twin:  # a double click: the other request of this same draft booked; show its result
                 return _finish(request, draft, twin)
-        return _booking_refused(request, exc, b, back)
+        return _booking_refused(request, exc, b, back, offer_waitlist=True)
     return _finish(request, draft, result.code)
 
 
@@ -394,11 +395,15 @@ def _finish(request: HttpRequest, draft: dict[str, Any], code: str) -> HttpRespo
     return redirect("booking:done", code=code)
 
 
-def _booking_refused(request: HttpRequest, exc: ServiceError, b: Branch, back: str) -> HttpResponse:
+def _booking_refused(request: HttpRequest, exc: ServiceError, b: Branch, back: str, *,
+                     offer_waitlist: bool = False) -> HttpResponse:
     if exc.code == "slot_full":
         alternatives = engine.alternatives_from(exc, b)
+        draft = _draft(request) if offer_waitlist else None
         return _error_page(request, exc, title=_("Sesi ini sudah penuh"), back=reverse("booking:dates",
-                           kwargs={"branch": b.code}), extra={"alternatives": alternatives})
+                           kwargs={"branch": b.code}), extra={
+                               "alternatives": alternatives,
+                               "waitlist_draft": draft["id"] if draft and not draft.get("done") else ""})
     if exc.code == "not_eligible":
         extra = exc.extra or {}
         possible = _parse_date(str(extra.get("possible_from") or extra.get("eligible_from") or ""))
@@ -609,3 +614,60 @@ def ticket_ics(request: HttpRequest, code: str) -> HttpResponse:
     return _attachment(build(data, now=clock.now()), "text/calendar; charset=utf-8",
                        f"jadwal-lapakasik-{claim.code}.ics")
 
+
+
+# --- waitlist ------------------------------------------------------------------------------------------
+
+
+@require_POST
+def waitlist_join(request: HttpRequest) -> HttpResponse:
+    """From the "session full" answer: wait for a seat in that session with the data already given."""
+    draft = _draft(request)
+    if draft is None or draft.get("done") or request.POST.get("draft") != draft.get("id"):
+        messages.error(request, _("Sesi pengisian Anda sudah berakhir. Silakan mulai lagi."))
+        return redirect("booking:start")
+    b = _branch_or_404(draft["branch"])
+    day = date.fromisoformat(draft["date"])
+    try:
+        result = engine.waitlist_join(branch=b, day=day, session=draft["session"], data=draft["data"],
+                                      ip=otp.client_ip(request))
+    except ServiceError as exc:
+        if exc.code == "slot_has_room":
+            messages.info(request, str(exc.message))
+            return redirect("booking:review")
+        return _booking_refused(request, exc, b, reverse("booking:review"))
+    entries = dict(request.session.get(WAITLIST_KEY) or {})
+    entries[str(result.entry.id)] = result.token
+    request.session[WAITLIST_KEY] = entries
+    draft["data"] = {}
+    draft["done"] = ""
+    request.session[DRAFT_KEY] = draft
+    return redirect("booking:waitlist", entry=result.entry.id)
+
+
+def _waitlist_entry(request: HttpRequest, entry: int) -> Any:
+    token = (request.session.get(WAITLIST_KEY) or {}).get(str(entry), "")
+    if not token:
+        raise Http404
+    try:
+        return engine.waitlist_entry(entry, token)
+    except NotFound:
+        raise Http404 from None
+
+
+@never_cache
+def waitlist(request: HttpRequest, entry: int) -> HttpResponse:
+    item = _waitlist_entry(request, entry)
+    return render(request, "booking/waitlist.html", {"w": engine.waitlist_view(item)})
+
+
+@require_POST
+def waitlist_accept(request: HttpRequest, entry: int) -> HttpResponse:
+    item = _waitlist_entry(request, entry)
+    try:
+        created = engine.waitlist_accept(item)
+    except ServiceError as exc:
+        return _error_page(request, exc, title=_("Kursi tidak dapat diambil"),
+                           back=reverse("booking:waitlist", kwargs={"entry": entry}))
+    grant(request, created.code)
+    return redirect("booking:done", code=created.code)
