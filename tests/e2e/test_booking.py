@@ -38,9 +38,20 @@ def world(db: Any) -> dict[str, Any]:
 
 
 def no_sideways_scroll(page: Any) -> None:
+    """Phone basics on every page: no sideways scrolling, every form control has a label, the page
+    says its language, tap targets are at least 44 px high."""
     page.wait_for_load_state("load")  # stylesheets applied
     # clientWidth is the layout viewport (390 px); a phone browser would zoom out to fit wider content
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), page.url
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+        .map(el => el.name)""")
+    assert unlabelled == [], (page.url, unlabelled)
+    assert page.evaluate("document.documentElement.lang") in {"id", "en"}
+    small = page.evaluate("""() => [...document.querySelectorAll('main button, main a.button')]
+        .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
+        .map(el => el.textContent.trim())""")
+    assert small == [], (page.url, small)
 
 
 def book_in_browser(page: Any, base: str, *, javascript: bool = True) -> str:
