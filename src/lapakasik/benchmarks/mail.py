@@ -1,11 +1,14 @@
 """E-mail intake throughput and memory: messages with 5 attachments of 5 MB over SMTP, through the
 whole pipeline (gateway stores → worker parses, checks, re-encodes, stores documents, acknowledges).
 
-On a throw-away data dir with SQLite: migrates, opens one claim per message (so every file is really
+On a throw-away data dir with SQLite (or ``--pg URL``: a re-created PostgreSQL database ``bench_mail``): migrates, opens one claim per message (so every file is really
 processed, not answered as a duplicate), starts ``lapakasik mailgateway`` and ``lapakasik worker``
 (queues intake + notifications, no scheduler), sends one warm-up message, resets both processes'
 peak-RSS counters (``/proc/PID/clear_refs``), then sends ``--messages`` messages with smtplib
 (``--concurrency`` connections) and waits until every message is PROCESSED.
+
+Baseline in the same run: the same files put straight into ``intake.document_receive`` in one process
+(no SMTP, no MIME, no worker), files/s; the e-mail figure is also given as a ratio of it.
 
 Prints: seconds to 250 per message (what the MTA waits), messages/s accepted by the gateway,
 messages/s through the whole pipeline, and the peak RSS growth of the gateway and of the worker process
@@ -38,7 +41,10 @@ def add_arguments(parser: Any) -> None:
                         help="phone photos (decoded + re-encoded) or scanner-app PDFs")
     parser.add_argument("--concurrency", type=int, default=1, help="SMTP connections in parallel")
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for processing")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    parser.add_argument("--pg", default="", metavar="URL",
+                        help="run on PostgreSQL: server URL without database, e.g. postgres://postgres@127.0.0.1:5432 "
+                             "(database bench_mail is dropped and re-created); default SQLite")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data dir (and database)")
 
 
 _SETUP = """
@@ -56,6 +62,31 @@ for i in range({count}):
         nik='3174010101900003', kpj='12345678901', full_name='Bench', email='bench@example.id',
         phone='+6281234567890', channels=['email'], access_token_digest=token_digest(new_code(20)))
     print('ADDRESS', intake_open(claim=c).email_address)
+"""
+
+
+_BASELINE = """
+import glob, io, time
+from lapakasik.branches.models import Branch
+from lapakasik.claims.models import Claim
+from lapakasik.claims.services import Actor
+from lapakasik.core.codes import new_code, token_digest
+from lapakasik.intake.services import document_receive
+branch = Branch.objects.exclude(region__code='DKI').order_by('code').first()
+paths = sorted(glob.glob('{files}/*'))
+t0 = time.perf_counter()
+n = 0
+for i in range({count}):
+    c = Claim.objects.create(code=new_code(8), claim_type='JHT', claim_reason='RESIGNED', branch=branch,
+        nik='3174010101900003', kpj='12345678901', full_name='Bench', email='bench@example.id',
+        phone='+6281234567890', channels=['email'], access_token_digest=token_digest(new_code(20)))
+    for path in paths:
+        with open(path, 'rb') as fh:
+            r = document_receive(claim=c, fileobj=fh, filename=path.rsplit('/', 1)[1], declared_type=None,
+                                 source='API', actor=Actor.system('bench'))
+        assert r.outcome == 'received', r
+        n += 1
+print('BASELINE', n, time.perf_counter() - t0)
 """
 
 
@@ -85,19 +116,44 @@ def _peak_children_kb(pid: int, stop: threading.Event, out: list[int]) -> None:
     out.append(best)
 
 
-def _processed(db: str) -> tuple[int, int]:
+def _query(db: str, sql: str) -> list[tuple[Any, ...]]:
+    """Run a read query on the benchmark database (a SQLite path or a postgres:// URL)."""
+    if db.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(db, autocommit=True) as pg_conn:
+            return list(pg_conn.execute(sql).fetchall())  # type: ignore[arg-type]
     with sqlite3.connect(db, timeout=30) as conn:
-        done = conn.execute("select count(*) from mailgateway_inboundmessage where status in "
-                            "('PROCESSED','FAILED')").fetchone()[0]
-        failed = conn.execute("select count(*) from mailgateway_inboundmessage where status='FAILED'").fetchone()[0]
-    return int(done), int(failed)
+        return list(conn.execute(sql).fetchall())
+
+
+def _processed(db: str) -> tuple[int, int]:
+    done = _query(db, "select count(*) from mailgateway_inboundmessage where status in ('PROCESSED','FAILED')")
+    failed = _query(db, "select count(*) from mailgateway_inboundmessage where status='FAILED'")
+    return int(done[0][0]), int(failed[0][0])
+
+
+def _pg_admin(server: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
 
 
 def run(options: dict[str, Any], stdout: Any) -> None:
     count = int(options["messages"])
+    load_before = os.getloadavg()[0]
     data_dir = tempfile.mkdtemp(prefix="lapakasik-bench-mail-")
-    db = f"{data_dir}/db.sqlite3"
-    env = {**os.environ, "LAPAKASIK_DATA_DIR": data_dir, "DATABASE_URL": f"sqlite:///{db}",
+    pg = str(options.get("pg") or "").rstrip("/")
+    if pg:
+        db = f"{pg}/bench_mail"
+        _pg_admin(pg, "DROP DATABASE IF EXISTS bench_mail WITH (FORCE)")
+        _pg_admin(pg, "CREATE DATABASE bench_mail")
+        database_url = db
+    else:
+        db = f"{data_dir}/db.sqlite3"
+        database_url = f"sqlite:///{db}"
+    env = {**os.environ, "LAPAKASIK_DATA_DIR": data_dir, "DATABASE_URL": database_url,
            "SECRET_KEY": "bench-mail-secret-key-not-for-production", "STORAGE_BACKEND": "filesystem",
            "LAPAKASIK_ENV": "development", "MAX_FILE_BYTES": str(6 * 1024 * 1024),
            "MAX_BYTES_PER_CLAIM": str(200 * 1024 * 1024), "MAILGATEWAY_MAX_MESSAGE_BYTES": str(60 * 1024 * 1024)}
@@ -176,22 +232,37 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         stop.set()
         watcher.join()
         done, failed = _processed(db)
+        docs = _query(db, "select status, count(*) from intake_document group by status")
+        load_during = os.getloadavg()[0]
+        # baseline in the same run: the same files straight into document_receive (no SMTP, no MIME)
+        files_dir = os.path.join(data_dir, "baseline-files")
+        os.makedirs(files_dir, exist_ok=True)
+        for data, name, _ctype in files:
+            with open(os.path.join(files_dir, name), "wb") as fh:
+                fh.write(data)
+        base_out = subprocess.run([*exe, "shell", "-c", _BASELINE.replace("{files}", files_dir).replace(
+            "{count}", str(count))], env=env, check=True, capture_output=True, text=True).stdout
+        _, base_n, base_s = next(x for x in base_out.splitlines() if x.startswith("BASELINE ")).split()
+        baseline_files_s = int(base_n) / float(base_s)
         growth = {}
         for name, proc in (("gateway", gateway), ("worker", worker)):
             hwm = _status_kb(proc.pid, "VmHWM")
             growth[name] = (hwm - (base[name] if exact else hwm0[name])) / 1024
-        with sqlite3.connect(db) as conn:
-            docs = conn.execute("select status, count(*) from intake_document group by status").fetchall()
         mb = largest / 1048576
         stdout.write(f"messages {count} × {options['attachments']} attachments of {options['size_mb']:g} MB "
                      f"({options['kind']}), largest message {mb:.1f} MB on the wire, concurrency "
-                     f"{options['concurrency']}\n")
+                     f"{options['concurrency']}, {'PostgreSQL' if pg else 'SQLite'}\n")
+        stdout.write(f"load average (1 min) before {load_before:.1f}, at the end of the e-mail run {load_during:.1f} "
+                     f"on {os.cpu_count()} cores\n")
         stdout.write(f"processed {done - 1}/{count} (failed {failed}); documents by status {dict(docs)}\n")
         accept_times.sort()
         stdout.write(f"time to 250: median {accept_times[len(accept_times) // 2]:.2f} s, max {accept_times[-1]:.2f} s; "
                      f"gateway accepted {count / accepted_at:.2f} msg/s ({count * mb / accepted_at:.1f} MB/s)\n")
-        stdout.write(f"whole pipeline: {count / total:.3f} msg/s ({count * int(options['attachments']) / total:.2f} "
-                     f"files/s), {total:.1f} s for {count} messages\n")
+        files_s = count * int(options["attachments"]) / total
+        stdout.write(f"whole pipeline: {count / total:.3f} msg/s ({files_s:.2f} files/s), {total:.1f} s for "
+                     f"{count} messages\n")
+        stdout.write(f"baseline (same files, document_receive in one process, no SMTP/MIME/worker): "
+                     f"{baseline_files_s:.2f} files/s → e-mail path at {files_s / baseline_files_s:.0%} of it\n")
         budget = 2 * mb
         for name in ("gateway", "worker"):
             verdict = "ok" if growth[name] < budget else "OVER"
@@ -210,3 +281,8 @@ def run(options: dict[str, Any], stdout: Any) -> None:
             import shutil
 
             shutil.rmtree(data_dir, ignore_errors=True)
+            if pg:
+                try:
+                    _pg_admin(pg, "DROP DATABASE IF EXISTS bench_mail WITH (FORCE)")
+                except Exception as exc:
+                    stdout.write(f"(could not drop bench_mail: {exc})\n")
