@@ -367,12 +367,19 @@ def booking_create(
     actor = actor or Actor.participant()
     ratelimit.check_ip(client_ip)
     ratelimit.check_identity(nik=nik, phone=phone)
+    # The cheap "full" answer, before any identity check: the cached snapshot or the slot's full mark —
+    # no query, no transaction. (A slot that cannot be resolved falls through to the full validation,
+    # which reports every field's problem together.)
+    try:
+        branch, session = resolve_slot(branch_code=branch_code, day=date, session_start=session_start, now=now)
+    except InvalidInput:
+        pass
+    else:
+        if session.status == selectors.FULL or (session.slot_id and cache.is_marked_full(session.slot_id)):
+            raise _slot_full(branch, session)
     req = validate_request(branch_code=branch_code, date=date, session_start=session_start, claim_type=claim_type,
                            claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email,
                            phone=phone, language=language, channels=channels, now=now)
-    # The cheap "full" answer: the snapshot or the slot's full mark, no transaction.
-    if req.session.status == selectors.FULL or (req.session.slot_id and cache.is_marked_full(req.session.slot_id)):
-        raise _slot_full(req.branch, req.session)
     if Booking.objects.filter(nik=req.nik, claim_type=req.claim_type, status=Booking.Status.ACTIVE).exists():
         raise _duplicate()
     check_registry(req, today=now.date())
