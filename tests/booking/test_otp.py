@@ -287,3 +287,17 @@ def test_concurrent_wrong_tries_are_counted_exactly(booking_world: dict[str, Any
     assert sorted(results).count("wrong") == 4 and results.count("locked") == 16
     assert ClaimEvent.objects.filter(claim__code=code, kind="otp_failed").count() == 5
     assert otp.otp_verify(code=code, otp=right).reason == "locked"
+
+
+def test_response_time_does_not_tell_whether_the_booking_exists(booked: str) -> None:
+    import time
+
+    def timed(code: str) -> float:
+        started = time.monotonic()
+        ask(Client(), code)
+        return time.monotonic() - started
+
+    known = sorted(timed(booked) for _ in range(3))
+    unknown = sorted(timed("ZZZZ9999") for _ in range(3))
+    assert min(known + unknown) >= 0.2  # every answer takes at least the floor
+    assert abs(known[1] - unknown[1]) < 0.1, (known, unknown)

@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -147,6 +150,21 @@ def otp_verify(*, code: str, otp: str) -> VerifyOutcome:
         claim_event_record(claim=locked, kind=EV_FAILED, actor=Actor.participant(),
                            data={"issued_seq": issued.seq, "try": failed + 1})
         return VerifyOutcome(False, "locked" if failed + 1 >= max_tries() else "wrong")
+
+
+@contextmanager
+def response_floor() -> Iterator[None]:
+    """Make the enclosed work take at least ``OTP_RESPONSE_FLOOR_MS`` (default 200 ms): issuing or
+    checking a code for a real booking writes rows, an unknown booking does not — without a floor
+    the response time would tell whether a booking code exists."""
+    floor = conf("OTP_RESPONSE_FLOOR_MS", 200) / 1000
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        left = floor - (time.monotonic() - started)
+        if left > 0:
+            time.sleep(left)
 
 
 # --- client rate limits (the same for known and unknown bookings) -----------------------------

@@ -442,7 +442,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             return _too_many(request, wait, reverse("booking:mine"))
         if form.is_valid():
             code = form.cleaned_data["code"]
-            otp.otp_request(code=code, channel=form.cleaned_data["channel"])
+            with otp.response_floor():  # as long for an unknown booking as for a real one
+                otp.otp_request(code=code, channel=form.cleaned_data["channel"])
             # The same answer and the same session state whether or not the booking exists.
             request.session[PENDING_KEY] = {"code": code, "tries": 0, "channel": form.cleaned_data["channel"]}
             return redirect("booking:mine_code")
@@ -473,7 +474,8 @@ def mine_code(request: HttpRequest) -> HttpResponse:
             form = _otp_error(_("Kode salah 5 kali dan sudah tidak berlaku. Minta kode baru."))
             status = 403
         elif form.is_valid():
-            outcome = otp.otp_verify(code=pending["code"], otp=form.cleaned_data["otp"])
+            with otp.response_floor():
+                outcome = otp.otp_verify(code=pending["code"], otp=form.cleaned_data["otp"])
             if outcome.ok and outcome.claim is not None:
                 request.session.pop(PENDING_KEY, None)
                 request.session.cycle_key()
