@@ -267,3 +267,25 @@ def test_two_workers_never_send_the_same_row_twice(make_claim: Any, templates: N
         t.join()
     assert outcomes.count("sent") == 10
     assert len(http_providers.state.messages) == 10 and http_providers.state.duplicates() == 0
+
+
+def test_replay_leaves_a_queued_backlog_alone(claim: Any, templates: None, settings: Any) -> None:
+    """A row waiting behind a long queue is not a lost row: no second task (no task explosion)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from lapakasik.core import clock
+    from lapakasik.notifications.models import Notification
+    from lapakasik.notifications.services import notification_replay
+
+    settings.NOTIFY_REPLAY_GRACE_SECONDS = 60
+    settings.NOTIFY_LEASE_SECONDS = 30
+    rows = [enqueue(event="claim_verified", claim=claim)[0] for _ in range(3)]
+    assert all(Notification.objects.get(pk=r.pk).task_id for r in rows)
+    Notification.objects.update(next_attempt_at=clock.now() - timedelta(minutes=10))
+    assert notification_replay() == 0 and _tasks() == 3
+    # A worker took one task and was killed before it could write anything: RUNNING forever.
+    task = DBTaskResult.objects.get(id=Notification.objects.get(pk=rows[0].pk).task_id)
+    task.claim("killed-worker")
+    DBTaskResult.objects.filter(pk=task.pk).update(started_at=clock.now() - timedelta(seconds=31))
+    assert notification_replay() == 1 and _tasks() == 4
+    assert run_queue() == ["sent", "sent", "sent"]

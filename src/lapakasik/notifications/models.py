@@ -77,6 +77,7 @@ class Notification(models.Model):
     provider = models.CharField(max_length=32, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True,
                                        help_text="SENDING: a worker holds the row until then")
+    task_id = models.CharField(max_length=64, blank=True, help_text="the delivery task last enqueued")
     delivered_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     # What was sent, exactly (the rendered message is part of the record).

@@ -45,7 +45,9 @@ def _enqueue_on_commit(notification_id: int, run_after: datetime | None = None) 
     def _go() -> None:
         try:
             task = notification_deliver.using(run_after=run_after) if run_after else notification_deliver
-            task.enqueue(notification_id)
+            result = task.enqueue(notification_id)
+            # Remember the task, so the replay job can tell a queued row from a lost one.
+            Notification.objects.filter(pk=notification_id).update(task_id=str(result.id)[:64])
         except Exception:  # the row stays PENDING; notification_replay re-enqueues it
             log.exception("enqueue of notification %s failed; the replay job will retry", notification_id)
 
@@ -275,8 +277,8 @@ def notification_fallback(*, row: Notification, reason: str) -> Notification | N
 
 def notification_replay(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Re-queue rows stuck in an intermediate state: SENDING with an expired lease (the worker died)
-    goes back to PENDING; PENDING rows due longer than the grace period get a fresh task. Returns how
-    many rows were re-queued."""
+    goes back to PENDING; PENDING rows due longer than the grace period get a fresh task unless their
+    task is still queued or running (a long backlog is not a loss). Returns how many were re-queued."""
     now = now or clock.now()
     grace = timedelta(seconds=settings.NOTIFY_REPLAY_GRACE_SECONDS)
     count = 0
@@ -288,15 +290,48 @@ def notification_replay(*, now: datetime | None = None, limit: int = 1000) -> in
                     status=S.PENDING, next_attempt_at=now, lease_until=None, last_error="worker lost (lease expired)"):
                 _enqueue_on_commit(pk)
                 count += 1
-    stuck = list(Notification.objects.filter(status=S.PENDING).filter(
+    overdue = list(Notification.objects.filter(status=S.PENDING).filter(
         Q(next_attempt_at__lt=now - grace) | Q(next_attempt_at__isnull=True, created_at__lt=now - grace))
-        .values_list("id", flat=True)[:limit])
-    for pk in stuck:
+        .order_by("next_attempt_at").values_list("id", "task_id")[:limit])
+    alive = _tasks_alive([task_id for _, task_id in overdue if task_id], now=now)
+    for pk, task_id in overdue:
+        if task_id and task_id in alive:
+            continue  # its task is still queued (a backlog, not a loss) or running right now
         with transaction.atomic():
             if Notification.objects.filter(pk=pk, status=S.PENDING).update(next_attempt_at=now):
                 _enqueue_on_commit(pk)
                 count += 1
     return count
+
+
+def _tasks_alive(task_ids: list[str], *, now: datetime) -> set[str]:
+    """Which of these delivery tasks will still run: READY, or RUNNING and started less than a lease
+    ago (a RUNNING task of a killed worker never finishes). Unknown backends: none (re-enqueue)."""
+    if not task_ids:
+        return set()
+    from django_tasks import TaskResultStatus
+
+    from .tasks import notification_deliver
+
+    lease = timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
+    backend = notification_deliver.get_backend()
+    if backend.__class__.__module__.startswith("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
+
+        rows = DBTaskResult.objects.filter(id__in=task_ids).filter(
+            Q(status=TaskResultStatus.READY) | Q(status=TaskResultStatus.RUNNING, started_at__gt=now - lease))
+        return {str(pk) for pk in rows.values_list("id", flat=True)}
+    alive = set()
+    for task_id in task_ids:
+        try:
+            result = notification_deliver.get_result(task_id)
+        except Exception:  # noqa: S112 - no result support or unknown id: treat as lost
+            continue
+        started = getattr(result, "started_at", None)
+        if result.status == TaskResultStatus.READY or (
+                result.status == TaskResultStatus.RUNNING and started is not None and started > now - lease):
+            alive.add(task_id)
+    return alive
 
 
 def notification_delivery_timeouts(*, now: datetime | None = None, limit: int = 500) -> int:
