@@ -146,8 +146,12 @@ def _snapshot(branch: BranchInfo, now: datetime | None) -> dict[str, Any]:
     """What the cache holds for a branch: the window and every slot's counters."""
     today, days, closures = branch_window(branch, now)
     last = days[-1] if days else today
-    templates = [(t.start, t.end, branch.session_capacity or t.capacity) for t in sessions_for(
-        Branch(id=branch.id))]
+    tkey = f"booking:templates:{branch.id}"
+    templates = cache.get(tkey)
+    if templates is None:
+        templates = [(t.start, t.end, branch.session_capacity or t.capacity) for t in sessions_for(
+            Branch(id=branch.id))]
+        cache.put(tkey, templates, cache.BRANCH_TTL)
     rows = {
         (r["date"], r["session_start"]): r
         for r in SlotQuota.objects.filter(branch_id=branch.id, date__gt=today, date__lte=last).values(

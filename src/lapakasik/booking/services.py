@@ -283,8 +283,12 @@ def _take_seat(slot_id: int) -> bool:
 
 
 def _slot_context(slot: SlotQuota, branch: BranchInfo) -> dict[str, Any]:
+    return _times_context(slot.starts_at, slot.ends_at, branch)
+
+
+def _times_context(starts_at: datetime, ends_at: datetime, branch: BranchInfo) -> dict[str, Any]:
     tz = ZoneInfo(branch.time_zone)
-    start, end = slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz)
+    start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
     return {"branch_code": branch.code, "branch_name": branch.name, "branch_address": branch.address,
             "date": start.date().isoformat(), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}",
             "time_zone": branch.tz_abbreviation,
@@ -325,18 +329,18 @@ def _open_booking(*, slot_id: int, req: BookingRequest, actor: Actor, now: datet
     from lapakasik.intake.services import intake_open
     from lapakasik.notifications.services import notification_enqueue
 
-    slot = SlotQuota.objects.get(pk=slot_id)
     token = new_token()
     code = new_code(8)
     tz = ZoneInfo(req.branch.time_zone)
+    starts_local = req.session.starts_at.astimezone(tz)
     claim = Claim.objects.create(
         code=code, claim_type=req.claim_type, claim_reason=req.claim_reason, branch_id=req.branch.id,
         state=State.BOOKED, nik=req.nik, kpj=req.kpj, full_name=req.full_name, email=req.email, phone=req.phone,
         language=req.language, channels=req.channels, access_token_digest=token_digest(token),
-        documents_due_at=policy.documents_due(slot.starts_at.astimezone(tz)),
+        documents_due_at=policy.documents_due(starts_local),
     )
-    booking = Booking.objects.create(code=code, claim=claim, slot=slot, nik=req.nik, claim_type=req.claim_type)
-    context = _slot_context(slot, req.branch)
+    booking = Booking.objects.create(code=code, claim=claim, slot_id=slot_id, nik=req.nik, claim_type=req.claim_type)
+    context = _times_context(req.session.starts_at, req.session.ends_at, req.branch)
     claim_event_record(claim=claim, kind="booking_created", actor=actor, to_state=State.BOOKED,
                        data={**context, **(event_data or {})})
     links = intake_open(claim=claim)
