@@ -13,6 +13,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check correctness, not speed: on a loaded 2-core CI box a slow example is not a bug.
+hypothesis_settings.register_profile("lapakasik", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("lapakasik")
 
 _pg_skipped: list[str] = []
 
