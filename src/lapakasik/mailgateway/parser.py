@@ -441,6 +441,27 @@ class _Parser:
 
     # --- leaves -----------------------------------------------------------------------------
 
+    def _base64_body(self, reader: _Reader, boundaries: tuple[bytes, ...], decoder: _Decoder) -> bytes | None:
+        """The hot loop for base64 bodies (most of every message): lines are gathered and decoded in
+        blocks, not one by one."""
+        readline, match = reader.readline, self._match
+        lines: list[bytes] = []
+        term: bytes | None = None
+        while True:
+            line = readline()
+            if not line:
+                break
+            if line[:2] == b"--" and boundaries and match(line, boundaries):
+                term = line
+                break
+            lines.append(line)
+            if len(lines) >= 1024:
+                decoder.feed(b"".join(lines))
+                lines.clear()
+        if lines:
+            decoder.feed(b"".join(lines))
+        return term
+
     def _leaf(self, reader: _Reader, headers: EmailMessage, boundaries: tuple[bytes, ...], related: bool,
               depth: int, as_message: bool = False) -> bytes | None:
         try:
@@ -481,14 +502,17 @@ class _Parser:
             sink = _Sink(path, self.max_bytes if not as_message else 4 * self.max_bytes + 1)
         decoder = _Decoder(_cte(headers), sink)
         term: bytes | None = None
-        while True:
-            line = reader.readline()
-            if not line:
-                break
-            if boundaries and line.startswith(b"--") and self._match(line, boundaries):
-                term = line
-                break
-            decoder.feed(line)
+        if decoder.cte == "base64":
+            term = self._base64_body(reader, boundaries, decoder)
+        else:
+            while True:
+                line = reader.readline()
+                if not line:
+                    break
+                if boundaries and line.startswith(b"--") and self._match(line, boundaries):
+                    term = line
+                    break
+                decoder.feed(line)
         decoder.finish()
         sink.close()
         if part is not None:
