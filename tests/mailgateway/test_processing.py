@@ -397,3 +397,20 @@ def test_forged_from_is_held_when_our_mta_says_dmarc_failed(gateway: Any, claim:
     row = deliver(gateway, claim, msg)
     assert docs(claim)[0][2] == ("HELD" if held else "RECEIVED")
     assert row.sender_matches is (not held)
+
+
+def test_no_attachment_reply_email_explains_in_the_thread(gateway: Any, claim: Any, settings: Any) -> None:
+    from django.core import mail as outbox
+    from django.core.management import call_command
+
+    from lapakasik.notifications.services import template_defaults_install
+
+    template_defaults_install()
+    settings.NOTIFY_EMAIL_PROVIDER = "smtp"
+    deliver(gateway, claim, mail(to=address_of(claim), subject="Syarat klaim", body="Apa saja syaratnya?",
+                                 message_id="<tanya-1@mail.example.id>"))
+    call_command("db_worker", batch=True, queue_name="notifications", startup_delay=False, verbosity=0)
+    sent = [e for e in outbox.outbox if claim.email in e.to]
+    assert len(sent) == 1
+    assert sent[0].message()["In-Reply-To"] == "<tanya-1@mail.example.id>"
+    assert "tidak berisi lampiran" in sent[0].body and "Syarat klaim" in sent[0].body
