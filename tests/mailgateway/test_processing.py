@@ -414,3 +414,30 @@ def test_no_attachment_reply_email_explains_in_the_thread(gateway: Any, claim: A
     assert len(sent) == 1
     assert sent[0].message()["In-Reply-To"] == "<tanya-1@mail.example.id>"
     assert "tidak berisi lampiran" in sent[0].body and "Syarat klaim" in sent[0].body
+
+
+def test_crash_leftovers_are_cleaned(gateway: Any, claim: Any, settings: Any) -> None:
+    import os
+    import time
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+
+    from lapakasik.core import clock
+    from lapakasik.mailgateway import conf
+    from lapakasik.mailgateway.services import raw_orphans_clean, spool_leftovers_clean, storage
+
+    old_spool = conf.spool_dir() / "in-crashed.eml"
+    old_spool.write_bytes(b"half a message")
+    os.utime(old_spool, (time.time() - 7200, time.time() - 7200))
+    fresh_spool = conf.spool_dir() / "in-busy.eml"
+    fresh_spool.write_bytes(b"arriving")
+    assert spool_leftovers_clean() == 1
+    assert not old_spool.exists() and fresh_spool.exists()
+
+    deliver(gateway, claim, mail(to=address_of(claim), subject="kept"))
+    kept = InboundMessage.objects.get().raw_file
+    orphan = storage().save(f"{conf.storage_prefix()}/{clock.now():%Y/%m/%d}/orphan.eml", ContentFile(b"x"))
+    assert raw_orphans_clean() == 0  # too recent to be sure
+    assert raw_orphans_clean(now=clock.now() + timedelta(days=2)) == 1
+    assert not storage().exists(orphan) and storage().exists(kept)

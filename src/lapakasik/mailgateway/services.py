@@ -389,6 +389,60 @@ def inbound_raw_purge(*, now: Any = None, days: int | None = None) -> int:
     return deleted
 
 
+def spool_leftovers_clean(*, older_than_seconds: int = 3600) -> int:
+    """Remove spool files a crashed gateway left behind (a transfer in progress is younger than this).
+    Run when the gateway starts. Returns how many were removed."""
+    import time
+
+    removed = 0
+    cutoff = time.time() - older_than_seconds
+    for path in conf.spool_dir().glob("in-*.eml"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def raw_orphans_clean(*, now: Any = None, older_than_hours: int = 24) -> int:
+    """Remove raw message files that no row points to (stored, then the gateway crashed before the row
+    committed — it answered no 250, so the MTA delivered again). Walks this and last month's folders.
+    Run daily with the purge. Returns how many were removed."""
+    now = now or clock.now()
+    cutoff = now - timedelta(hours=older_than_hours)
+    store = storage()
+    removed = 0
+    last_month = now.replace(day=1) - timedelta(days=1)
+    for month in (f"{now:%Y/%m}", f"{last_month:%Y/%m}"):
+        top = f"{conf.storage_prefix()}/{month}"
+        try:
+            days, _files = store.listdir(top)
+        except (FileNotFoundError, OSError):
+            continue
+        for day in days:
+            folder = f"{top}/{day}"
+            try:
+                _dirs, files = store.listdir(folder)
+            except (FileNotFoundError, OSError):
+                continue
+            names = [f"{folder}/{f}" for f in files]
+            known = set(InboundMessage.objects.filter(raw_file__in=names).values_list("raw_file", flat=True))
+            for name in names:
+                if name in known:
+                    continue
+                try:
+                    modified = store.get_modified_time(name)
+                except (NotImplementedError, OSError):
+                    modified = None
+                if modified is not None and modified > cutoff:
+                    continue
+                store.delete(name)
+                removed += 1
+    return removed
+
+
 def raw_open(message: InboundMessage) -> IO[bytes]:
     return storage().open(message.raw_file, "rb")  # type: ignore[no-any-return]
 

@@ -32,5 +32,6 @@ def inbound_messages_retry() -> int:
 @task(queue_name="periodic")
 def inbound_raw_purge() -> int:
     from .services import inbound_raw_purge as purge
+    from .services import raw_orphans_clean
 
-    return purge()
+    return purge() + raw_orphans_clean()

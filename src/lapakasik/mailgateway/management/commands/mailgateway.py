@@ -41,7 +41,10 @@ class Command(BaseCommand):
 
         if int(opts.get("verbosity", 1)) < 2:  # aiosmtpd logs every command at INFO; -v 2 shows them
             logging.getLogger("mail.log").setLevel(logging.WARNING)
+        from lapakasik.mailgateway.services import spool_leftovers_clean
+
         conf.spool_dir()  # fail early when the data directory is not writable
+        spool_leftovers_clean()  # what a crashed gateway left mid-transfer
         gateway = Gateway(host=opts["host"], port=opts["port"], lmtp=opts["lmtp"], max_message_bytes=opts["max_size"])
         try:
             gateway.start()
