@@ -102,6 +102,25 @@ def _pct(values: list[float], p: float) -> float:
     return values[k]
 
 
+def _tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and all its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(x) for x in fh.read().split())
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 # --- the load generator ---------------------------------------------------------------------------------
 
 @dataclass
@@ -348,7 +367,9 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         asyncio.run(_availability(port, [f"/api/v1/branches/{POPULAR}/availability",
                                          f"/api/v1/availability?date={day}"], 2.0, 8, options["timeout"]))
 
+        cpu0, load0 = _tree_cpu_seconds(server.pid), os.getloadavg()[0]
         stats, elapsed = asyncio.run(_rush(port, people, branches, day, attempts, clients, options["timeout"]))
+        server_cpu, load1 = _tree_cpu_seconds(server.pid) - cpu0, os.getloadavg()[0]
         answered = len(stats.latencies)
         created = stats.statuses.get(201, 0)
         five_xx = sum(n for s, n in stats.statuses.items() if s >= 500)
@@ -379,6 +400,10 @@ def run(options: dict[str, Any], stdout: Any) -> None:
           f"mean {statistics.fmean(lat_ms) if lat_ms else 0:.1f}")
         w(f"    statuses            {dict(sorted(stats.statuses.items()))}  error codes {stats.codes}")
         w(f"    timeouts {stats.timeouts}  connection errors {stats.errors}  5xx {five_xx}")
+        per = server_cpu / max(1, answered + stats.timeouts) * 1000
+        w(f"    server CPU          {server_cpu:.1f} s = {per:.2f} ms per answer (web processes only) → "
+          f"≈ {1000 / per * (os.cpu_count() or 1):.0f} req/s if the web server had every core; "
+          f"load average {load0:.1f} → {load1:.1f} on {os.cpu_count()} cores")
         w("  verification")
         checks = {
             "0 slots over capacity": over == 0,

@@ -305,13 +305,18 @@ def ticket_urls(code: str) -> tuple[str, str]:
 
 
 def _broker_check(*, email: str, phone: str, now: datetime) -> bool:
+    """One query: the NIKs of recent claims sharing this phone or this e-mail (a handful of rows)."""
     threshold = int(_setting("BROKER_THRESHOLD", 3))
     if threshold <= 0:
         return False
+    from django.db.models import Q
+
     since = now - timedelta(days=90)
+    rows = list(Claim.objects.filter(Q(phone=phone) | Q(email=email), created_at__gte=since).values_list(
+        "nik", "phone", "email")[:1000])
     flagged = False
     for kind, column, value in (("phone", "phone", phone), ("email", "email", email)):
-        count = Claim.objects.filter(**{column: value}, created_at__gte=since).values("nik").distinct().count()
+        count = len({nik for nik, p, e in rows if (p if column == "phone" else e) == value})
         if policy.is_broker(count, threshold):
             flagged = True
             signal, created = BrokerSignal.objects.get_or_create(kind=kind, value=value,
