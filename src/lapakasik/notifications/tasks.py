@@ -19,8 +19,9 @@ def notification_deliver(notification_id: int) -> str:
     return notification_dispatch(notification_id=notification_id)
 
 
+# Periodic jobs jump the queue (priority): a backlog of deliveries must not delay the replay.
 @periodic(every=timedelta(seconds=settings.NOTIFY_REPLAY_EVERY_SECONDS))
-@task(queue_name="periodic")
+@task(queue_name="periodic", priority=50)
 def notification_replay_stuck() -> int:
     """Re-queue notifications stuck in PENDING/SENDING (a worker died, a task was lost)."""
     from .services import notification_replay
@@ -29,7 +30,7 @@ def notification_replay_stuck() -> int:
 
 
 @periodic(every=timedelta(minutes=1))
-@task(queue_name="periodic")
+@task(queue_name="periodic", priority=50)
 def notification_check_delivery() -> int:
     """Fall back to the next channel when WhatsApp/SMS/phone did not confirm delivery in time;
     drop old rate-limit windows."""
