@@ -47,7 +47,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=30000;"
         ),
     }
-    _db["CONN_MAX_AGE"] = 0
+    # Keep each thread's connection (re-opening it and re-running the PRAGMAs on every request cost
+    # ~1.2 ms of CPU per request: `lapakasik bench server --sqlite`, docs/benchmarks.md).
+    _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     # Small psycopg pool per process (about 2 x cores, see docs/architecture.md).
     _db["OPTIONS"] = {
