@@ -197,9 +197,12 @@ def test_phone_channel_creates_a_call_task_and_records_outcome(make_claim: Any, 
         phone_call_record(call_id=call.pk, outcome="REACHED", actor=Actor.officer(officer))
 
 
-def test_rate_limit_defers_without_spending_an_attempt(claim: Any, templates: None, settings: Any) -> None:
+def test_rate_limit_defers_without_spending_an_attempt(claim: Any, templates: None, settings: Any,
+                                                      monkeypatch: Any) -> None:
+    from lapakasik.notifications import ratelimit
     from lapakasik.notifications.models import Notification
 
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_800_000_000.5)  # all in one window, however slow
     settings.NOTIFY_RATE_LIMITS = "simulator=2"
     rows = [enqueue(event="claim_verified", claim=claim)[0] for _ in range(4)]
     outcomes = run_queue(limit=4)

@@ -15,11 +15,15 @@ from django.db.models import F
 from .models import RateCounter
 
 
+def _now() -> float:
+    return time.time()
+
+
 def rate_acquire(key: str, *, limit: int, per_seconds: int = 1, now: float | None = None) -> float:
     """Take one unit of ``key``'s budget. Returns 0.0 when granted, else the seconds to wait."""
     if limit <= 0:
         return 0.0
-    now = time.time() if now is None else now
+    now = _now() if now is None else now
     window = int(now // per_seconds) * per_seconds  # the window's start, in epoch seconds
     for _ in range(3):
         updated = RateCounter.objects.filter(key=key, window=window, count__lt=limit).update(count=F("count") + 1)
