@@ -48,3 +48,32 @@ def test_pages_keep_their_html_errors(client: Any) -> None:
 def test_request_id_is_kept(client: Any) -> None:
     response = client.get("/api/v1/no-such-thing", HTTP_X_REQUEST_ID="abc123")
     assert response["X-Request-ID"] == "abc123"
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/branches?region=DK%00I",
+    "/api/v1/branches/JKT%0001",
+    "/api/v1/branches?re%00gion=DKI",
+])
+def test_nul_characters_are_refused_before_the_database(client: Any, network: None, url: str) -> None:
+    """PostgreSQL cannot store NUL; without the guard these were 500s on PostgreSQL (found by fuzzing)."""
+    response = client.get(url)
+    assert response.status_code in (404, 422)
+    assert error_of(response)["code"] in ("invalid", "not_found")
+
+
+def test_nul_in_json_body_is_refused(client: Any) -> None:
+    response = client.post("/api/v1/branches", data='{"name": "a\\u0000b"}', content_type="application/json")
+    assert response.status_code == 422
+    assert error_of(response)["fields"] == {"_body": [error_of(response)["fields"]["_body"][0]]}
+
+
+def test_nul_in_a_page_form_is_a_plain_400(client: Any) -> None:
+    response = client.post("/petugas/masuk/", data="username=a%00b&password=x",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+
+
+def test_ordinary_input_passes_the_guard(client: Any, network: None) -> None:
+    assert client.get("/api/v1/branches?region=DKI").status_code == 200
+    assert client.get("/api/v1/branches/JKT01").status_code == 200

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import structlog
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -83,3 +83,49 @@ def api_error_response(request: HttpRequest, original: HttpResponse) -> HttpResp
         if name in original:
             response[name] = original[name]
     return response
+
+
+_NUL_FORM = (b"%00",)
+_NUL_JSON = b"\\u0000"
+
+
+class NulByteGuardMiddleware:
+    """Refuse text input containing NUL characters (``\\x00``) before any view runs: no field of this
+    product may contain one, and PostgreSQL cannot store one (a query with it is a 500 otherwise).
+    Checked: the path, query parameters, and urlencoded or JSON bodies (not file uploads). API requests
+    get the error shape (422, the field named), pages a plain 400."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._nul_field(request)
+        if field is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            from lapakasik.core.errors import InvalidInput
+
+            error = InvalidInput(fields={field: [_("Permintaan tidak dapat diproses.")]})
+            return JsonResponse(error.as_dict(), status=error.status)
+        return HttpResponseBadRequest(_("Permintaan tidak dapat diproses."), content_type="text/plain; charset=utf-8")
+
+    @staticmethod
+    def _nul_field(request: HttpRequest) -> str | None:
+        if "\x00" in request.path or "%00" in request.path_info:
+            return "_path"
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", "") or "_query"
+        content_type = request.content_type or ""
+        if content_type not in ("application/json", "application/x-www-form-urlencoded"):
+            return None
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        if not 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return None  # too big or empty: the view's own parsing answers
+        body = request.body
+        if content_type == "application/json":
+            return "_body" if b"\x00" in body or _NUL_JSON in body else None
+        return "_body" if b"\x00" in body or any(marker in body.upper() for marker in _NUL_FORM) else None
