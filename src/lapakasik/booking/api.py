@@ -22,9 +22,10 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
+from ninja.security import django_auth
 
 from lapakasik.claims.services import Actor
-from lapakasik.core.errors import InvalidInput, NotFound, ServiceError
+from lapakasik.core.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 
 from . import cache, selectors, services
 from .models import Booking, WaitlistEntry
@@ -335,3 +336,58 @@ def accept_waitlist(request: HttpRequest, entry_id: int) -> tuple[int, dict[str,
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
     booking = Booking.objects.select_related("slot", "slot__branch", "claim").get(pk=result.booking.pk)
     return 201, {**booking_out(booking, intake=result.intake), "access_token": result.access_token}
+
+
+# --- officers (Django session log-in; branch scope from accounts) ---------------------------------------
+
+class OfficerCancelIn(Schema):
+    reason: str = Field(..., min_length=3, max_length=500)
+
+
+def _officer_booking(request: HttpRequest, code: str) -> Booking:
+    """The booking if the logged-in officer may act on its branch; 404 otherwise (no probing of codes
+    at other branches); front-desk staff may not change bookings (403)."""
+    from lapakasik.accounts.models import Role
+    from lapakasik.accounts.selectors import can_see_branch, officer_profile
+
+    profile = officer_profile(request.user)
+    if profile is None or profile.role == Role.FRONT_DESK:
+        raise PermissionDenied()
+    booking = selectors.booking_get(code=code)
+    if not can_see_branch(request.user, booking.slot.branch):
+        raise NotFound(code="booking_not_found")
+    return booking
+
+
+@router.get("/officer/bookings/{code}", auth=django_auth, response={200: BookingOut, 401: ErrorOut, 403: ErrorOut,
+                                                                      404: ErrorOut},
+            summary="Booking di cabang petugas / a booking at the officer's branch")
+def officer_get_booking(request: HttpRequest, code: str) -> dict[str, Any]:
+    return booking_out(_officer_booking(request, code))
+
+
+@router.post("/officer/bookings/{code}/cancel", auth=django_auth,
+             response={200: BookingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             summary="Petugas membatalkan booking / an officer cancels a booking")
+def officer_cancel_booking(request: HttpRequest, code: str, payload: OfficerCancelIn) -> dict[str, Any]:
+    booking = _officer_booking(request, code)
+    services.booking_cancel(booking=booking, actor=Actor.officer(request.user), reason=payload.reason)
+    return booking_out(selectors.booking_get(code=booking.code))
+
+
+@router.post("/officer/bookings/{code}/reschedule", auth=django_auth,
+             response={200: BookingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             summary="Petugas mengubah jadwal booking / an officer reschedules a booking")
+def officer_reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -> dict[str, Any]:
+    from lapakasik.accounts.selectors import can_see_branch
+    from lapakasik.branches.models import Branch
+
+    booking = _officer_booking(request, code)
+    if payload.branch_code:
+        target = Branch.objects.filter(code__iexact=payload.branch_code.strip()).first()
+        if target is not None and not can_see_branch(request.user, target):
+            raise InvalidInput(fields={"branch_code": [_("Anda hanya dapat memindahkan booking ke cabang wilayah "
+                                                         "kerja Anda.")]})
+    services.booking_reschedule(booking=booking, date=payload.date, session_start=payload.session_start,
+                                branch_code=payload.branch_code, actor=Actor.officer(request.user))
+    return booking_out(selectors.booking_get(code=booking.code))
