@@ -45,6 +45,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"level": "WARNING"},
+        # Every 4xx (a full slot, a wrong code) would be a warning line: ~45,000 in a booking rush. The
+        # API answers them with the error shape; server errors (5xx) are still logged.
+        "django.request": {"level": "ERROR"},
     },
 }
 
