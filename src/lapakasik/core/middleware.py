@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import structlog
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -85,33 +87,51 @@ def api_error_response(request: HttpRequest, original: HttpResponse) -> HttpResp
     return response
 
 
-_NUL_FORM = (b"%00",)
 _NUL_JSON = b"\\u0000"
 
 
+def _nul_path(value: Any, prefix: str = "") -> str | None:
+    """Dotted name of the first string (or key) in a JSON value that contains NUL."""
+    if isinstance(value, str):
+        return (prefix or "_body") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if "\x00" in str(key):
+                return prefix or "_body"
+            found = _nul_path(item, name)
+            if found:
+                return found
+    if isinstance(value, list):
+        for item in value:
+            found = _nul_path(item, prefix)
+            if found:
+                return found
+    return None
+
+
 class NulByteGuardMiddleware:
-    """Refuse text input containing NUL characters (``\\x00``) before any view runs: no field of this
-    product may contain one, and PostgreSQL cannot store one (a query with it is a 500 otherwise).
-    Checked: the path, query parameters, and urlencoded or JSON bodies (not file uploads). API requests
-    get the error shape (422, the field named), pages a plain 400."""
+    """Refuse API input containing NUL characters (``\\x00``) before any view runs: no field of this
+    product may contain one, and PostgreSQL cannot store one (a query with it was a 500). Checked for
+    ``/api/``: the path, query parameters, and urlencoded or JSON bodies (not file uploads); the answer
+    is 422 with the error shape and the field named. Pages are covered by Django's form fields, which
+    refuse NUL themselves."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        field = self._nul_field(request)
+        field = self._nul_field(request) if request.path.startswith("/api/") else None
         if field is None:
             return self.get_response(request)
-        if request.path.startswith("/api/"):
-            from lapakasik.core.errors import InvalidInput
+        from lapakasik.core.errors import InvalidInput
 
-            error = InvalidInput(fields={field: [_("Permintaan tidak dapat diproses.")]})
-            return JsonResponse(error.as_dict(), status=error.status)
-        return HttpResponseBadRequest(_("Permintaan tidak dapat diproses."), content_type="text/plain; charset=utf-8")
+        error = InvalidInput(fields={field: [_("Permintaan tidak dapat diproses.")]})
+        return JsonResponse(error.as_dict(), status=error.status)
 
     @staticmethod
     def _nul_field(request: HttpRequest) -> str | None:
-        if "\x00" in request.path or "%00" in request.path_info:
+        if "\x00" in request.path:
             return "_path"
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
@@ -126,6 +146,14 @@ class NulByteGuardMiddleware:
         if not 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return None  # too big or empty: the view's own parsing answers
         body = request.body
-        if content_type == "application/json":
-            return "_body" if b"\x00" in body or _NUL_JSON in body else None
-        return "_body" if b"\x00" in body or any(marker in body.upper() for marker in _NUL_FORM) else None
+        if content_type == "application/x-www-form-urlencoded":
+            for name, values in request.POST.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    return name.replace("\x00", "") or "_body"
+            return None
+        if b"\x00" not in body and _NUL_JSON not in body:
+            return None
+        try:
+            return _nul_path(json.loads(body))
+        except ValueError:
+            return None  # not JSON: the API's own parsing answers
