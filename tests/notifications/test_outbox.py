@@ -292,3 +292,11 @@ def test_replay_leaves_a_queued_backlog_alone(claim: Any, templates: None, setti
     DBTaskResult.objects.filter(pk=task.pk).update(started_at=clock.now() - timedelta(seconds=31))
     assert notification_replay() == 1 and _tasks() == 4
     assert run_queue() == ["sent", "sent", "sent"]
+
+
+def test_unknown_stored_preference_is_skipped_not_fatal(make_claim: Any, templates: None) -> None:
+    claim = make_claim(channels=["pigeon", "sms"])
+    rows = enqueue(event="claim_verified", claim=claim)
+    assert [r.channel for r in rows] == ["sms"]
+    only_unknown = make_claim(channels=["fax"])
+    assert [r.channel for r in enqueue(event="claim_verified", claim=only_unknown)] == ["email"]

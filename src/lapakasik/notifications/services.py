@@ -78,10 +78,14 @@ def notification_enqueue(
     """Store one notification per channel (the claim's preferred channels by default) and enqueue its
     delivery when the caller's transaction commits — a change and its messages commit together, and
     the row is the truth (the replay job re-enqueues a row whose task never ran)."""
-    chosen = list(channels or (list(claim.channels) if claim is not None and claim.channels else [Channel.EMAIL]))
-    bad = [c for c in chosen if c not in Channel.values]
-    if bad:
-        raise InvalidInput(_("Kanal notifikasi tidak dikenal."), code="invalid_channel", fields={"channels": bad})
+    if channels:
+        chosen = list(channels)
+        bad = [c for c in chosen if c not in Channel.values]
+        if bad:
+            raise InvalidInput(_("Kanal notifikasi tidak dikenal."), code="invalid_channel", fields={"channels": bad})
+    else:  # the claim's preferences; a stored value we do not know is skipped, never fatal to the caller
+        preferred = [c for c in (claim.channels or []) if c in Channel.values] if claim is not None else []
+        chosen = preferred or [Channel.EMAIL]
     lang = language or (claim.language if claim is not None and claim.language else "id")
     lang = lang if lang in ("id", "en") else "id"
     group = new_token(12)
