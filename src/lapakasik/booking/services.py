@@ -469,9 +469,16 @@ def _offer(entry: WaitlistEntry, slot: SlotQuota, now: datetime) -> None:
     WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.OFFERED, offered_at=now,
                                                      hold_until=hold)
     branch = selectors.branch_info(slot.branch.code) if hasattr(slot, "branch") else None
-    context: dict[str, Any] = {"hold_until": hold.isoformat(), "waitlist_id": entry.pk}
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        offer_url = reverse("booking:waitlist", kwargs={"entry": entry.pk})
+    except NoReverseMatch:
+        offer_url = ""
+    context: dict[str, Any] = {"hold_until": hold.isoformat(), "waitlist_id": entry.pk, "name": entry.full_name,
+                               "offer_url": offer_url}
     if branch:
-        context.update(_slot_context(slot, branch))
+        context.update(_slot_context(slot, branch), branch=branch.name, branch_time_zone=branch.time_zone)
     for channel in entry.channels or ["email"]:
         notification_enqueue(event="waitlist_offer", channels=[channel], language=entry.language, context=context,
                              recipient=entry.email if channel == "email" else entry.phone)
@@ -553,7 +560,9 @@ def booking_reschedule(
                                data={"from": _ctx_for(old), "to": context})
             from lapakasik.notifications.services import notification_enqueue
 
-            notification_enqueue(event="booking_rescheduled", claim=claim, context={"code": locked.code, **context})
+            previous = {f"old_{k}": v for k, v in _ctx_for(old).items() if k in ("date", "start", "end", "time_zone")}
+            notification_enqueue(event="booking_rescheduled", claim=claim,
+                                 context={"code": locked.code, **context, **previous})
             cache.invalidate_on_commit(old.branch_id, [old.id])
             cache.invalidate_on_commit(branch.id, [new_slot_id])
             return locked

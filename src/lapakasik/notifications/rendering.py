@@ -61,6 +61,71 @@ def base_context(*, claim: Any, language: str, verification_code: str) -> dict[s
     return ctx
 
 
+def _absolute(url: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL}{url}" if url.startswith("/") else url
+
+
+def _long_date(day: str, language: str) -> str:
+    """'2026-12-22' → 'Selasa, 22 Desember 2026' / 'Tuesday, 22 December 2026' (Django's locale names)."""
+    from datetime import date as date_cls
+
+    from django.utils.formats import date_format
+
+    try:
+        parsed = date_cls.fromisoformat(day)
+    except ValueError:
+        return day
+    with translation.override(language):
+        return str(date_format(parsed, "l, j F Y"))
+
+
+def _local_moment(value: str, time_zone: str, language: str) -> str:
+    """An ISO timestamp with offset (already in the branch's zone) → 'Senin, 21 Desember 2026 23:59 WITA'."""
+    from datetime import datetime as datetime_cls
+
+    try:
+        moment = datetime_cls.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{_long_date(moment.date().isoformat(), language)} {moment:%H:%M} {time_zone}".strip()
+
+
+def derived_context(ctx: dict[str, Any], language: str) -> dict[str, Any]:
+    """The template variables the catalogue promises, derived from what services store in a row's context:
+    services store facts (``date``, ``start``, ``end``, ``time_zone`` in the branch's zone, relative URLs);
+    the message shows them in the participant's language with the zone (WIB/WITA/WIT) and full links."""
+    out: dict[str, Any] = {}
+    zone = str(ctx.get("time_zone", ""))
+    if ctx.get("date") and ctx.get("start"):
+        out["session_date"] = _long_date(str(ctx["date"]), language)
+        out["session_time"] = f"{ctx['start']}–{ctx.get('end', '')} {zone}".replace("– ", " ").strip()
+    if ctx.get("old_date") and ctx.get("old_start"):
+        out["old_session_date"] = _long_date(str(ctx["old_date"]), language)
+        old_zone = str(ctx.get("old_time_zone", zone))
+        out["old_session_time"] = f"{ctx['old_start']}–{ctx.get('old_end', '')} {old_zone}".replace("– ", " ").strip()
+    if ctx.get("documents_due") and not ctx.get("documents_due_local"):
+        out["documents_due_local"] = _local_moment(str(ctx["documents_due"]), zone, language)
+    if ctx.get("hold_until") and not ctx.get("hold_until_local") and ctx.get("branch_time_zone"):
+        from datetime import datetime as datetime_cls
+        from zoneinfo import ZoneInfo
+
+        try:
+            held = datetime_cls.fromisoformat(str(ctx["hold_until"])).astimezone(ZoneInfo(str(ctx["branch_time_zone"])))
+            out["hold_until_local"] = _local_moment(held.isoformat(), zone, language)
+        except (ValueError, KeyError):
+            pass
+    if ctx.get("intake_email") and not ctx.get("email_address"):
+        out["email_address"] = ctx["intake_email"]
+    if ctx.get("code") and not ctx.get("booking_url"):
+        out["booking_url"] = f"{settings.PUBLIC_BASE_URL}/antrean/saya/"
+    for key in ("upload_url", "offer_url", "cover_sheet_url", "status_url", "reschedule_url", "booking_url",
+                "ticket_pdf_url", "calendar_ics_url"):
+        value = out.get(key, ctx.get(key))
+        if isinstance(value, str) and value:
+            out[key] = _absolute(value)
+    return out
+
+
 @functools.lru_cache(maxsize=512)
 def _compiled(autoescape: bool, source: str) -> Any:
     """Compiled templates by source text (an edited template is a new source, so never stale)."""

@@ -143,6 +143,7 @@ def notification_render(row: Notification) -> rendering.Rendered:
     row.template = template
     ctx = rendering.base_context(claim=row.claim, language=row.language, verification_code=row.verification_code)
     ctx.update({k: v for k, v in (row.context or {}).items() if k not in ("verification_code", "check_url")})
+    ctx.update(rendering.derived_context(ctx, row.language))
     return rendering.render(template=template, channel=row.channel, language=row.language, ctx=ctx,
                             verification_code=row.verification_code)
 
