@@ -66,3 +66,16 @@ def test_waitlist_offer_names_the_person_links_the_offer_and_says_until_when(
     assert waiting["full_name"] in text
     assert f"http://127.0.0.1:8000/antrean/tunggu/{entry.pk}/" in text
     assert "Senin, 21 Desember 2026 10:30 WIB" in text  # held 30 minutes from the (frozen) now, local time
+
+
+def test_phone_channel_gives_the_branch_a_call_task_with_the_script(payload: Callable[..., dict[str, Any]]) -> None:
+    from lapakasik.notifications.models import Notification, PhoneCall
+    from lapakasik.notifications.services import notification_dispatch
+
+    result = book(**payload(branch_code="MKS01", session_start="09:00", channels=["phone"]))
+    row = Notification.objects.get(event="booking_confirmed", claim=result.claim)
+    assert row.channel == "phone" and row.recipient == result.claim.phone
+    notification_dispatch(notification_id=row.id)
+    call = PhoneCall.objects.get(notification=row)
+    assert call.branch is not None and call.branch.code == "MKS01" and call.outcome == "OPEN"
+    assert "Selasa, 22 Desember 2026 09:00–10:00 WITA" in call.script

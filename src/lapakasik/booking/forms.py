@@ -30,6 +30,7 @@ CHANNEL_CHOICES = [
     ("email", _("E-mail")),
     ("whatsapp", _("WhatsApp")),
     ("sms", _("SMS")),
+    ("phone", _("Telepon dari petugas (bila Anda sulit membaca pesan)")),
 ]
 OTP_CHANNEL_CHOICES = [
     ("email", _("E-mail yang terdaftar pada booking")),

@@ -44,7 +44,7 @@ from .selectors import BranchInfo, SessionAvailability
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-CHANNELS = ("email", "whatsapp", "sms")
+CHANNELS = ("email", "whatsapp", "sms", "phone")  # phone: an officer calls (for who cannot read messages)
 LANGUAGES = ("id", "en")
 SEAT_STATUSES = (Booking.Status.ACTIVE, Booking.Status.EXPIRED, Booking.Status.COMPLETED)
 
@@ -211,7 +211,7 @@ def validate_request(
     for ch in channels if channels is not None else ["email"]:
         value = str(ch).strip().lower()
         if value not in CHANNELS:
-            fields.setdefault("channels", []).append(_("Kanal tidak dikenal: pilih email, whatsapp atau sms."))
+            fields.setdefault("channels", []).append(_("Kanal tidak dikenal: pilih email, whatsapp, sms atau phone."))
             break
         if value not in chosen:
             chosen.append(value)
