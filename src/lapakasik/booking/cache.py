@@ -13,6 +13,8 @@ commits; other processes see the change within the TTL at worst.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Any
 
 from django.conf import settings
@@ -27,8 +29,15 @@ def ttl() -> int:
     return int(value)
 
 
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def branch_key(code: str) -> str:
-    return f"booking:branch:{code.upper()}"
+    """Branch codes come from the request: anything that is not a plain code (control characters, very
+    long input) is hashed, so a hostile value cannot make an invalid cache key (memcached refuses them)."""
+    if _PLAIN_CODE.fullmatch(code):
+        return f"booking:branch:{code.upper()}"
+    return "booking:branch:#" + hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def avail_key(branch_id: int) -> str:
