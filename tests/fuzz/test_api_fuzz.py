@@ -83,11 +83,37 @@ def _with_seeded(values: Any, names: dict[str, list[str]]) -> Any:
     return st.one_of(st.just(values), st.fixed_dictionaries(replacements).map(lambda r: {**values, **r}))
 
 
+# A real booked claim and its access token (made by the fixture below): half the time the participant
+# endpoints get its code and the token, so the fuzzing reaches past authorisation into cancel,
+# reschedule and document upload. Read at draw time (the fixture has run by then).
+_BOOKED: dict[str, str] = {}
+
+
+def _booked_code(_: Any) -> str:
+    return _BOOKED.get("code", "")
+
+
+def _bearer(_: Any) -> str:
+    return f"Bearer {_BOOKED.get('token', '')}"
+
+
 @schema.hook
 def flatmap_path_parameters(context: HookContext, path_parameters: Any) -> Any:
-    if "/branches/{code}" in context.operation.path:
+    path = context.operation.path
+    if "/branches/{code}" in path:
         return _with_seeded(path_parameters, {"code": SEEDED_BRANCHES})
+    if "{code}" in path and isinstance(path_parameters, dict) and "code" in path_parameters:
+        real = st.integers(0, 1).map(_booked_code).map(lambda code: {**path_parameters, "code": code})
+        return st.one_of(st.just(path_parameters), real)
     return _with_seeded(path_parameters, {"branch_code": SEEDED_BRANCHES})
+
+
+@schema.hook
+def flatmap_headers(context: HookContext, headers: Any) -> Any:
+    if "/officer/" in context.operation.path:
+        return st.just(headers)
+    base = dict(headers or {})
+    return st.one_of(st.just(headers), st.integers(0, 1).map(_bearer).map(lambda v: {**base, "Authorization": v}))
 
 
 @schema.hook
@@ -104,6 +130,7 @@ def flatmap_body(context: HookContext, body: Any) -> Any:
 def _app_state(network: None) -> Iterator[None]:
     """The seeded branch network in the test database; the WSGI handler must not close the test's
     connection (inside its transaction) after each request."""
+    _BOOKED.update(_book_one())
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
     try:
@@ -111,6 +138,34 @@ def _app_state(network: None) -> Iterator[None]:
     finally:
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)
+
+
+def _book_one() -> dict[str, str]:
+    """Synthetic registry participants, the slots of the booking window, and one real booking."""
+    from zoneinfo import ZoneInfo
+
+    from django.core.cache import cache
+    from django.db.models import F
+
+    from lapakasik.booking.models import SlotQuota
+    from lapakasik.booking.services import booking_create, slots_generate
+    from lapakasik.core import clock
+    from lapakasik.registry.models import DemoParticipant
+    from lapakasik.registry.seed import REASON_FOR_CASE, seed_demo
+
+    cache.clear()  # rate-limit counters of the previous operation's examples
+    seed_demo(participants=30)
+    slots_generate()
+    slot = (SlotQuota.objects.select_related("branch").filter(booked__lt=F("capacity"), starts_at__gt=clock.now())
+            .order_by("starts_at").first())
+    person = DemoParticipant.objects.filter(case="eligible").order_by("id").first()
+    assert slot is not None and person is not None
+    start = slot.starts_at.astimezone(ZoneInfo(slot.branch.time_zone))
+    result = booking_create(branch_code=slot.branch.code, date=start.date().isoformat(),
+                            session_start=f"{start:%H:%M}", claim_type="JHT", claim_reason=REASON_FOR_CASE[person.case],
+                            nik=person.nik, kpj=person.kpj, full_name=person.full_name, email="fuzz@contoh.id",
+                            phone="081234567890", channels=["email"])
+    return {"code": result.code, "token": result.access_token}
 
 
 @schema.parametrize()

@@ -239,7 +239,9 @@ def branch_availability(request: HttpRequest, code: str, q: Query[AvailabilityQu
     if info is None:
         raise NotFound(code="branch_not_found")
     gen, _all = cache.generations(info.id)
-    key = f"booking:json:avail:{info.id}:{gen}:{selectors._window_key(info, None)}:{q.date_from}:{q.date_to}"
+    window_day, window_open = selectors._window_key(info, None)
+    key = (f"booking:json:avail:{info.id}:{gen}:{window_day.isoformat()}:{int(window_open)}:"
+           f"{q.date_from or ''}:{q.date_to or ''}")
     body = cache.get(key)
     if body is None:
         avail = selectors.availability_for_branch(branch=info, date_from=q.date_from, date_to=q.date_to)
@@ -260,7 +262,8 @@ def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResp
     if claim_type not in services.bookable_claim_types():
         raise InvalidInput(fields={"claim_type": [_("Jenis klaim ini belum bisa dipesan melalui antrean online.")]})
     region = (q.region or "").strip().upper()
-    key = f"booking:json:search:{cache.generation_all()}:{region}:{q.date.isoformat()}:{claim_type}"
+    key = (f"booking:json:search:{cache.generation_all()}:{cache.key_part(region) if region else ''}:"
+           f"{q.date.isoformat()}:{cache.key_part(claim_type)}")
     body = cache.get(key)
     if body is None:
         rooms = selectors.availability_search(region=region or None, date=q.date, claim_type=claim_type)

@@ -32,12 +32,17 @@ def ttl() -> int:
 _PLAIN_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
+def key_part(value: str) -> str:
+    """A request value as part of a cache key: plain codes as they are, anything else (spaces, control
+    characters, very long input) hashed, so a hostile value cannot make an invalid key (memcached refuses
+    them) or collide with a plain one."""
+    if _PLAIN_CODE.fullmatch(value):
+        return value.upper()
+    return "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def branch_key(code: str) -> str:
-    """Branch codes come from the request: anything that is not a plain code (control characters, very
-    long input) is hashed, so a hostile value cannot make an invalid cache key (memcached refuses them)."""
-    if _PLAIN_CODE.fullmatch(code):
-        return f"booking:branch:{code.upper()}"
-    return "booking:branch:#" + hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"booking:branch:{key_part(code)}"
 
 
 def avail_key(branch_id: int) -> str:
