@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from lapakasik.claims.services import Actor
@@ -278,14 +278,14 @@ def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResp
 
 @router.post("/bookings", response={201: BookingCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
              summary="Pesan antrean / book a session")
-def create_booking(request: HttpRequest, payload: BookingIn) -> tuple[int, dict[str, Any]]:
+def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
     result = services.booking_create(
         branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
         claim_type=payload.claim_type, claim_reason=payload.claim_reason, nik=payload.nik, kpj=payload.kpj,
         full_name=payload.full_name, email=payload.email, phone=payload.phone, language=payload.language,
         channels=payload.channels, actor=Actor.participant(), client_ip=_client_ip(request))
     booking = Booking.objects.select_related("slot", "slot__branch", "claim").get(pk=result.booking.pk)
-    return 201, {**booking_out(booking, intake=result.intake), "access_token": result.access_token}
+    return Status(201, {**booking_out(booking, intake=result.intake), "access_token": result.access_token})
 
 
 @router.get("/bookings/{code}", response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
@@ -314,14 +314,14 @@ def reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -
 
 @router.post("/waitlist", response={201: WaitlistCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
              summary="Masuk daftar tunggu sesi penuh / join a full session's waitlist")
-def join_waitlist(request: HttpRequest, payload: BookingIn) -> tuple[int, dict[str, Any]]:
+def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
     result = services.waitlist_join(
         branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
         claim_type=payload.claim_type, claim_reason=payload.claim_reason, nik=payload.nik, kpj=payload.kpj,
         full_name=payload.full_name, email=payload.email, phone=payload.phone, language=payload.language,
         channels=payload.channels, client_ip=_client_ip(request))
     entry = WaitlistEntry.objects.select_related("slot", "slot__branch").get(pk=result.entry.pk)
-    return 201, {**_waitlist_out(entry, result.position), "access_token": result.token}
+    return Status(201, {**_waitlist_out(entry, result.position), "access_token": result.token})
 
 
 @router.get("/waitlist/{entry_id}", response={200: WaitlistOut, 401: ErrorOut, 404: ErrorOut},
@@ -334,11 +334,11 @@ def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
 @router.post("/waitlist/{entry_id}/accept", response={201: BookingCreatedOut, 401: ErrorOut, 404: ErrorOut,
                                                        409: ErrorOut},
              summary="Ambil kursi yang ditawarkan / accept the offered seat (Authorization: Bearer)")
-def accept_waitlist(request: HttpRequest, entry_id: int) -> tuple[int, dict[str, Any]]:
+def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any]]:
     entry = services.waitlist_get_authorised(entry_id=entry_id, token=_bearer(request))
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
     booking = Booking.objects.select_related("slot", "slot__branch", "claim").get(pk=result.booking.pk)
-    return 201, {**booking_out(booking, intake=result.intake), "access_token": result.access_token}
+    return Status(201, {**booking_out(booking, intake=result.intake), "access_token": result.access_token})
 
 
 # --- officers (Django session log-in; branch scope from accounts) ---------------------------------------
