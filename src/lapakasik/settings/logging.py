@@ -48,6 +48,8 @@ LOGGING = {
         # Every 4xx (a full slot, a wrong code) would be a warning line: ~45,000 in a booking rush. The
         # API answers them with the error shape; server errors (5xx) are still logged.
         "django.request": {"level": "ERROR"},
+        # One line per task run (periodic jobs every 30 s) buries the console; failures are still logged.
+        "django_tasks": {"level": env_str("LOG_TASKS_LEVEL", "WARNING")},
     },
 }
 
