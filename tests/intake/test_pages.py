@@ -79,7 +79,12 @@ def test_cannot_upload_with_dropbox_gives_cover_sheet(client: Any, claim: Any) -
     assert claim.code in text and "e-KTP" in text
     from lapakasik.notifications.models import Notification
 
-    assert Notification.objects.get(claim=claim, event="upload_failed").context["dropbox_allowed"] is True
+    row = Notification.objects.get(claim=claim, event="upload_failed")
+    assert row.context["dropbox_allowed"] is True
+    from lapakasik.notifications.services import notification_render
+
+    message = notification_render(row).text  # the participant's message links the printable cover sheet
+    assert f"http://127.0.0.1:8000{url}lembar-sampul.pdf" in message and "dropbox" in message
 
 
 def test_cannot_upload_online_only_shows_alternatives(client: Any, make_claim: Any) -> None:

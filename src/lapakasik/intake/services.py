@@ -200,6 +200,8 @@ def upload_failed_context(claim: Claim) -> dict[str, Any]:
     if links:
         context["upload_url"] = links.upload_url
         context["email_address"] = links.email_address
+        if policy.dropbox_allowed:  # the printable cover sheet lives under the personal upload link
+            context["cover_sheet_url"] = links.upload_url.rstrip("/") + "/lembar-sampul.pdf"
     if not policy.dropbox_allowed:
         nearest = nearest_dropbox_branch(claim)
         if nearest is not None:
