@@ -75,7 +75,7 @@ def intake_open(*, claim: Claim) -> IntakeLinks:
     for ``claim``. Idempotent: a claim with live access gets the same links back. Call it INSIDE the
     booking transaction (it only writes rows of its own)."""
     now = clock.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the booking transaction: no savepoint round trips
         live = {a.kind: a for a in IntakeAccess.objects.filter(claim=claim, revoked_at__isnull=True)}
         email = live.get(IntakeAccess.Kind.EMAIL) or IntakeAccess.objects.create(
             claim=claim, kind=IntakeAccess.Kind.EMAIL, token=_email_token(), created_at=now)

@@ -90,7 +90,9 @@ def notification_enqueue(
     lang = lang if lang in ("id", "en") else "id"
     group = new_token(12)
     rows: list[Notification] = []
-    with transaction.atomic():
+    # No savepoint of its own: inside the caller's transaction an error must roll the caller back anyway
+    # (the per-row savepoint in _new_row stays, for a verification-code collision).
+    with transaction.atomic(savepoint=False):
         for channel in dict.fromkeys(chosen):
             to = recipient or _recipient_for(claim, channel)
             if not to:
