@@ -166,9 +166,10 @@ def resolve_slot(*, branch_code: str, day: date | str, session_start: str, now: 
 def validate_request(
     *, branch_code: str, date: date | str, session_start: str, claim_type: str, claim_reason: str, nik: str,
     kpj: str, full_name: str, email: str, phone: str, language: str = "id", channels: list[str] | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, resolved: tuple[BranchInfo, SessionAvailability] | None = None,
 ) -> BookingRequest:
-    """Check every field; all problems are reported together (422, per field). Writes nothing."""
+    """Check every field; all problems are reported together (422, per field). Writes nothing.
+    ``resolved``: the (branch, session) the caller already got from ``resolve_slot`` for these values."""
     fields: dict[str, list[Any]] = {}
 
     def field_error(name: str, exc: ValidationError) -> None:
@@ -217,16 +218,30 @@ def validate_request(
             chosen.append(value)
     if not chosen and "channels" not in fields:
         fields.setdefault("channels", []).append(_("Pilih minimal satu kanal pemberitahuan."))
-    try:
-        branch, session = resolve_slot(branch_code=branch_code, day=date, session_start=session_start, now=now,
-                                       fields=fields)
-    except InvalidInput as exc:
-        raise InvalidInput(fields=exc.fields) from None
+    if resolved is not None:
+        branch, session = resolved
+    else:
+        try:
+            branch, session = resolve_slot(branch_code=branch_code, day=date, session_start=session_start, now=now,
+                                           fields=fields)
+        except InvalidInput as exc:
+            raise InvalidInput(fields=exc.fields) from None
     if fields:
         raise InvalidInput(fields=fields)
     return BookingRequest(branch=branch, date=session.date, session=session, claim_type=ctype, claim_reason=reason,
                           nik=nik_value, kpj=kpj_value, full_name=name, email=email_value, phone=phone_value,
                           language=lang, channels=chosen)
+
+
+def _checked_request(*, now: datetime, resolved: tuple[BranchInfo, SessionAvailability] | None = None,
+                     **fields: Any) -> tuple[BookingRequest, int]:
+    """What booking and joining the waitlist both check before writing: every field (422), one active
+    booking per NIK and claim type (409), the registry rules (409); then the slot row's id."""
+    req = validate_request(now=now, resolved=resolved, **fields)
+    if Booking.objects.filter(nik=req.nik, claim_type=req.claim_type, status=Booking.Status.ACTIVE).exists():
+        raise _duplicate()
+    check_registry(req, today=now.date())
+    return req, ensure_slot(req.branch, req.session)
 
 
 def check_registry(req: BookingRequest, today: date | None = None) -> MemberRecord:
@@ -379,20 +394,19 @@ def booking_create(
     # The cheap "full" answer, before any identity check: the cached snapshot or the slot's full mark —
     # no query, no transaction. (A slot that cannot be resolved falls through to the full validation,
     # which reports every field's problem together.)
+    resolved: tuple[BranchInfo, SessionAvailability] | None = None
     try:
-        branch, session = resolve_slot(branch_code=branch_code, day=date, session_start=session_start, now=now)
+        resolved = resolve_slot(branch_code=branch_code, day=date, session_start=session_start, now=now)
     except InvalidInput:
         pass
     else:
+        branch, session = resolved
         if session.status == selectors.FULL or (session.slot_id and cache.is_marked_full(session.slot_id)):
             raise _slot_full(branch, session)
-    req = validate_request(branch_code=branch_code, date=date, session_start=session_start, claim_type=claim_type,
-                           claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email,
-                           phone=phone, language=language, channels=channels, now=now)
-    if Booking.objects.filter(nik=req.nik, claim_type=req.claim_type, status=Booking.Status.ACTIVE).exists():
-        raise _duplicate()
-    check_registry(req, today=now.date())
-    slot_id = ensure_slot(req.branch, req.session)
+    req, slot_id = _checked_request(
+        now=now, resolved=resolved, branch_code=branch_code, date=date, session_start=session_start,
+        claim_type=claim_type, claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email,
+        phone=phone, language=language, channels=channels)
 
     def attempt() -> BookingResult:
         with transaction.atomic():
@@ -621,13 +635,10 @@ def waitlist_join(
     now = now or clock.now()
     ratelimit.check_ip(client_ip)
     ratelimit.check_identity(nik=nik, phone=phone)
-    req = validate_request(branch_code=branch_code, date=date, session_start=session_start, claim_type=claim_type,
-                           claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email,
-                           phone=phone, language=language, channels=channels, now=now)
-    if Booking.objects.filter(nik=req.nik, claim_type=req.claim_type, status=Booking.Status.ACTIVE).exists():
-        raise _duplicate()
-    check_registry(req, today=now.date())
-    slot_id = ensure_slot(req.branch, req.session)
+    req, slot_id = _checked_request(
+        now=now, branch_code=branch_code, date=date, session_start=session_start, claim_type=claim_type,
+        claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email, phone=phone,
+        language=language, channels=channels)
     token = new_token()
     try:
         with transaction.atomic():
