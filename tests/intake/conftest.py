@@ -120,10 +120,10 @@ def claim(make_claim: Any) -> Any:
 
 def stored_files() -> list[str]:
     """Every file under the documents prefix in the default storage."""
+    from lapakasik.core.storage import walk_folders
     from lapakasik.intake.receive import storage
-    from lapakasik.intake.services import _walk
 
-    return sorted(_walk(storage(), "documents"))
+    return sorted(f"{folder}/{name}" for folder, names in walk_folders(storage(), "documents") for name in names)
 
 
 @pytest.fixture

@@ -308,46 +308,13 @@ def intake_orphans_clean(*, older_than_minutes: int | None = None, full: bool = 
     else:
         last_month = now.replace(day=1) - timedelta(days=1)
         tops = [f"{prefix}/{now:%Y/%m}", f"{prefix}/{last_month:%Y/%m}"]
-    removed = 0
-    for top in tops:
-        for folder, names in _walk_folders(store, top):
-            paths = [f"{folder}/{n}" for n in names]
-            known = set(Document.objects.filter(file__in=paths).values_list("file", flat=True))
-            known |= set(Document.objects.filter(thumbnail__in=paths).values_list("thumbnail", flat=True))
-            for name in paths:
-                if name in known:
-                    continue
-                try:
-                    modified = store.get_modified_time(name)
-                except (NotImplementedError, OSError):
-                    modified = None
-                if modified is not None and modified > cutoff:
-                    continue
-                store.delete(name)
-                removed += 1
-    return removed
+    from lapakasik.core.storage import unreferenced_files_delete
 
+    def referenced(paths: list[str]) -> set[str]:
+        known = set(Document.objects.filter(file__in=paths).values_list("file", flat=True))
+        return known | set(Document.objects.filter(thumbnail__in=paths).values_list("thumbnail", flat=True))
 
-def _walk_folders(store: Any, top: str) -> Any:
-    try:
-        dirs, files = store.listdir(top)
-    except (FileNotFoundError, OSError):
-        return
-    if files:
-        yield top, list(files)
-    for d in dirs:
-        yield from _walk_folders(store, f"{top}/{d}")
-
-
-def _walk(store: Any, top: str) -> Any:
-    try:
-        dirs, files = store.listdir(top)
-    except (FileNotFoundError, OSError):
-        return
-    for f in files:
-        yield f"{top}/{f}"
-    for d in dirs:
-        yield from _walk(store, f"{top}/{d}")
+    return unreferenced_files_delete(store=store, tops=tops, referenced=referenced, cutoff=cutoff)
 
 
 def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -> int:

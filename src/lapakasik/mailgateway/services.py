@@ -17,6 +17,7 @@ from django.db.models import F
 
 from lapakasik.core import clock
 from lapakasik.core.codes import new_token
+from lapakasik.core.storage import unreferenced_files_delete
 
 from . import conf, parser
 from .models import InboundMessage
@@ -412,35 +413,13 @@ def raw_orphans_clean(*, now: Any = None, older_than_hours: int = 24) -> int:
     Run daily with the purge. Returns how many were removed."""
     now = now or clock.now()
     cutoff = now - timedelta(hours=older_than_hours)
-    store = storage()
-    removed = 0
     last_month = now.replace(day=1) - timedelta(days=1)
-    for month in (f"{now:%Y/%m}", f"{last_month:%Y/%m}"):
-        top = f"{conf.storage_prefix()}/{month}"
-        try:
-            days, _files = store.listdir(top)
-        except (FileNotFoundError, OSError):
-            continue
-        for day in days:
-            folder = f"{top}/{day}"
-            try:
-                _dirs, files = store.listdir(folder)
-            except (FileNotFoundError, OSError):
-                continue
-            names = [f"{folder}/{f}" for f in files]
-            known = set(InboundMessage.objects.filter(raw_file__in=names).values_list("raw_file", flat=True))
-            for name in names:
-                if name in known:
-                    continue
-                try:
-                    modified = store.get_modified_time(name)
-                except (NotImplementedError, OSError):
-                    modified = None
-                if modified is not None and modified > cutoff:
-                    continue
-                store.delete(name)
-                removed += 1
-    return removed
+    tops = [f"{conf.storage_prefix()}/{month}" for month in (f"{now:%Y/%m}", f"{last_month:%Y/%m}")]
+
+    def referenced(paths: list[str]) -> set[str]:
+        return set(InboundMessage.objects.filter(raw_file__in=paths).values_list("raw_file", flat=True))
+
+    return unreferenced_files_delete(store=storage(), tops=tops, referenced=referenced, cutoff=cutoff)
 
 
 def raw_open(message: InboundMessage) -> IO[bytes]:
