@@ -367,9 +367,10 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         asyncio.run(_availability(port, [f"/api/v1/branches/{POPULAR}/availability",
                                          f"/api/v1/availability?date={day}"], 2.0, 8, options["timeout"]))
 
-        cpu0, load0 = _tree_cpu_seconds(server.pid), os.getloadavg()[0]
+        cpu0, load0, gen0 = _tree_cpu_seconds(server.pid), os.getloadavg()[0], time.process_time()
         stats, elapsed = asyncio.run(_rush(port, people, branches, day, attempts, clients, options["timeout"]))
         server_cpu, load1 = _tree_cpu_seconds(server.pid) - cpu0, os.getloadavg()[0]
+        generator_cpu = time.process_time() - gen0
         answered = len(stats.latencies)
         created = stats.statuses.get(201, 0)
         five_xx = sum(n for s, n in stats.statuses.items() if s >= 500)
@@ -404,6 +405,7 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         w(f"    server CPU          {server_cpu:.1f} s = {per:.2f} ms per answer (web processes only) → "
           f"≈ {1000 / per * (os.cpu_count() or 1):.0f} req/s if the web server had every core; "
           f"load average {load0:.1f} → {load1:.1f} on {os.cpu_count()} cores")
+        w(f"    load generator CPU  {generator_cpu:.1f} s = {generator_cpu / elapsed * 100:.0f} % of one core")
         w("  verification")
         checks = {
             "0 slots over capacity": over == 0,

@@ -15,7 +15,7 @@ Errors: 422 per field, 409 ``slot_full`` (with ``alternatives``) / ``duplicate_a
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -187,10 +187,15 @@ def booking_out(booking: Booking, *, intake: Any = None) -> dict[str, Any]:
     from lapakasik.intake.services import intake_links
 
     slot = booking.slot
-    branch = slot.branch
-    tz = ZoneInfo(branch.time_zone)
-    start, end = slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz)
     links = intake if intake is not None else intake_links(booking.claim)
+    return _booking_json(booking, branch=slot.branch, starts_at=slot.starts_at, ends_at=slot.ends_at, intake=links)
+
+
+def _booking_json(booking: Booking, *, branch: Any, starts_at: datetime, ends_at: datetime,
+                  intake: Any) -> dict[str, Any]:
+    """``branch``: a Branch or a cached BranchInfo (the same attribute names)."""
+    tz = ZoneInfo(branch.time_zone)
+    start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
     pdf_url, ics_url = services.ticket_urls(booking.code)
     return {
         "code": booking.code, "status": booking.status, "claim_state": booking.claim.state,
@@ -198,9 +203,9 @@ def booking_out(booking: Booking, *, intake: Any = None) -> dict[str, Any]:
         "branch": {"code": branch.code, "name": branch.name, "address": branch.address, "city": branch.city,
                    "time_zone": branch.time_zone, "time_zone_abbreviation": branch.tz_abbreviation},
         "slot": {"date": start.date(), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "time_zone": branch.time_zone,
-                 "zone": branch.tz_abbreviation, "starts_at": slot.starts_at, "ends_at": slot.ends_at},
+                 "zone": branch.tz_abbreviation, "starts_at": starts_at.astimezone(UTC), "ends_at": ends_at.astimezone(UTC)},
         "documents_due_at": booking.claim.documents_due_at,
-        "intake": {"email_address": links.email_address, "upload_url": links.upload_url} if links else None,
+        "intake": {"email_address": intake.email_address, "upload_url": intake.upload_url} if intake else None,
         "ticket_pdf_url": pdf_url, "calendar_ics_url": ics_url,
     }
 
@@ -284,8 +289,11 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
         claim_type=payload.claim_type, claim_reason=payload.claim_reason, nik=payload.nik, kpj=payload.kpj,
         full_name=payload.full_name, email=payload.email, phone=payload.phone, language=payload.language,
         channels=payload.channels, actor=Actor.participant(), client_ip=_client_ip(request))
-    booking = Booking.objects.select_related("slot", "slot__branch", "claim").get(pk=result.booking.pk)
-    return Status(201, {**booking_out(booking, intake=result.intake), "access_token": result.access_token})
+    # Answered from what the transaction wrote and the cached branch facts: no re-read.
+    booked = result.request
+    return Status(201, {**_booking_json(result.booking, branch=booked.branch, starts_at=booked.session.starts_at,
+                                        ends_at=booked.session.ends_at, intake=result.intake),
+                        "access_token": result.access_token})
 
 
 @router.get("/bookings/{code}", response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
@@ -337,8 +345,11 @@ def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
 def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any]]:
     entry = services.waitlist_get_authorised(entry_id=entry_id, token=_bearer(request))
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
-    booking = Booking.objects.select_related("slot", "slot__branch", "claim").get(pk=result.booking.pk)
-    return Status(201, {**booking_out(booking, intake=result.intake), "access_token": result.access_token})
+    # Answered from what the transaction wrote and the cached branch facts: no re-read.
+    booked = result.request
+    return Status(201, {**_booking_json(result.booking, branch=booked.branch, starts_at=booked.session.starts_at,
+                                        ends_at=booked.session.ends_at, intake=result.intake),
+                        "access_token": result.access_token})
 
 
 # --- officers (Django session log-in; branch scope from accounts) ---------------------------------------

@@ -5,10 +5,11 @@ scaled out). Keys:
 - ``booking:avail:<branch id>`` — a branch's window snapshot (``AVAILABILITY_CACHE_SECONDS``);
 - ``booking:full:<slot id>`` — set when the conditional UPDATE found a slot full, so the next
   attempt on that slot is answered from the cache with no database transaction at all;
-- ``booking:alt:<slot key>`` — the alternatives offered with a ``slot_full`` answer.
+- ``booking:alt:<branch id>:<date>`` — the alternatives offered with a ``slot_full`` answer.
 
-Every change (booking, cancel, reschedule, waitlist) drops the branch's keys when its transaction
-commits; other processes see the change within the TTL at worst.
+Every change (booking, cancel, reschedule, waitlist) bumps the branch's generation when its transaction
+commits, and every change that frees a seat, closes a session or adds a slot also drops the snapshot;
+other processes see the change within the TTL at worst.
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def full_key(slot_id: int) -> str:
     return f"booking:full:{slot_id}"
 
 
-def alt_key(branch_id: int, day: str, start: str) -> str:
-    return f"booking:alt:{branch_id}:{day}:{start}"
+def alt_key(branch_id: int, day: str) -> str:
+    return f"booking:alt:{branch_id}:{day}"
 
 
 def get(key: str) -> Any:
@@ -105,13 +106,21 @@ def _bump(key: str) -> None:
         cache.set(key, 1, None)
 
 
-def invalidate_now(branch_id: int, slot_ids: list[int] | tuple[int, ...] = ()) -> None:
-    cache.delete_many([avail_key(branch_id), *[full_key(s) for s in slot_ids]])
+def invalidate_now(branch_id: int, slot_ids: list[int] | tuple[int, ...] = (), *, seats_taken_only: bool = False) -> None:
+    """Make every cached availability answer about the branch unreachable (bump the generations). Unless
+    the change only took seats, also drop the branch's snapshot and the slots' "full" marks: a freed seat,
+    a closed session or a new slot must be seen by the next booking at once. A change that only took
+    seats keeps the snapshot for the booking path (a snapshot that still says "open" costs one refused
+    UPDATE, never a wrong booking); the availability answers re-read it, because they check the
+    snapshot's generation (``selectors._snapshot_cached``)."""
+    if not seats_taken_only:
+        cache.delete_many([avail_key(branch_id), *[full_key(s) for s in slot_ids]])
     _bump(gen_key(branch_id))
     _bump(GEN_ALL)
 
 
-def invalidate_on_commit(branch_id: int, slot_ids: list[int] | tuple[int, ...] = ()) -> None:
-    """Drop the branch's snapshot (and the slots' "full" marks) once the change is committed."""
+def invalidate_on_commit(branch_id: int, slot_ids: list[int] | tuple[int, ...] = (), *,
+                         seats_taken_only: bool = False) -> None:
+    """``invalidate_now`` once the change is committed."""
     ids = tuple(slot_ids)
-    transaction.on_commit(lambda: invalidate_now(branch_id, ids))
+    transaction.on_commit(lambda: invalidate_now(branch_id, ids, seats_taken_only=seats_taken_only))

@@ -200,21 +200,29 @@ def _window_key(branch: BranchInfo, now: datetime | None) -> tuple[date, bool]:
     return now_local.date(), now_local.hour >= settings_int("BOOKING_OPEN_HOUR", 0)
 
 
-def _snapshot_cached(branch: BranchInfo, now: datetime | None = None) -> dict[str, Any]:
+def _snapshot_cached(branch: BranchInfo, now: datetime | None = None, *, current: bool = True) -> dict[str, Any]:
+    """The branch's snapshot from the cache (re-read when missing, of another window or — with
+    ``current`` — older than the branch's generation, i.e. than the last change this cache saw)."""
     key = cache.avail_key(branch.id)
     wkey = _window_key(branch, now)
     snap = cache.get(key)
-    if snap is not None and snap.get("wkey") == wkey:
+    gen = cache.generations(branch.id)[0] if current or snap is None else None
+    if snap is not None and snap.get("wkey") == wkey and (gen is None or snap.get("gen") == gen):
         return snap  # type: ignore[no-any-return]
-    snap = _snapshot(branch, now)
-    snap["wkey"] = wkey
+    if gen is None:
+        gen = cache.generations(branch.id)[0]
+    snap = _snapshot(branch, now)  # read after the generation: never tagged newer than it is
+    snap["wkey"], snap["gen"] = wkey, gen
     cache.put(key, snap)
     return snap
 
 
 def session_lookup(branch: BranchInfo, day: date, start: str, now: datetime | None = None) -> SessionAvailability | None:
-    """One session from the cached snapshot (the booking hot path: no full availability build)."""
-    snap = _snapshot_cached(branch, now)
+    """One session from the cached snapshot (the booking hot path: no full availability build). The
+    snapshot may predate bookings made since (``cache.invalidate_now(seats_taken_only=True)``): its
+    slot ids, times and "closed" are current, its "remaining" an upper bound — the conditional UPDATE
+    decides."""
+    snap = _snapshot_cached(branch, now, current=False)
     for d, reason, sessions in snap["days"]:
         if d != day:
             continue
@@ -304,26 +312,30 @@ class Alternatives:
 
 def alternatives_for(*, branch: BranchInfo, day: date, start: str, limit: int = 5) -> dict[str, Any]:
     """For a full slot: the next free sessions at the branch and nearby branches with room that day.
-    Cached with the availability TTL, so repeated "full" answers cost only cache reads."""
-    key = cache.alt_key(branch.id, day.isoformat(), start)
+
+    Built from the cached snapshots (which may predate bookings made in the last few seconds — a
+    suggested session can be full by the time it is tried, and that try is answered from the cache
+    too) and cached per branch and day for the availability TTL; the sessions after ``start`` are
+    picked from that at answer time. In the opening-time rush most answers are ``slot_full``: each
+    costs cache reads, not a database read per session that filled."""
+    key = cache.alt_key(branch.id, day.isoformat())
     hit = cache.get(key)
-    if hit is not None:
-        return hit  # type: ignore[no-any-return]
-    avail = availability_for_branch(branch=branch)
-    same = [s for d in avail.days for s in d.sessions
-            if s.status == OPEN and (s.date, s.start) > (day, start)][:limit]
-    others = [b for b in branch_infos() if b.id != branch.id]
-    ranked = sorted(others, key=lambda b: (
-        _distance_km(branch, b) if _distance_km(branch, b) is not None else 1e9, b.region_code != branch.region_code))
-    nearest = ranked[: limit * 2]
-    rooms = availability_search(date=day, branches=nearest)
-    rooms = sorted(
-        (BranchRoom(branch=r.branch, date=r.date, remaining=r.remaining, sessions=r.sessions,
-                    distance_km=_distance_km(branch, r.branch)) for r in rooms),
-        key=lambda r: r.distance_km if r.distance_km is not None else 1e9)[:limit]
-    out = Alternatives(same_branch=same, nearby=rooms).as_dict(branch)
-    cache.put(key, out)
-    return out
+    if hit is None:
+        avail = _build(branch, _snapshot_cached(branch, current=False))
+        open_sessions = [s for d in avail.days for s in d.sessions if s.status == OPEN]
+        others = [b for b in branch_infos() if b.id != branch.id]
+        ranked = sorted(others, key=lambda b: (
+            _distance_km(branch, b) if _distance_km(branch, b) is not None else 1e9,
+            b.region_code != branch.region_code))
+        rooms = availability_search(date=day, branches=ranked[: limit * 2])
+        rooms = sorted(
+            (BranchRoom(branch=r.branch, date=r.date, remaining=r.remaining, sessions=r.sessions,
+                        distance_km=_distance_km(branch, r.branch)) for r in rooms),
+            key=lambda r: r.distance_km if r.distance_km is not None else 1e9)[:limit]
+        hit = Alternatives(same_branch=open_sessions, nearby=rooms).as_dict(branch)
+        cache.put(key, hit)
+    later = [s for s in hit["same_branch"] if (s["date"], s["session_start"]) > (day.isoformat(), start)]
+    return {"same_branch": later[:limit], "nearby": hit["nearby"]}
 
 
 def booking_get_authorised(*, code: str, token: str) -> Booking:

@@ -1,9 +1,13 @@
 """Every write of the online queue. Capacity is enforced inside the database, in one transaction:
 
-1. ``UPDATE slot SET booked = booked + 1 WHERE id = … AND booked < capacity - held AND NOT closed``
-   — 0 rows means full (no SELECT … FOR UPDATE, no Python-side check-then-write);
-2. the Claim, the Booking, the claim-history event, the intake address/link and the stored
-   "booking confirmed" notification (plus its delivery task row) — all in the same transaction;
+1. the Claim, the Booking, the claim-history event, the intake address/link and the stored
+   "booking confirmed" notification (its delivery task is queued once the transaction commits);
+2. last, ``UPDATE slot SET booked = booked + 1 WHERE id = … AND booked < capacity - held AND NOT
+   closed`` — 0 rows means full and the whole transaction rolls back (no SELECT … FOR UPDATE, no
+   Python-side check-then-write). Taking the seat last means the slot's row lock — which every other
+   attempt on the same session waits for — is held only from this UPDATE to the COMMIT, not while the
+   other rows are written: in the opening-time rush a third of all attempts go to one branch's seven
+   sessions;
 3. the ``CHECK (booked <= capacity - held)`` constraint as the backstop.
 
 Cancel releases the seat in the same transaction (to the first person on the waitlist when there is
@@ -79,6 +83,7 @@ class BookingResult:
     claim: Claim
     access_token: str
     intake: Any  # lapakasik.intake.services.IntakeLinks
+    request: BookingRequest  # the branch and session booked (no re-read needed to answer)
 
     @property
     def code(self) -> str:
@@ -234,11 +239,12 @@ def validate_request(
 
 
 def _checked_request(*, now: datetime, resolved: tuple[BranchInfo, SessionAvailability] | None = None,
-                     **fields: Any) -> tuple[BookingRequest, int]:
+                     duplicate_check: bool = True, **fields: Any) -> tuple[BookingRequest, int]:
     """What booking and joining the waitlist both check before writing: every field (422), one active
-    booking per NIK and claim type (409), the registry rules (409); then the slot row's id."""
+    booking per NIK and claim type (409), the registry rules (409); then the slot row's id.
+    ``duplicate_check=False``: the caller's own INSERT meets the one-active-booking constraint instead."""
     req = validate_request(now=now, resolved=resolved, **fields)
-    if Booking.objects.filter(nik=req.nik, claim_type=req.claim_type, status=Booking.Status.ACTIVE).exists():
+    if duplicate_check and _has_active_booking(req):
         raise _duplicate()
     check_registry(req, today=now.date())
     return req, ensure_slot(req.branch, req.session)
@@ -265,6 +271,10 @@ def check_registry(req: BookingRequest, today: date | None = None) -> MemberReco
             "possible_from": verdict.possible_from.isoformat() if verdict.possible_from else None,
         })
     return member
+
+
+def _has_active_booking(req: BookingRequest) -> bool:
+    return Booking.objects.filter(nik=req.nik, claim_type=req.claim_type, status=Booking.Status.ACTIVE).exists()
 
 
 def _duplicate() -> Conflict:
@@ -345,7 +355,9 @@ def _broker_check(*, email: str, phone: str, now: datetime) -> bool:
 
 def _open_booking(*, slot_id: int, req: BookingRequest, actor: Actor, now: datetime,
                   event_data: dict[str, Any] | None = None) -> BookingResult:
-    """Inside the transaction, after the seat is taken: the claim, booking, event, intake, notification."""
+    """Inside the transaction that takes (or took) the seat: the claim, booking, event, intake links and
+    notification. A new claim: no reads of its (empty) event chain or intake links, and no savepoints —
+    the caller retries the whole transaction on an IntegrityError."""
     from lapakasik.intake.services import intake_open
     from lapakasik.notifications.services import notification_enqueue
 
@@ -362,18 +374,18 @@ def _open_booking(*, slot_id: int, req: BookingRequest, actor: Actor, now: datet
     booking = Booking.objects.create(code=code, claim=claim, slot_id=slot_id, nik=req.nik, claim_type=req.claim_type)
     context = _times_context(req.session.starts_at, req.session.ends_at, req.branch)
     claim_event_record(claim=claim, kind="booking_created", actor=actor, to_state=State.BOOKED,
-                       data={**context, **(event_data or {})})
-    links = intake_open(claim=claim)
+                       data={**context, **(event_data or {})}, first=True)
+    links = intake_open(claim=claim, new_claim=True)
     pdf_url, ics_url = ticket_urls(code)
-    notification_enqueue(event="booking_confirmed", claim=claim, context={
+    notification_enqueue(event="booking_confirmed", claim=claim, savepoint=False, context={
         **context, "code": code, "claim_type": req.claim_type, "claim_reason": req.claim_reason,
         "intake_email": links.email_address, "upload_url": links.upload_url, "ticket_pdf_url": pdf_url,
         "calendar_ics_url": ics_url})
     if _broker_check(email=req.email, phone=req.phone, now=now):
         booking.broker_flag = True
         log.warning("broker signal: booking %s shares contact with other NIKs", code)
-    cache.invalidate_on_commit(req.branch.id, [slot_id])
-    return BookingResult(booking=booking, claim=claim, access_token=token, intake=links)
+    cache.invalidate_on_commit(req.branch.id, [slot_id], seats_taken_only=True)
+    return BookingResult(booking=booking, claim=claim, access_token=token, intake=links, request=req)
 
 
 # --- booking ----------------------------------------------------------------------------------------
@@ -403,16 +415,20 @@ def booking_create(
         branch, session = resolved
         if session.status == selectors.FULL or (session.slot_id and cache.is_marked_full(session.slot_id)):
             raise _slot_full(branch, session)
+    # No "already booked?" read here: the booking INSERT — the transaction's first write, before the seat
+    # is taken — meets the one-active-booking-per-NIK-and-type constraint, and the IntegrityError is
+    # answered below with the same 409 duplicate_active_booking. Double submits cost no extra query.
     req, slot_id = _checked_request(
-        now=now, resolved=resolved, branch_code=branch_code, date=date, session_start=session_start,
+        now=now, resolved=resolved, duplicate_check=False, branch_code=branch_code, date=date, session_start=session_start,
         claim_type=claim_type, claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email,
         phone=phone, language=language, channels=channels)
 
     def attempt() -> BookingResult:
         with transaction.atomic():
-            if not _take_seat(slot_id):
+            result = _open_booking(slot_id=slot_id, req=req, actor=actor, now=now)
+            if not _take_seat(slot_id):  # last: the slot's row lock is held only until COMMIT
                 raise SlotFull()
-            return _open_booking(slot_id=slot_id, req=req, actor=actor, now=now)
+            return result
 
     for _i in range(3):
         try:
@@ -421,7 +437,7 @@ def booking_create(
             cache.mark_full(slot_id, req.branch.id)
             raise _slot_full(req.branch, req.session) from None
         except IntegrityError:
-            if Booking.objects.filter(nik=req.nik, claim_type=req.claim_type, status=Booking.Status.ACTIVE).exists():
+            if _has_active_booking(req):
                 raise _duplicate() from None
             continue  # a code collision (1 in 10^12): try a new code
         log.info("booking %s created for %s at %s %s %s", result.code, mask_nik(req.nik), req.branch.code,

@@ -46,11 +46,13 @@ def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
 
 def claim_event_record(
     *, claim: Claim, kind: str, actor: Actor, reason: str = "", data: dict[str, Any] | None = None,
-    from_state: str = "", to_state: str = "",
+    from_state: str = "", to_state: str = "", first: bool = False,
 ) -> ClaimEvent:
     """Append one event to the claim's hash chain. Call inside the transaction that made the change,
-    with the claim row locked (``claim_lock``) so two writers never take the same seq."""
-    last = ClaimEvent.objects.filter(claim=claim).order_by("-seq").only("seq", "hash").first()
+    with the claim row locked (``claim_lock``) so two writers never take the same seq. ``first``: the
+    claim was created in this transaction, so the chain is empty (no read; the unique (claim, seq)
+    constraint still refuses a second "first" event)."""
+    last = None if first else ClaimEvent.objects.filter(claim=claim).order_by("-seq").only("seq", "hash").first()
     seq = (last.seq + 1) if last else 1
     prev = last.hash if last else ""
     created_at = clock.now()

@@ -70,17 +70,22 @@ def upload_url(token: str) -> str:
     return f"{base}{upload_path(token)}"
 
 
-def intake_open(*, claim: Claim) -> IntakeLinks:
+def intake_open(*, claim: Claim, new_claim: bool = False) -> IntakeLinks:
     """Create (or return the live) personal intake address ``<token>@INTAKE_DOMAIN`` and upload link
     for ``claim``. Idempotent: a claim with live access gets the same links back. Call it INSIDE the
-    booking transaction (it only writes rows of its own)."""
+    booking transaction (it only writes rows of its own). ``new_claim``: the claim was created in this
+    transaction, so it has no links yet: both rows go in one INSERT, with no read first."""
     now = clock.now()
     with transaction.atomic(savepoint=False):  # inside the booking transaction: no savepoint round trips
-        live = {a.kind: a for a in IntakeAccess.objects.filter(claim=claim, revoked_at__isnull=True)}
-        email = live.get(IntakeAccess.Kind.EMAIL) or IntakeAccess.objects.create(
-            claim=claim, kind=IntakeAccess.Kind.EMAIL, token=_email_token(), created_at=now)
-        upload = live.get(IntakeAccess.Kind.UPLOAD) or IntakeAccess.objects.create(
-            claim=claim, kind=IntakeAccess.Kind.UPLOAD, token=new_token(24), created_at=now)
+        live = {} if new_claim else {
+            a.kind: a for a in IntakeAccess.objects.filter(claim=claim, revoked_at__isnull=True)}
+        missing = [IntakeAccess(claim=claim, kind=kind, token=token_fn(), created_at=now) for kind, token_fn in (
+            (IntakeAccess.Kind.EMAIL, _email_token), (IntakeAccess.Kind.UPLOAD, lambda: new_token(24)))
+            if kind not in live]
+        if missing:
+            IntakeAccess.objects.bulk_create(missing)
+            live.update({a.kind: a for a in missing})
+    email, upload = live[IntakeAccess.Kind.EMAIL], live[IntakeAccess.Kind.UPLOAD]
     return IntakeLinks(email_address=f"{email.token}@{settings.INTAKE_DOMAIN}", upload_url=upload_url(upload.token))
 
 
