@@ -25,6 +25,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from lapakasik.claims.services import Actor
+from lapakasik.core import microcache
 from lapakasik.core.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 
 from . import cache, selectors, services
@@ -257,7 +258,7 @@ def branch_availability(request: HttpRequest, code: str, q: Query[AvailabilityQu
                       "sessions": [_session_json(s) for s in d.sessions]} for d in avail.days]},
             ensure_ascii=False).encode()
         cache.put(key, body)
-    return _json(body)
+    return microcache.mark(_json(body), deps={cache.gen_key(info.id): gen})
 
 
 @router.get("/availability", response=list[BranchRoomOut],
@@ -267,7 +268,8 @@ def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResp
     if claim_type not in services.bookable_claim_types():
         raise InvalidInput(fields={"claim_type": [_("Jenis klaim ini belum bisa dipesan melalui antrean online.")]})
     region = (q.region or "").strip().upper()
-    key = (f"booking:json:search:{cache.generation_all()}:{cache.key_part(region) if region else ''}:"
+    gen_all = cache.generation_all()
+    key = (f"booking:json:search:{gen_all}:{cache.key_part(region) if region else ''}:"
            f"{q.date.isoformat()}:{cache.key_part(claim_type)}")
     body = cache.get(key)
     if body is None:
@@ -278,7 +280,7 @@ def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResp
              "remaining": r.remaining, "sessions": [_session_json(s) for s in r.sessions]} for r in rooms],
             ensure_ascii=False).encode()
         cache.put(key, body)
-    return _json(body)
+    return microcache.mark(_json(body), deps={cache.GEN_ALL: gen_all})
 
 
 @router.post("/bookings", response={201: BookingCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},

@@ -271,12 +271,12 @@ def availability_search(*, region: str | None = None, date: date, claim_type: st
     """Branches (of ``region``, or the whole country) with room on ``date``, most room first."""
     infos = branches if branches is not None else [
         b for b in branch_infos() if not region or b.region_code.upper() == region.strip().upper()]
-    keys = [cache.avail_key(b.id) for b in infos]
-    cached = cache.get_many(keys)
+    cached = cache.get_many([k for b in infos for k in (cache.avail_key(b.id), cache.gen_key(b.id))])
     rooms = []
     for b in infos:
         snap = cached.get(cache.avail_key(b.id))
-        if snap is None or snap.get("wkey") != _window_key(b, None):
+        if (snap is None or snap.get("wkey") != _window_key(b, None)
+                or snap.get("gen") != int(cached.get(cache.gen_key(b.id)) or 0)):
             snap = _snapshot_cached(b)
         built = _build(b, {"days": [d for d in snap["days"] if d[0] == date]})
         day = built.days[0] if built.days else None

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lapakasik.core.microcache.MicroCacheMiddleware",  # outermost: stores answers as they leave the stack
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lapakasik.core.middleware.RequestIdMiddleware",
