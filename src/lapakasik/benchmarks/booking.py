@@ -127,6 +127,8 @@ def _tree_cpu_seconds(pid: int) -> float:
 @dataclass
 class Stats:
     latencies: list[float] = field(default_factory=list)
+    by_status: dict[int, list[float]] = field(default_factory=dict)
+    timeline: list[tuple[float, float, int]] = field(default_factory=list)  # (answered at, latency, status)
     statuses: dict[int, int] = field(default_factory=dict)
     codes: dict[str, int] = field(default_factory=dict)
     timeouts: int = 0
@@ -210,7 +212,10 @@ async def _rush(port: int, people: list[dict[str, str]], branches: list[str], da
                 stats.errors += 1
                 conn.close()
                 continue
-            stats.latencies.append(time.perf_counter() - t0)
+            t1 = time.perf_counter()
+            stats.latencies.append(t1 - t0)
+            stats.by_status.setdefault(status, []).append(t1 - t0)
+            stats.timeline.append((t1, t1 - t0, status))
             stats.statuses[status] = stats.statuses.get(status, 0) + 1
             if status == 201:
                 stats.created.append(json.loads(data)["code"])
@@ -230,8 +235,10 @@ async def _rush(port: int, people: list[dict[str, str]], branches: list[str], da
     return stats, time.perf_counter() - t0
 
 
-async def _availability(port: int, paths: list[str], seconds: float, clients: int,
-                        timeout: float) -> tuple[int, int, list[float], float]:
+async def _closed_loop(port: int, requests: list[tuple[str, str, bytes]], seconds: float, clients: int,
+                       timeout: float, ok: int = 200) -> tuple[int, int, list[float], float]:
+    """``clients`` keep-alive clients sending random ``(method, path, body)`` requests for ``seconds``:
+    (answers, failures — errors and statuses other than ``ok`` —, latencies, elapsed)."""
     done = [0]
     bad = [0]
     lat: list[float] = []
@@ -241,16 +248,17 @@ async def _availability(port: int, paths: list[str], seconds: float, clients: in
         conn = Conn("127.0.0.1", port)
         rnd = random.Random(idx)
         while time.perf_counter() < deadline:
+            method, path, body = requests[rnd.randrange(len(requests))]
             t0 = time.perf_counter()
             try:
-                status, _data = await asyncio.wait_for(conn.request("GET", paths[rnd.randrange(len(paths))]), timeout)
+                status, _data = await asyncio.wait_for(conn.request(method, path, body), timeout)
             except (TimeoutError, ConnectionError, OSError, asyncio.IncompleteReadError):
                 bad[0] += 1
                 conn.close()
                 continue
             lat.append(time.perf_counter() - t0)
             done[0] += 1
-            if status != 200:
+            if status != ok:
                 bad[0] += 1
         conn.close()
 
@@ -269,16 +277,21 @@ END;
 """
 
 
-def _run_pgbench(pg: str, database: str, clients: int, seconds: int, workdir: str) -> float:
+def _pgbench_tables(pg: str, database: str, create: bool) -> None:
     import psycopg
 
     with psycopg.connect(f"{pg}/{database}", autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS bench_booking; DROP TABLE IF EXISTS bench_slot")
-        conn.execute("CREATE TABLE bench_slot (id int PRIMARY KEY, capacity int NOT NULL, booked int NOT NULL "
-                     "DEFAULT 0, CHECK (booked <= capacity))")
-        conn.execute("INSERT INTO bench_slot (id, capacity) SELECT g, 1000000000 FROM generate_series(1, 350) g")
-        conn.execute("CREATE TABLE bench_booking (id bigserial PRIMARY KEY, slot_id int NOT NULL REFERENCES "
-                     "bench_slot(id), code varchar(16) NOT NULL, nik varchar(16) NOT NULL, created_at timestamptz)")
+        if create:
+            conn.execute("CREATE TABLE bench_slot (id int PRIMARY KEY, capacity int NOT NULL, booked int NOT NULL "
+                         "DEFAULT 0, CHECK (booked <= capacity))")
+            conn.execute("INSERT INTO bench_slot (id, capacity) SELECT g, 1000000000 FROM generate_series(1, 350) g")
+            conn.execute("CREATE TABLE bench_booking (id bigserial PRIMARY KEY, slot_id int NOT NULL REFERENCES "
+                         "bench_slot(id), code varchar(16) NOT NULL, nik varchar(16) NOT NULL, created_at timestamptz)")
+
+
+def _run_pgbench(pg: str, database: str, clients: int, seconds: int, workdir: str) -> float:
+    """pgbench's rate for PGBENCH_SCRIPT on the tables of ``_pgbench_tables``."""
     script = os.path.join(workdir, "booking.sql")
     with open(script, "w") as fh:
         fh.write(PGBENCH_SCRIPT)
@@ -293,8 +306,6 @@ def _run_pgbench(pg: str, database: str, clients: int, seconds: int, workdir: st
     tps = re.search(r"tps = ([0-9.]+)", out.stdout)
     if not tps:
         raise CommandError(f"pgbench output not understood:\n{out.stdout}")
-    with psycopg.connect(f"{pg}/{database}", autocommit=True) as conn:
-        conn.execute("DROP TABLE bench_booking; DROP TABLE bench_slot")
     return float(tps.group(1))
 
 
@@ -313,7 +324,9 @@ def run(options: dict[str, Any], stdout: Any) -> None:
     env = {**os.environ, "DATABASE_URL": f"{pg}/{database}", "LAPAKASIK_DATA_DIR": workdir, "DEBUG": "0",
            "LAPAKASIK_ENV": "development", "RATE_LIMIT_IP_PER_MINUTE": "0", "RATE_LIMIT_NIK_PER_MINUTE": "0",
            "RATE_LIMIT_PHONE_PER_MINUTE": "0", "DB_POOL_MAX": str(options["threads"]),
-           "DB_POOL_MIN": str(options["threads"]), "LOG_LEVEL": "ERROR"}
+           "DB_POOL_MIN": str(options["threads"]), "LOG_LEVEL": "ERROR",
+           # the product plus the bench-only endpoints (the bare-view calibration), never mounted in the product
+           "DJANGO_SETTINGS_MODULE": "lapakasik.benchmarks._server_settings"}
     exe = [sys.executable, "-m", "lapakasik"]
     w = stdout.write
     w(f"booking rush: {attempts} attempts, {clients} clients, demand {ratio:g}× supply, db {database}")
@@ -365,8 +378,8 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         else:
             raise CommandError("server did not start")
         # Warm-up: every worker imports everything and fills its caches.
-        asyncio.run(_availability(port, [f"/api/v1/branches/{POPULAR}/availability",
-                                         f"/api/v1/availability?date={day}"], 2.0, 8, options["timeout"]))
+        asyncio.run(_closed_loop(port, [("GET", f"/api/v1/branches/{POPULAR}/availability", b""),
+                                        ("GET", f"/api/v1/availability?date={day}", b"")], 2.0, 8, options["timeout"]))
 
         cpu0, load0, gen0 = _tree_cpu_seconds(server.pid), os.getloadavg()[0], time.process_time()
         stats, elapsed = asyncio.run(_rush(port, people, branches, day, attempts, clients, options["timeout"]))
@@ -400,6 +413,19 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         w(f"    latency ms          p50 {_pct(lat_ms, 50):.1f}  p95 {_pct(lat_ms, 95):.1f}  "
           f"p99 {_pct(lat_ms, 99):.1f}  max {max(lat_ms) if lat_ms else 0:.1f}  "
           f"mean {statistics.fmean(lat_ms) if lat_ms else 0:.1f}")
+        for status, values in sorted(stats.by_status.items()):
+            ms = [x * 1000 for x in values]
+            w(f"      {status} answers      p50 {_pct(ms, 50):.1f}  p99 {_pct(ms, 99):.1f} ms ({len(ms)})")
+        if stats.timeline:  # the rush has phases: first mostly bookings, then mostly cached refusals
+            start_t, end_t = stats.timeline[0][0], max(t for t, _x, _s in stats.timeline)
+            step = (end_t - start_t) / 10 or 1.0
+            tenths: list[list[tuple[float, int]]] = [[] for _ in range(10)]
+            for t, x, status in stats.timeline:
+                tenths[min(9, int((t - start_t) / step))].append((x * 1000, status))
+            w("      by tenth of the run: p50/p99 ms (share of 201)")
+            w("        " + "  ".join(
+                f"{_pct([x for x, _s in v], 50):.0f}/{_pct([x for x, _s in v], 99):.0f} "
+                f"({sum(1 for _x, st in v if st == 201) / len(v):.0%})" for v in tenths if v))
         w(f"    statuses            {dict(sorted(stats.statuses.items()))}  error codes {stats.codes}")
         w(f"    timeouts {stats.timeouts}  connection errors {stats.errors}  5xx {five_xx}")
         per = server_cpu / max(1, answered + stats.timeouts) * 1000
@@ -426,18 +452,33 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         # these 2 cores peaks around there) — the higher rate counts.
         w("  baseline")
         rates = {}
-        for pg_clients in sorted({options["workers"] * options["threads"], 8}):
-            rates[pg_clients] = _run_pgbench(pg, database, pg_clients, options["pgbench_seconds"], workdir)
-            w(f"    pgbench, same SQL transaction (UPDATE … booked < capacity + INSERT), {pg_clients} connections: "
-              f"{rates[pg_clients]:.0f} tps")
-        tps = max(rates.values())
+        _pgbench_tables(pg, database, create=True)
+        try:
+            for pg_clients in sorted({options["workers"] * options["threads"], 8}):
+                rates[pg_clients] = _run_pgbench(pg, database, pg_clients, options["pgbench_seconds"], workdir)
+                w(f"    pgbench, same SQL transaction (UPDATE … booked < capacity + INSERT), {pg_clients} connections: "
+                  f"{rates[pg_clients]:.0f} tps")
+            tps = max(rates.values())
+            # The issue's calibration: a bare Django view running only those two statements, on the same
+            # server, under the same 200-client closed loop — what any Django answer costs here.
+            bare = [("POST", "/_bench/book-bare", json.dumps({"slot": i, "nik": "3174010101900001"}).encode())
+                    for i in range(1, 351)]
+            bdone, bbad, blat, belapsed = asyncio.run(_closed_loop(
+                port, bare, options["availability_seconds"], clients, options["timeout"], ok=201))
+            bthr = bdone / belapsed
+            blat_ms = [x * 1000 for x in blat]
+            w(f"    bare Django view, the same two statements, same server and clients: {bthr:.0f} req/s = "
+              f"{bthr / tps:.3f} × pgbench; p50 {_pct(blat_ms, 50):.1f} ms p99 {_pct(blat_ms, 99):.1f} ms; "
+              f"errors {bbad}")
+        finally:
+            _pgbench_tables(pg, database, create=False)
         w(f"    booking throughput ÷ pgbench: {thr / tps:.3f} (all answers), {created / elapsed / tps:.3f} (201 only)"
-          f"   target ≥ 0.15")
+          f"   target ≥ 0.15;  ÷ bare view: {thr / bthr:.2f}")
 
         paths = [f"/api/v1/branches/{b}/availability" for b in [POPULAR, *branches]] + [
             f"/api/v1/availability?date={day}", f"/api/v1/availability?region=DKI&date={day}"]
-        done, bad, alat, aelapsed = asyncio.run(_availability(port, paths, options["availability_seconds"], clients,
-                                                              options["timeout"]))
+        done, bad, alat, aelapsed = asyncio.run(_closed_loop(
+            port, [("GET", p, b"") for p in paths], options["availability_seconds"], clients, options["timeout"]))
         athr = done / aelapsed
         alat_ms = [x * 1000 for x in alat]
         w("  availability (cached)")
