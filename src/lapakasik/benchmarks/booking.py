@@ -134,6 +134,7 @@ class Stats:
     timeouts: int = 0
     errors: int = 0
     created: list[str] = field(default_factory=list)
+    samples: dict[str, bytes] = field(default_factory=dict)  # the first answer of each error code
 
 
 class Conn:
@@ -227,6 +228,7 @@ async def _rush(port: int, people: list[dict[str, str]], branches: list[str], da
                 except (ValueError, KeyError, TypeError):
                     code = f"http_{status}"
                 stats.codes[code] = stats.codes.get(code, 0) + 1
+                stats.samples.setdefault(code, data[:600])
         conn.close()
 
     rnd.shuffle(people)
@@ -427,6 +429,9 @@ def run(options: dict[str, Any], stdout: Any) -> None:
                 f"{_pct([x for x, _s in v], 50):.0f}/{_pct([x for x, _s in v], 99):.0f} "
                 f"({sum(1 for _x, st in v if st == 201) / len(v):.0%})" for v in tenths if v))
         w(f"    statuses            {dict(sorted(stats.statuses.items()))}  error codes {stats.codes}")
+        for code, sample in stats.samples.items():
+            if code != "slot_full":
+                w(f"    first {code} answer: {sample.decode('utf-8', 'replace')}")
         w(f"    timeouts {stats.timeouts}  connection errors {stats.errors}  5xx {five_xx}")
         per = server_cpu / max(1, answered + stats.timeouts) * 1000
         w(f"    server CPU          {server_cpu:.1f} s = {per:.2f} ms per answer (web processes only) → "

@@ -28,9 +28,15 @@ LAPAKASIK = {
     "CONTACT_CENTRE": env_str("CONTACT_CENTRE", "175"),
 }
 
+_CACHE_BACKEND = env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
 CACHES = {
     "default": {
-        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "BACKEND": _CACHE_BACKEND,
         "LOCATION": env_str("CACHE_LOCATION", "lapakasik"),
+        # locmem's default of 300 entries is less than one availability snapshot per branch (~330 branches)
+        # plus the full marks, alternatives and JSON answers of a rush: at 300 it culls a third of the
+        # cache at random every time it fills, and the rush re-reads evicted snapshots from the database.
+        **({"OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50_000)}}
+           if _CACHE_BACKEND.endswith("LocMemCache") else {}),
     }
 }
