@@ -464,9 +464,15 @@ def test_search_any_branch_in_the_country(client: Any, booking_world: dict[str, 
 
     from lapakasik.booking.policy import slot_bounds
 
-    day = booking_world["day"]
+    from lapakasik.booking.selectors import availability_for_branch
+
     start = text(client.get(reverse("booking:start")))
-    assert f'action="{reverse("booking:search")}"' in start and f'value="{day.isoformat()}"' in start
+    assert f'action="{reverse("booking:search")}"' in start
+    assert f'value="{booking_world["day"].isoformat()}"' in start
+    # A day open in Bandung (WIB) and Makassar (WITA) alike: between 16:00 and 17:00 UTC it is already
+    # tomorrow in Makassar, so Bandung's first open day is Makassar's "today".
+    makassar = {d.date for d in availability_for_branch(branch="MKS01").days if d.status == "open"}
+    day = next(d.date for d in booking_world["days"] if d.date in makassar)
     whole = text(client.get(reverse("booking:search"), {"tanggal": day.isoformat()}))
     assert "Kursi kosong pada" in whole and "Makassar" in whole and "Bandung Suci" in whole
     assert reverse("booking:sessions", kwargs={"branch": "MKS01", "day": day.isoformat()}) in whole
