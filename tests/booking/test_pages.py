@@ -463,7 +463,6 @@ def test_search_any_branch_in_the_country(client: Any, booking_world: dict[str, 
     from django.core.cache import cache
 
     from lapakasik.booking.policy import slot_bounds
-
     from lapakasik.booking.selectors import availability_for_branch
 
     start = text(client.get(reverse("booking:start")))

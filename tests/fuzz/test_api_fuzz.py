@@ -1,5 +1,6 @@
 """API fuzzing with schemathesis: every operation of /api/v1/openapi.json, called in-process through
-Django's WSGI application, with generated valid (positive) and invalid (negative) inputs.
+the production WSGI application (Django behind the micro-cache), with generated valid (positive) and
+invalid (negative) inputs.
 
 Checks, for every response:
 - no 5xx (``not_a_server_error``);
@@ -26,7 +27,6 @@ import pytest
 if os.environ.get("CI") != "true" and os.environ.get("LAPAKASIK_REQUIRE_FUZZ") != "1":
     pytest.importorskip("schemathesis", reason="schemathesis missing: pip install -e '.[fuzz]'")
 import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -60,9 +60,16 @@ def error_shape(ctx: CheckContext, response: Response, case: Case) -> bool | Non
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, error_shape]
 
 
+def _application() -> Any:
+    """The production WSGI application: Django behind the micro-cache (core/microcache.py)."""
+    from lapakasik.wsgi import application
+
+    return application
+
+
 # Loaded at import (pytest-django has set Django up by then; building the schema needs no database).
 # ``schemathesis.pytest.from_fixture`` would be lazier but does not work with pytest 9 (Function._nodeid).
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _application())
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
     max_examples=MAX_EXAMPLES,
