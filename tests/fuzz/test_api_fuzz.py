@@ -5,6 +5,8 @@ invalid (negative) inputs.
 Checks, for every response:
 - no 5xx (``not_a_server_error``);
 - 2xx bodies and content types conform to the documented schema;
+- every status received is documented for the operation (``status_code_conformance``; the generic
+  401/404/422 answers are added by ``lapakasik.api.openapi``);
 - every error (4xx) is the project's error shape ``{"error": {"code", "message", "fields"}}``.
 
 The test is generic over the operations in the schema, so endpoints added later are fuzzed too.
@@ -33,7 +35,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import Case, CheckContext, GenerationMode, HookContext, Response
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 
@@ -57,7 +63,7 @@ def error_shape(ctx: CheckContext, response: Response, case: Case) -> bool | Non
     return None
 
 
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, error_shape]
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance, error_shape]
 
 
 def _application() -> Any:

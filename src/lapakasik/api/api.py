@@ -19,7 +19,14 @@ from lapakasik.core.errors import InvalidInput, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+class _API(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        from .openapi import document_error_answers
+
+        return document_error_answers(super().get_openapi_schema(**kwargs))
+
+
+api = _API(
     title="Lapak Asik API",
     version="1.0.0",
     description=(

@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from lapakasik.api.auth import access_token, token_of
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
-from lapakasik.core.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
+from lapakasik.core.errors import InvalidInput, NotFound, PermissionDenied
 
 from . import cache, selectors, services
 from .models import Booking, WaitlistEntry
@@ -175,15 +176,6 @@ def _client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "")
 
 
-def _bearer(request: HttpRequest) -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ServiceError(_("Akses ditolak. Kirim token akses booking di header Authorization: Bearer <token>."),
-                           code="unauthorized", status=401)
-    return token.strip()
-
-
 def booking_out(booking: Booking, *, intake: Any = None) -> dict[str, Any]:
     from lapakasik.intake.services import intake_links
 
@@ -212,7 +204,7 @@ def _booking_json(booking: Booking, *, branch: Any, starts_at: datetime, ends_at
 
 
 def _authorised(request: HttpRequest, code: str) -> Booking:
-    return selectors.booking_get_authorised(code=code, token=_bearer(request))
+    return selectors.booking_get_authorised(code=code, token=token_of(request))
 
 
 def _waitlist_out(entry: WaitlistEntry, position: int | None = None) -> dict[str, Any]:
@@ -298,13 +290,13 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
                         "access_token": result.access_token})
 
 
-@router.get("/bookings/{code}", response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
+@router.get("/bookings/{code}", auth=access_token, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
             summary="Booking saya / my booking (Authorization: Bearer)")
 def get_booking(request: HttpRequest, code: str) -> dict[str, Any]:
     return booking_out(_authorised(request, code))
 
 
-@router.post("/bookings/{code}/cancel", response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+@router.post("/bookings/{code}/cancel", auth=access_token, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              summary="Batalkan booking / cancel (Authorization: Bearer)")
 def cancel_booking(request: HttpRequest, code: str, payload: CancelIn | None = None) -> dict[str, Any]:
     booking = _authorised(request, code)
@@ -313,7 +305,7 @@ def cancel_booking(request: HttpRequest, code: str, payload: CancelIn | None = N
 
 
 @router.post("/bookings/{code}/reschedule",
-             response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             auth=access_token, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Ubah jadwal / reschedule (Authorization: Bearer)")
 def reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -> dict[str, Any]:
     booking = _authorised(request, code)
@@ -334,18 +326,18 @@ def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, 
     return Status(201, {**_waitlist_out(entry, result.position), "access_token": result.token})
 
 
-@router.get("/waitlist/{entry_id}", response={200: WaitlistOut, 401: ErrorOut, 404: ErrorOut},
+@router.get("/waitlist/{entry_id}", auth=access_token, response={200: WaitlistOut, 401: ErrorOut, 404: ErrorOut},
             summary="Status daftar tunggu / waitlist status (Authorization: Bearer)")
 def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
-    entry = services.waitlist_get_authorised(entry_id=entry_id, token=_bearer(request))
+    entry = services.waitlist_get_authorised(entry_id=entry_id, token=token_of(request))
     return _waitlist_out(entry)
 
 
-@router.post("/waitlist/{entry_id}/accept", response={201: BookingCreatedOut, 401: ErrorOut, 404: ErrorOut,
+@router.post("/waitlist/{entry_id}/accept", auth=access_token, response={201: BookingCreatedOut, 401: ErrorOut, 404: ErrorOut,
                                                        409: ErrorOut},
              summary="Ambil kursi yang ditawarkan / accept the offered seat (Authorization: Bearer)")
 def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any]]:
-    entry = services.waitlist_get_authorised(entry_id=entry_id, token=_bearer(request))
+    entry = services.waitlist_get_authorised(entry_id=entry_id, token=token_of(request))
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
     # Answered from what the transaction wrote and the cached branch facts: no re-read.
     booked = result.request

@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
+from lapakasik.api.auth import access_token, token_of
 from lapakasik.claims.selectors import claim_get_authorised
 from lapakasik.claims.services import Actor
-from lapakasik.core.errors import InvalidInput, ServiceError, Unauthorized
+from lapakasik.core.errors import InvalidInput, ServiceError
 
 from . import pipeline, policy
 from .catalogue import claim_checklist
@@ -73,15 +74,6 @@ class IntakeResultOut(Schema):
 class IntakeUploadOut(Schema):
     results: list[IntakeResultOut]
     checklist: IntakeChecklistOut
-
-
-def _bearer(request: HttpRequest) -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized(_("Akses ditolak. Kirim token akses dari bukti pendaftaran Anda sebagai "
-                             "Authorization: Bearer <token>."))
-    return token.strip()
 
 
 def document_out(doc: Document) -> IntakeDocumentOut:
@@ -167,10 +159,10 @@ _UPLOAD_BODY = {
 }
 
 
-@router.post("/claims/{code}/documents", response={201: IntakeUploadOut, 200: IntakeUploadOut},
+@router.post("/claims/{code}/documents", auth=access_token, response={201: IntakeUploadOut, 200: IntakeUploadOut},
              summary="Kirim dokumen klaim / upload claim documents", openapi_extra=_UPLOAD_BODY)
 def upload_documents(request: HttpRequest, code: str) -> Any:
-    token = _bearer(request)
+    token = token_of(request)
     if request_too_large(request):
         raise too_large_error()
     claim = claim_get_authorised(code=code, token=token)
@@ -206,9 +198,9 @@ def _error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return error_response(request, exc)
 
 
-@router.get("/claims/{code}/documents", response=IntakeChecklistOut,
+@router.get("/claims/{code}/documents", auth=access_token, response=IntakeChecklistOut,
             summary="Daftar dokumen dan status / documents checklist")
 def list_documents(request: HttpRequest, code: str) -> IntakeChecklistOut:
-    claim = claim_get_authorised(code=code, token=_bearer(request))
+    claim = claim_get_authorised(code=code, token=token_of(request))
     return checklist_out(claim)
 

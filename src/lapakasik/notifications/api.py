@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from lapakasik.api.openapi import error_responses
 from lapakasik.core.errors import RateLimited, Unauthorized
 
 from . import selectors, webhooks
@@ -27,7 +28,7 @@ class CheckOut(Schema):
     sent_at: datetime | None
 
 
-@router.post("/notifications/webhooks/whatsapp", response=WebhookOut, auth=None)
+@router.post("/notifications/webhooks/whatsapp", response=WebhookOut, auth=None, openapi_extra=error_responses(401))
 def whatsapp_status(request: HttpRequest) -> WebhookOut:
     """WhatsApp Cloud API status webhook (X-Hub-Signature-256)."""
     return WebhookOut(applied=webhooks.whatsapp_webhook(
@@ -44,7 +45,7 @@ def whatsapp_verify(request: HttpRequest) -> HttpResponse:
     return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
 
 
-@router.post("/notifications/webhooks/sms", response=WebhookOut, auth=None)
+@router.post("/notifications/webhooks/sms", response=WebhookOut, auth=None, openapi_extra=error_responses(401))
 def sms_report(request: HttpRequest) -> WebhookOut:
     """SMS gateway delivery report (X-Timestamp + X-Signature)."""
     return WebhookOut(applied=webhooks.sms_webhook(
@@ -52,7 +53,7 @@ def sms_report(request: HttpRequest) -> WebhookOut:
         timestamp=request.headers.get("X-Timestamp", "")))
 
 
-@router.get("/notifications/check", response=CheckOut, auth=None)
+@router.get("/notifications/check", response=CheckOut, auth=None, openapi_extra=error_responses(429))
 def check(request: HttpRequest, code: str = "") -> CheckOut:
     """"Cek keaslian pesan": did the agency send a message with this verification code? No personal data."""
     wait = check_wait(request)
