@@ -133,12 +133,15 @@ def test_the_national_search_follows_every_change_too(
     assert now["JKT02"] == total["JKT02"] - 1
 
 
-def test_language_and_query_string_are_part_of_the_key() -> None:
+def test_language_header_cookie_and_query_string_are_part_of_the_key() -> None:
     call(AVAIL)
     english = call(AVAIL, ACCEPT_LANGUAGE="en")
     assert not english.hit and english.headers["content-language"] == "en"
     assert call(AVAIL, ACCEPT_LANGUAGE="en").headers["content-language"] == "en"
     assert call(AVAIL).headers["content-language"] == "id"
+    by_cookie = call(AVAIL, COOKIE="csrftoken=x; lapakasik_lang=en")
+    assert not by_cookie.hit and by_cookie.headers["content-language"] == "en"
+    assert call(AVAIL, COOKIE="lapakasik_lang=en").headers["content-language"] == "en"
     ranged = call(AVAIL, query=f"from={TOMORROW}&to={TOMORROW}")
     assert not ranged.hit and [d["date"] for d in ranged.json()["days"]] == [TOMORROW]
 

@@ -415,9 +415,9 @@ def booking_create(
         branch, session = resolved
         if session.status == selectors.FULL or (session.slot_id and cache.is_marked_full(session.slot_id)):
             raise _slot_full(branch, session)
-    # No "already booked?" read here: the booking INSERT — the transaction's first write, before the seat
-    # is taken — meets the one-active-booking-per-NIK-and-type constraint, and the IntegrityError is
-    # answered below with the same 409 duplicate_active_booking. Double submits cost no extra query.
+    # No "already booked?" read here: the booking INSERT — written before the seat is taken — meets the
+    # one-active-booking-per-NIK-and-type constraint, and the IntegrityError is answered below with the
+    # same 409 duplicate_active_booking. A successful booking pays for no extra query.
     req, slot_id = _checked_request(
         now=now, resolved=resolved, duplicate_check=False, branch_code=branch_code, date=date, session_start=session_start,
         claim_type=claim_type, claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email,

@@ -12,8 +12,8 @@ refused booking. This module answers a repeated GET before Django is entered at 
 - ``MicroCacheMiddleware`` (outermost in ``MIDDLEWARE``) stores a marked answer **as it leaves the
   middleware stack** — body and headers exactly as Django produced them (security headers, CSP,
   ``Vary``, ``Content-Language``).
-- ``MicroCacheApp`` wraps the WSGI application (``lapakasik.wsgi``): a GET whose path, query string
-  and ``Accept-Language`` match a stored answer whose counters have not moved and whose lifetime has
+- ``MicroCacheApp`` wraps the WSGI application (``lapakasik.wsgi``): a GET whose path, query string,
+  ``Accept-Language`` and language cookie match a stored answer whose counters have not moved and whose lifetime has
   not ended is answered from the cache, with a fresh ``X-Request-ID`` and ``X-Micro-Cache: hit``.
   Anything else goes to Django unchanged.
 
@@ -26,6 +26,7 @@ at once, exactly like the JSON cache behind the views.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -45,10 +46,20 @@ def ttl() -> int:
     return int(value)
 
 
-def key_for(path: str, query: str, language: str) -> str:
-    """The cache key of one GET: hashed, so hostile paths and query strings make valid, distinct keys."""
-    raw = f"{path}\x00{query}\x00{language}".encode("utf-8", "surrogatepass")
+def key_for(path: str, query: str, language: str, language_cookie: str) -> str:
+    """The cache key of one GET: hashed, so hostile paths and query strings make valid, distinct keys.
+    Everything that picks the answer's language (``?lang=`` is in the query) is part of it."""
+    raw = f"{path}\x00{query}\x00{language}\x00{language_cookie}".encode("utf-8", "surrogatepass")
     return _PREFIX + hashlib.sha256(raw).hexdigest()
+
+
+def _cookie_value(cookie_header: str, name: str) -> str:
+    """One cookie's raw value from a Cookie header, without parsing the others. A value this reads
+    differently from Django's parser only makes a key no stored answer has (a miss, never a wrong hit)."""
+    if name not in cookie_header:
+        return ""
+    match = re.search(rf"(?:^|;)\s*{re.escape(name)}=([^;]*)", cookie_header)
+    return match.group(1).strip() if match else ""
 
 
 def mark(response: HttpResponse, *, deps: dict[str, int]) -> HttpResponse:
@@ -83,7 +94,8 @@ class MicroCacheMiddleware:
         headers = [(k, v) for k, v in response.items() if k.lower() not in ("x-request-id", "set-cookie")]
         now = clock.now().timestamp()
         key = key_for(request.path_info, request.META.get("QUERY_STRING", ""),
-                      request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+                      request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+                      _cookie_value(request.META.get("HTTP_COOKIE", ""), settings.LANGUAGE_COOKIE_NAME))
         entry = (deps, _expires_at(now), headers, response.content)
         cache.set(key, entry, max(1, int(_expires_at(now) - now) + 1))
         return response
@@ -112,7 +124,8 @@ class MicroCacheApp:
         except UnicodeError:
             return None  # Django answers it
         entry = cache.get(key_for(path, str(environ.get("QUERY_STRING", "")),
-                                  str(environ.get("HTTP_ACCEPT_LANGUAGE", ""))))
+                                  str(environ.get("HTTP_ACCEPT_LANGUAGE", "")),
+                                  _cookie_value(str(environ.get("HTTP_COOKIE", "")), settings.LANGUAGE_COOKIE_NAME)))
         if entry is None:
             return None
         deps, expires_at, headers, body = entry
