@@ -203,6 +203,15 @@ def _booking_json(booking: Booking, *, branch: Any, starts_at: datetime, ends_at
     }
 
 
+def _created_out(result: services.BookingResult) -> dict[str, Any]:
+    """A new booking's 201 answer, from what the transaction wrote and the cached branch facts (no
+    re-read), with the access token shown this once."""
+    booked = result.request
+    return {**_booking_json(result.booking, branch=booked.branch, starts_at=booked.session.starts_at,
+                            ends_at=booked.session.ends_at, intake=result.intake),
+            "access_token": result.access_token}
+
+
 def _authorised(request: HttpRequest, code: str) -> Booking:
     return selectors.booking_get_authorised(code=code, token=token_of(request))
 
@@ -283,11 +292,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
         claim_type=payload.claim_type, claim_reason=payload.claim_reason, nik=payload.nik, kpj=payload.kpj,
         full_name=payload.full_name, email=payload.email, phone=payload.phone, language=payload.language,
         channels=payload.channels, actor=Actor.participant(), client_ip=_client_ip(request))
-    # Answered from what the transaction wrote and the cached branch facts: no re-read.
-    booked = result.request
-    return Status(201, {**_booking_json(result.booking, branch=booked.branch, starts_at=booked.session.starts_at,
-                                        ends_at=booked.session.ends_at, intake=result.intake),
-                        "access_token": result.access_token})
+    return Status(201, _created_out(result))
 
 
 @router.get("/bookings/{code}", auth=access_token, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
@@ -339,11 +344,7 @@ def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
 def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any]]:
     entry = services.waitlist_get_authorised(entry_id=entry_id, token=token_of(request))
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
-    # Answered from what the transaction wrote and the cached branch facts: no re-read.
-    booked = result.request
-    return Status(201, {**_booking_json(result.booking, branch=booked.branch, starts_at=booked.session.starts_at,
-                                        ends_at=booked.session.ends_at, intake=result.intake),
-                        "access_token": result.access_token})
+    return Status(201, _created_out(result))
 
 
 # --- officers (Django session log-in; branch scope from accounts) ---------------------------------------
