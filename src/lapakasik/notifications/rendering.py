@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
@@ -67,12 +69,10 @@ def _absolute(url: str) -> str:
 
 def _long_date(day: str, language: str) -> str:
     """'2026-12-22' → 'Selasa, 22 Desember 2026' / 'Tuesday, 22 December 2026' (Django's locale names)."""
-    from datetime import date as date_cls
-
     from django.utils.formats import date_format
 
     try:
-        parsed = date_cls.fromisoformat(day)
+        parsed = date.fromisoformat(day)
     except ValueError:
         return day
     with translation.override(language):
@@ -81,10 +81,8 @@ def _long_date(day: str, language: str) -> str:
 
 def _local_moment(value: str, time_zone: str, language: str) -> str:
     """An ISO timestamp with offset (already in the branch's zone) → 'Senin, 21 Desember 2026 23:59 WITA'."""
-    from datetime import datetime as datetime_cls
-
     try:
-        moment = datetime_cls.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return value
     return f"{_long_date(moment.date().isoformat(), language)} {moment:%H:%M} {time_zone}".strip()
@@ -96,21 +94,16 @@ def derived_context(ctx: dict[str, Any], language: str) -> dict[str, Any]:
     the message shows them in the participant's language with the zone (WIB/WITA/WIT) and full links."""
     out: dict[str, Any] = {}
     zone = str(ctx.get("time_zone", ""))
-    if ctx.get("date") and ctx.get("start"):
-        out["session_date"] = _long_date(str(ctx["date"]), language)
-        out["session_time"] = f"{ctx['start']}–{ctx.get('end', '')} {zone}".replace("– ", " ").strip()
-    if ctx.get("old_date") and ctx.get("old_start"):
-        out["old_session_date"] = _long_date(str(ctx["old_date"]), language)
-        old_zone = str(ctx.get("old_time_zone", zone))
-        out["old_session_time"] = f"{ctx['old_start']}–{ctx.get('old_end', '')} {old_zone}".replace("– ", " ").strip()
+    for prefix, session_zone in (("", zone), ("old_", str(ctx.get("old_time_zone", zone)))):
+        if ctx.get(f"{prefix}date") and ctx.get(f"{prefix}start"):  # the session, and the one it replaced
+            out[f"{prefix}session_date"] = _long_date(str(ctx[f"{prefix}date"]), language)
+            out[f"{prefix}session_time"] = (f"{ctx[f'{prefix}start']}–{ctx.get(f'{prefix}end', '')} {session_zone}"
+                                            .replace("– ", " ").strip())
     if ctx.get("documents_due") and not ctx.get("documents_due_local"):
         out["documents_due_local"] = _local_moment(str(ctx["documents_due"]), zone, language)
     if ctx.get("hold_until") and not ctx.get("hold_until_local") and ctx.get("branch_time_zone"):
-        from datetime import datetime as datetime_cls
-        from zoneinfo import ZoneInfo
-
         try:
-            held = datetime_cls.fromisoformat(str(ctx["hold_until"])).astimezone(ZoneInfo(str(ctx["branch_time_zone"])))
+            held = datetime.fromisoformat(str(ctx["hold_until"])).astimezone(ZoneInfo(str(ctx["branch_time_zone"])))
             out["hold_until_local"] = _local_moment(held.isoformat(), zone, language)
         except (ValueError, KeyError):
             pass
