@@ -15,7 +15,7 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 # Demo mode: simulators for providers, the development inbox, demo log-ins on the home page.
 DEMO_MODE = env_bool("LAPAKASIK_DEMO", default=not PRODUCTION)
 
-SECRET_KEY = secret_key()
+SECRET_KEY, SECRET_KEY_FROM_ENV = secret_key(production=PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -72,6 +72,15 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False  # no start-up banner in every process (lock-outs are still logged)
+
+# Officer passwords: Django's validators, plus the published demo password is never accepted.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "lapakasik.accounts.validators.NotTheDemoPasswordValidator"},
+]
 
 ROOT_URLCONF = "lapakasik.urls"
 WSGI_APPLICATION = "lapakasik.wsgi.application"

@@ -7,9 +7,10 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import DATA_DIR, env_int, env_str
+from .env import ensure_data_dir, env_int, env_str
 
-DATABASE_URL = env_str("DATABASE_URL", "") or f"sqlite:///{DATA_DIR / 'lapakasik.sqlite3'}"
+# The embedded default lives in the data directory, which is made on first use (also in production).
+DATABASE_URL = env_str("DATABASE_URL", "") or f"sqlite:///{ensure_data_dir() / 'lapakasik.sqlite3'}"
 _SUPPORTED_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
 _URL_HELP = "use sqlite:///path/to/file.sqlite3 or postgres://user:password@host:5432/name"
 

@@ -44,16 +44,21 @@ def ensure_data_dir() -> Path:
     return DATA_DIR
 
 
-def secret_key() -> str:
-    """``SECRET_KEY`` from the environment, else one generated once and kept in the data dir."""
+def secret_key(*, production: bool = False) -> tuple[str, bool]:
+    """``(key, from_environment)``. ``SECRET_KEY`` from the environment; outside production a key is
+    generated once and kept in the data dir. In production nothing is generated or written: a throw-away
+    key lets ``check --deploy`` run and report the missing variable, and every start refuses
+    (``lapakasik.E001``)."""
     from_env = os.environ.get("SECRET_KEY")
     if from_env:
-        return from_env
+        return from_env, True
+    if production:
+        return secrets.token_urlsafe(50), False
     path = ensure_data_dir() / "secret_key"
     if path.exists():
-        return path.read_text().strip()
+        return path.read_text().strip(), False
     key = secrets.token_urlsafe(50)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
-    return key
+    return key, False

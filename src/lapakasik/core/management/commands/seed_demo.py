@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 SEED_ORDER = ["branches", "accounts", "registry", "claims", "booking", "intake", "notifications"]
 
@@ -17,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--participants", type=int, default=200, help="synthetic registry participants")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("Data demo hanya untuk mode demo / demo data is for demo mode only "
+                               "(never in production).")
         for app in SEED_ORDER:
             try:
                 module = importlib.import_module(f"lapakasik.{app}.seed")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from lapakasik.core.checks import refuse_unsafe_production
 from lapakasik.settings.env import env_bool
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
                             help="log every request (off by default: the reverse proxy logs them)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        refuse_unsafe_production()
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
         argv = server_argv(opts["server"], opts["host"], opts["port"], opts["workers"], opts["threads"],

@@ -1,5 +1,6 @@
-"""`lapakasik up`: migrate, seed demo data once, start web + worker + mail gateway, stop all on
-Ctrl-C / SIGTERM. The embedded default needs nothing but Python."""
+"""`lapakasik up`: migrate, seed demo data once (demo mode only), start web + worker + mail gateway,
+stop all on Ctrl-C / SIGTERM. The embedded default needs nothing but Python. In production it refuses
+to start on development defaults or demo accounts (``core.checks``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
+from lapakasik.core.checks import refuse_unsafe_production
 from lapakasik.core.masking import mask_text
+from lapakasik.core.models import PeriodicRun
 
 
 def _masked_db_url() -> str:
@@ -94,9 +97,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--no-seed", action="store_true")
+        parser.add_argument("--no-seed", action="store_true", help="do not seed the demo data (demo mode only)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        refuse_unsafe_production()  # settings first (no database needed) …
         _check_port(opts["host"], opts["port"])
         try:
             _probe_database()
@@ -109,9 +113,8 @@ class Command(BaseCommand):
         except DatabaseError as exc:
             raise CommandError(f"Migrasi gagal / migrations failed ({_masked_db_url()}): {_first_line(exc)}") from None
         self.stdout.write("database ready (migrations applied)")
-        if not opts["no_seed"]:
-            from lapakasik.core.models import PeriodicRun
-
+        refuse_unsafe_production()  # … then the accounts in the database
+        if settings.DEMO_MODE and not opts["no_seed"]:
             marker = "seed_demo"
             if not PeriodicRun.objects.filter(job=marker).exists():
                 call_command("seed_demo", stdout=self.stdout)
@@ -140,10 +143,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  API docs        {base}/api/v1/docs")
         self.stdout.write(f"  Officer log-in  {base}/petugas/masuk/   admin: {base}/admin/")
         if settings.DEMO_MODE:
-            from lapakasik.accounts.seed import DEMO_PASSWORD, DEMO_USERS
-
             self.stdout.write(f"  Dev inbox       {base}/dev/inbox")
-            self.stdout.write(f"  Demo log-ins    {', '.join(u[0] for u in DEMO_USERS)} / password '{DEMO_PASSWORD}'")
+            call_command("demo_logins", stdout=self.stdout)
         if "mailgateway" in children:
             self.stdout.write(f"  Mail gateway    smtp://{settings.MAILGATEWAY_HOST}:{settings.MAILGATEWAY_PORT}")
         self.stdout.write("Ctrl-C to stop.\n")

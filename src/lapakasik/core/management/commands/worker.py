@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from lapakasik.core.checks import refuse_unsafe_production
 from lapakasik.core.periodic import run_scheduler
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                             help="seconds between scheduler ticks (a job's period should be longer)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        refuse_unsafe_production()
         stop = threading.Event()
         scheduler = None
         if not opts["no_scheduler"] and not opts["batch"]:

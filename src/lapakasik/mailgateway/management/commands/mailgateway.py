@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lapakasik.core.checks import refuse_unsafe_production
 from lapakasik.mailgateway import conf
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                             help="process stored inbound message ID again (FAILED/stuck ones) and exit")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        refuse_unsafe_production()
         if opts["reprocess"] is not None:
             from lapakasik.mailgateway.models import InboundMessage
             from lapakasik.mailgateway.services import inbound_reprocess
