@@ -328,7 +328,7 @@ def run(options: dict[str, Any], stdout: Any) -> None:
            "RATE_LIMIT_PHONE_PER_MINUTE": "0", "DB_POOL_MAX": str(options["threads"]),
            "DB_POOL_MIN": str(options["threads"]), "LOG_LEVEL": "ERROR",
            # the product plus the bench-only endpoints (the bare-view calibration), never mounted in the product
-           "DJANGO_SETTINGS_MODULE": "lapakasik.benchmarks._server_settings"}
+           "DJANGO_SETTINGS_MODULE": "lapakasik_bench._server_settings"}
     exe = [sys.executable, "-m", "lapakasik"]
     w = stdout.write
     w(f"booking rush: {attempts} attempts, {clients} clients, demand {ratio:g}× supply, db {database}")

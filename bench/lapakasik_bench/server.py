@@ -42,7 +42,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-SETTINGS = "lapakasik.benchmarks._server_settings"
+SETTINGS = "lapakasik_bench._server_settings"
 SCENARIOS = {
     "health": ("GET", "/healthz"),
     "home": ("GET", "/"),
@@ -143,7 +143,7 @@ from lapakasik.branches.seed import seed_demo
 seed_demo()
 from lapakasik.core.models import PeriodicRun
 PeriodicRun.objects.filter(job__startswith="bench:").delete()
-DBTaskResult.objects.filter(task_path__startswith="lapakasik.benchmarks.").delete()
+DBTaskResult.objects.filter(task_path__startswith="lapakasik_bench.").delete()
 PeriodicRun.objects.create(job="bench:counter", period=0)
 """
 

@@ -3,4 +3,4 @@ URLconf with one benchmark-only write endpoint (never mounted in the product).""
 
 from lapakasik.settings import *  # noqa: F403
 
-ROOT_URLCONF = "lapakasik.benchmarks._server_urls"
+ROOT_URLCONF = "lapakasik_bench._server_urls"

@@ -51,7 +51,7 @@ class Bench:
         self.rng = random.Random(options["seed"])
         self.arrivals: dict[str, float] = {}
         self.arrived = threading.Condition()
-        token = "bench-token"  # noqa: S105 - the local simulator's
+        token = "bench-token"
         state = SimulatorState(token=token, honour_idempotency=not options["no_idempotency"],
                                on_message=self._on_message)
         self.server, self.thread = start(state=state)
