@@ -22,6 +22,7 @@ for _module, _prefix in (
     ("lapakasik.booking.urls", ""),
     ("lapakasik.intake.urls", ""),
     ("lapakasik.notifications.urls", ""),
+    ("lapakasik.claims.urls", ""),
 ):
     try:
         __import__(_module)

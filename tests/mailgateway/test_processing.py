@@ -441,3 +441,17 @@ def test_crash_leftovers_are_cleaned(gateway: Any, claim: Any, settings: Any) ->
     assert raw_orphans_clean() == 0  # too recent to be sure
     assert raw_orphans_clean(now=clock.now() + timedelta(days=2)) == 1
     assert not storage().exists(orphan) and storage().exists(kept)
+
+
+def test_dev_inbox_conversation_shows_the_participants_email(gateway: Any, claim: Any, settings: Any) -> None:
+    """The development inbox (notifications) lists what the participant sent; the mail gateway adds its
+    e-mails to the conversation (notifications never imports the mail gateway)."""
+    from django.test import Client
+
+    settings.NOTIFY_DEV_INBOX = True
+    deliver(gateway, claim, mail(to=address_of(claim), subject="Kartu keluarga saya",
+                                 attachments=[(jpeg_bytes(), "kk.jpg", "image/jpeg")]))
+    html = Client().get("/dev/inbox", {"klaim": claim.code}).content.decode()
+    assert html.count('class="t-in"') == 1 and "Kartu keluarga saya" in html
+    other = Client().get("/dev/inbox", {"klaim": "ZZZZZZZZ"}).content.decode()
+    assert "Kartu keluarga saya" not in other

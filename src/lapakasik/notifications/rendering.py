@@ -52,10 +52,8 @@ def base_context(*, claim: Any, language: str, verification_code: str) -> dict[s
         "check_url": check_url(),
     }
     if claim is not None:
-        from lapakasik.claims.workflow import State
-
-        with translation.override(language):
-            state_label = str(State(claim.state).label) if claim.state in State.values else claim.state
+        with translation.override(language):  # the state's label comes with the claim's field choices
+            state_label = str(claim.get_state_display())
             type_label = str(claim.get_claim_type_display())
         ctx.update(name=claim.full_name, claim_code=claim.code, claim_type=claim.claim_type,
                    claim_type_label=type_label, state=claim.state, state_label=state_label,

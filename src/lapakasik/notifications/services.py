@@ -402,9 +402,10 @@ def notification_status_report(*, provider_message_id: str = "", idempotency_key
 # --- phone calls --------------------------------------------------------------------------------
 
 
-def phone_call_record(*, call_id: int, outcome: str, actor: Any, note: str = "") -> PhoneCall:
+def phone_call_record(*, call_id: int, outcome: str, officer: Any = None, note: str = "") -> PhoneCall:
     """The officer's outcome of a call task: REACHED = delivered; NO_ANSWER / WRONG_NUMBER = failed and
-    the next channel is tried."""
+    the next channel is tried. ``officer`` is the user who called. Returns the call; the caller records
+    the claim's history (``claims.services.claim_phone_call_record`` does both in one transaction)."""
     if outcome not in (PhoneCall.Outcome.REACHED, PhoneCall.Outcome.NO_ANSWER, PhoneCall.Outcome.WRONG_NUMBER):
         raise InvalidInput(_("Hasil panggilan tidak dikenal."), code="invalid_outcome", fields={"outcome": [outcome]})
     with transaction.atomic():
@@ -415,7 +416,7 @@ def phone_call_record(*, call_id: int, outcome: str, actor: Any, note: str = "")
             raise Conflict(_("Hasil panggilan ini sudah dicatat."), code="already_recorded")
         now = clock.now()
         call.outcome, call.note, call.completed_at = outcome, note[:500], now
-        call.officer = getattr(actor, "user", None) or (actor if getattr(actor, "pk", None) else None)
+        call.officer = officer
         call.save()
         row = Notification.objects.select_for_update(of=("self",)).select_related("claim").get(pk=call.notification_id)
         if outcome == PhoneCall.Outcome.REACHED:
@@ -426,12 +427,5 @@ def phone_call_record(*, call_id: int, outcome: str, actor: Any, note: str = "")
             row.status, row.failed_at, row.last_error = S.FAILED, now, f"phone: {outcome}"
             row.save(update_fields=["status", "failed_at", "last_error"])
             notification_fallback(row=row, reason="call_" + outcome.lower())
-        if row.claim is not None:
-            from lapakasik.claims.services import Actor, claim_event_record, claim_lock
-
-            claim_lock(row.claim)
-            who = actor if isinstance(actor, Actor) else (Actor.officer(actor) if getattr(actor, "pk", None)
-                                                         else Actor.system())
-            claim_event_record(claim=row.claim, kind="phone_call_recorded", actor=who,
-                               reason=outcome, data={"notification": row.id, "event": row.event, "note": note[:200]})
+        call.notification = row
     return call
