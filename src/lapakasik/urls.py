@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lapakasik import views
 from lapakasik.api.api import api
 from lapakasik.core import views as core_views
 
@@ -8,7 +9,7 @@ admin.site.site_header = "Lapak Asik — konfigurasi"
 admin.site.site_title = "Lapak Asik"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
@@ -182,7 +182,7 @@ def upload_documents(request: HttpRequest, code: str) -> Any:
         first = results[0]
         err = ServiceError(first.message_en if _lang_en() else first.message, code=f"file_{first.reason_code}",
                            status=422, extra={"results": [r.model_dump(mode="json") for r in body.results]})
-        return _error(request, err)
+        raise err  # the API's error answer, with every file's result in "extra"
     return Status(201 if any(r.outcome in {"received", "held"} for r in results) else 200, body)
 
 
@@ -190,12 +190,6 @@ def _lang_en() -> bool:
     from django.utils.translation import get_language
 
     return (get_language() or "id").startswith("en")
-
-
-def _error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    from lapakasik.api.api import error_response
-
-    return error_response(request, exc)
 
 
 @router.get("/claims/{code}/documents", auth=access_token, response=IntakeChecklistOut,
