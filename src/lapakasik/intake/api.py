@@ -6,7 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
@@ -18,8 +21,9 @@ from lapakasik.core.errors import InvalidInput, ServiceError
 from . import pipeline, policy
 from .catalogue import claim_checklist
 from .models import Document, Source
+from .receive import document_receive, intake_ack_schedule
 from .selectors import intake_links_get
-from .services import ReceiveResult, document_receive
+from .types import ReceiveResult
 
 router = Router(tags=["documents"])
 
@@ -119,9 +123,6 @@ def too_large_error() -> ServiceError:
 def uploaded_files(request: HttpRequest) -> tuple[list[Any], str | None]:
     """The files and the chosen requirement of a multipart request; malformed bodies, too many files
     or fields become clear ServiceErrors (never a 500)."""
-    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-    from django.http.multipartparser import MultiPartParserError
-
     try:
         files = request.FILES.getlist("file")
         requirement = (request.POST.get("requirement") or "").strip() or None
@@ -173,8 +174,6 @@ def upload_documents(request: HttpRequest, code: str) -> Any:
     results = [document_receive(claim=claim, fileobj=f, filename=f.name or "", declared_type=f.content_type,
                                 source=Source.API, requirement_code=requirement, actor=Actor.participant())
                for f in files]
-    from .services import intake_ack_schedule
-
     intake_ack_schedule(claim=claim)
     claim.refresh_from_db()
     body = IntakeUploadOut(results=[result_out(r) for r in results], checklist=checklist_out(claim))
@@ -187,8 +186,6 @@ def upload_documents(request: HttpRequest, code: str) -> Any:
 
 
 def _lang_en() -> bool:
-    from django.utils.translation import get_language
-
     return (get_language() or "id").startswith("en")
 
 
