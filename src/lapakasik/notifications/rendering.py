@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
@@ -67,8 +68,6 @@ def _absolute(url: str) -> str:
 
 def _long_date(day: str, language: str) -> str:
     """'2026-12-22' → 'Selasa, 22 Desember 2026' / 'Tuesday, 22 December 2026' (Django's locale names)."""
-    from django.utils.formats import date_format
-
     try:
         parsed = date.fromisoformat(day)
     except ValueError:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
 
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token
@@ -26,6 +27,7 @@ from lapakasik.core.errors import Conflict, InvalidInput, NotFound
 from . import channels as channel_mod
 from . import defaults, policy, rendering
 from .models import Channel, Notification, NotificationTemplate, PhoneCall
+from .ratelimit import rate_acquire
 
 log = logging.getLogger(__name__)
 S = Notification.Status
@@ -40,6 +42,7 @@ def _recipient_for(claim: Any, channel: str) -> str:
 
 
 def _enqueue_on_commit(notification_id: int, run_after: datetime | None = None) -> None:
+    # Imported here: the delivery task runs this module (a failed delivery re-queues its own task).
     from .tasks import notification_deliver
 
     def _go() -> None:
@@ -167,8 +170,6 @@ def _limits() -> dict[str, int]:
 def notification_dispatch(*, notification_id: int, rng: random.Random | None = None) -> str:
     """Deliver one row (the task body). Returns what happened: sent, retry, failed, rate_limited, or
     the reason nothing was done (busy, not_due, missing, stale, already_<status>)."""
-    from .ratelimit import rate_acquire
-
     now = clock.now()
     provider: Any = None
     with transaction.atomic():
@@ -323,14 +324,12 @@ def _tasks_alive(task_ids: list[str], *, now: datetime) -> set[str]:
     ago (a RUNNING task of a killed worker never finishes). Unknown backends: none (re-enqueue)."""
     if not task_ids:
         return set()
-    from django_tasks import TaskResultStatus
-
-    from .tasks import notification_deliver
+    from .tasks import notification_deliver  # the task runs this module (see _enqueue_on_commit)
 
     lease = timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
     backend = notification_deliver.get_backend()
     if backend.__class__.__module__.startswith("django_tasks_db"):
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult  # only with the database backend
 
         rows = DBTaskResult.objects.filter(id__in=task_ids).filter(
             Q(status=TaskResultStatus.READY) | Q(status=TaskResultStatus.RUNNING, started_at__gt=now - lease))
