@@ -16,19 +16,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("petugas/", include("lapakasik.accounts.urls")),
     path("admin/", admin.site.urls),
+    # The apps' participant and officer pages.
+    path("", include("lapakasik.booking.urls")),
+    path("", include("lapakasik.intake.urls")),
+    path("", include("lapakasik.notifications.urls")),
+    path("", include("lapakasik.claims.urls")),
 ]
-
-# Apps with participant/officer pages add their urls module here.
-for _module, _prefix in (
-    ("lapakasik.booking.urls", ""),
-    ("lapakasik.intake.urls", ""),
-    ("lapakasik.notifications.urls", ""),
-    ("lapakasik.claims.urls", ""),
-):
-    try:
-        __import__(_module)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _module:
-            raise
-        continue
-    urlpatterns.append(path(_prefix, include(_module)))
