@@ -503,7 +503,7 @@ def test_my_booking_shows_which_documents_arrived(client: Any, booking_world: di
 
     from lapakasik.claims.services import Actor
     from lapakasik.intake.models import Source
-    from lapakasik.intake.services import document_receive
+    from lapakasik.intake.receive import document_receive
 
     code = book(client, booking_world)
     claim = Claim.objects.get(code=code)

@@ -121,7 +121,7 @@ def claim(make_claim: Any) -> Any:
 def stored_files() -> list[str]:
     """Every file under the documents prefix in the default storage."""
     from lapakasik.core.storage import walk_folders
-    from lapakasik.intake.receive import storage
+    from lapakasik.intake.files import storage
 
     return sorted(f"{folder}/{name}" for folder, names in walk_folders(storage(), "documents") for name in names)
 

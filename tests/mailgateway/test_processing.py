@@ -104,7 +104,7 @@ def test_hostile_or_unusable_attachments_are_refused_with_reasons(
                    parts=[m.attachment_part(data, filename_header=f'filename="{filename}"', ctype=ctype)])
     deliver(gateway, claim, raw)
     assert docs(claim) == [(filename, docs(claim)[0][1], "REFUSED", reason)]
-    from lapakasik.intake.receive import storage
+    from lapakasik.intake.files import storage
 
     assert storage().listdir("documents")[0] == [] if storage().exists("documents") else True
     refused = ack(claim).context["refused"]
@@ -112,7 +112,7 @@ def test_hostile_or_unusable_attachments_are_refused_with_reasons(
 
 
 def test_jpeg_with_zip_appended_is_stored_without_the_zip(gateway: Any, claim: Any) -> None:
-    from lapakasik.intake.receive import storage
+    from lapakasik.intake.files import storage
 
     polyglot = jpeg_bytes() + b"PK\x03\x04" + b"evil.exe" + b"\x00" * 200
     deliver(gateway, claim, mail(to=address_of(claim), attachments=[(polyglot, "ktp.jpg", "image/jpeg")]))
@@ -239,7 +239,7 @@ def test_too_many_attachments_are_not_processed_but_listed(gateway: Any, claim: 
 
 
 def test_processing_twice_does_nothing_more(gateway: Any, claim: Any) -> None:
-    from lapakasik.mailgateway.services import inbound_message_process
+    from lapakasik.mailgateway.processing import inbound_message_process
 
     row = deliver(gateway, claim, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]))
     inbound_message_process(message=row)
@@ -258,29 +258,29 @@ def test_failed_and_stuck_messages_are_retried(gateway: Any, claim: Any, monkeyp
     from datetime import timedelta
 
     from lapakasik.core import clock
-    from lapakasik.mailgateway import services
+    from lapakasik.mailgateway import parser, tasks
 
     smtp_send(gateway, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
               to=[address_of(claim)])
-    original = services.parser.parse
+    original = parser.parse
 
     def crash(*a: Any, **kw: Any) -> Any:
         raise RuntimeError("worker crashed")
 
-    monkeypatch.setattr(services.parser, "parse", crash)
+    monkeypatch.setattr(parser, "parse", crash)
     run_worker()
     row = InboundMessage.objects.get()
     assert (row.status, row.attempts) == ("FAILED", 1) and "worker crashed" in row.error
     assert Document.objects.count() == 0
-    monkeypatch.setattr(services.parser, "parse", original)
-    assert services.inbound_messages_retry() == 1
+    monkeypatch.setattr(parser, "parse", original)
+    assert tasks.inbound_messages_requeue() == 1
     run_worker()
     row.refresh_from_db()
     assert row.status == "PROCESSED" and Document.objects.filter(claim=claim).count() == 1
     # a message whose task got lost stays STORED: picked up once it is older than the grace period
     InboundMessage.objects.filter(pk=row.pk).update(status="STORED", attempts=1)
-    assert services.inbound_messages_retry() == 0
-    assert services.inbound_messages_retry(now=clock.now() + timedelta(hours=1)) == 1
+    assert tasks.inbound_messages_requeue() == 0
+    assert tasks.inbound_messages_requeue(now=clock.now() + timedelta(hours=1)) == 1
     run_worker()
     row.refresh_from_db()
     assert row.status == "PROCESSED" and Document.objects.filter(claim=claim).count() == 1
@@ -290,7 +290,8 @@ def test_raw_messages_are_purged_after_the_retention_period(gateway: Any, make_c
     from datetime import timedelta
 
     from lapakasik.core import clock
-    from lapakasik.mailgateway.services import inbound_raw_purge, storage
+    from lapakasik.mailgateway.conf import storage
+    from lapakasik.mailgateway.processing import inbound_raw_purge
 
     a, b = make_claim(), make_claim()
     smtp_send(gateway, mail(to=address_of(a), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
@@ -368,7 +369,8 @@ def test_a_duplicate_task_does_not_process_a_message_another_worker_is_on(gatewa
     from datetime import timedelta
 
     from lapakasik.core import clock
-    from lapakasik.mailgateway.services import inbound_message_process, inbound_messages_retry
+    from lapakasik.mailgateway.processing import inbound_message_process
+    from lapakasik.mailgateway.tasks import inbound_messages_requeue
 
     smtp_send(gateway, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
               to=[address_of(claim)])
@@ -376,10 +378,10 @@ def test_a_duplicate_task_does_not_process_a_message_another_worker_is_on(gatewa
     InboundMessage.objects.filter(pk=row.pk).update(status="PROCESSING", processing_started_at=clock.now(), attempts=1)
     assert inbound_message_process(message=row).status == "PROCESSING"
     assert Document.objects.count() == 0
-    assert inbound_messages_retry() == 0
+    assert inbound_messages_requeue() == 0
     # the other worker died: after the grace period it is taken over
     InboundMessage.objects.filter(pk=row.pk).update(processing_started_at=clock.now() - timedelta(hours=1))
-    assert inbound_messages_retry() == 1
+    assert inbound_messages_requeue() == 1
     assert inbound_message_process(message=row).status == "PROCESSED"
     assert Document.objects.filter(claim=claim).count() == 1
 
@@ -425,7 +427,9 @@ def test_crash_leftovers_are_cleaned(gateway: Any, claim: Any, settings: Any) ->
 
     from lapakasik.core import clock
     from lapakasik.mailgateway import conf
-    from lapakasik.mailgateway.services import raw_orphans_clean, spool_leftovers_clean, storage
+    from lapakasik.mailgateway.conf import storage
+    from lapakasik.mailgateway.processing import raw_orphans_clean
+    from lapakasik.mailgateway.services import spool_leftovers_clean
 
     old_spool = conf.spool_dir() / "in-crashed.eml"
     old_spool.write_bytes(b"half a message")
@@ -441,3 +445,17 @@ def test_crash_leftovers_are_cleaned(gateway: Any, claim: Any, settings: Any) ->
     assert raw_orphans_clean() == 0  # too recent to be sure
     assert raw_orphans_clean(now=clock.now() + timedelta(days=2)) == 1
     assert not storage().exists(orphan) and storage().exists(kept)
+
+
+def test_dev_inbox_conversation_shows_the_participants_email(gateway: Any, claim: Any, settings: Any) -> None:
+    """The development inbox (notifications) lists what the participant sent; the mail gateway adds its
+    e-mails to the conversation (notifications never imports the mail gateway)."""
+    from django.test import Client
+
+    settings.NOTIFY_DEV_INBOX = True
+    deliver(gateway, claim, mail(to=address_of(claim), subject="Kartu keluarga saya",
+                                 attachments=[(jpeg_bytes(), "kk.jpg", "image/jpeg")]))
+    html = Client().get("/dev/inbox", {"klaim": claim.code}).content.decode()
+    assert html.count('class="t-in"') == 1 and "Kartu keluarga saya" in html
+    other = Client().get("/dev/inbox", {"klaim": "ZZZZZZZZ"}).content.decode()
+    assert "Kartu keluarga saya" not in other

@@ -177,10 +177,9 @@ def test_phone_channel_creates_a_call_task_and_records_outcome(make_claim: Any, 
     from django.contrib.auth import get_user_model
 
     from lapakasik.claims.models import ClaimEvent
-    from lapakasik.claims.services import Actor
+    from lapakasik.claims.services import Actor, claim_phone_call_record
     from lapakasik.core.errors import Conflict
     from lapakasik.notifications.models import Notification, PhoneCall
-    from lapakasik.notifications.services import phone_call_record
 
     claim = make_claim(channels=["phone"])
     [row] = enqueue(event="claim_approved", claim=claim, context={"amount": "7.000.000"})
@@ -188,13 +187,14 @@ def test_phone_channel_creates_a_call_task_and_records_outcome(make_claim: Any, 
     call = PhoneCall.objects.get(notification=row)
     assert "Skrip telepon" in call.script and "7.000.000" in call.script and call.phone == claim.phone
     officer = get_user_model().objects.filter(officer__isnull=False).first()
-    phone_call_record(call_id=call.pk, outcome="NO_ANSWER", actor=Actor.officer(officer), note="3x")
+    claim_phone_call_record(call_id=call.pk, outcome="NO_ANSWER", actor=Actor.officer(officer), note="3x")
     row.refresh_from_db()
     assert row.status == "FAILED"
     assert Notification.objects.get(fallback_of=row).channel == "whatsapp"
     assert ClaimEvent.objects.filter(claim=claim, kind="phone_call_recorded").count() == 1
     with pytest.raises(Conflict):
-        phone_call_record(call_id=call.pk, outcome="REACHED", actor=Actor.officer(officer))
+        claim_phone_call_record(call_id=call.pk, outcome="REACHED", actor=Actor.officer(officer))
+    assert ClaimEvent.objects.filter(claim=claim, kind="phone_call_recorded").count() == 1  # refused: no event
 
 
 def test_rate_limit_defers_without_spending_an_attempt(claim: Any, templates: None, settings: Any,

@@ -108,6 +108,7 @@ def test_officer_call_tasks_page(make_claim: Any, templates: None, officers: Non
     from django.contrib.auth import get_user_model
 
     from lapakasik.accounts.selectors import branches_visible_to
+    from lapakasik.claims.models import ClaimEvent
     from lapakasik.notifications.models import Notification, PhoneCall
 
     users = get_user_model().objects.filter(officer__isnull=False)
@@ -138,3 +139,6 @@ def test_officer_call_tasks_page(make_claim: Any, templates: None, officers: Non
     call.refresh_from_db()
     assert call.outcome == "REACHED" and call.officer == officer
     assert Notification.objects.get(pk=row.pk).status == "DELIVERED"
+    assert done["Location"] == "/petugas/panggilan/"
+    [event] = ClaimEvent.objects.filter(claim=claim, kind="phone_call_recorded")
+    assert (event.reason, event.actor_user, event.data["note"]) == ("REACHED", officer, "ok")

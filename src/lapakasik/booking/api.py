@@ -28,6 +28,7 @@ from lapakasik.api.auth import access_token, token_of
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
 from lapakasik.core.errors import InvalidInput, NotFound, PermissionDenied
+from lapakasik.intake.selectors import intake_links_get
 
 from . import cache, selectors, services
 from .models import Booking, WaitlistEntry
@@ -177,10 +178,8 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 def booking_out(booking: Booking, *, intake: Any = None) -> dict[str, Any]:
-    from lapakasik.intake.services import intake_links
-
     slot = booking.slot
-    links = intake if intake is not None else intake_links(booking.claim)
+    links = intake if intake is not None else intake_links_get(booking.claim)
     return _booking_json(booking, branch=slot.branch, starts_at=slot.starts_at, ends_at=slot.ends_at, intake=links)
 
 

@@ -6,17 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
 
 from lapakasik.branches.models import Branch
 from lapakasik.claims.models import Claim
 from lapakasik.claims.services import Actor
+from lapakasik.claims.workflow import TERMINAL
+from lapakasik.core import clock
 from lapakasik.core.errors import NotFound, ServiceError
+from lapakasik.intake.catalogue import claim_checklist
 
-from . import selectors
-from .models import Booking
+from . import policy, selectors
+from .models import Booking, WaitlistEntry
 from .ticket import TicketData, ticket_data
 
 
@@ -44,14 +49,6 @@ def branch_summaries(branches: list[Branch]) -> dict[str, int]:
 
 def search_days() -> list[date]:
     """The bookable days as seen in WIB (the zone of most branches) for the country-wide search."""
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
-
-    from lapakasik.core import clock
-
-    from . import policy
-
     now = clock.now().astimezone(ZoneInfo("Asia/Jakarta"))
     conf: dict[str, Any] = settings.LAPAKASIK
     return policy.window_days(now.date(), now.hour, open_hour=int(conf.get("BOOKING_OPEN_HOUR", 0)),
@@ -168,9 +165,6 @@ def ticket_data_for(claim: Claim) -> TicketData:
 
 
 def booking_view(claim: Claim) -> BookingView:
-    from lapakasik.claims.workflow import TERMINAL
-    from lapakasik.intake.catalogue import claim_checklist
-
     booking = Booking.objects.select_related("slot").filter(claim=claim).first()
     data = ticket_data_for(claim)
     live = claim_checklist(claim)
@@ -179,8 +173,6 @@ def booking_view(claim: Claim) -> BookingView:
     status = booking.status if booking else ""
     status_label = booking.get_status_display() if booking else ""
     active = status == Booking.Status.ACTIVE and claim.state not in TERMINAL
-    from lapakasik.core import clock
-
     upcoming = booking is not None and booking.slot.starts_at > clock.now()
     return BookingView(
         code=claim.code, status=status, status_label=str(status_label), claim_state_label=data.status,
@@ -233,10 +225,6 @@ class WaitlistView:
 
 
 def waitlist_view(entry: Any) -> WaitlistView:
-    from zoneinfo import ZoneInfo
-
-    from .models import WaitlistEntry
-
     slot = entry.slot
     branch = slot.branch
     tz = ZoneInfo(branch.time_zone or "Asia/Jakarta")

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lapakasik.core import clock
 from lapakasik.core.errors import Conflict
+from lapakasik.notifications.models import PhoneCall
+from lapakasik.notifications.services import notification_enqueue, phone_call_record
 
 from . import workflow
 from .models import Claim, ClaimEvent
@@ -98,11 +100,23 @@ def claim_transition(
         )
         event_name = workflow.EVENT_FOR_STATE.get(to)
         if notify and event_name:
-            from lapakasik.notifications.services import notification_enqueue
-
             notification_enqueue(claim=locked, event=event_name,
                                  context={"reason": reason, **(notify_context or {})})
         return event
+
+
+def claim_phone_call_record(*, call_id: int, outcome: str, actor: Actor, note: str = "") -> PhoneCall:
+    """The officer's outcome of a call task (``notifications.services.phone_call_record``: delivered, or
+    failed and the next channel tried) and the claim's ``phone_call_recorded`` event, in one
+    transaction."""
+    with transaction.atomic():
+        call = phone_call_record(call_id=call_id, outcome=outcome, officer=actor.user, note=note)
+        row = call.notification
+        if row.claim is not None:
+            claim_lock(row.claim)
+            claim_event_record(claim=row.claim, kind="phone_call_recorded", actor=actor, reason=outcome,
+                               data={"notification": row.id, "event": row.event, "note": note[:200]})
+    return call
 
 
 def claim_history_verify(claim: Claim) -> bool:

@@ -7,16 +7,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .catalogue import claim_checklist
+from .policy import STATUS_LABELS
+
 
 def cover_sheet_pdf(claim: Any) -> bytes:
+    # reportlab and segno are loaded on the first cover sheet, not in every process that imports intake
     import segno
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
-
-    from .catalogue import claim_checklist
-    from .policy import STATUS_LABELS
 
     buf = io.BytesIO()
     pdf = canvas.Canvas(buf, pagesize=A4, pageCompression=1)

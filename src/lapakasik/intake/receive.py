@@ -1,65 +1,39 @@
-"""Implementation of ``services.document_receive`` and ``services.intake_acknowledge``."""
+"""Receiving documents: ``document_receive`` runs one incoming file — from the web page, the API, an
+e-mail or (later) a dropbox scan — through THE pipeline and records the outcome; ``intake_ack_schedule``
+coalesces the acknowledgement of web/API uploads (the task ``intake.tasks.intake_ack_send`` sends it)."""
 
 from __future__ import annotations
 
 import logging
-import os
+from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files import File
-from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lapakasik.claims import workflow
-from lapakasik.claims.models import Claim
+from lapakasik.claims.models import Claim, ClaimEvent
+from lapakasik.claims.services import Actor, claim_event_record, claim_lock, claim_transition
 from lapakasik.core import clock
-from lapakasik.core.codes import new_token
 from lapakasik.core.errors import Conflict
 
-from . import catalogue, pipeline, policy
+from . import catalogue, files, pipeline, policy
 from .models import Document, DocumentStatus, Source
+from .selectors import upload_failed_context
+from .tasks import intake_ack_send
+from .types import ReceiveResult
 
 log = logging.getLogger(__name__)
 
 
-def storage() -> Any:
-    return storages["default"]
-
-
-def _generated_name(claim: Claim, ext: str, suffix: str = "") -> str:
-    prefix = str(getattr(settings, "INTAKE_STORAGE_PREFIX", "documents")).strip("/")
-    day = clock.now().strftime("%Y/%m")
-    return f"{prefix}/{day}/{claim.code}/{new_token(12)}{suffix}.{ext}"
-
-
-def _save(name: str, path: str) -> str:
-    with open(path, "rb") as fh:
-        return str(storage().save(name, File(fh, name=os.path.basename(name))))
-
-
-def _delete_quietly(*names: str) -> None:
-    for name in names:
-        if not name:
-            continue
-        try:
-            storage().delete(name)
-        except Exception:  # the orphan job will find it
-            log.warning("intake: could not delete stored file %s", name)
-
-
-def _result(outcome: str, filename: str, **kw: Any) -> Any:
-    from .services import ReceiveResult
-
+def _result(outcome: str, filename: str, **kw: Any) -> ReceiveResult:
     return ReceiveResult(outcome=outcome, filename=filename, **kw)
 
 
 def _refusal(claim: Claim, *, filename: str, code: str, params: dict[str, Any], source: str, actor: Any,
-             requirement: Any, inbound_ref: str | None, size: int = 0, sha256: str = "") -> Any:
-    from lapakasik.claims.services import claim_event_record, claim_lock
-
+             requirement: Any, inbound_ref: str | None, size: int = 0, sha256: str = "") -> ReceiveResult:
     with transaction.atomic():
         locked = claim_lock(claim)
         doc = Document.objects.create(
@@ -90,22 +64,16 @@ def refusals_since_last_stored(claim: Claim) -> int:
 
 
 def _maybe_upload_failed(claim: Claim, actor: Any) -> None:
-    from lapakasik.claims.services import claim_transition
-
     threshold = int(getattr(settings, "INTAKE_REFUSALS_BEFORE_FAILED", 6))
     if not workflow.can_transition(claim.state, workflow.State.UPLOAD_FAILED):
         return
     if policy.upload_has_failed(refusals_since_last_stored=refusals_since_last_stored(claim), threshold=threshold):
-        from .services import upload_failed_context
-
         claim_transition(claim=claim, to=workflow.State.UPLOAD_FAILED, actor=actor,
                          reason="repeated_refusals", notify_context=upload_failed_context(claim))
 
 
 def _state_after_document(claim: Claim, actor: Any) -> None:
     """First document: BOOKED → AWAITING_DOCUMENTS; checklist complete → DOCUMENTS_RECEIVED."""
-    from lapakasik.claims.services import claim_transition
-
     S = workflow.State
     checklist = catalogue.claim_checklist(claim)
     if checklist.complete and workflow.can_transition(claim.state, S.DOCUMENTS_RECEIVED) \
@@ -126,15 +94,30 @@ def clean_filename(filename: str | None) -> str:
     return name[:255]
 
 
-def receive(
+def document_receive(
     *, claim: Claim, fileobj: IO[bytes], filename: str, declared_type: str | None, source: str,
-    requirement_code: str | None, actor: Any, inbound_ref: str | None, hold: bool = False,
-) -> Any:
-    from lapakasik.claims.services import claim_event_record, claim_lock
+    requirement_code: str | None = None, actor: Any, inbound_ref: str | None = None, hold: bool = False,
+) -> ReceiveResult:
+    """Run one incoming file through THE pipeline and record the outcome.
 
+    ``fileobj`` is read in chunks (spooled to a temporary file when it is not seekable; never held
+    whole in memory twice). ``declared_type`` is what the sender claimed (MIME type; only a hint —
+    content decides). ``source`` is an ``intake.models.Source`` value. ``requirement_code`` is the
+    participant's choice (web) or the gateway's classification; None → classified from the file name,
+    and when nothing matches the document waits for an officer to assign it. ``hold=True`` stores the
+    file with status HELD (mail from an address other than the claim's). ``actor`` is a
+    ``claims.services.Actor``.
+
+    Crash-safety: the file is written to storage first under a generated name, then the Document
+    row and the ClaimEvent in one transaction; an orphan file from a crash in between is removed by
+    ``intake.tasks.intake_orphans_clean``. A refused file leaves a REFUSED row and nothing in storage.
+    Never raises for bad files (returns ``outcome="refused"``); raises ``ServiceError`` only when the
+    claim no longer accepts documents.
+    """
     filename = clean_filename(filename)
     if claim.state not in workflow.ACCEPTS_DOCUMENTS:
-        raise Conflict(_not_accepting(), code="claim_not_accepting_documents")
+        raise Conflict(_("Klaim ini tidak lagi menerima dokumen. Hubungi contact center 175 bila perlu bantuan."),
+                       code="claim_not_accepting_documents")
     if source not in Source.values:
         raise ValueError(f"unknown source {source!r}")
     requirement = None
@@ -169,8 +152,7 @@ def receive(
                             sha256=spooled.sha256)
         try:
             return _store(claim, prepared=prepared, filename=filename, source=source, actor=actor,
-                          requirement=requirement, inbound_ref=inbound_ref, hold=hold,
-                          event_record=claim_event_record, lock=claim_lock)
+                          requirement=requirement, inbound_ref=inbound_ref, hold=hold)
         finally:
             prepared.close()
     finally:
@@ -178,15 +160,15 @@ def receive(
 
 
 def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: str, actor: Any, requirement: Any,
-           inbound_ref: str | None, hold: bool, event_record: Any, lock: Any) -> Any:
+           inbound_ref: str | None, hold: bool) -> ReceiveResult:
     # 1. file(s) to storage under generated names — a crash after this leaves only an orphan file.
-    name = _save(_generated_name(claim, prepared.extension), prepared.path)
+    name = files.save(files.generated_name(claim.code, prepared.extension), prepared.path)
     thumb = ""
     try:
         if prepared.thumbnail_path:
-            thumb = _save(_generated_name(claim, "jpg", "-thumb"), prepared.thumbnail_path)
+            thumb = files.save(files.generated_name(claim.code, "jpg", "-thumb"), prepared.thumbnail_path)
     except Exception:
-        _delete_quietly(name)
+        files.delete_quietly(name)
         raise
     # 2. the row, the event and the state change in one transaction, limits re-checked under the lock.
     refusal: tuple[str, dict[str, Any]] | None = None
@@ -194,7 +176,7 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
     duplicate: Document | None = None
     try:
         with transaction.atomic():
-            locked = lock(claim)
+            locked = claim_lock(claim)
             stored = Document.objects.filter(claim=locked).exclude(status=DocumentStatus.REFUSED)
             duplicate = stored.filter(sha256=prepared.sha256).first()
             lim = pipeline.limits()
@@ -216,7 +198,7 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
                     width=prepared.width, height=prepared.height, pages=prepared.pages,
                     inbound_ref=(inbound_ref or "")[:100], actor_label=getattr(actor, "label", "")[:150],
                     created_at=clock.now())
-                event_record(claim=locked, kind="document_received", actor=actor, data={
+                claim_event_record(claim=locked, kind="document_received", actor=actor, data={
                     "document": doc.pk, "requirement": requirement.code if requirement else None,
                     "source": source, "held": hold, "sha256": prepared.sha256})
                 if not hold:
@@ -224,16 +206,16 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
                     claim.state = locked.state
     except IntegrityError:
         # A concurrent request stored the same file first (unique claim+sha256).
-        _delete_quietly(name, thumb)
+        files.delete_quietly(name, thumb)
         duplicate = Document.objects.filter(claim=claim, sha256=prepared.sha256).exclude(
             status=DocumentStatus.REFUSED).first()
         return _result("duplicate", filename, document=duplicate,
                        requirement_code=duplicate.requirement.code if duplicate and duplicate.requirement else None)
     except BaseException:
-        _delete_quietly(name, thumb)
+        files.delete_quietly(name, thumb)
         raise
     if doc is None:
-        _delete_quietly(name, thumb)
+        files.delete_quietly(name, thumb)
         if duplicate is not None:
             return _result("duplicate", filename, document=duplicate,
                            requirement_code=duplicate.requirement.code if duplicate.requirement else None)
@@ -245,59 +227,17 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
                    requirement_code=requirement.code if requirement else None)
 
 
-def _not_accepting() -> Any:
-    from django.utils.translation import gettext_lazy as _
-
-    return _("Klaim ini tidak lagi menerima dokumen. Hubungi contact center 175 bila perlu bantuan.")
-
-
-# --- acknowledgement ----------------------------------------------------------------------------
-
-
-def ack_context(claim: Claim, results: list[Any], language: str = "id") -> dict[str, Any]:
-    from django.utils import translation
-
-    with translation.override(language):
-        checklist = catalogue.claim_checklist(claim, language=language)
-        labels = {i.code: i.label for i in checklist.items}
-        received, refused = [], []
-        for r in results:
-            if r.outcome == "refused":
-                refused.append({"filename": r.filename, "reason_code": r.reason_code,
-                                "reason": r.message_en if language == "en" else r.message})
-            else:
-                received.append({"filename": r.filename, "outcome": r.outcome,
-                                 "requirement": labels.get(r.requirement_code or "", ""),
-                                 "requirement_code": r.requirement_code or ""})
-        missing = [{"code": i.code, "label": i.label} for i in checklist.missing]
-    due = claim.documents_due_at
-    due_local = ""
-    if due is not None:
-        local = timezone.localtime(due, _zone(claim))
-        due_local = f"{local:%Y-%m-%d %H:%M} {getattr(claim.branch, 'tz_abbreviation', '')}".strip()
-    return {"received": received, "refused": refused, "missing": missing, "complete": checklist.complete,
-            "documents_due_at": due.isoformat() if due else "", "documents_due_local": due_local,
-            "claim_code": claim.code}
-
-
-def _zone(claim: Claim) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(getattr(claim.branch, "time_zone", "") or "Asia/Jakarta")
-
-
-def acknowledge(*, claim: Claim, results: list[Any], reply_to_message_id: str | None = None,
-                recipient: str | None = None) -> None:
-    from lapakasik.notifications.services import notification_enqueue
-
-    if not results:
-        return
-    context = ack_context(claim, results, language=claim.language or "id")
-    if reply_to_message_id:
-        context["reply_to_message_id"] = reply_to_message_id
+def intake_ack_schedule(*, claim: Claim, delay_seconds: int | None = None) -> bool:
+    """Web/API uploads: one acknowledgement per burst instead of one per click. The first upload
+    since the last acknowledgement schedules ``intake_ack_send`` in ``INTAKE_ACK_DELAY_SECONDS`` (60);
+    later uploads in that window are included in it. Returns True when it scheduled one."""
+    delay = delay_seconds if delay_seconds is not None else int(getattr(settings, "INTAKE_ACK_DELAY_SECONDS", 60))
     with transaction.atomic():
-        notification_enqueue(event="intake_ack", claim=claim, context=context)
-        if recipient and recipient.strip().lower() != (claim.email or "").lower():
-            # e.g. mail from another address, held for review: that sender is told too.
-            notification_enqueue(event="intake_ack", claim=claim, context={**context, "held_sender": True},
-                                 channels=["email"], recipient=recipient)
+        locked = claim_lock(claim)
+        last = (ClaimEvent.objects.filter(claim=locked, kind__in=["intake_ack_scheduled", "intake_ack_sent"])
+                .order_by("-seq").values_list("kind", flat=True).first())
+        if last == "intake_ack_scheduled":
+            return False
+        claim_event_record(claim=locked, kind="intake_ack_scheduled", actor=Actor.system("tanda terima"))
+        intake_ack_send.using(run_after=clock.now() + timedelta(seconds=delay)).enqueue(locked.pk)
+    return True

@@ -4,6 +4,7 @@ download view."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,16 +14,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lapakasik.accounts.selectors import can_see_branch
+from lapakasik.branches.selectors import branch_effective_policy
 from lapakasik.claims import workflow
+from lapakasik.claims.models import Claim
 from lapakasik.claims.services import Actor, claim_event_record
+from lapakasik.core.codes import normalize_code
 from lapakasik.core.errors import ServiceError
 
 from . import pipeline, policy
-from .api import request_too_large
-from .catalogue import claim_checklist
+from .api import request_too_large, too_large_error, uploaded_files
+from .catalogue import claim_checklist, requirements_for
+from .coversheet import cover_sheet_pdf
+from .files import storage
 from .models import Document, DocumentStatus, Source
-from .selectors import intake_links_get, intake_upload_resolve
-from .services import document_receive, intake_ack_schedule, upload_failed_context, upload_failed_report
+from .receive import document_receive, intake_ack_schedule
+from .selectors import intake_links_get, intake_upload_resolve, upload_failed_context
+from .services import document_assign, document_review, upload_failed_report
 
 
 def _claim_or_404(token: str) -> Any:
@@ -68,8 +76,6 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _due_local(claim: Any) -> str:
-    from zoneinfo import ZoneInfo
-
     if claim.documents_due_at is None:
         return ""
     local = claim.documents_due_at.astimezone(ZoneInfo(claim.branch.time_zone or "Asia/Jakarta"))
@@ -79,15 +85,11 @@ def _due_local(claim: Any) -> str:
 def _upload_post(request: HttpRequest, token: str, claim: Any) -> HttpResponse:
     back = reverse("intake:upload", kwargs={"token": token})
     if request_too_large(request):
-        from .api import too_large_error
-
         err = too_large_error()
         if _wants_json(request):
             return JsonResponse(err.as_dict(), status=413)
         return render(request, "intake/message.html", {"title": _("Kiriman terlalu besar"), "text": err.message,
                                                        "back": back}, status=413)
-    from .api import uploaded_files
-
     try:
         files, requirement = uploaded_files(request)
     except ServiceError as exc:
@@ -143,10 +145,6 @@ def upload_help(request: HttpRequest, token: str) -> HttpResponse:
 
 def cover_sheet(request: HttpRequest, token: str) -> HttpResponse:
     """Printable cover sheet PDF for the dropbox (only where the branch allows a dropbox)."""
-    from lapakasik.branches.selectors import branch_effective_policy
-
-    from .coversheet import cover_sheet_pdf
-
     claim = _claim_or_404(token)
     if not branch_effective_policy(claim.branch).dropbox_allowed:
         raise Http404
@@ -165,10 +163,6 @@ def cover_sheet(request: HttpRequest, token: str) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """An officer opens a document: branch-scoped, logged in the claim history, always an
     attachment with a generated name, never sniffed."""
-    from lapakasik.accounts.selectors import can_see_branch
-
-    from .receive import storage
-
     doc = get_object_or_404(Document.objects.select_related("claim", "claim__branch", "requirement"), pk=pk)
     if not doc.file or doc.status == DocumentStatus.REFUSED or not can_see_branch(request.user, doc.claim.branch):
         raise Http404
@@ -190,10 +184,6 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
 
 
 def _officer_claim(request: HttpRequest, code: str) -> Any:
-    from lapakasik.accounts.selectors import can_see_branch
-    from lapakasik.claims.models import Claim
-    from lapakasik.core.codes import normalize_code
-
     claim = Claim.objects.select_related("branch").filter(code=normalize_code(code)).first()
     if claim is None or not can_see_branch(request.user, claim.branch):
         raise Http404
@@ -205,9 +195,6 @@ def _officer_claim(request: HttpRequest, code: str) -> Any:
 def officer_documents(request: HttpRequest, code: str) -> HttpResponse:
     """An officer's view of a claim's documents: checklist, files (download), assign a requirement to
     an unmatched file, accept or refuse a file. Writes go through ``services.document_review``."""
-    from .catalogue import requirements_for
-    from .services import document_assign, document_review
-
     claim = _officer_claim(request, code)
     if request.method == "POST":
         doc = get_object_or_404(Document, pk=request.POST.get("document") or 0, claim=claim)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
@@ -52,10 +53,8 @@ def base_context(*, claim: Any, language: str, verification_code: str) -> dict[s
         "check_url": check_url(),
     }
     if claim is not None:
-        from lapakasik.claims.workflow import State
-
-        with translation.override(language):
-            state_label = str(State(claim.state).label) if claim.state in State.values else claim.state
+        with translation.override(language):  # the state's label comes with the claim's field choices
+            state_label = str(claim.get_state_display())
             type_label = str(claim.get_claim_type_display())
         ctx.update(name=claim.full_name, claim_code=claim.code, claim_type=claim.claim_type,
                    claim_type_label=type_label, state=claim.state, state_label=state_label,
@@ -69,8 +68,6 @@ def _absolute(url: str) -> str:
 
 def _long_date(day: str, language: str) -> str:
     """'2026-12-22' → 'Selasa, 22 Desember 2026' / 'Tuesday, 22 December 2026' (Django's locale names)."""
-    from django.utils.formats import date_format
-
     try:
         parsed = date.fromisoformat(day)
     except ValueError:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
 
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token
@@ -26,6 +27,7 @@ from lapakasik.core.errors import Conflict, InvalidInput, NotFound
 from . import channels as channel_mod
 from . import defaults, policy, rendering
 from .models import Channel, Notification, NotificationTemplate, PhoneCall
+from .ratelimit import rate_acquire
 
 log = logging.getLogger(__name__)
 S = Notification.Status
@@ -40,6 +42,7 @@ def _recipient_for(claim: Any, channel: str) -> str:
 
 
 def _enqueue_on_commit(notification_id: int, run_after: datetime | None = None) -> None:
+    # Imported here: the delivery task runs this module (a failed delivery re-queues its own task).
     from .tasks import notification_deliver
 
     def _go() -> None:
@@ -167,8 +170,6 @@ def _limits() -> dict[str, int]:
 def notification_dispatch(*, notification_id: int, rng: random.Random | None = None) -> str:
     """Deliver one row (the task body). Returns what happened: sent, retry, failed, rate_limited, or
     the reason nothing was done (busy, not_due, missing, stale, already_<status>)."""
-    from .ratelimit import rate_acquire
-
     now = clock.now()
     provider: Any = None
     with transaction.atomic():
@@ -323,14 +324,12 @@ def _tasks_alive(task_ids: list[str], *, now: datetime) -> set[str]:
     ago (a RUNNING task of a killed worker never finishes). Unknown backends: none (re-enqueue)."""
     if not task_ids:
         return set()
-    from django_tasks import TaskResultStatus
-
-    from .tasks import notification_deliver
+    from .tasks import notification_deliver  # the task runs this module (see _enqueue_on_commit)
 
     lease = timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
     backend = notification_deliver.get_backend()
     if backend.__class__.__module__.startswith("django_tasks_db"):
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult  # only with the database backend
 
         rows = DBTaskResult.objects.filter(id__in=task_ids).filter(
             Q(status=TaskResultStatus.READY) | Q(status=TaskResultStatus.RUNNING, started_at__gt=now - lease))
@@ -402,9 +401,10 @@ def notification_status_report(*, provider_message_id: str = "", idempotency_key
 # --- phone calls --------------------------------------------------------------------------------
 
 
-def phone_call_record(*, call_id: int, outcome: str, actor: Any, note: str = "") -> PhoneCall:
+def phone_call_record(*, call_id: int, outcome: str, officer: Any = None, note: str = "") -> PhoneCall:
     """The officer's outcome of a call task: REACHED = delivered; NO_ANSWER / WRONG_NUMBER = failed and
-    the next channel is tried."""
+    the next channel is tried. ``officer`` is the user who called. Returns the call; the caller records
+    the claim's history (``claims.services.claim_phone_call_record`` does both in one transaction)."""
     if outcome not in (PhoneCall.Outcome.REACHED, PhoneCall.Outcome.NO_ANSWER, PhoneCall.Outcome.WRONG_NUMBER):
         raise InvalidInput(_("Hasil panggilan tidak dikenal."), code="invalid_outcome", fields={"outcome": [outcome]})
     with transaction.atomic():
@@ -415,7 +415,7 @@ def phone_call_record(*, call_id: int, outcome: str, actor: Any, note: str = "")
             raise Conflict(_("Hasil panggilan ini sudah dicatat."), code="already_recorded")
         now = clock.now()
         call.outcome, call.note, call.completed_at = outcome, note[:500], now
-        call.officer = getattr(actor, "user", None) or (actor if getattr(actor, "pk", None) else None)
+        call.officer = officer
         call.save()
         row = Notification.objects.select_for_update(of=("self",)).select_related("claim").get(pk=call.notification_id)
         if outcome == PhoneCall.Outcome.REACHED:
@@ -426,12 +426,5 @@ def phone_call_record(*, call_id: int, outcome: str, actor: Any, note: str = "")
             row.status, row.failed_at, row.last_error = S.FAILED, now, f"phone: {outcome}"
             row.save(update_fields=["status", "failed_at", "last_error"])
             notification_fallback(row=row, reason="call_" + outcome.lower())
-        if row.claim is not None:
-            from lapakasik.claims.services import Actor, claim_event_record, claim_lock
-
-            claim_lock(row.claim)
-            who = actor if isinstance(actor, Actor) else (Actor.officer(actor) if getattr(actor, "pk", None)
-                                                         else Actor.system())
-            claim_event_record(claim=row.claim, kind="phone_call_recorded", actor=who,
-                               reason=outcome, data={"notification": row.id, "event": row.event, "note": note[:200]})
+        call.notification = row
     return call

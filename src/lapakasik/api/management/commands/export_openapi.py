@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lapakasik.api.api import api
+
 
 def current_schema() -> str:
-    from lapakasik.api.api import api
-
     return json.dumps(api.get_openapi_schema(path_prefix="/api/v1"), indent=2, sort_keys=True,
                       ensure_ascii=False) + "\n"
 
