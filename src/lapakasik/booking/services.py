@@ -30,10 +30,10 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from lapakasik.claims.models import Claim
+from lapakasik.claims.models import Claim, ClaimEvent
 from lapakasik.claims.reasons import is_valid_reason
 from lapakasik.claims.services import Actor, claim_event_record, claim_transition
-from lapakasik.claims.workflow import State
+from lapakasik.claims.workflow import EXPIRES_ON_NO_SHOW, State
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token, token_digest
 from lapakasik.core.errors import Conflict, InvalidInput
@@ -373,7 +373,7 @@ def _open_booking(*, slot_id: int, req: BookingRequest, actor: Actor, now: datet
     )
     booking = Booking.objects.create(code=code, claim=claim, slot_id=slot_id, nik=req.nik, claim_type=req.claim_type)
     context = _times_context(req.session.starts_at, req.session.ends_at, req.branch)
-    claim_event_record(claim=claim, kind="booking_created", actor=actor, to_state=State.BOOKED,
+    claim_event_record(claim=claim, kind=ClaimEvent.Kind.BOOKING_CREATED, actor=actor, to_state=State.BOOKED,
                        data={**context, **(event_data or {})}, first=True)
     links = intake_open(claim=claim, new_claim=True)
     pdf_url, ics_url = ticket_urls(code)
@@ -586,7 +586,7 @@ def booking_reschedule(
             claim.branch_id = branch.id
             claim.save(update_fields=["documents_due_at", "branch", "updated_at"])
             context = _slot_context(new, branch)
-            claim_event_record(claim=claim, kind="booking_rescheduled", actor=actor,
+            claim_event_record(claim=claim, kind=ClaimEvent.Kind.BOOKING_RESCHEDULED, actor=actor,
                                data={"from": _ctx_for(old), "to": context})
             from lapakasik.notifications.services import notification_enqueue
 
@@ -620,7 +620,7 @@ def booking_expire_no_shows(*, now: datetime | None = None) -> int:
             if b is None:
                 continue
             b.claim = Claim.objects.get(pk=b.claim_id)
-            if b.claim.state in (State.BOOKED, State.AWAITING_DOCUMENTS):
+            if b.claim.state in EXPIRES_ON_NO_SHOW:
                 b.status = Booking.Status.EXPIRED
                 b.save(update_fields=["status", "updated_at"])
                 claim_transition(claim=b.claim, to=State.EXPIRED, actor=Actor.system("no-show"),

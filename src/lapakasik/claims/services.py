@@ -3,8 +3,6 @@ in one transaction."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lapakasik.core import clock
 from lapakasik.core.errors import Conflict
 
-from . import workflow
+from . import audit, workflow
 from .models import Claim, ClaimEvent
 
 
@@ -39,11 +37,6 @@ class Actor:
         return cls(kind=ClaimEvent.ActorKind.OFFICER, label=user.get_username(), user=user)
 
 
-def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
-    body = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
-
-
 def claim_event_record(
     *, claim: Claim, kind: str, actor: Actor, reason: str = "", data: dict[str, Any] | None = None,
     from_state: str = "", to_state: str = "", first: bool = False,
@@ -51,20 +44,21 @@ def claim_event_record(
     """Append one event to the claim's hash chain. Call inside the transaction that made the change,
     with the claim row locked (``claim_lock``) so two writers never take the same seq. ``first``: the
     claim was created in this transaction, so the chain is empty (no read; the unique (claim, seq)
-    constraint still refuses a second "first" event)."""
+    constraint still refuses a second "first" event). ``kind`` must be a ``ClaimEvent.Kind``: history
+    is a closed list, never a free string (ValueError otherwise, nothing written)."""
+    if kind not in ClaimEvent.Kind.values:
+        raise ValueError(f"unknown claim event kind {kind!r}: add it to ClaimEvent.Kind first")
     last = None if first else ClaimEvent.objects.filter(claim=claim).order_by("-seq").only("seq", "hash").first()
     seq = (last.seq + 1) if last else 1
     prev = last.hash if last else ""
     created_at = clock.now()
-    payload = {
-        "claim": claim.code, "seq": seq, "kind": kind, "from": from_state, "to": to_state,
-        "actor_kind": actor.kind, "actor": actor.label, "reason": reason, "data": data or {},
-        "at": created_at.isoformat(),
-    }
+    payload = audit.event_payload(
+        claim_code=claim.code, seq=seq, kind=kind, from_state=from_state, to_state=to_state, actor_kind=actor.kind,
+        actor_label=actor.label, reason=reason, data=data, created_at=created_at)
     return ClaimEvent.objects.create(
         claim=claim, seq=seq, kind=kind, from_state=from_state, to_state=to_state, actor_kind=actor.kind,
         actor_user=actor.user, actor_label=actor.label, reason=reason, data=data or {}, created_at=created_at,
-        prev_hash=prev, hash=event_hash(prev, payload),
+        prev_hash=prev, hash=audit.event_hash(prev, payload),
     )
 
 
@@ -93,7 +87,7 @@ def claim_transition(
         locked.save(update_fields=["state", "updated_at"])
         claim.state = to
         event = claim_event_record(
-            claim=locked, kind="state_changed", actor=actor, reason=reason, data=data,
+            claim=locked, kind=ClaimEvent.Kind.STATE_CHANGED, actor=actor, reason=reason, data=data,
             from_state=from_state, to_state=to,
         )
         event_name = workflow.EVENT_FOR_STATE.get(to)
@@ -106,15 +100,10 @@ def claim_transition(
 
 
 def claim_history_verify(claim: Claim) -> bool:
-    """True when the claim's event chain is intact (no edited, removed or re-ordered event)."""
-    prev = ""
-    for index, ev in enumerate(ClaimEvent.objects.filter(claim=claim).order_by("seq"), start=1):
-        payload = {
-            "claim": claim.code, "seq": ev.seq, "kind": ev.kind, "from": ev.from_state, "to": ev.to_state,
-            "actor_kind": ev.actor_kind, "actor": ev.actor_label, "reason": ev.reason, "data": ev.data,
-            "at": ev.created_at.isoformat(),
-        }
-        if ev.seq != index or ev.prev_hash != prev or ev.hash != event_hash(prev, payload):
+    """True when the claim's event chain is intact (no edited, removed or re-ordered event); the
+    ``verify_audit`` command checks every claim and says what is wrong."""
+    check = audit.ChainCheck(claim_code=claim.code, claim_state=claim.state)
+    for row in ClaimEvent.objects.filter(claim=claim).order_by("seq").values_list(*audit.EVENT_COLUMNS).iterator():
+        if check.feed(row) is not None:
             return False
-        prev = ev.hash
-    return True
+    return check.finish() is None

@@ -135,3 +135,22 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"doc {self.pk} of claim {self.claim_id} ({self.status})"
+
+
+class IntakeProgress(models.Model):
+    """Intake's scheduling and de-duplication marks for one claim (the history records what happened;
+    these say what is still to do). Written only by ``intake.services`` with the claim row locked."""
+
+    claim = models.OneToOneField("claims.Claim", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="intake_progress")
+    ack_due_at = models.DateTimeField(null=True, blank=True,
+                                      help_text=_("Tanda terima unggahan web dijadwalkan (belum terkirim)"))
+    ack_sent_at = models.DateTimeField(null=True, blank=True, help_text=_("Tanda terima unggahan web terakhir"))
+    documents_reminded_at = models.DateTimeField(null=True, blank=True, help_text=_("Pengingat dokumen dikirim"))
+
+    class Meta:
+        verbose_name = _("kemajuan unggah")
+        verbose_name_plural = _("kemajuan unggah")
+
+    def __str__(self) -> str:
+        return f"intake progress of claim {self.claim_id}"

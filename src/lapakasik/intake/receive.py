@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from lapakasik.claims import workflow
-from lapakasik.claims.models import Claim
+from lapakasik.claims.models import Claim, ClaimEvent
 from lapakasik.core import clock
 from lapakasik.core.codes import new_token
 from lapakasik.core.errors import Conflict
@@ -66,7 +66,7 @@ def _refusal(claim: Claim, *, filename: str, code: str, params: dict[str, Any], 
             claim=locked, requirement=requirement, source=source, status=DocumentStatus.REFUSED, reason_code=code,
             original_name=(filename or "")[:255], size=size, sha256=sha256, inbound_ref=(inbound_ref or "")[:100],
             actor_label=getattr(actor, "label", "")[:150], created_at=clock.now())
-        claim_event_record(claim=locked, kind="document_refused", actor=actor,
+        claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_REFUSED, actor=actor,
                            data={"document": doc.pk, "reason": code, "source": source})
         _maybe_upload_failed(locked, actor)
     return _result("refused", filename, document=doc, reason_code=code,
@@ -94,28 +94,24 @@ def _maybe_upload_failed(claim: Claim, actor: Any) -> None:
 
     threshold = int(getattr(settings, "INTAKE_REFUSALS_BEFORE_FAILED", 6))
     if not workflow.can_transition(claim.state, workflow.State.UPLOAD_FAILED):
-        return
-    if policy.upload_has_failed(refusals_since_last_stored=refusals_since_last_stored(claim), threshold=threshold):
+        return  # no need to count
+    failed = policy.upload_has_failed(refusals_since_last_stored=refusals_since_last_stored(claim),
+                                      threshold=threshold)
+    step = workflow.state_after_refusal(claim.state, upload_has_failed=failed)
+    if step is not None:
         from .services import upload_failed_context
 
-        claim_transition(claim=claim, to=workflow.State.UPLOAD_FAILED, actor=actor,
-                         reason="repeated_refusals", notify_context=upload_failed_context(claim))
+        claim_transition(claim=claim, to=step.to, actor=actor, reason=step.reason,
+                         notify_context=upload_failed_context(claim))
 
 
 def _state_after_document(claim: Claim, actor: Any) -> None:
-    """First document: BOOKED → AWAITING_DOCUMENTS; checklist complete → DOCUMENTS_RECEIVED."""
+    """Move the claim as the workflow says after a stored document (``workflow.state_after_intake``)."""
     from lapakasik.claims.services import claim_transition
 
-    S = workflow.State
-    checklist = catalogue.claim_checklist(claim)
-    if checklist.complete and workflow.can_transition(claim.state, S.DOCUMENTS_RECEIVED) \
-            and claim.state != S.DOCUMENTS_RECEIVED:
-        claim_transition(claim=claim, to=S.DOCUMENTS_RECEIVED, actor=actor, reason="checklist_complete")
-    elif claim.state == S.BOOKED:
-        claim_transition(claim=claim, to=S.AWAITING_DOCUMENTS, actor=actor, reason="first_document")
-    elif claim.state == S.UPLOAD_FAILED:
-        # uploading works again (after repeated refusals or "Saya tidak bisa mengunggah")
-        claim_transition(claim=claim, to=S.AWAITING_DOCUMENTS, actor=actor, reason="upload_recovered")
+    step = workflow.state_after_intake(claim.state, checklist_complete=catalogue.claim_checklist(claim).complete)
+    if step is not None:
+        claim_transition(claim=claim, to=step.to, actor=actor, reason=step.reason)
 
 
 def clean_filename(filename: str | None) -> str:
@@ -216,7 +212,7 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
                     width=prepared.width, height=prepared.height, pages=prepared.pages,
                     inbound_ref=(inbound_ref or "")[:100], actor_label=getattr(actor, "label", "")[:150],
                     created_at=clock.now())
-                event_record(claim=locked, kind="document_received", actor=actor, data={
+                event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_RECEIVED, actor=actor, data={
                     "document": doc.pk, "requirement": requirement.code if requirement else None,
                     "source": source, "held": hold, "sha256": prepared.sha256})
                 if not hold:

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from lapakasik.claims.models import Claim
+from lapakasik.claims.models import Claim, ClaimEvent
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token
 
-from .models import IntakeAccess
+from .models import IntakeAccess, IntakeProgress
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def intake_revoke(*, claim: Claim, actor: Any, kind: str | None = None) -> Intak
             qs = qs.filter(kind=kind)
         qs.update(revoked_at=clock.now())
         links = intake_open(claim=locked)
-        claim_event_record(claim=locked, kind="intake_revoked", actor=actor, data={"kind": kind or "all"})
+        claim_event_record(claim=locked, kind=ClaimEvent.Kind.INTAKE_REVOKED, actor=actor, data={"kind": kind or "all"})
     return links
 
 
@@ -244,7 +244,7 @@ def intake_deadline_check(*, now: Any = None) -> int:
     moved = 0
     due = Claim.objects.select_related("branch").filter(
         documents_due_at__lt=now,
-        state__in=[workflow.State.BOOKED, workflow.State.AWAITING_DOCUMENTS, workflow.State.DOCUMENTS_INCOMPLETE])
+        state__in=workflow.AWAITING_PARTICIPANT)
     from lapakasik.claims.services import Actor
 
     for claim in due.iterator():
@@ -284,9 +284,20 @@ def document_review(*, document: Any, actor: Any, accept: bool, reason_code: str
         doc.reason_code = "" if accept else (reason_code or "officer_refused")
         doc.reviewed_at = clock.now()
         doc.save(update_fields=["requirement", "status", "reason_code", "reviewed_at"])
-        claim_event_record(claim=locked_claim, kind="document_reviewed", actor=actor,
+        claim_event_record(claim=locked_claim, kind=ClaimEvent.Kind.DOCUMENT_REVIEWED, actor=actor,
                            data={"document": doc.pk, "accepted": accept, "reason": doc.reason_code})
     return doc
+
+
+def document_open_record(*, document: Any, actor: Any, thumbnail: bool = False) -> ClaimEvent:
+    """An officer opened (downloaded) a stored document: recorded in the claim's history, with the
+    claim row locked like every other event write (two officers opening at once get seqs n and n+1)."""
+    from lapakasik.claims.services import claim_event_record, claim_lock
+
+    with transaction.atomic():
+        locked = claim_lock(document.claim)
+        return claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_OPENED, actor=actor,
+                                  data={"document": document.pk, "thumbnail": thumbnail})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,12 +336,11 @@ def intake_orphans_clean(*, older_than_minutes: int | None = None, full: bool = 
 def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -> int:
     """Remind participants whose checklist is still incomplete when the documents deadline (H-1) is
     less than ``hours_before`` (INTAKE_REMINDER_HOURS, 24) away: notification
-    ``documents_incomplete_reminder`` with what is missing and the links. Once per claim (a
-    ``documents_reminder_sent`` event marks it). Returns how many were sent."""
+    ``documents_incomplete_reminder`` with what is missing and the links. Once per claim
+    (``IntakeProgress.documents_reminded_at`` marks it; history records it too). Returns how many were sent."""
     from datetime import timedelta
 
     from lapakasik.claims import workflow
-    from lapakasik.claims.models import ClaimEvent
     from lapakasik.claims.services import Actor, claim_event_record, claim_lock
     from lapakasik.notifications.services import notification_enqueue
 
@@ -339,11 +349,10 @@ def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -
 
     now = now or clock.now()
     hours = hours_before if hours_before is not None else int(getattr(settings, "INTAKE_REMINDER_HOURS", 24))
-    reminded = ClaimEvent.objects.filter(kind="documents_reminder_sent").values("claim_id")
+    reminded = IntakeProgress.objects.filter(documents_reminded_at__isnull=False).values("claim_id")
     due = (Claim.objects.select_related("branch")
            .filter(documents_due_at__gt=now, documents_due_at__lte=now + timedelta(hours=hours),
-                   state__in=[workflow.State.BOOKED, workflow.State.AWAITING_DOCUMENTS,
-                              workflow.State.DOCUMENTS_INCOMPLETE])
+                   state__in=workflow.AWAITING_PARTICIPANT)
            .exclude(pk__in=reminded))
     sent = 0
     for claim in due.iterator():
@@ -351,14 +360,18 @@ def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -
             continue
         with transaction.atomic():
             locked = claim_lock(claim)
-            if ClaimEvent.objects.filter(claim=locked, kind="documents_reminder_sent").exists():
+            progress = _progress(locked)
+            if progress.documents_reminded_at is not None:
                 continue
             context = ack_context(locked, [], language=locked.language or "id")
             links = intake_links(locked)
             if links:
                 context.update(upload_url=links.upload_url, email_address=links.email_address)
             notification_enqueue(event="documents_incomplete_reminder", claim=locked, context=context)
-            claim_event_record(claim=locked, kind="documents_reminder_sent", actor=Actor.system("pengingat dokumen"),
+            progress.documents_reminded_at = now
+            progress.save(update_fields=["documents_reminded_at"])
+            claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENTS_REMINDER_SENT,
+                               actor=Actor.system("pengingat dokumen"),
                                data={"missing": [m["code"] for m in context["missing"]]})
         sent += 1
     return sent
@@ -380,7 +393,7 @@ def document_assign(*, document: Any, actor: Any, requirement_code: str) -> Any:
             raise InvalidInput(fields={"requirement": ["unknown"]})
         doc.requirement = req
         doc.save(update_fields=["requirement"])
-        claim_event_record(claim=locked_claim, kind="document_assigned", actor=actor,
+        claim_event_record(claim=locked_claim, kind=ClaimEvent.Kind.DOCUMENT_ASSIGNED, actor=actor,
                            data={"document": doc.pk, "requirement": req.code})
     return doc
 
@@ -389,33 +402,38 @@ def document_assign(*, document: Any, actor: Any, requirement_code: str) -> Any:
 # Coalesced acknowledgement for web/API uploads
 
 
+def _progress(locked_claim: Claim) -> IntakeProgress:
+    """The claim's intake marks (created on first use). Call with the claim row locked."""
+    progress, _created = IntakeProgress.objects.get_or_create(claim=locked_claim)
+    return progress
+
+
 def intake_ack_schedule(*, claim: Claim, delay_seconds: int | None = None) -> bool:
     """Web/API uploads: one acknowledgement per burst instead of one per click. The first upload
     since the last acknowledgement schedules ``intake_ack_send`` in ``INTAKE_ACK_DELAY_SECONDS`` (60);
-    later uploads in that window are included in it. Returns True when it scheduled one."""
+    later uploads in that window are included in it (``IntakeProgress.ack_due_at`` marks the one
+    pending). Returns True when it scheduled one."""
     from datetime import timedelta
 
-    from lapakasik.claims.models import ClaimEvent
-    from lapakasik.claims.services import Actor, claim_event_record, claim_lock
+    from lapakasik.claims.services import claim_lock
 
     from .tasks import intake_ack_send
 
     delay = delay_seconds if delay_seconds is not None else int(getattr(settings, "INTAKE_ACK_DELAY_SECONDS", 60))
     with transaction.atomic():
         locked = claim_lock(claim)
-        last = (ClaimEvent.objects.filter(claim=locked, kind__in=["intake_ack_scheduled", "intake_ack_sent"])
-                .order_by("-seq").values_list("kind", flat=True).first())
-        if last == "intake_ack_scheduled":
+        progress = _progress(locked)
+        if progress.ack_due_at is not None:
             return False
-        claim_event_record(claim=locked, kind="intake_ack_scheduled", actor=Actor.system("tanda terima"))
-        intake_ack_send.using(run_after=clock.now() + timedelta(seconds=delay)).enqueue(locked.pk)
+        progress.ack_due_at = clock.now() + timedelta(seconds=delay)
+        progress.save(update_fields=["ack_due_at"])
+        intake_ack_send.using(run_after=progress.ack_due_at).enqueue(locked.pk)
     return True
 
 
 def intake_ack_send_pending(*, claim_id: int) -> int:
     """Send the acknowledgement for web/API documents since the last one (task ``intake_ack_send``).
     Returns how many files it listed (0: nothing to say, nothing sent)."""
-    from lapakasik.claims.models import ClaimEvent
     from lapakasik.claims.services import Actor, claim_event_record, claim_lock
     from lapakasik.notifications.services import notification_enqueue
 
@@ -428,8 +446,8 @@ def intake_ack_send_pending(*, claim_id: int) -> int:
         return 0
     with transaction.atomic():
         locked = claim_lock(claim)
-        sent_at = (ClaimEvent.objects.filter(claim=locked, kind="intake_ack_sent").order_by("-seq")
-                   .values_list("created_at", flat=True).first())
+        progress = _progress(locked)
+        sent_at = progress.ack_sent_at
         docs = Document.objects.filter(claim=locked, source__in=[Source.WEB, Source.API]).select_related("requirement")
         if sent_at is not None:
             docs = docs.filter(created_at__gt=sent_at)
@@ -443,7 +461,9 @@ def intake_ack_send_pending(*, claim_id: int) -> int:
                 requirement_code=doc.requirement.code if doc.requirement else None,
                 message=pipeline.reason_message(code, "id") if code in pipeline.REASONS else "",
                 message_en=pipeline.reason_message(code, "en") if code in pipeline.REASONS else ""))
-        claim_event_record(claim=locked, kind="intake_ack_sent", actor=Actor.system("tanda terima"),
+        progress.ack_due_at, progress.ack_sent_at = None, clock.now()
+        progress.save(update_fields=["ack_due_at", "ack_sent_at"])
+        claim_event_record(claim=locked, kind=ClaimEvent.Kind.INTAKE_ACK_SENT, actor=Actor.system("tanda terima"),
                            data={"files": len(results)})
         if results:
             notification_enqueue(event="intake_ack", claim=locked,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lapakasik.claims import workflow
-from lapakasik.claims.services import Actor, claim_event_record
+from lapakasik.claims.services import Actor
 from lapakasik.core.errors import ServiceError
 
 from . import pipeline, policy
@@ -22,7 +22,13 @@ from .api import request_too_large
 from .catalogue import claim_checklist
 from .models import Document, DocumentStatus, Source
 from .selectors import intake_links_get, intake_upload_resolve
-from .services import document_receive, intake_ack_schedule, upload_failed_context, upload_failed_report
+from .services import (
+    document_open_record,
+    document_receive,
+    intake_ack_schedule,
+    upload_failed_context,
+    upload_failed_report,
+)
 
 
 def _claim_or_404(token: str) -> Any:
@@ -62,7 +68,7 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
         "claim": claim, "token": token, "checklist": checklist, "accepting": accepting,
         "links": intake_links_get(claim), "status_labels": policy.STATUS_LABELS,
         "max_mb": f"{round(lim.max_file_bytes / (1024 * 1024), 1):g}",
-        "upload_failed": claim.state in {workflow.State.UPLOAD_FAILED, workflow.State.DROPBOX_EXPECTED},
+        "upload_failed": claim.state in workflow.UPLOAD_TROUBLE,
         "due_local": _due_local(claim),
     })
 
@@ -174,8 +180,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
         raise Http404
     thumb = request.GET.get("v") == "thumb" and bool(doc.thumbnail)
     name = doc.thumbnail if thumb else doc.file
-    claim_event_record(claim=doc.claim, kind="document_opened", actor=Actor.officer(request.user),
-                       data={"document": doc.pk, "thumbnail": thumb})
+    document_open_record(document=doc, actor=Actor.officer(request.user), thumbnail=thumb)
     ext = "jpg" if thumb else pipeline.KINDS.get(doc.kind, ("", "application/octet-stream", "bin"))[2]
     label = doc.requirement.code if doc.requirement else "dokumen"
     filename = f"{doc.claim.code}-{label}-{doc.pk}{'-thumb' if thumb else ''}.{ext}"
