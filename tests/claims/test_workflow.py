@@ -172,3 +172,23 @@ def test_an_illegal_transition_is_a_conflict_and_changes_nothing(claim: Any) -> 
     assert err.value.code == "invalid_transition"
     claim.refresh_from_db()
     assert claim.state == S.BOOKED and ClaimEvent.objects.filter(claim=claim).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_outside_a_transaction_is_refused(network: None) -> None:
+    """History is written inside the transaction that holds the claim lock, never straight from a view."""
+    from django.db import transaction
+
+    from lapakasik.branches.models import Branch
+    from lapakasik.claims.models import Claim, ClaimEvent
+    from lapakasik.claims.services import Actor, claim_event_record, claim_lock
+    from lapakasik.core.codes import new_code, token_digest
+
+    claim = Claim.objects.create(code=new_code(8), claim_reason="RESIGNED", branch=Branch.objects.first(),
+                                 access_token_digest=token_digest(new_code(20)))
+    with pytest.raises(RuntimeError, match="claim_lock"):
+        claim_event_record(claim=claim, kind=ClaimEvent.Kind.DOCUMENT_OPENED, actor=Actor.system())
+    assert not ClaimEvent.objects.filter(claim=claim).exists()
+    with transaction.atomic():
+        claim_event_record(claim=claim_lock(claim), kind=ClaimEvent.Kind.DOCUMENT_OPENED, actor=Actor.system())
+    assert ClaimEvent.objects.filter(claim=claim).count() == 1

@@ -4,7 +4,8 @@ in one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,8 @@ def claim_event_record(
     is a closed list, never a free string (ValueError otherwise, nothing written)."""
     if kind not in ClaimEvent.Kind.values:
         raise ValueError(f"unknown claim event kind {kind!r}: add it to ClaimEvent.Kind first")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("claim_event_record must run inside the transaction that holds claim_lock(claim)")
     last = None if first else ClaimEvent.objects.filter(claim=claim).order_by("-seq").only("seq", "hash").first()
     seq = (last.seq + 1) if last else 1
     prev = last.hash if last else ""
@@ -68,18 +71,39 @@ def claim_lock(claim: Claim) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim.pk)
 
 
+class StateFollower(Protocol):
+    def __call__(self, *, claim: Claim, from_state: str, to_state: str, now: datetime) -> None: ...
+
+
+_followers: list[StateFollower] = []
+
+
+def claim_state_follower_register(follower: StateFollower) -> None:
+    """Rows of other apps whose state follows the claim's (the booking's status) register a follower
+    in their ``AppConfig.ready``. ``claim_transition`` calls every follower inside its transaction,
+    with the claim row locked, after the claim moved — so whoever moves a claim (booking, intake, the
+    officer's console) moves those rows with it, and the claims app imports none of those apps."""
+    if follower not in _followers:
+        _followers.append(follower)
+
+
+def _label(state: str) -> str:
+    return str(workflow.State(state).label) if state in workflow.State.values else state
+
+
 def claim_transition(
     *, claim: Claim, to: str, actor: Actor, reason: str = "", data: dict[str, Any] | None = None,
     notify: bool = True, notify_context: dict[str, Any] | None = None,
 ) -> ClaimEvent:
-    """Move the claim to ``to``: check the transition table, record the event, store the
-    notification the change implies — all in one transaction. Raises Conflict when not allowed."""
+    """Move the claim to ``to``: check the transition table, record the event, move the rows that
+    follow the claim (``claim_state_follower_register``), store the notification the change implies
+    — all in one transaction. Raises Conflict (nothing changed) when the table does not allow it."""
     with transaction.atomic():
         locked = claim_lock(claim)
         if not workflow.can_transition(locked.state, to):
             raise Conflict(
                 _("Status klaim %(state)s tidak dapat diubah menjadi %(to)s.")
-                % {"state": workflow.State(locked.state).label, "to": workflow.State(to).label},
+                % {"state": _label(locked.state), "to": _label(to)},
                 code="invalid_transition",
             )
         from_state = locked.state
@@ -90,6 +114,8 @@ def claim_transition(
             claim=locked, kind=ClaimEvent.Kind.STATE_CHANGED, actor=actor, reason=reason, data=data,
             from_state=from_state, to_state=to,
         )
+        for follower in _followers:
+            follower(claim=locked, from_state=from_state, to_state=to, now=event.created_at)
         event_name = workflow.EVENT_FOR_STATE.get(to)
         if notify and event_name:
             from lapakasik.notifications.services import notification_enqueue
