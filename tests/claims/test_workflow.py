@@ -93,7 +93,11 @@ def test_state_after_refusal() -> None:
 
 
 def test_every_state_says_which_event_it_sends() -> None:
+    from lapakasik.notifications import defaults
+
     assert set(workflow.EVENT_FOR_STATE) == set(State.values)
+    # each named event ships texts of its own (so template_for never gives it the generic text)
+    assert {e for e in workflow.EVENT_FOR_STATE.values() if e} <= set(defaults.TEXTS) - {"claim_status"}
 
 
 @pytest.mark.django_db
