@@ -128,7 +128,8 @@ def claim_transition(
 def claim_history_verify(claim: Claim) -> bool:
     """True when the claim's event chain is intact (no edited, removed or re-ordered event); the
     ``verify_audit`` command checks every claim and says what is wrong."""
-    check = audit.ChainCheck(claim_code=claim.code, claim_state=claim.state)
+    state = Claim.objects.filter(pk=claim.pk).values_list("state", flat=True).first() or ""
+    check = audit.ChainCheck(claim_code=claim.code, claim_state=state)
     for row in ClaimEvent.objects.filter(claim=claim).order_by("seq").values_list(*audit.EVENT_COLUMNS).iterator():
         if check.feed(row) is not None:
             return False
