@@ -208,6 +208,39 @@ def test_no_shows_expire_after_the_session(payload: Callable[..., dict[str, Any]
     assert book(**again).booking.status == "ACTIVE"
 
 
+def test_the_booking_follows_its_claim_whoever_moves_the_claim(payload: Callable[..., dict[str, Any]]) -> None:
+    """A claim cancelled through claim_transition (the officer's console, not booking_cancel) cancels
+    its booking and frees the seat in the same transaction; a move the booking does not follow leaves
+    it alone; an illegal move changes neither."""
+    from lapakasik.booking.models import Booking
+    from lapakasik.booking.selectors import slot_counters_consistent
+    from lapakasik.claims.services import Actor, claim_transition
+    from lapakasik.core.errors import Conflict
+
+    cancelled, going_on = book(**payload()), book(**payload())
+    booked = _slot().booked
+    claim_transition(claim=cancelled.claim, to="CANCELLED", actor=Actor.system("petugas"), reason="duplikat")
+    row = Booking.objects.get(pk=cancelled.booking.pk)
+    assert row.status == "CANCELLED" and row.cancelled_at is not None
+    assert _slot().booked == booked - 1 and slot_counters_consistent() == []
+
+    claim_transition(claim=going_on.claim, to="AWAITING_DOCUMENTS", actor=Actor.system())
+    assert Booking.objects.get(pk=going_on.booking.pk).status == "ACTIVE"
+    before = snapshot_counts()
+    with pytest.raises(Conflict):
+        claim_transition(claim=going_on.claim, to="PAID", actor=Actor.system())
+    assert snapshot_counts() == before and Booking.objects.get(pk=going_on.booking.pk).status == "ACTIVE"
+
+
+def test_booking_status_table_names_real_statuses() -> None:
+    from lapakasik.booking.models import Booking
+    from lapakasik.booking.policy import BOOKING_STATUS_FOR_CLAIM_STATE
+    from lapakasik.claims.workflow import TERMINAL
+
+    assert set(BOOKING_STATUS_FOR_CLAIM_STATE) <= TERMINAL
+    assert set(BOOKING_STATUS_FOR_CLAIM_STATE.values()) <= set(Booking.Status.values) - {"ACTIVE"}
+
+
 def test_participant_cannot_cancel_after_the_session_started(payload: Callable[..., dict[str, Any]],
                                                              monkeypatch: pytest.MonkeyPatch, officers: None) -> None:
     from django.contrib.auth import get_user_model

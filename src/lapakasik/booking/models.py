@@ -139,3 +139,32 @@ class BrokerSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.nik_count} NIK"
+
+
+class OneTimeCode(models.Model):
+    """A one-time code sent to a claim's own contact (``booking.otp``). Only a keyed hash of the code
+    is stored (``digest``, with a per-code ``nonce``), never the code. The latest code of a claim and
+    purpose is the only one that counts; it is dead once used, after ``tries`` reaches the limit, or
+    after ``expires_at``. Written only by ``booking.otp`` with the claim row locked."""
+
+    class Purpose(models.TextChoices):
+        BOOKING = "booking", _("Buka booking saya")
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="one_time_codes")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.BOOKING)
+    channel = models.CharField(max_length=12, help_text=_("Dikirim lewat"))
+    nonce = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64, help_text=_("HMAC dari kode; kode sendiri tidak disimpan"))
+    tries = models.PositiveSmallIntegerField(default=0, help_text=_("Percobaan salah"))
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["claim", "purpose", "created_at"])]
+        verbose_name = _("kode sekali pakai")
+        verbose_name_plural = _("kode sekali pakai")
+
+    def __str__(self) -> str:
+        return f"one-time code {self.pk} of claim {self.claim_id} ({self.purpose})"

@@ -30,10 +30,10 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from lapakasik.claims.models import Claim
+from lapakasik.claims.models import Claim, ClaimEvent
 from lapakasik.claims.reasons import is_valid_reason
-from lapakasik.claims.services import Actor, claim_event_record, claim_transition
-from lapakasik.claims.workflow import State
+from lapakasik.claims.services import Actor, claim_event_record, claim_lock, claim_transition
+from lapakasik.claims.workflow import EXPIRES_ON_NO_SHOW, State
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token, token_digest
 from lapakasik.core.errors import Conflict, InvalidInput
@@ -373,7 +373,7 @@ def _open_booking(*, slot_id: int, req: BookingRequest, actor: Actor, now: datet
     )
     booking = Booking.objects.create(code=code, claim=claim, slot_id=slot_id, nik=req.nik, claim_type=req.claim_type)
     context = _times_context(req.session.starts_at, req.session.ends_at, req.branch)
-    claim_event_record(claim=claim, kind="booking_created", actor=actor, to_state=State.BOOKED,
+    claim_event_record(claim=claim, kind=ClaimEvent.Kind.BOOKING_CREATED, actor=actor, to_state=State.BOOKED,
                        data={**context, **(event_data or {})}, first=True)
     links = intake_open(claim=claim, new_claim=True)
     pdf_url, ics_url = ticket_urls(code)
@@ -514,28 +514,48 @@ def _offer(entry: WaitlistEntry, slot: SlotQuota, now: datetime) -> None:
                              recipient=entry.email if channel == "email" else entry.phone)
 
 
+def booking_follow_claim(*, claim: Claim, from_state: str, to_state: str, now: datetime) -> None:
+    """The claim moved (``claims.services.claim_transition``, which calls this — registered in
+    ``BookingConfig.ready``): its active booking follows (``policy.booking_status_after``). Cancelled:
+    the seat is released (to the first person waiting, when there is one). Expired: the seat stays
+    counted (the session is over)."""
+    status = policy.booking_status_after(to_state)
+    if status is None:
+        return
+    booking = Booking.objects.select_for_update().filter(claim_id=claim.pk, status=Booking.Status.ACTIVE).first()
+    if booking is None:
+        return
+    booking.status = status
+    fields = ["status", "updated_at"]
+    if status == Booking.Status.CANCELLED:
+        booking.cancelled_at = now
+        fields.append("cancelled_at")
+        slot = SlotQuota.objects.select_related("branch").get(pk=booking.slot_id)
+        _release_seat(slot, now)
+        cache.invalidate_on_commit(slot.branch_id, [slot.id])
+    booking.save(update_fields=fields)
+
+
 def booking_cancel(*, booking: Booking, actor: Actor, reason: str = "", now: datetime | None = None) -> Booking:
-    """Cancel and release the seat (same transaction). 409 ``booking_not_active`` when it is not active;
-    a participant cannot cancel once the session has started (an officer can)."""
+    """Cancel the claim, and with it the booking (its seat released), in one transaction
+    (``booking_follow_claim``). 409 ``booking_not_active`` when it is not active; a participant cannot
+    cancel once the session has started (an officer can)."""
     now = now or clock.now()
 
     def attempt() -> Booking:
         with transaction.atomic():
+            claim_lock(Claim(pk=booking.claim_id))  # lock order everywhere: claim, then booking
             locked = _lock_booking(booking)
             if locked.status != Booking.Status.ACTIVE:
                 raise Conflict(_("Booking ini sudah tidak aktif (%(status)s); tidak ada yang dibatalkan.")
                                % {"status": locked.get_status_display()}, code="booking_not_active")
             if actor.kind == "participant" and locked.slot.starts_at <= now:
                 raise Conflict(_("Sesi sudah dimulai; booking tidak bisa dibatalkan lagi."), code="session_started")
-            locked.status = Booking.Status.CANCELLED
-            locked.cancelled_at = now
-            locked.save(update_fields=["status", "cancelled_at", "updated_at"])
             slot = SlotQuota.objects.select_related("branch").get(pk=locked.slot_id)
-            _release_seat(slot, now)
             claim_transition(claim=locked.claim, to=State.CANCELLED, actor=actor, reason=reason,
                              data={"booking": locked.code}, notify=True,
                              notify_context={"code": locked.code, **_ctx_for(slot)})
-            cache.invalidate_on_commit(slot.branch_id, [slot.id])
+            locked.refresh_from_db(fields=["status", "cancelled_at", "updated_at"])
             return locked
 
     result = _retrying(attempt)
@@ -564,6 +584,7 @@ def booking_reschedule(
 
     def attempt() -> Booking:
         with transaction.atomic():
+            claim_lock(Claim(pk=booking.claim_id))  # the history write below; lock order: claim, then booking
             locked = _lock_booking(booking)
             if locked.status != Booking.Status.ACTIVE:
                 raise Conflict(_("Booking ini sudah tidak aktif; jadwal tidak bisa diubah."), code="booking_not_active")
@@ -586,7 +607,7 @@ def booking_reschedule(
             claim.branch_id = branch.id
             claim.save(update_fields=["documents_due_at", "branch", "updated_at"])
             context = _slot_context(new, branch)
-            claim_event_record(claim=claim, kind="booking_rescheduled", actor=actor,
+            claim_event_record(claim=claim, kind=ClaimEvent.Kind.BOOKING_RESCHEDULED, actor=actor,
                                data={"from": _ctx_for(old), "to": context})
             from lapakasik.notifications.services import notification_enqueue
 
@@ -613,17 +634,15 @@ def booking_expire_no_shows(*, now: datetime | None = None) -> int:
     now = now or clock.now()
     cutoff = now - timedelta(minutes=int(_setting("NO_SHOW_GRACE_MINUTES", 60)))
     expired = 0
-    for pk in Booking.objects.filter(status=Booking.Status.ACTIVE, slot__ends_at__lt=cutoff).values_list(
-            "pk", flat=True)[:1000]:
+    for pk, claim_id in Booking.objects.filter(status=Booking.Status.ACTIVE, slot__ends_at__lt=cutoff).values_list(
+            "pk", "claim_id")[:1000]:
         with transaction.atomic():
+            claim = claim_lock(Claim(pk=claim_id))  # lock order everywhere: claim, then booking
             b = Booking.objects.select_for_update().filter(pk=pk, status=Booking.Status.ACTIVE).first()
             if b is None:
                 continue
-            b.claim = Claim.objects.get(pk=b.claim_id)
-            if b.claim.state in (State.BOOKED, State.AWAITING_DOCUMENTS):
-                b.status = Booking.Status.EXPIRED
-                b.save(update_fields=["status", "updated_at"])
-                claim_transition(claim=b.claim, to=State.EXPIRED, actor=Actor.system("no-show"),
+            if claim.state in EXPIRES_ON_NO_SHOW:  # the booking follows the claim (booking_follow_claim)
+                claim_transition(claim=claim, to=State.EXPIRED, actor=Actor.system("no-show"),
                                  reason="no_show", data={"booking": b.code})
                 expired += 1
             else:

@@ -73,9 +73,26 @@ class ClaimEvent(models.Model):
         EMPLOYER = "employer", _("Petugas perusahaan")
         HEIR = "heir", _("Ahli waris")
 
+    class Kind(models.TextChoices):
+        """Every kind of event history holds. ``claims.services.claim_event_record`` refuses any other."""
+
+        STATE_CHANGED = "state_changed", _("Status berubah")
+        BOOKING_CREATED = "booking_created", _("Antrean didaftarkan")
+        BOOKING_RESCHEDULED = "booking_rescheduled", _("Jadwal diubah")
+        OTP_VERIFIED = "otp_verified", _("Booking dibuka dengan kode sekali pakai")
+        DOCUMENT_RECEIVED = "document_received", _("Dokumen diterima")
+        DOCUMENT_REFUSED = "document_refused", _("Dokumen ditolak")
+        DOCUMENT_REVIEWED = "document_reviewed", _("Dokumen diperiksa petugas")
+        DOCUMENT_ASSIGNED = "document_assigned", _("Dokumen dicocokkan dengan persyaratan")
+        DOCUMENT_OPENED = "document_opened", _("Dokumen dibuka petugas")
+        INTAKE_REVOKED = "intake_revoked", _("Alamat/tautan unggah diganti")
+        INTAKE_ACK_SENT = "intake_ack_sent", _("Tanda terima dokumen dikirim")
+        DOCUMENTS_REMINDER_SENT = "documents_reminder_sent", _("Pengingat dokumen dikirim")
+        PHONE_CALL_RECORDED = "phone_call_recorded", _("Panggilan telepon dicatat")
+
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
-    kind = models.CharField(max_length=48, help_text=_("mis. state_changed, booking_created, document_received"))
+    kind = models.CharField(max_length=48, choices=Kind.choices)
     from_state = models.CharField(max_length=24, blank=True)
     to_state = models.CharField(max_length=24, blank=True)
     actor_kind = models.CharField(max_length=16, choices=ActorKind.choices)

@@ -3,10 +3,9 @@ in one transaction."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,7 @@ from lapakasik.core.errors import Conflict
 from lapakasik.notifications.models import PhoneCall
 from lapakasik.notifications.services import notification_enqueue, phone_call_record
 
-from . import workflow
+from . import audit, workflow
 from .models import Claim, ClaimEvent
 
 
@@ -41,11 +40,6 @@ class Actor:
         return cls(kind=ClaimEvent.ActorKind.OFFICER, label=user.get_username(), user=user)
 
 
-def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
-    body = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
-
-
 def claim_event_record(
     *, claim: Claim, kind: str, actor: Actor, reason: str = "", data: dict[str, Any] | None = None,
     from_state: str = "", to_state: str = "", first: bool = False,
@@ -53,20 +47,23 @@ def claim_event_record(
     """Append one event to the claim's hash chain. Call inside the transaction that made the change,
     with the claim row locked (``claim_lock``) so two writers never take the same seq. ``first``: the
     claim was created in this transaction, so the chain is empty (no read; the unique (claim, seq)
-    constraint still refuses a second "first" event)."""
+    constraint still refuses a second "first" event). ``kind`` must be a ``ClaimEvent.Kind``: history
+    is a closed list, never a free string (ValueError otherwise, nothing written)."""
+    if kind not in ClaimEvent.Kind.values:
+        raise ValueError(f"unknown claim event kind {kind!r}: add it to ClaimEvent.Kind first")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("claim_event_record must run inside the transaction that holds claim_lock(claim)")
     last = None if first else ClaimEvent.objects.filter(claim=claim).order_by("-seq").only("seq", "hash").first()
     seq = (last.seq + 1) if last else 1
     prev = last.hash if last else ""
     created_at = clock.now()
-    payload = {
-        "claim": claim.code, "seq": seq, "kind": kind, "from": from_state, "to": to_state,
-        "actor_kind": actor.kind, "actor": actor.label, "reason": reason, "data": data or {},
-        "at": created_at.isoformat(),
-    }
+    payload = audit.event_payload(
+        claim_code=claim.code, seq=seq, kind=kind, from_state=from_state, to_state=to_state, actor_kind=actor.kind,
+        actor_label=actor.label, reason=reason, data=data, created_at=created_at)
     return ClaimEvent.objects.create(
         claim=claim, seq=seq, kind=kind, from_state=from_state, to_state=to_state, actor_kind=actor.kind,
         actor_user=actor.user, actor_label=actor.label, reason=reason, data=data or {}, created_at=created_at,
-        prev_hash=prev, hash=event_hash(prev, payload),
+        prev_hash=prev, hash=audit.event_hash(prev, payload),
     )
 
 
@@ -76,18 +73,39 @@ def claim_lock(claim: Claim) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim.pk)
 
 
+class StateFollower(Protocol):
+    def __call__(self, *, claim: Claim, from_state: str, to_state: str, now: datetime) -> None: ...
+
+
+_followers: list[StateFollower] = []
+
+
+def claim_state_follower_register(follower: StateFollower) -> None:
+    """Rows of other apps whose state follows the claim's (the booking's status) register a follower
+    in their ``AppConfig.ready``. ``claim_transition`` calls every follower inside its transaction,
+    with the claim row locked, after the claim moved — so whoever moves a claim (booking, intake, the
+    officer's console) moves those rows with it, and the claims app imports none of those apps."""
+    if follower not in _followers:
+        _followers.append(follower)
+
+
+def _label(state: str) -> str:
+    return str(workflow.State(state).label) if state in workflow.State.values else state
+
+
 def claim_transition(
     *, claim: Claim, to: str, actor: Actor, reason: str = "", data: dict[str, Any] | None = None,
     notify: bool = True, notify_context: dict[str, Any] | None = None,
 ) -> ClaimEvent:
-    """Move the claim to ``to``: check the transition table, record the event, store the
-    notification the change implies — all in one transaction. Raises Conflict when not allowed."""
+    """Move the claim to ``to``: check the transition table, record the event, move the rows that
+    follow the claim (``claim_state_follower_register``), store the notification the change implies
+    — all in one transaction. Raises Conflict (nothing changed) when the table does not allow it."""
     with transaction.atomic():
         locked = claim_lock(claim)
         if not workflow.can_transition(locked.state, to):
             raise Conflict(
                 _("Status klaim %(state)s tidak dapat diubah menjadi %(to)s.")
-                % {"state": workflow.State(locked.state).label, "to": workflow.State(to).label},
+                % {"state": _label(locked.state), "to": _label(to)},
                 code="invalid_transition",
             )
         from_state = locked.state
@@ -95,9 +113,11 @@ def claim_transition(
         locked.save(update_fields=["state", "updated_at"])
         claim.state = to
         event = claim_event_record(
-            claim=locked, kind="state_changed", actor=actor, reason=reason, data=data,
+            claim=locked, kind=ClaimEvent.Kind.STATE_CHANGED, actor=actor, reason=reason, data=data,
             from_state=from_state, to_state=to,
         )
+        for follower in _followers:
+            follower(claim=locked, from_state=from_state, to_state=to, now=event.created_at)
         event_name = workflow.EVENT_FOR_STATE.get(to)
         if notify and event_name:
             notification_enqueue(claim=locked, event=event_name,
@@ -120,15 +140,11 @@ def claim_phone_call_record(*, call_id: int, outcome: str, actor: Actor, note: s
 
 
 def claim_history_verify(claim: Claim) -> bool:
-    """True when the claim's event chain is intact (no edited, removed or re-ordered event)."""
-    prev = ""
-    for index, ev in enumerate(ClaimEvent.objects.filter(claim=claim).order_by("seq"), start=1):
-        payload = {
-            "claim": claim.code, "seq": ev.seq, "kind": ev.kind, "from": ev.from_state, "to": ev.to_state,
-            "actor_kind": ev.actor_kind, "actor": ev.actor_label, "reason": ev.reason, "data": ev.data,
-            "at": ev.created_at.isoformat(),
-        }
-        if ev.seq != index or ev.prev_hash != prev or ev.hash != event_hash(prev, payload):
+    """True when the claim's event chain is intact (no edited, removed or re-ordered event); the
+    ``verify_audit`` command checks every claim and says what is wrong."""
+    state = Claim.objects.filter(pk=claim.pk).values_list("state", flat=True).first() or ""
+    check = audit.ChainCheck(claim_code=claim.code, claim_state=state)
+    for row in ClaimEvent.objects.filter(claim=claim).order_by("seq").values_list(*audit.EVENT_COLUMNS).iterator():
+        if check.feed(row) is not None:
             return False
-        prev = ev.hash
-    return True
+    return check.finish() is None

@@ -15,12 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from lapakasik.claims import workflow
 from lapakasik.claims.models import Claim, ClaimEvent
-from lapakasik.claims.services import Actor, claim_event_record, claim_lock, claim_transition
+from lapakasik.claims.services import claim_event_record, claim_lock, claim_transition
 from lapakasik.core import clock
 from lapakasik.core.errors import Conflict
 
 from . import catalogue, files, pipeline, policy
-from .models import Document, DocumentStatus, Source
+from .models import Document, DocumentStatus, IntakeProgress, Source
 from .selectors import upload_failed_context
 from .tasks import intake_ack_send
 from .types import ReceiveResult
@@ -40,7 +40,7 @@ def _refusal(claim: Claim, *, filename: str, code: str, params: dict[str, Any], 
             claim=locked, requirement=requirement, source=source, status=DocumentStatus.REFUSED, reason_code=code,
             original_name=(filename or "")[:255], size=size, sha256=sha256, inbound_ref=(inbound_ref or "")[:100],
             actor_label=getattr(actor, "label", "")[:150], created_at=clock.now())
-        claim_event_record(claim=locked, kind="document_refused", actor=actor,
+        claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_REFUSED, actor=actor,
                            data={"document": doc.pk, "reason": code, "source": source})
         _maybe_upload_failed(locked, actor)
     return _result("refused", filename, document=doc, reason_code=code,
@@ -66,24 +66,20 @@ def refusals_since_last_stored(claim: Claim) -> int:
 def _maybe_upload_failed(claim: Claim, actor: Any) -> None:
     threshold = int(getattr(settings, "INTAKE_REFUSALS_BEFORE_FAILED", 6))
     if not workflow.can_transition(claim.state, workflow.State.UPLOAD_FAILED):
-        return
-    if policy.upload_has_failed(refusals_since_last_stored=refusals_since_last_stored(claim), threshold=threshold):
-        claim_transition(claim=claim, to=workflow.State.UPLOAD_FAILED, actor=actor,
-                         reason="repeated_refusals", notify_context=upload_failed_context(claim))
+        return  # no need to count
+    failed = policy.upload_has_failed(refusals_since_last_stored=refusals_since_last_stored(claim),
+                                      threshold=threshold)
+    step = workflow.state_after_refusal(claim.state, upload_has_failed=failed)
+    if step is not None:
+        claim_transition(claim=claim, to=step.to, actor=actor, reason=step.reason,
+                         notify_context=upload_failed_context(claim))
 
 
 def _state_after_document(claim: Claim, actor: Any) -> None:
-    """First document: BOOKED → AWAITING_DOCUMENTS; checklist complete → DOCUMENTS_RECEIVED."""
-    S = workflow.State
-    checklist = catalogue.claim_checklist(claim)
-    if checklist.complete and workflow.can_transition(claim.state, S.DOCUMENTS_RECEIVED) \
-            and claim.state != S.DOCUMENTS_RECEIVED:
-        claim_transition(claim=claim, to=S.DOCUMENTS_RECEIVED, actor=actor, reason="checklist_complete")
-    elif claim.state == S.BOOKED:
-        claim_transition(claim=claim, to=S.AWAITING_DOCUMENTS, actor=actor, reason="first_document")
-    elif claim.state == S.UPLOAD_FAILED:
-        # uploading works again (after repeated refusals or "Saya tidak bisa mengunggah")
-        claim_transition(claim=claim, to=S.AWAITING_DOCUMENTS, actor=actor, reason="upload_recovered")
+    """Move the claim as the workflow says after a stored document (``workflow.state_after_intake``)."""
+    step = workflow.state_after_intake(claim.state, checklist_complete=catalogue.claim_checklist(claim).complete)
+    if step is not None:
+        claim_transition(claim=claim, to=step.to, actor=actor, reason=step.reason)
 
 
 def clean_filename(filename: str | None) -> str:
@@ -198,7 +194,7 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
                     width=prepared.width, height=prepared.height, pages=prepared.pages,
                     inbound_ref=(inbound_ref or "")[:100], actor_label=getattr(actor, "label", "")[:150],
                     created_at=clock.now())
-                claim_event_record(claim=locked, kind="document_received", actor=actor, data={
+                claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_RECEIVED, actor=actor, data={
                     "document": doc.pk, "requirement": requirement.code if requirement else None,
                     "source": source, "held": hold, "sha256": prepared.sha256})
                 if not hold:
@@ -230,14 +226,16 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
 def intake_ack_schedule(*, claim: Claim, delay_seconds: int | None = None) -> bool:
     """Web/API uploads: one acknowledgement per burst instead of one per click. The first upload
     since the last acknowledgement schedules ``intake_ack_send`` in ``INTAKE_ACK_DELAY_SECONDS`` (60);
-    later uploads in that window are included in it. Returns True when it scheduled one."""
+    later uploads in that window are included in it (``IntakeProgress.ack_due_at`` marks the one
+    pending). Returns True when it scheduled one."""
     delay = delay_seconds if delay_seconds is not None else int(getattr(settings, "INTAKE_ACK_DELAY_SECONDS", 60))
     with transaction.atomic():
         locked = claim_lock(claim)
-        last = (ClaimEvent.objects.filter(claim=locked, kind__in=["intake_ack_scheduled", "intake_ack_sent"])
-                .order_by("-seq").values_list("kind", flat=True).first())
-        if last == "intake_ack_scheduled":
+        progress = IntakeProgress.for_locked_claim(locked)
+        if progress.ack_due_at is not None:
             return False
-        claim_event_record(claim=locked, kind="intake_ack_scheduled", actor=Actor.system("tanda terima"))
-        intake_ack_send.using(run_after=clock.now() + timedelta(seconds=delay)).enqueue(locked.pk)
+        progress.ack_due_at = clock.now() + timedelta(seconds=delay)
+        progress.save(update_fields=["ack_due_at"])
+        intake_ack_send.using(run_after=progress.ack_due_at).enqueue(locked.pk)
     return True
+

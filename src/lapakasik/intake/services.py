@@ -22,7 +22,7 @@ from lapakasik.notifications.services import notification_enqueue
 
 from . import files, pipeline
 from .catalogue import claim_checklist, requirement_get
-from .models import Document, DocumentStatus, IntakeAccess, Source
+from .models import Document, DocumentStatus, IntakeAccess, IntakeProgress, Source
 from .selectors import ack_context, intake_links_get, upload_failed_context, upload_url
 from .types import IntakeLinks, ReceiveResult
 
@@ -66,7 +66,7 @@ def intake_revoke(*, claim: Claim, actor: Any, kind: str | None = None) -> Intak
             qs = qs.filter(kind=kind)
         qs.update(revoked_at=clock.now())
         links = intake_open(claim=locked)
-        claim_event_record(claim=locked, kind="intake_revoked", actor=actor, data={"kind": kind or "all"})
+        claim_event_record(claim=locked, kind=ClaimEvent.Kind.INTAKE_REVOKED, actor=actor, data={"kind": kind or "all"})
     return links
 
 
@@ -120,7 +120,7 @@ def intake_deadline_check(*, now: Any = None) -> int:
     moved = 0
     due = Claim.objects.select_related("branch").filter(
         documents_due_at__lt=now,
-        state__in=[workflow.State.BOOKED, workflow.State.AWAITING_DOCUMENTS, workflow.State.DOCUMENTS_INCOMPLETE])
+        state__in=workflow.AWAITING_PARTICIPANT)
     for claim in due.iterator():
         if claim_checklist(claim).complete:
             continue
@@ -151,9 +151,18 @@ def document_review(*, document: Any, actor: Any, accept: bool, reason_code: str
         doc.reason_code = "" if accept else (reason_code or "officer_refused")
         doc.reviewed_at = clock.now()
         doc.save(update_fields=["requirement", "status", "reason_code", "reviewed_at"])
-        claim_event_record(claim=locked_claim, kind="document_reviewed", actor=actor,
+        claim_event_record(claim=locked_claim, kind=ClaimEvent.Kind.DOCUMENT_REVIEWED, actor=actor,
                            data={"document": doc.pk, "accepted": accept, "reason": doc.reason_code})
     return doc
+
+
+def document_open_record(*, document: Any, actor: Any, thumbnail: bool = False) -> ClaimEvent:
+    """An officer opened (downloaded) a stored document: recorded in the claim's history, with the
+    claim row locked like every other event write (two officers opening at once get seqs n and n+1)."""
+    with transaction.atomic():
+        locked = claim_lock(document.claim)
+        return claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_OPENED, actor=actor,
+                                  data={"document": document.pk, "thumbnail": thumbnail})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,15 +195,14 @@ def intake_orphans_clean(*, older_than_minutes: int | None = None, full: bool = 
 def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -> int:
     """Remind participants whose checklist is still incomplete when the documents deadline (H-1) is
     less than ``hours_before`` (INTAKE_REMINDER_HOURS, 24) away: notification
-    ``documents_incomplete_reminder`` with what is missing and the links. Once per claim (a
-    ``documents_reminder_sent`` event marks it). Returns how many were sent."""
+    ``documents_incomplete_reminder`` with what is missing and the links. Once per claim
+    (``IntakeProgress.documents_reminded_at`` marks it; history records it too). Returns how many were sent."""
     now = now or clock.now()
     hours = hours_before if hours_before is not None else int(getattr(settings, "INTAKE_REMINDER_HOURS", 24))
-    reminded = ClaimEvent.objects.filter(kind="documents_reminder_sent").values("claim_id")
+    reminded = IntakeProgress.objects.filter(documents_reminded_at__isnull=False).values("claim_id")
     due = (Claim.objects.select_related("branch")
            .filter(documents_due_at__gt=now, documents_due_at__lte=now + timedelta(hours=hours),
-                   state__in=[workflow.State.BOOKED, workflow.State.AWAITING_DOCUMENTS,
-                              workflow.State.DOCUMENTS_INCOMPLETE])
+                   state__in=workflow.AWAITING_PARTICIPANT)
            .exclude(pk__in=reminded))
     sent = 0
     for claim in due.iterator():
@@ -202,14 +210,18 @@ def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -
             continue
         with transaction.atomic():
             locked = claim_lock(claim)
-            if ClaimEvent.objects.filter(claim=locked, kind="documents_reminder_sent").exists():
+            progress = IntakeProgress.for_locked_claim(locked)
+            if progress.documents_reminded_at is not None:
                 continue
             context = ack_context(locked, [], language=locked.language or "id")
             links = intake_links_get(locked)
             if links:
                 context.update(upload_url=links.upload_url, email_address=links.email_address)
             notification_enqueue(event="documents_incomplete_reminder", claim=locked, context=context)
-            claim_event_record(claim=locked, kind="documents_reminder_sent", actor=Actor.system("pengingat dokumen"),
+            progress.documents_reminded_at = now
+            progress.save(update_fields=["documents_reminded_at"])
+            claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENTS_REMINDER_SENT,
+                               actor=Actor.system("pengingat dokumen"),
                                data={"missing": [m["code"] for m in context["missing"]]})
         sent += 1
     return sent
@@ -225,7 +237,7 @@ def document_assign(*, document: Any, actor: Any, requirement_code: str) -> Any:
             raise InvalidInput(fields={"requirement": ["unknown"]})
         doc.requirement = req
         doc.save(update_fields=["requirement"])
-        claim_event_record(claim=locked_claim, kind="document_assigned", actor=actor,
+        claim_event_record(claim=locked_claim, kind=ClaimEvent.Kind.DOCUMENT_ASSIGNED, actor=actor,
                            data={"document": doc.pk, "requirement": req.code})
     return doc
 
@@ -242,8 +254,8 @@ def intake_ack_send_pending(*, claim_id: int) -> int:
         return 0
     with transaction.atomic():
         locked = claim_lock(claim)
-        sent_at = (ClaimEvent.objects.filter(claim=locked, kind="intake_ack_sent").order_by("-seq")
-                   .values_list("created_at", flat=True).first())
+        progress = IntakeProgress.for_locked_claim(locked)
+        sent_at = progress.ack_sent_at
         docs = Document.objects.filter(claim=locked, source__in=[Source.WEB, Source.API]).select_related("requirement")
         if sent_at is not None:
             docs = docs.filter(created_at__gt=sent_at)
@@ -257,7 +269,9 @@ def intake_ack_send_pending(*, claim_id: int) -> int:
                 requirement_code=doc.requirement.code if doc.requirement else None,
                 message=pipeline.reason_message(code, "id") if code in pipeline.REASONS else "",
                 message_en=pipeline.reason_message(code, "en") if code in pipeline.REASONS else ""))
-        claim_event_record(claim=locked, kind="intake_ack_sent", actor=Actor.system("tanda terima"),
+        progress.ack_due_at, progress.ack_sent_at = None, clock.now()
+        progress.save(update_fields=["ack_due_at", "ack_sent_at"])
+        claim_event_record(claim=locked, kind=ClaimEvent.Kind.INTAKE_ACK_SENT, actor=Actor.system("tanda terima"),
                            data={"files": len(results)})
         if results:
             notification_enqueue(event="intake_ack", claim=locked,

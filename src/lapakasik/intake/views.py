@@ -18,7 +18,7 @@ from lapakasik.accounts.selectors import can_see_branch
 from lapakasik.branches.selectors import branch_effective_policy
 from lapakasik.claims import workflow
 from lapakasik.claims.models import Claim
-from lapakasik.claims.services import Actor, claim_event_record
+from lapakasik.claims.services import Actor
 from lapakasik.core.codes import normalize_code
 from lapakasik.core.errors import ServiceError
 
@@ -30,7 +30,7 @@ from .files import storage
 from .models import Document, DocumentStatus, Source
 from .receive import document_receive, intake_ack_schedule
 from .selectors import intake_links_get, intake_upload_resolve, upload_failed_context
-from .services import document_assign, document_review, upload_failed_report
+from .services import document_assign, document_open_record, document_review, upload_failed_report
 
 
 def _claim_or_404(token: str) -> Any:
@@ -70,7 +70,7 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
         "claim": claim, "token": token, "checklist": checklist, "accepting": accepting,
         "links": intake_links_get(claim), "status_labels": policy.STATUS_LABELS,
         "max_mb": f"{round(lim.max_file_bytes / (1024 * 1024), 1):g}",
-        "upload_failed": claim.state in {workflow.State.UPLOAD_FAILED, workflow.State.DROPBOX_EXPECTED},
+        "upload_failed": claim.state in workflow.UPLOAD_TROUBLE,
         "due_local": _due_local(claim),
     })
 
@@ -168,8 +168,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
         raise Http404
     thumb = request.GET.get("v") == "thumb" and bool(doc.thumbnail)
     name = doc.thumbnail if thumb else doc.file
-    claim_event_record(claim=doc.claim, kind="document_opened", actor=Actor.officer(request.user),
-                       data={"document": doc.pk, "thumbnail": thumb})
+    document_open_record(document=doc, actor=Actor.officer(request.user), thumbnail=thumb)
     ext = "jpg" if thumb else pipeline.KINDS.get(doc.kind, ("", "application/octet-stream", "bin"))[2]
     label = doc.requirement.code if doc.requirement else "dokumen"
     filename = f"{doc.claim.code}-{label}-{doc.pk}{'-thumb' if thumb else ''}.{ext}"

@@ -118,17 +118,20 @@ def notification_enqueue(
 
 
 def template_for(*, event: str, channel: str, language: str) -> NotificationTemplate | None:
-    """The active template for event × channel × language, falling back to Indonesian, then to the
-    generic claim status template."""
+    """The active template for event × channel × language, falling back to Indonesian. An event the
+    catalogue ships texts for (every claim state's event among them) never falls back to another
+    event's text: without a template of its own it has none (the send fails visibly). Only an event
+    the catalogue does not know gets the generic claim status template, and that is logged."""
     candidates = [(event, language), (event, "id")]
-    alias = defaults.STATE_EVENT_ALIASES.get(event)
-    if alias:
-        candidates += [(alias, language), (alias, "id")]
-    candidates += [("claim_status", language), ("claim_status", "id")]
+    generic = event not in defaults.TEXTS
+    if generic:
+        candidates += [("claim_status", language), ("claim_status", "id")]
     found = {(t.event, t.language): t for t in NotificationTemplate.objects.filter(
         channel=channel, active=True, event__in={e for e, _ in candidates})}
     for key in candidates:
         if key in found:
+            if key[0] != event:
+                log.warning("notifications: no template for event %s; the generic claim status text is used", event)
             return found[key]
     return None
 
