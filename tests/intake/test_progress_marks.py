@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_acknowledgement_marks(claim: Any) -> None:
-    from lapakasik.intake.services import intake_ack_schedule, intake_ack_send_pending
+    from lapakasik.intake.receive import intake_ack_schedule
+    from lapakasik.intake.services import intake_ack_send_pending
 
     assert intake_ack_schedule(claim=claim, delay_seconds=60) is True
     progress = IntakeProgress.objects.get(claim=claim)

@@ -82,7 +82,7 @@ class BookingResult:
     booking: Booking
     claim: Claim
     access_token: str
-    intake: Any  # lapakasik.intake.services.IntakeLinks
+    intake: Any  # lapakasik.intake.types.IntakeLinks
     request: BookingRequest  # the branch and session booked (no re-read needed to answer)
 
     @property
