@@ -24,10 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from lapakasik.accounts.access import authorise, require
+from lapakasik.accounts.policy import Action
 from lapakasik.api.auth import access_token, token_of
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
-from lapakasik.core.errors import InvalidInput, NotFound, PermissionDenied
+from lapakasik.core.errors import InvalidInput, NotFound
 
 from . import cache, selectors, services
 from .models import Booking, WaitlistEntry
@@ -347,24 +349,19 @@ def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any
     return Status(201, _created_out(result))
 
 
-# --- officers (Django session log-in; branch scope from accounts) ---------------------------------------
+# --- officers (Django session log-in; every decision from accounts.policy) ---------------------------------------
 
 class OfficerCancelIn(Schema):
     reason: str = Field(..., min_length=3, max_length=500)
 
 
-def _officer_booking(request: HttpRequest, code: str) -> Booking:
-    """The booking if the logged-in officer may act on its branch; 404 otherwise (no probing of codes
-    at other branches); front-desk staff may not change bookings (403)."""
-    from lapakasik.accounts.models import Role
-    from lapakasik.accounts.selectors import can_see_branch, officer_profile
-
-    profile = officer_profile(request.user)
-    if profile is None or profile.role == Role.FRONT_DESK:
-        raise PermissionDenied()
+def _officer_booking(request: HttpRequest, code: str, action: Action) -> Booking:
+    """The booking if ``accounts.policy`` lets the logged-in user do ``action`` at its branch: a role
+    that may never do it gets 403 before any look-up; a booking outside the user's scope gets the same
+    404 as an unknown code (no probing of codes at other branches)."""
+    require(request.user, action)
     booking = selectors.booking_get(code=code)
-    if not can_see_branch(request.user, booking.slot.branch):
-        raise NotFound(code="booking_not_found")
+    require(request.user, action, branch=booking.slot.branch, not_found_code="booking_not_found")
     return booking
 
 
@@ -372,14 +369,14 @@ def _officer_booking(request: HttpRequest, code: str) -> Booking:
                                                                       404: ErrorOut},
             summary="Booking di cabang petugas / a booking at the officer's branch")
 def officer_get_booking(request: HttpRequest, code: str) -> dict[str, Any]:
-    return booking_out(_officer_booking(request, code))
+    return booking_out(_officer_booking(request, code, Action.VIEW_CLAIM))
 
 
 @router.post("/officer/bookings/{code}/cancel", auth=django_auth,
              response={200: BookingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Petugas membatalkan booking / an officer cancels a booking")
 def officer_cancel_booking(request: HttpRequest, code: str, payload: OfficerCancelIn) -> dict[str, Any]:
-    booking = _officer_booking(request, code)
+    booking = _officer_booking(request, code, Action.CANCEL_BOOKING)
     services.booking_cancel(booking=booking, actor=Actor.officer(request.user), reason=payload.reason)
     return booking_out(selectors.booking_get(code=booking.code))
 
@@ -388,13 +385,12 @@ def officer_cancel_booking(request: HttpRequest, code: str, payload: OfficerCanc
              response={200: BookingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Petugas mengubah jadwal booking / an officer reschedules a booking")
 def officer_reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -> dict[str, Any]:
-    from lapakasik.accounts.selectors import can_see_branch
     from lapakasik.branches.models import Branch
 
-    booking = _officer_booking(request, code)
+    booking = _officer_booking(request, code, Action.RESCHEDULE_BOOKING)
     if payload.branch_code:
         target = Branch.objects.filter(code__iexact=payload.branch_code.strip()).first()
-        if target is not None and not can_see_branch(request.user, target):
+        if target is not None and not authorise(request.user, Action.RESCHEDULE_TO_BRANCH, branch=target).allowed:
             raise InvalidInput(fields={"branch_code": [_("Anda hanya dapat memindahkan booking ke cabang wilayah "
                                                          "kerja Anda.")]})
     services.booking_reschedule(booking=booking, date=payload.date, session_start=payload.session_start,

@@ -83,10 +83,18 @@ def inbox_recipients(limit: int = 100) -> list[dict[str, Any]]:
 
 
 def phone_calls_open(*, user: Any) -> QuerySet[PhoneCall]:
+    """The open call tasks at the branches where ``user`` may record calls (``accounts.policy``)."""
+    from lapakasik.accounts.policy import Action
     from lapakasik.accounts.selectors import branches_visible_to
 
     return (PhoneCall.objects.select_related("notification", "notification__claim", "branch")
-            .filter(outcome=PhoneCall.Outcome.OPEN, branch__in=branches_visible_to(user)).order_by("due_at"))
+            .filter(outcome=PhoneCall.Outcome.OPEN, branch__in=branches_visible_to(user, Action.RECORD_PHONE_CALL))
+            .order_by("due_at"))
+
+
+def phone_call_open_get(*, pk: int) -> PhoneCall | None:
+    """One open call task (whoever asks: the caller checks the policy on its branch)."""
+    return PhoneCall.objects.select_related("branch").filter(pk=pk, outcome=PhoneCall.Outcome.OPEN).first()
 
 
 def notifications_for_claim(claim: Any) -> QuerySet[Notification]:

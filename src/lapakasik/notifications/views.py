@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lapakasik.accounts.access import require_page
+from lapakasik.accounts.policy import Action
 from lapakasik.core.errors import ServiceError
 
 from . import selectors
@@ -86,6 +88,8 @@ def dev_inbox_html(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def phone_calls(request: HttpRequest) -> HttpResponse:
+    """The open phone-call tasks of the branches where ``accounts.policy`` lets the user record calls."""
+    require_page(request.user, Action.RECORD_PHONE_CALL)
     calls = list(selectors.phone_calls_open(user=request.user)[:200])
     return render(request, "notifications/calls.html", {"calls": calls, "outcomes": [
         (PhoneCall.Outcome.REACHED, PhoneCall.Outcome.REACHED.label),
@@ -98,8 +102,11 @@ def phone_calls(request: HttpRequest) -> HttpResponse:
 def phone_call_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     from .services import phone_call_record
 
-    if not selectors.phone_calls_open(user=request.user).filter(pk=pk).exists():
+    require_page(request.user, Action.RECORD_PHONE_CALL)
+    call = selectors.phone_call_open_get(pk=pk)
+    if call is None:
         raise Http404()
+    require_page(request.user, Action.RECORD_PHONE_CALL, branch=call.branch)
     try:
         phone_call_record(call_id=pk, outcome=request.POST.get("outcome", ""), actor=_officer(request.user),
                           note=request.POST.get("note", "")[:500])
