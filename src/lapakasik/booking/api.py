@@ -23,10 +23,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from lapakasik.accounts.access import authorise, require
 from lapakasik.accounts.policy import Action
-from lapakasik.api.auth import access_token, token_of
+from lapakasik.api.auth import AccessToken, claim_of, participant_claim
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
 from lapakasik.core.errors import InvalidInput, NotFound
@@ -214,8 +216,30 @@ def _created_out(result: services.BookingResult) -> dict[str, Any]:
             "access_token": result.access_token}
 
 
-def _authorised(request: HttpRequest, code: str) -> Booking:
-    return selectors.booking_get_authorised(code=code, token=token_of(request))
+def _authorised(request: HttpRequest) -> Booking:
+    """The booking of the claim ``participant_claim`` resolved from the token and ``{code}``."""
+    return selectors.booking_for_claim(claim_of(request))
+
+
+def _waitlist_entry(params: dict[str, Any], token: str) -> Any:
+    """``{entry_id}``'s entry if ``token`` is its token (the same 404 for a wrong token and an unknown id).
+    An id that is not a number is left to the operation's own validation (422, as for any path)."""
+    try:
+        entry_id = TypeAdapter(int).validate_python(params.get("entry_id"))
+    except PydanticValidationError:
+        return _UNPARSED_PATH
+    return services.waitlist_get_authorised(entry_id=entry_id, token=token)
+
+
+_UNPARSED_PATH = object()
+waitlist_token = AccessToken(resolve=_waitlist_entry)
+
+
+def _entry(request: HttpRequest) -> WaitlistEntry:
+    entry = request.auth  # type: ignore[attr-defined]
+    if not isinstance(entry, WaitlistEntry):
+        raise TypeError("the operation must use auth=waitlist_token")
+    return entry
 
 
 def _waitlist_out(entry: WaitlistEntry, position: int | None = None) -> dict[str, Any]:
@@ -297,25 +321,25 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
     return Status(201, _created_out(result))
 
 
-@router.get("/bookings/{code}", auth=access_token, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
+@router.get("/bookings/{code}", auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
             summary="Booking saya / my booking (Authorization: Bearer)")
 def get_booking(request: HttpRequest, code: str) -> dict[str, Any]:
-    return booking_out(_authorised(request, code))
+    return booking_out(_authorised(request))
 
 
-@router.post("/bookings/{code}/cancel", auth=access_token, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+@router.post("/bookings/{code}/cancel", auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              summary="Batalkan booking / cancel (Authorization: Bearer)")
 def cancel_booking(request: HttpRequest, code: str, payload: CancelIn | None = None) -> dict[str, Any]:
-    booking = _authorised(request, code)
+    booking = _authorised(request)
     services.booking_cancel(booking=booking, actor=Actor.participant(), reason=(payload.reason if payload else ""))
     return booking_out(selectors.booking_get(code=booking.code))
 
 
 @router.post("/bookings/{code}/reschedule",
-             auth=access_token, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Ubah jadwal / reschedule (Authorization: Bearer)")
 def reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -> dict[str, Any]:
-    booking = _authorised(request, code)
+    booking = _authorised(request)
     services.booking_reschedule(booking=booking, date=payload.date, session_start=payload.session_start,
                                 branch_code=payload.branch_code, actor=Actor.participant())
     return booking_out(selectors.booking_get(code=booking.code))
@@ -333,18 +357,18 @@ def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, 
     return Status(201, {**_waitlist_out(entry, result.position), "access_token": result.token})
 
 
-@router.get("/waitlist/{entry_id}", auth=access_token, response={200: WaitlistOut, 401: ErrorOut, 404: ErrorOut},
+@router.get("/waitlist/{entry_id}", auth=waitlist_token, response={200: WaitlistOut, 401: ErrorOut, 404: ErrorOut},
             summary="Status daftar tunggu / waitlist status (Authorization: Bearer)")
 def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
-    entry = services.waitlist_get_authorised(entry_id=entry_id, token=token_of(request))
+    entry = _entry(request)
     return _waitlist_out(entry)
 
 
-@router.post("/waitlist/{entry_id}/accept", auth=access_token, response={201: BookingCreatedOut, 401: ErrorOut, 404: ErrorOut,
+@router.post("/waitlist/{entry_id}/accept", auth=waitlist_token, response={201: BookingCreatedOut, 401: ErrorOut, 404: ErrorOut,
                                                        409: ErrorOut},
              summary="Ambil kursi yang ditawarkan / accept the offered seat (Authorization: Bearer)")
 def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any]]:
-    entry = services.waitlist_get_authorised(entry_id=entry_id, token=token_of(request))
+    entry = _entry(request)
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
     return Status(201, _created_out(result))
 

@@ -343,7 +343,11 @@ def booking_get_authorised(*, code: str, token: str) -> Booking:
     the same answer for an unknown code and a wrong token)."""
     from lapakasik.claims.selectors import claim_get_authorised
 
-    claim = claim_get_authorised(code=code, token=token)
+    return booking_for_claim(claim_get_authorised(code=code, token=token))
+
+
+def booking_for_claim(claim: Any) -> Booking:
+    """The booking of a claim the caller is already authorised for (the API: ``request.auth``)."""
     booking = Booking.objects.select_related("slot", "slot__branch", "slot__branch__region", "claim").filter(
         claim=claim).first()
     if booking is None:
