@@ -171,3 +171,12 @@ def branch_filter(principal: Principal, action: Action) -> BranchFilter:
     if scope is Scope.REGION:
         return BranchFilter(region_id=principal.region_id)
     return BranchFilter(branch_id=principal.branch_id)
+
+
+def table_markdown() -> str:
+    """The roles × actions table of ``docs/security.md`` (a test keeps the page in step with this)."""
+    roles = list(ROLE_SCOPE)
+    head = "| action | " + " | ".join(f"{r.value} ({ROLE_SCOPE[r].value})" for r in roles) + " |"
+    rule = "|---|" + "---|" * len(roles)
+    rows = [f"| `{a.value}` | " + " | ".join("yes" if r in ALLOWED[a] else "—" for r in roles) + " |" for a in Action]
+    return "\n".join([head, rule, *rows])
