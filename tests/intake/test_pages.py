@@ -211,6 +211,7 @@ def test_front_desk_cannot_review_or_open_its_own_branchs_documents(client: Any,
     """Regression: ``satpam.bandung`` (front desk at BDG01) could open ``/petugas/klaim/<code>/dokumen/`` of
     a Bandung claim, accept or refuse its files and download them. Now 403 on every one, nothing written."""
     from django.contrib.auth import get_user_model
+    from django.test import Client
 
     from lapakasik.branches.models import Branch
     from lapakasik.claims.models import ClaimEvent
@@ -222,9 +223,13 @@ def test_front_desk_cannot_review_or_open_its_own_branchs_documents(client: Any,
     events = ClaimEvent.objects.filter(claim=claim).count()
     satpam = get_user_model().objects.get(username="satpam.bandung")
     assert satpam.officer.branch == claim.branch
+    client = Client()  # a fresh session (no flash message of the upload)
     client.force_login(satpam)
     page = f"/petugas/klaim/{claim.code}/dokumen/"
-    assert client.get(page).status_code == 403
+    denied = client.get(page)
+    assert denied.status_code == 403 and "Akses ditolak" in denied.content.decode()
+    assert "ktp.jpg" not in denied.content.decode()
+    assert "Access denied" in client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     for action in ("accept", "refuse", "assign"):
         assert client.post(page, {"document": doc.pk, "action": action, "requirement": "ktp"}).status_code == 403
     assert client.get(f"/petugas/dokumen/{doc.pk}/unduh/").status_code == 403
