@@ -1,5 +1,6 @@
-"""Reads about officers. Lists filter through ``branches_visible_to``, which is derived from the same
-tables as every single decision (``accounts.policy``)."""
+"""Reads about officers (a request user's principal: ``accounts.access.principal_of``). Lists filter through
+``branches_visible_to``, which is derived from the same tables as every single decision
+(``accounts.policy``)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,7 @@ from django.db.models import QuerySet
 from lapakasik.branches.models import Branch
 
 from .access import principal_of
-from .models import OfficerProfile
 from .policy import Action, branch_filter
-
-
-def officer_profile(user: Any) -> OfficerProfile | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.officer  # type: ignore[no-any-return]
-    except OfficerProfile.DoesNotExist:
-        return None
 
 
 def branches_visible_to(user: Any, action: Action = Action.VIEW_CLAIM) -> QuerySet[Branch]:
