@@ -221,6 +221,9 @@ def _authorised(request: HttpRequest) -> Booking:
     return selectors.booking_for_claim(claim_of(request))
 
 
+_UNPARSED_PATH = object()
+
+
 def _waitlist_entry(params: dict[str, Any], token: str) -> Any:
     """``{entry_id}``'s entry if ``token`` is its token (the same 404 for a wrong token and an unknown id).
     An id that is not a number is left to the operation's own validation (422, as for any path)."""
@@ -231,7 +234,6 @@ def _waitlist_entry(params: dict[str, Any], token: str) -> Any:
     return services.waitlist_get_authorised(entry_id=entry_id, token=token)
 
 
-_UNPARSED_PATH = object()
 waitlist_token = AccessToken(resolve=_waitlist_entry)
 
 
@@ -373,7 +375,7 @@ def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any
     return Status(201, _created_out(result))
 
 
-# --- officers (Django session log-in; every decision from accounts.policy) ---------------------------------------
+# --- officers (Django session log-in; every decision from accounts.policy) ---------------------------
 
 class OfficerCancelIn(Schema):
     reason: str = Field(..., min_length=3, max_length=500)
