@@ -344,7 +344,11 @@ def alternatives_for(*, branch: BranchInfo, day: date, start: str, limit: int = 
 def booking_get_authorised(*, code: str, token: str) -> Booking:
     """The booking whose code is ``code`` and whose access token is ``token`` (NotFound otherwise —
     the same answer for an unknown code and a wrong token)."""
-    claim = claim_get_authorised(code=code, token=token)
+    return booking_for_claim(claim_get_authorised(code=code, token=token))
+
+
+def booking_for_claim(claim: Any) -> Booking:
+    """The booking of a claim the caller is already authorised for (the API: ``request.auth``)."""
     booking = Booking.objects.select_related("slot", "slot__branch", "slot__branch__region", "claim").filter(
         claim=claim).first()
     if booking is None:

@@ -13,8 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
-from lapakasik.api.auth import access_token, token_of
-from lapakasik.claims.selectors import claim_get_authorised
+from lapakasik.api.auth import claim_of, participant_claim
 from lapakasik.claims.services import Actor
 from lapakasik.core.errors import InvalidInput, ServiceError
 
@@ -160,13 +159,12 @@ _UPLOAD_BODY = {
 }
 
 
-@router.post("/claims/{code}/documents", auth=access_token, response={201: IntakeUploadOut, 200: IntakeUploadOut},
+@router.post("/claims/{code}/documents", auth=participant_claim, response={201: IntakeUploadOut, 200: IntakeUploadOut},
              summary="Kirim dokumen klaim / upload claim documents", openapi_extra=_UPLOAD_BODY)
 def upload_documents(request: HttpRequest, code: str) -> Any:
-    token = token_of(request)
+    claim = claim_of(request)
     if request_too_large(request):
         raise too_large_error()
-    claim = claim_get_authorised(code=code, token=token)
     files, requirement = uploaded_files(request)
     if not files:
         raise InvalidInput(_("Tidak ada berkas. Lampirkan berkas pada kolom 'file'."), code="no_file",
@@ -189,9 +187,8 @@ def _lang_en() -> bool:
     return (get_language() or "id").startswith("en")
 
 
-@router.get("/claims/{code}/documents", auth=access_token, response=IntakeChecklistOut,
+@router.get("/claims/{code}/documents", auth=participant_claim, response=IntakeChecklistOut,
             summary="Daftar dokumen dan status / documents checklist")
 def list_documents(request: HttpRequest, code: str) -> IntakeChecklistOut:
-    claim = claim_get_authorised(code=code, token=token_of(request))
-    return checklist_out(claim)
+    return checklist_out(claim_of(request))
 

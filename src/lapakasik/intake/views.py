@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lapakasik.accounts.selectors import can_see_branch
+from lapakasik.accounts.access import authorise, require_page
+from lapakasik.accounts.policy import Action
 from lapakasik.branches.selectors import branch_effective_policy
 from lapakasik.claims import workflow
 from lapakasik.claims.models import Claim
@@ -161,10 +162,12 @@ def cover_sheet(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
-    """An officer opens a document: branch-scoped, logged in the claim history, always an
-    attachment with a generated name, never sniffed."""
+    """An officer opens a document: allowed by ``accounts.policy`` (front desk: 403; another branch: 404),
+    logged in the claim history, always an attachment with a generated name, never sniffed."""
+    require_page(request.user, Action.OPEN_DOCUMENT)
     doc = get_object_or_404(Document.objects.select_related("claim", "claim__branch", "requirement"), pk=pk)
-    if not doc.file or doc.status == DocumentStatus.REFUSED or not can_see_branch(request.user, doc.claim.branch):
+    require_page(request.user, Action.OPEN_DOCUMENT, claim=doc.claim)
+    if not doc.file or doc.status == DocumentStatus.REFUSED:
         raise Http404
     thumb = request.GET.get("v") == "thumb" and bool(doc.thumbnail)
     name = doc.thumbnail if thumb else doc.file
@@ -182,10 +185,14 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
 
 
 
-def _officer_claim(request: HttpRequest, code: str) -> Any:
+def _officer_claim(request: HttpRequest, code: str, action: Action) -> Any:
+    """The claim if ``accounts.policy`` lets the user do ``action`` on it: the role is checked before
+    the look-up, so an unknown code and a code outside the user's scope both get 404."""
+    require_page(request.user, action)
     claim = Claim.objects.select_related("branch").filter(code=normalize_code(code)).first()
-    if claim is None or not can_see_branch(request.user, claim.branch):
+    if claim is None:
         raise Http404
+    require_page(request.user, action, claim=claim)
     return claim
 
 
@@ -194,7 +201,8 @@ def _officer_claim(request: HttpRequest, code: str) -> Any:
 def officer_documents(request: HttpRequest, code: str) -> HttpResponse:
     """An officer's view of a claim's documents: checklist, files (download), assign a requirement to
     an unmatched file, accept or refuse a file. Writes go through ``services.document_review``."""
-    claim = _officer_claim(request, code)
+    claim = _officer_claim(request, code, Action.REVIEW_DOCUMENT if request.method == "POST"
+                           else Action.VIEW_DOCUMENTS)
     if request.method == "POST":
         doc = get_object_or_404(Document, pk=request.POST.get("document") or 0, claim=claim)
         action = request.POST.get("action", "")
@@ -218,6 +226,7 @@ def officer_documents(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "intake/officer_documents.html", {
         "claim": claim, "checklist": claim_checklist(claim),
         "requirements": [req for req, _required in requirements_for(claim)],
+        "can_review": authorise(request.user, Action.REVIEW_DOCUMENT, claim=claim).allowed,
         "documents": Document.objects.filter(claim=claim).select_related("requirement").order_by("created_at", "id"),
     })
 

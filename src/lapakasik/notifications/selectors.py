@@ -87,6 +87,11 @@ def phone_calls_open(*, branches: Any) -> QuerySet[PhoneCall]:
             .filter(outcome=PhoneCall.Outcome.OPEN, branch__in=branches).order_by("due_at"))
 
 
+def phone_call_open_get(*, pk: int) -> PhoneCall | None:
+    """One open call task (whoever asks: the caller checks the policy on its branch)."""
+    return PhoneCall.objects.select_related("branch").filter(pk=pk, outcome=PhoneCall.Outcome.OPEN).first()
+
+
 def notifications_for_claim(claim: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(claim=claim).order_by("created_at", "id")
 
