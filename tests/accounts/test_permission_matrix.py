@@ -70,7 +70,7 @@ def _seed() -> World:
     from lapakasik.claims.services import Actor
     from lapakasik.core.codes import new_code
     from lapakasik.intake.models import Source
-    from lapakasik.intake.services import document_receive
+    from lapakasik.intake.receive import document_receive
     from lapakasik.notifications.models import Notification, PhoneCall
     from lapakasik.registry.models import DemoParticipant
     from lapakasik.registry.seed import REASON_FOR_CASE
