@@ -14,6 +14,7 @@ from django.urls import reverse
 from lapakasik.booking.models import Booking, SlotQuota
 from lapakasik.claims.models import Claim
 from lapakasik.notifications.models import Notification
+from tests.claims.factories import applicant
 
 from .pages_support import NIK, book, booking_world, day_label, identity_post, make_participant
 
@@ -143,8 +144,8 @@ def test_book_through_every_step(client: Any, booking_world: dict[str, Any]) -> 
     booking = Booking.objects.select_related("claim", "slot").get(code=code)
     assert booking.status == "ACTIVE" and booking.slot.booked == 1
     claim = booking.claim
-    assert claim.full_name == "Siti Rahayu" and claim.channels == ["email", "whatsapp"]
-    assert claim.phone == "+6281234567890"
+    assert applicant(claim).full_name == "Siti Rahayu" and applicant(claim).channels == ["email", "whatsapp"]
+    assert applicant(claim).phone == "+6281234567890"
     assert Notification.objects.filter(claim=claim, event="booking_confirmed").exists()
 
     done = text(client.get(r["Location"]))

@@ -288,16 +288,18 @@ def _zone(claim: Claim) -> Any:
 
 def acknowledge(*, claim: Claim, results: list[Any], reply_to_message_id: str | None = None,
                 recipient: str | None = None) -> None:
+    from lapakasik.claims.services import applicant_recipient
     from lapakasik.notifications.services import notification_enqueue
 
     if not results:
         return
-    context = ack_context(claim, results, language=claim.language or "id")
+    to = applicant_recipient(claim)
+    context = ack_context(claim, results, language=to.language or "id")
     if reply_to_message_id:
         context["reply_to_message_id"] = reply_to_message_id
     with transaction.atomic():
-        notification_enqueue(event="intake_ack", claim=claim, context=context)
-        if recipient and recipient.strip().lower() != (claim.email or "").lower():
+        notification_enqueue(event="intake_ack", claim=claim, to=to, context=context)
+        if recipient and recipient.strip().lower() != (to.email or "").lower():
             # e.g. mail from another address, held for review: that sender is told too.
             notification_enqueue(event="intake_ack", claim=claim, context={**context, "held_sender": True},
                                  channels=["email"], recipient=recipient)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from lapakasik.claims.models import Claim
+from lapakasik.claims.services import applicant_recipient
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token
 
@@ -353,11 +354,12 @@ def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -
             locked = claim_lock(claim)
             if ClaimEvent.objects.filter(claim=locked, kind="documents_reminder_sent").exists():
                 continue
-            context = ack_context(locked, [], language=locked.language or "id")
+            to = applicant_recipient(locked)
+            context = ack_context(locked, [], language=to.language or "id")
             links = intake_links(locked)
             if links:
                 context.update(upload_url=links.upload_url, email_address=links.email_address)
-            notification_enqueue(event="documents_incomplete_reminder", claim=locked, context=context)
+            notification_enqueue(event="documents_incomplete_reminder", claim=locked, to=to, context=context)
             claim_event_record(claim=locked, kind="documents_reminder_sent", actor=Actor.system("pengingat dokumen"),
                                data={"missing": [m["code"] for m in context["missing"]]})
         sent += 1
@@ -446,6 +448,7 @@ def intake_ack_send_pending(*, claim_id: int) -> int:
         claim_event_record(claim=locked, kind="intake_ack_sent", actor=Actor.system("tanda terima"),
                            data={"files": len(results)})
         if results:
-            notification_enqueue(event="intake_ack", claim=locked,
-                                 context=ack_context(locked, results, language=locked.language or "id"))
+            to = applicant_recipient(locked)
+            notification_enqueue(event="intake_ack", claim=locked, to=to,
+                                 context=ack_context(locked, results, language=to.language or "id"))
     return len(results)

@@ -15,6 +15,8 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from lapakasik.claims.selectors import claim_applicant
+from lapakasik.claims.services import applicant_recipient
 from lapakasik.core import clock
 from lapakasik.core.codes import new_token
 from lapakasik.core.storage import unreferenced_files_delete
@@ -235,7 +237,7 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
     claim = row.claim
     actor = Actor.system("e-mail")
     sender = row.header_from or row.envelope_from
-    matches = bool(sender) and _same_address(sender, claim.email or "")
+    matches = bool(sender) and _same_address(sender, claim_applicant(claim).email or "")
     outcome: dict[str, Any] = {"files": [], "skipped": [], "defects": []}
     try:
         with storage().open(row.raw_file, "rb") as fh:
@@ -306,7 +308,8 @@ def _reply_without_documents(row: InboundMessage, claim: Any, *, not_accepting: 
 
     from .messages import no_documents_text
 
-    language = claim.language or "id"
+    to = applicant_recipient(claim)
+    language = to.language or "id"
     context = ack_context(claim, [], language=language)
     reason = "not_accepting" if not_accepting else "no_attachment"
     explanation = no_documents_text(reason, language)
@@ -319,7 +322,7 @@ def _reply_without_documents(row: InboundMessage, claim: Any, *, not_accepting: 
     if sender:
         notification_enqueue(event="intake_ack", claim=claim, context=context, channels=["email"], recipient=sender)
     else:
-        notification_enqueue(event="intake_ack", claim=claim, context=context)
+        notification_enqueue(event="intake_ack", claim=claim, to=to, context=context)
 
 
 def _too_many_result(parts: list[parser.Part]) -> Any:
