@@ -668,7 +668,7 @@ def test_waitlist_when_full_then_offered_seat_taken(client: Any, booking_world: 
     assert 'data-status="OFFERED"' in page and 'id="accept-form"' in page
     done = client.post(reverse("booking:waitlist_accept", kwargs={"entry": entry.pk}))
     assert done.status_code == 302
-    booking = Booking.objects.get(nik="3174014506900003")
+    booking = Booking.objects.get(claim__insured_nik="3174014506900003")
     assert booking.status == "ACTIVE" and done["Location"] == reverse("booking:done", kwargs={"code": booking.code})
     assert client.get(done["Location"]).status_code == 200
     slot = SlotQuota.objects.get(pk=holder.booking.slot_id)

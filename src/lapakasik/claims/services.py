@@ -176,17 +176,19 @@ def claim_open(
     if not insured.nik:
         raise InvalidInput(code="insured_required", fields={"insured_nik": [_("NIK peserta wajib diisi.")]})
     token = new_token()
-    claim = Claim.objects.create(
-        code=code or new_code(8), claim_type=claim_type, claim_reason=claim_reason, branch_id=branch.id, state=state,
-        opened_via=channel, insured_nik=insured.nik, insured_kpj=insured.kpj,
-        access_token_digest=token_digest(token), documents_due_at=documents_due_at)
-    main = _party_row(claim, applicant, is_applicant=True)
-    if others:
-        ClaimParty.objects.bulk_create([main, *(_party_row(claim, p, is_applicant=False) for p in others)])
-    else:
-        main.save(force_insert=True)
-    event = claim_event_record(claim=claim, kind=first_event_kind, actor=actor, to_state=state,
-                               data={"channel": channel, **(first_event_data or {})}, first=True)
+    # No savepoint inside the caller's transaction (the booking hot path); its own one otherwise.
+    with transaction.atomic(savepoint=False):
+        claim = Claim.objects.create(
+            code=code or new_code(8), claim_type=claim_type, claim_reason=claim_reason, branch_id=branch.id,
+            state=state, opened_via=channel, insured_nik=insured.nik, insured_kpj=insured.kpj,
+            access_token_digest=token_digest(token), documents_due_at=documents_due_at)
+        main = _party_row(claim, applicant, is_applicant=True)
+        if others:
+            ClaimParty.objects.bulk_create([main, *(_party_row(claim, p, is_applicant=False) for p in others)])
+        else:
+            main.save(force_insert=True)
+        event = claim_event_record(claim=claim, kind=first_event_kind, actor=actor, to_state=state,
+                                   data={"channel": channel, **(first_event_data or {})}, first=True)
     claim._applicant_cache = main  # type: ignore[attr-defined]  # the notifications of this transaction
     return OpenedClaim(claim=claim, applicant=main, access_token=token, event=event)
 
