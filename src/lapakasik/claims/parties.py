@@ -26,6 +26,8 @@ from lapakasik.core.validators import normalize_email, normalize_phone, parse_ni
 CHANNELS = ("email", "whatsapp", "sms", "phone")
 PHONE_CHANNELS = frozenset({"whatsapp", "sms", "phone"})
 LANGUAGES = ("id", "en")
+# The raw fields an applicant is given by (API schema, page form, service keywords), in this order.
+APPLICANT_FIELDS = ("nik", "kpj", "full_name", "email", "phone", "language", "channels")
 NAME_MAX = 150
 _NAME_FORBIDDEN = set("<>\"`{}[]\\;=@#$%^*_|~")
 
@@ -189,5 +191,5 @@ def party_problems(party: Applicant) -> InvalidInput | None:
     return None
 
 
-__all__ = ["CHANNELS", "LANGUAGES", "Applicant", "Insured", "Role", "applicant_validate", "channels_clean",
+__all__ = ["APPLICANT_FIELDS", "CHANNELS", "LANGUAGES", "Applicant", "Insured", "Role", "applicant_validate", "channels_clean",
            "full_name_clean", "party_problems"]
