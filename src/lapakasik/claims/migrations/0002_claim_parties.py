@@ -92,6 +92,11 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, help_text="KPJ peserta yang diasuransikan", max_length=11),
         ),
         migrations.RunPython(parties_from_claims, claims_from_parties),
+        # Defaults only so that migrating back can re-add the columns before the rows are refilled.
+        migrations.AlterField(model_name="claim", name="full_name", field=models.CharField(default="", max_length=150)),
+        migrations.AlterField(model_name="claim", name="email", field=models.EmailField(default="", max_length=254)),
+        migrations.AlterField(model_name="claim", name="phone",
+                              field=models.CharField(default="", help_text="E.164", max_length=20)),
         migrations.RemoveField(model_name="claim", name="full_name"),
         migrations.RemoveField(model_name="claim", name="email"),
         migrations.RemoveField(model_name="claim", name="phone"),
