@@ -305,3 +305,13 @@ def test_unknown_stored_preference_is_skipped_not_fatal(make_claim: Any, templat
     assert [r.channel for r in rows] == ["sms"]
     only_unknown = make_claim(channels=["fax"])
     assert [r.channel for r in enqueue(event="claim_verified", claim=only_unknown)] == ["email"]
+
+
+def test_a_message_without_a_recipient_is_a_programming_error(claim: Any) -> None:
+    """Notifications never guess a claim's contact: the caller names the recipient (the applicant party)."""
+    from lapakasik.notifications.models import Notification
+    from lapakasik.notifications.services import notification_enqueue
+
+    with pytest.raises(ValueError, match="recipient"):
+        notification_enqueue(event="claim_verified", claim=claim)
+    assert Notification.objects.count() == 0
