@@ -50,17 +50,18 @@ def add_arguments(parser: Any) -> None:
 _SETUP = """
 from lapakasik.branches.seed import seed_demo
 from lapakasik.branches.models import Branch
-from lapakasik.claims.models import Claim
-from lapakasik.core.codes import new_code, token_digest
+import secrets
+from lapakasik.claims.parties import Applicant
+from lapakasik.claims.services import Actor, claim_open
 from lapakasik.intake.catalogue import catalogue_seed
 from lapakasik.intake.services import intake_open
 seed_demo()
 catalogue_seed()
 branch = Branch.objects.exclude(region__code='DKI').order_by('code').first()
 for i in range({count}):
-    c = Claim.objects.create(code=new_code(8), claim_type='JHT', claim_reason='RESIGNED', branch=branch,
-        nik='3174010101900003', kpj='12345678901', full_name='Bench', email='bench@example.id',
-        phone='+6281234567890', channels=['email'], access_token_digest=token_digest(new_code(20)))
+    c = claim_open(applicant=Applicant(full_name='Bench', email='bench@example.id', phone='+6281234567890',
+        nik='31740101%08d' % secrets.randbelow(10 ** 8), kpj='12345678901'), claim_type='JHT',
+        claim_reason='RESIGNED', branch=branch, channel='booking', actor=Actor.system('bench')).claim
     print('ADDRESS', intake_open(claim=c).email_address)
 """
 
@@ -68,18 +69,18 @@ for i in range({count}):
 _BASELINE = """
 import glob, io, time
 from lapakasik.branches.models import Branch
-from lapakasik.claims.models import Claim
-from lapakasik.claims.services import Actor
-from lapakasik.core.codes import new_code, token_digest
+import secrets
+from lapakasik.claims.parties import Applicant
+from lapakasik.claims.services import Actor, claim_open
 from lapakasik.intake.services import document_receive
 branch = Branch.objects.exclude(region__code='DKI').order_by('code').first()
 paths = sorted(glob.glob('{files}/*'))
 t0 = time.perf_counter()
 n = 0
 for i in range({count}):
-    c = Claim.objects.create(code=new_code(8), claim_type='JHT', claim_reason='RESIGNED', branch=branch,
-        nik='3174010101900003', kpj='12345678901', full_name='Bench', email='bench@example.id',
-        phone='+6281234567890', channels=['email'], access_token_digest=token_digest(new_code(20)))
+    c = claim_open(applicant=Applicant(full_name='Bench', email='bench@example.id', phone='+6281234567890',
+        nik='31740101%08d' % secrets.randbelow(10 ** 8), kpj='12345678901'), claim_type='JHT',
+        claim_reason='RESIGNED', branch=branch, channel='booking', actor=Actor.system('bench')).claim
     for path in paths:
         with open(path, 'rb') as fh:
             r = document_receive(claim=c, fileobj=fh, filename=path.rsplit('/', 1)[1], declared_type=None,

@@ -119,15 +119,16 @@ def jpeg_to_pdf(jpeg: bytes) -> bytes:
 _SETUP = """
 from lapakasik.branches.seed import seed_demo
 from lapakasik.branches.models import Branch
-from lapakasik.claims.models import Claim
-from lapakasik.core.codes import new_code, token_digest
+import secrets
+from lapakasik.claims.parties import Applicant
+from lapakasik.claims.services import Actor, claim_open
 from lapakasik.intake.services import intake_open
 seed_demo()
 branch = Branch.objects.exclude(region__code='DKI').order_by('code').first()
-token = 'bench-' + new_code(20)
-c = Claim.objects.create(code=new_code(8), claim_type='JHT', claim_reason='RESIGNED', branch=branch,
-    nik='3174010101900003', kpj='12345678901', full_name='Bench', email='bench@example.id',
-    phone='+6281234567890', channels=['email'], access_token_digest=token_digest(token))
+opened = claim_open(applicant=Applicant(full_name='Bench', email='bench@example.id', phone='+6281234567890',
+    nik='31740101%08d' % secrets.randbelow(10 ** 8), kpj='12345678901'), claim_type='JHT',
+    claim_reason='RESIGNED', branch=branch, channel='booking', actor=Actor.system('bench'))
+c, token = opened.claim, opened.access_token
 intake_open(claim=c)
 print('CLAIM', c.code, token)
 """

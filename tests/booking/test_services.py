@@ -112,7 +112,7 @@ def test_waitlist_offer_hold_and_pass_on(payload: Callable[..., dict[str, Any]],
     assert (slot.booked, slot.held) == (0, 1)  # the freed seat is held for the first in line
     a_entry = WaitlistEntry.objects.get(pk=a.entry.pk)
     assert a_entry.status == "OFFERED" and a_entry.hold_until == FIXED_NOW + timedelta(minutes=30)
-    assert Notification.objects.filter(event="waitlist_offer", recipient=a_entry.email).exists()
+    assert Notification.objects.filter(event="waitlist_offer", recipient=a_entry.applicant["email"]).exists()
     # Nobody else can take the held seat.
     from lapakasik.booking.services import SlotFull
 
@@ -131,7 +131,7 @@ def test_waitlist_offer_hold_and_pass_on(payload: Callable[..., dict[str, Any]],
     result = waitlist_accept(entry=b_entry)
     slot = _slot()
     assert (slot.booked, slot.held) == (1, 0) and result.booking.slot_id == slot.id
-    assert result.access_token and result.claim.nik == b_entry.nik
+    assert result.access_token and result.claim.insured_nik == b_entry.nik
     assert slot_counters_consistent() == []
 
 
@@ -203,7 +203,7 @@ def test_no_shows_expire_after_the_session(payload: Callable[..., dict[str, Any]
     # The NIK may book again after expiry.
     from lapakasik.registry.models import DemoParticipant
 
-    again = payload(DemoParticipant.objects.get(nik=idle.claim.nik), date="2026-12-23")
+    again = payload(DemoParticipant.objects.get(nik=idle.claim.insured_nik), date="2026-12-23")
     monkeypatch.setattr(clock, "now", lambda: FIXED_NOW)
     assert book(**again).booking.status == "ACTIVE"
 

@@ -21,7 +21,7 @@ def test_intake_open_is_idempotent_and_resolvable(claim: Any, settings: Any) -> 
     assert links == intake_open(claim=claim)
     local, _, domain = links.email_address.partition("@")
     assert domain == settings.INTAKE_DOMAIN and len(local) == 20 and local == local.lower()
-    assert claim.nik not in links.upload_url and claim.code not in links.upload_url
+    assert claim.insured_nik not in links.upload_url and claim.code not in links.upload_url
     for form in (local, links.email_address, links.email_address.upper(), f"<{links.email_address}>",
                  f"dokumen+{local}@{domain}"):
         assert intake_address_resolve(form) == claim, form

@@ -22,7 +22,7 @@ def upload_url(claim: Any) -> str:
 
 def test_upload_page_lists_requirements_without_pii_in_url(client: Any, claim: Any) -> None:
     url = upload_url(claim)
-    assert claim.nik not in url
+    assert claim.insured_nik not in url
     r = client.get(url)
     assert r.status_code == 200
     html = r.content.decode()

@@ -12,6 +12,7 @@ import pytest
 from lapakasik.intake.models import Document
 from lapakasik.mailgateway.models import InboundMessage
 from lapakasik.notifications.models import Notification
+from tests.claims.factories import applicant
 
 from . import messages as m
 from .conftest import address_of, jpeg_bytes, mail, pdf_bytes, png_bytes, run_worker, smtp_send
@@ -142,7 +143,7 @@ def test_message_without_attachment_gets_a_reply_explaining(gateway: Any, claim:
     row = deliver(gateway, claim, mail(to=address_of(claim), subject="Tanya syarat", body="Apa saja syaratnya?"))
     assert Document.objects.filter(claim=claim).count() == 0
     note = ack(claim)
-    assert note.recipient == claim.email and note.context["reply_to_message_id"] == row.message_id
+    assert note.recipient == applicant(claim).email and note.context["reply_to_message_id"] == row.message_id
     assert note.context["no_attachment"] is True
     assert "tidak berisi lampiran" in note.context["refused"][0]["reason"]
     assert [x["code"] for x in note.context["missing"]][:2] == ["kartu_peserta", "ktp"]
@@ -154,7 +155,7 @@ def test_mail_from_another_address_is_held_and_both_are_told(gateway: Any, claim
     row = deliver(gateway, claim, raw, sender="anak.siti@example.id")
     assert row.sender_matches is False
     assert docs(claim) == [("ktp ibu.jpg", "ktp", "HELD", "")]
-    to_participant = ack(claim, recipient=claim.email)
+    to_participant = ack(claim, recipient=applicant(claim).email)
     to_sender = ack(claim, recipient="anak.siti@example.id")
     assert to_participant.context["received"][0]["outcome"] == "held"
     assert to_sender.context["held_sender"] is True
@@ -205,7 +206,7 @@ def test_acknowledgement_email_is_a_reply_in_the_thread(gateway: Any, claim: Any
     deliver(gateway, claim, mail(to=address_of(claim), message_id="<thread-2@mail.example.id>", attachments=[
         (jpeg_bytes(), "ktp.jpg", "image/jpeg"), (b"PK\x03\x04" + b"\x00" * 100, "semua.zip", "application/zip")]))
     call_command("db_worker", batch=True, queue_name="notifications", startup_delay=False, verbosity=0)
-    sent = [e for e in outbox.outbox if claim.email in e.to]
+    sent = [e for e in outbox.outbox if applicant(claim).email in e.to]
     assert len(sent) == 1, [(n.status, n.last_error, n.next_attempt_at) for n in Notification.objects.all()]
     reply = sent[0].message()
     assert reply["In-Reply-To"] == "<thread-2@mail.example.id>"
@@ -412,7 +413,7 @@ def test_no_attachment_reply_email_explains_in_the_thread(gateway: Any, claim: A
     deliver(gateway, claim, mail(to=address_of(claim), subject="Syarat klaim", body="Apa saja syaratnya?",
                                  message_id="<tanya-1@mail.example.id>"))
     call_command("db_worker", batch=True, queue_name="notifications", startup_delay=False, verbosity=0)
-    sent = [e for e in outbox.outbox if claim.email in e.to]
+    sent = [e for e in outbox.outbox if applicant(claim).email in e.to]
     assert len(sent) == 1
     assert sent[0].message()["In-Reply-To"] == "<tanya-1@mail.example.id>"
     assert "tidak berisi lampiran" in sent[0].body and "Syarat klaim" in sent[0].body

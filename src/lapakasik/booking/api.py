@@ -29,6 +29,7 @@ from pydantic import ValidationError as PydanticValidationError
 from lapakasik.accounts.access import authorise, require
 from lapakasik.accounts.policy import Action
 from lapakasik.api.auth import AccessToken, claim_of, participant_claim
+from lapakasik.claims.schemas import ApplicantIn
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
 from lapakasik.core.errors import InvalidInput, NotFound
@@ -89,19 +90,18 @@ class SearchQuery(Schema):
     claim_type: str = Field("JHT", max_length=8)
 
 
-class BookingIn(Schema):
+class SessionChoiceIn(Schema):
     branch_code: str = Field(..., max_length=32)
     date: str = Field(..., max_length=32, description="YYYY-MM-DD (branch-local)")
     session_start: str = Field(..., max_length=8, description="HH:MM (branch-local)")
     claim_type: str = Field("JHT", max_length=8)
     claim_reason: str = Field(..., max_length=32)
-    nik: str = Field(..., max_length=32)
-    kpj: str = Field(..., max_length=32)
-    full_name: str = Field(..., max_length=200)
-    email: str = Field(..., max_length=320)
-    phone: str = Field(..., max_length=32)
-    language: str = Field("id", max_length=5)
-    channels: list[str] = Field(default_factory=lambda: ["email"], max_length=5)
+
+
+# The session and claim chosen, then who applies (``claims.schemas.ApplicantIn``, defined once). A comment,
+# not a docstring: the published schema is unchanged.
+class BookingIn(ApplicantIn, SessionChoiceIn):
+    pass
 
 
 class BranchOut(Schema):
@@ -316,9 +316,8 @@ def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResp
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
     result = services.booking_create(
         branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-        claim_type=payload.claim_type, claim_reason=payload.claim_reason, nik=payload.nik, kpj=payload.kpj,
-        full_name=payload.full_name, email=payload.email, phone=payload.phone, language=payload.language,
-        channels=payload.channels, actor=Actor.participant(), client_ip=_client_ip(request))
+        claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
+        actor=Actor.participant(), client_ip=_client_ip(request))
     return Status(201, _created_out(result))
 
 
@@ -351,9 +350,8 @@ def reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -
 def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
     result = services.waitlist_join(
         branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-        claim_type=payload.claim_type, claim_reason=payload.claim_reason, nik=payload.nik, kpj=payload.kpj,
-        full_name=payload.full_name, email=payload.email, phone=payload.phone, language=payload.language,
-        channels=payload.channels, client_ip=_client_ip(request))
+        claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
+        client_ip=_client_ip(request))
     entry = WaitlistEntry.objects.select_related("slot", "slot__branch").get(pk=result.entry.pk)
     return Status(201, {**_waitlist_out(entry, result.position), "access_token": result.token})
 

@@ -35,7 +35,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from lapakasik.claims.models import Claim, ClaimEvent
-from lapakasik.claims.services import Actor, claim_event_record, claim_lock
+from lapakasik.claims.services import Actor, applicant_recipient, claim_event_record, claim_lock
 from lapakasik.core import clock
 from lapakasik.core.codes import new_otp, normalize_code, token_digest
 
@@ -97,7 +97,7 @@ def otp_request(*, code: str, channel: str) -> RequestOutcome:
                                    digest=_digest(locked.code, nonce, otp), created_at=now,
                                    expires_at=now + timedelta(minutes=ttl_minutes()))
         notification_enqueue(
-            event="otp_code", claim=locked, channels=[channel],
+            event="otp_code", claim=locked, to=applicant_recipient(locked), channels=[channel],
             context={"otp": otp, "valid_minutes": ttl_minutes(), "purpose": "booking"},
         )
     return RequestOutcome(True, "sent")

@@ -14,6 +14,7 @@ from django.utils import formats
 
 from lapakasik.branches.models import Branch
 from lapakasik.claims.models import Claim
+from lapakasik.claims.parties import APPLICANT_FIELDS
 from lapakasik.claims.services import Actor
 from lapakasik.claims.workflow import TERMINAL
 from lapakasik.core import clock
@@ -60,6 +61,15 @@ def search(*, day: date, region: str = "") -> list[Any]:
     return list(selectors.availability_search(region=region or None, date=day))
 
 
+def applicant_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The applicant's fields of the page's draft (the identity form's cleaned data), as the services take
+    them (``claims.parties.APPLICANT_FIELDS``)."""
+    values = {name: data.get(name) for name in APPLICANT_FIELDS}
+    values["language"] = values["language"] or "id"
+    values["channels"] = list(values["channels"] or [])
+    return values
+
+
 @dataclass(frozen=True)
 class Created:
     code: str
@@ -71,9 +81,7 @@ def create(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip:
 
     result = services.booking_create(
         branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
-        claim_reason=data["claim_reason"], nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"],
-        email=data["email"], phone=data["phone"], language=data.get("language") or "id",
-        channels=list(data.get("channels") or []), actor=Actor.participant(), client_ip=ip,
+        claim_reason=data["claim_reason"], **applicant_fields(data), actor=Actor.participant(), client_ip=ip,
     )
     return Created(code=result.booking.code, access_token=result.access_token)
 
@@ -193,9 +201,7 @@ def waitlist_join(*, branch: Branch, day: date, session: str, data: dict[str, An
 
     return services.waitlist_join(
         branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
-        claim_reason=data["claim_reason"], nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"],
-        email=data["email"], phone=data["phone"], language=data.get("language") or "id",
-        channels=list(data.get("channels") or []), client_ip=ip)
+        claim_reason=data["claim_reason"], **applicant_fields(data), client_ip=ip)
 
 
 def waitlist_entry(entry_id: int, token: str) -> Any:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from lapakasik.claims.models import ClaimType
 from lapakasik.claims.reasons import reason_label
+from lapakasik.claims.selectors import claim_applicant
 from lapakasik.claims.workflow import State
 from lapakasik.intake.catalogue import claim_checklist
 from lapakasik.intake.selectors import intake_links_get
@@ -88,7 +89,8 @@ def default_due(start: datetime, tz_name: str) -> datetime:
 def ticket_data(claim: Any, *, start: datetime, end: datetime, language: str | None = None) -> TicketData:
     """Collect what the ticket shows for ``claim`` (a claims.Claim) in slot ``start``–``end``. The
     checklist comes from the intake catalogue (claim type + reason), the addresses from intake."""
-    lang = (language or translation.get_language() or claim.language or "id")[:2]
+    applicant = claim_applicant(claim)
+    lang = (language or translation.get_language() or applicant.language or "id")[:2]
     branch = claim.branch
     with translation.override(lang):
         checklist = [ChecklistLine(label=i.label, required=i.required, note=i.condition_note)
@@ -98,7 +100,7 @@ def ticket_data(claim: Any, *, start: datetime, end: datetime, language: str | N
         type_label = str(ClaimType(claim.claim_type).label) if claim.claim_type in ClaimType.values else ""
         reason = reason_label(claim.claim_type, claim.claim_reason)
     return TicketData(
-        code=claim.code, status=status, cancelled=claim.state == State.CANCELLED, full_name=claim.full_name,
+        code=claim.code, status=status, cancelled=claim.state == State.CANCELLED, full_name=applicant.full_name,
         claim_type=claim.claim_type, claim_type_label=type_label, reason_label=reason,
         branch_name=str(branch), branch_address=branch.address, branch_city=branch.city,
         tz_name=branch.time_zone or "Asia/Jakarta", tz_abbr=branch.tz_abbreviation, start=start, end=end,

@@ -1,5 +1,5 @@
 """Every write to a claim goes through here: one call, one ClaimEvent, the notifications it implies,
-in one transaction."""
+in one transaction. ``claim_open`` is the only way a claim comes to exist."""
 
 from __future__ import annotations
 
@@ -11,12 +11,19 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.core import clock
-from lapakasik.core.errors import Conflict
+from lapakasik.core.codes import new_code, new_token, token_digest
+from lapakasik.core.errors import Conflict, InvalidInput
 from lapakasik.notifications.models import PhoneCall
+from lapakasik.notifications.recipients import Recipient
 from lapakasik.notifications.services import notification_enqueue, phone_call_record
 
 from . import audit, workflow
-from .models import Claim, ClaimEvent
+from .models import Claim, ClaimEvent, ClaimParty
+from .parties import Applicant, Insured, Role, party_problems
+from .reasons import is_valid_reason
+from .selectors import claim_applicant
+
+OPEN_CHANNELS = ("booking", "employer_report", "dropbox", "officer")
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ def claim_transition(
             follower(claim=locked, from_state=from_state, to_state=to, now=event.created_at)
         event_name = workflow.EVENT_FOR_STATE.get(to)
         if notify and event_name:
-            notification_enqueue(claim=locked, event=event_name,
+            notification_enqueue(claim=locked, to=applicant_recipient(locked), event=event_name,
                                  context={"reason": reason, **(notify_context or {})})
         return event
 
@@ -134,7 +141,7 @@ def claim_phone_call_record(*, call_id: int, outcome: str, actor: Actor, note: s
         row = call.notification
         if row.claim is not None:
             claim_lock(row.claim)
-            claim_event_record(claim=row.claim, kind="phone_call_recorded", actor=actor, reason=outcome,
+            claim_event_record(claim=row.claim, kind=ClaimEvent.Kind.PHONE_CALL_RECORDED, actor=actor, reason=outcome,
                                data={"notification": row.id, "event": row.event, "note": note[:200]})
     return call
 
@@ -148,3 +155,76 @@ def claim_history_verify(claim: Claim) -> bool:
         if check.feed(row) is not None:
             return False
     return check.finish() is None
+
+
+# --- opening a claim ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OpenedClaim:
+    claim: Claim
+    applicant: ClaimParty
+    access_token: str  # shown to the applicant once; only its digest is stored
+    event: ClaimEvent
+
+
+def _party_row(claim: Claim, party: Applicant, *, is_applicant: bool) -> ClaimParty:
+    return ClaimParty(claim=claim, role=party.role, is_applicant=is_applicant, nik=party.nik, kpj=party.kpj,
+                      npp=party.npp, full_name=party.full_name, email=party.email, phone=party.phone,
+                      language=party.language, channels=list(party.channels))
+
+
+def claim_open(
+    *, applicant: Applicant, claim_type: str, claim_reason: str, branch: Any, channel: str, actor: Actor,
+    insured: Insured | None = None, others: tuple[Applicant, ...] = (), state: str = workflow.State.BOOKED,
+    documents_due_at: Any = None, first_event_kind: str = ClaimEvent.Kind.CLAIM_OPENED,
+    first_event_data: dict[str, Any] | None = None, code: str | None = None,
+) -> OpenedClaim:
+    """Open a claim: the Claim row, its applicant party (and ``others``), the first event of its hash
+    chain — nothing else. The only way a claim comes to exist. Call it inside the caller's transaction
+    (booking takes its seat in the same one); an IntegrityError (the one-open-claim rule, a code
+    collision) is the caller's to answer. ``insured``: the worker the claim is about — by default the
+    applicant, who must then be that participant; an heir or an employer's officer must name them.
+    ``channel``: how it was opened ("booking", "employer_report", "dropbox", …). ``branch``: a Branch,
+    or anything with an ``id`` (the cached BranchInfo). Raises InvalidInput (nothing written) for an
+    unknown party role, a party without e-mail and phone, an unknown claim type or reason, an unknown
+    channel, or a missing insured worker."""
+    for party in (applicant, *others):
+        problem = party_problems(party)
+        if problem is not None:
+            raise problem
+    if channel not in OPEN_CHANNELS:
+        raise InvalidInput(code="unknown_channel", fields={"channel": [_("Jalur pembukaan klaim tidak dikenal.")]})
+    if not is_valid_reason(claim_type, claim_reason):
+        raise InvalidInput(code="invalid", fields={"claim_reason": [
+            _("Alasan klaim tidak dikenal untuk jenis klaim ini.")]})
+    if insured is None:
+        if applicant.role != Role.PARTICIPANT:
+            raise InvalidInput(_("Klaim yang diajukan ahli waris atau perusahaan harus menyebut peserta yang "
+                                 "diasuransikan."), code="insured_required",
+                               fields={"insured_nik": [_("NIK peserta wajib diisi.")]})
+        insured = applicant.insured
+    if not insured.nik:
+        raise InvalidInput(code="insured_required", fields={"insured_nik": [_("NIK peserta wajib diisi.")]})
+    token = new_token()
+    # No savepoint inside the caller's transaction (the booking hot path); its own one otherwise.
+    with transaction.atomic(savepoint=False):
+        claim = Claim.objects.create(
+            code=code or new_code(8), claim_type=claim_type, claim_reason=claim_reason, branch_id=branch.id,
+            state=state, opened_via=channel, insured_nik=insured.nik, insured_kpj=insured.kpj,
+            access_token_digest=token_digest(token), documents_due_at=documents_due_at)
+        main = _party_row(claim, applicant, is_applicant=True)
+        if others:
+            ClaimParty.objects.bulk_create([main, *(_party_row(claim, p, is_applicant=False) for p in others)])
+        else:
+            main.save(force_insert=True)
+        event = claim_event_record(claim=claim, kind=first_event_kind, actor=actor, to_state=state,
+                                   data={"channel": channel, **(first_event_data or {})}, first=True)
+    claim._applicant_cache = main  # type: ignore[attr-defined]  # the notifications of this transaction
+    return OpenedClaim(claim=claim, applicant=main, access_token=token, event=event)
+
+
+def applicant_recipient(claim: Claim) -> Recipient:
+    """Whom the claim's notifications go to: its applicant party, as a notifications ``Recipient``."""
+    party = claim_applicant(claim)
+    return Recipient(name=party.full_name, email=party.email, phone=party.phone, language=party.language,
+                     channels=tuple(party.channels or ()))

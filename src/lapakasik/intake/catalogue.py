@@ -203,7 +203,7 @@ def _registry_record(claim: Any) -> Any:
             lookup = getattr(module, func_name, None)
             if callable(lookup):
                 try:
-                    return lookup(nik=claim.nik, kpj=claim.kpj)
+                    return lookup(nik=claim.insured_nik, kpj=claim.insured_kpj)
                 except Exception:  # registry down / unknown participant: conditions stay unknown
                     return None
     return None

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lapakasik.claims.selectors import claim_applicant
+
 from .catalogue import claim_checklist
 from .policy import STATUS_LABELS
 
@@ -41,7 +43,7 @@ def cover_sheet_pdf(claim: Any) -> bytes:
     y -= 10 * mm
     pdf.setFont("Helvetica", 11)
     rows = [
-        (_("Nama"), claim.full_name),
+        (_("Nama"), claim_applicant(claim).full_name),
         (_("Jenis klaim"), f"{claim.claim_type} / {claim.claim_reason}"),
         (_("Kantor cabang"), f"{claim.branch.name} — {claim.branch.address}"),
     ]

@@ -13,7 +13,13 @@ from django.db import transaction
 
 from lapakasik.claims import workflow
 from lapakasik.claims.models import Claim, ClaimEvent
-from lapakasik.claims.services import Actor, claim_event_record, claim_lock, claim_transition
+from lapakasik.claims.services import (
+    Actor,
+    applicant_recipient,
+    claim_event_record,
+    claim_lock,
+    claim_transition,
+)
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token
 from lapakasik.core.errors import Conflict, InvalidInput
@@ -84,12 +90,13 @@ def intake_acknowledge(
     whose files were held) is told too. Call inside the caller's transaction."""
     if not results:
         return
-    context = ack_context(claim, results, language=claim.language or "id")
+    to = applicant_recipient(claim)
+    context = ack_context(claim, results, language=to.language or "id")
     if reply_to_message_id:
         context["reply_to_message_id"] = reply_to_message_id
     with transaction.atomic():
-        notification_enqueue(event="intake_ack", claim=claim, context=context)
-        if recipient and recipient.strip().lower() != (claim.email or "").lower():
+        notification_enqueue(event="intake_ack", claim=claim, to=to, context=context)
+        if recipient and recipient.strip().lower() != (to.email or "").lower():
             # e.g. mail from another address, held for review: that sender is told too.
             notification_enqueue(event="intake_ack", claim=claim, context={**context, "held_sender": True},
                                  channels=["email"], recipient=recipient)
@@ -213,11 +220,12 @@ def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -
             progress = IntakeProgress.for_locked_claim(locked)
             if progress.documents_reminded_at is not None:
                 continue
-            context = ack_context(locked, [], language=locked.language or "id")
+            to = applicant_recipient(locked)
+            context = ack_context(locked, [], language=to.language or "id")
             links = intake_links_get(locked)
             if links:
                 context.update(upload_url=links.upload_url, email_address=links.email_address)
-            notification_enqueue(event="documents_incomplete_reminder", claim=locked, context=context)
+            notification_enqueue(event="documents_incomplete_reminder", claim=locked, to=to, context=context)
             progress.documents_reminded_at = now
             progress.save(update_fields=["documents_reminded_at"])
             claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENTS_REMINDER_SENT,
@@ -274,6 +282,7 @@ def intake_ack_send_pending(*, claim_id: int) -> int:
         claim_event_record(claim=locked, kind=ClaimEvent.Kind.INTAKE_ACK_SENT, actor=Actor.system("tanda terima"),
                            data={"files": len(results)})
         if results:
-            notification_enqueue(event="intake_ack", claim=locked,
-                                 context=ack_context(locked, results, language=locked.language or "id"))
+            to = applicant_recipient(locked)
+            notification_enqueue(event="intake_ack", claim=locked, to=to,
+                                 context=ack_context(locked, results, language=to.language or "id"))
     return len(results)

@@ -19,6 +19,7 @@ from lapakasik.accounts.policy import Action
 from lapakasik.branches.selectors import branch_effective_policy
 from lapakasik.claims import workflow
 from lapakasik.claims.models import Claim
+from lapakasik.claims.selectors import claim_applicant
 from lapakasik.claims.services import Actor
 from lapakasik.core.codes import normalize_code
 from lapakasik.core.errors import ServiceError
@@ -68,7 +69,7 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
     accepting = claim.state in workflow.ACCEPTS_DOCUMENTS
     lim = pipeline.limits()
     return render(request, "intake/upload.html", {
-        "claim": claim, "token": token, "checklist": checklist, "accepting": accepting,
+        "claim": claim, "applicant": claim_applicant(claim), "token": token, "checklist": checklist, "accepting": accepting,
         "links": intake_links_get(claim), "status_labels": policy.STATUS_LABELS,
         "max_mb": f"{round(lim.max_file_bytes / (1024 * 1024), 1):g}",
         "upload_failed": claim.state in workflow.UPLOAD_TROUBLE,
@@ -224,7 +225,7 @@ def officer_documents(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("Tersimpan."))
         return redirect("intake:officer_documents", code=claim.code)
     return render(request, "intake/officer_documents.html", {
-        "claim": claim, "checklist": claim_checklist(claim),
+        "claim": claim, "applicant": claim_applicant(claim), "checklist": claim_checklist(claim),
         "requirements": [req for req, _required in requirements_for(claim)],
         "can_review": authorise(request.user, Action.REVIEW_DOCUMENT, claim=claim).allowed,
         "documents": Document.objects.filter(claim=claim).select_related("requirement").order_by("created_at", "id"),

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lapakasik.claims import workflow
-from lapakasik.claims.services import Actor
+from lapakasik.claims.selectors import claim_applicant
+from lapakasik.claims.services import Actor, applicant_recipient
 from lapakasik.core import clock
 from lapakasik.core.errors import Conflict
 from lapakasik.core.storage import unreferenced_files_delete
@@ -94,7 +95,7 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
     claim = row.claim
     actor = Actor.system("e-mail")
     sender = row.header_from or row.envelope_from
-    matches = bool(sender) and _same_address(sender, claim.email or "")
+    matches = bool(sender) and _same_address(sender, claim_applicant(claim).email or "")
     outcome: dict[str, Any] = {"files": [], "skipped": [], "defects": []}
     try:
         with storage().open(row.raw_file, "rb") as fh:
@@ -160,7 +161,8 @@ def _reply_without_documents(row: InboundMessage, claim: Any, *, not_accepting: 
     the thread saying so, with what is still missing. The explanation is also given as a ``refused``
     entry, so any ``intake_ack`` template that lists refusals shows it. From the claim's own address
     the participant gets it; from another address only that sender does (nothing was stored)."""
-    language = claim.language or "id"
+    to = applicant_recipient(claim)
+    language = to.language or "id"
     context = ack_context(claim, [], language=language)
     reason = "not_accepting" if not_accepting else "no_attachment"
     explanation = no_documents_text(reason, language)
@@ -173,7 +175,7 @@ def _reply_without_documents(row: InboundMessage, claim: Any, *, not_accepting: 
     if sender:
         notification_enqueue(event="intake_ack", claim=claim, context=context, channels=["email"], recipient=sender)
     else:
-        notification_enqueue(event="intake_ack", claim=claim, context=context)
+        notification_enqueue(event="intake_ack", claim=claim, to=to, context=context)
 
 
 def _too_many_result(parts: list[parser.Part]) -> ReceiveResult:

@@ -44,19 +44,20 @@ def check_url(code: str | None = None) -> str:
     return f"{base}?kode={code}" if code else base
 
 
-def base_context(*, claim: Any, language: str, verification_code: str) -> dict[str, Any]:
+def base_context(*, claim: Any, language: str, verification_code: str, name: str = "") -> dict[str, Any]:
     """The variables every template may use (``defaults.COMMON_VARIABLES``)."""
     service = getattr(settings, "LAPAKASIK", {})
     ctx: dict[str, Any] = {
         "contact_centre": service.get("CONTACT_CENTRE", "175"),
         "verification_code": policy.format_code(verification_code),
         "check_url": check_url(),
+        "name": name,  # the recipient's (the row's contact), not the claim's
     }
     if claim is not None:
         with translation.override(language):  # the state's label comes with the claim's field choices
             state_label = str(claim.get_state_display())
             type_label = str(claim.get_claim_type_display())
-        ctx.update(name=claim.full_name, claim_code=claim.code, claim_type=claim.claim_type,
+        ctx.update(claim_code=claim.code, claim_type=claim.claim_type,
                    claim_type_label=type_label, state=claim.state, state_label=state_label,
                    branch=getattr(claim.branch, "name", ""), branch_address=getattr(claim.branch, "address", ""))
     return ctx
