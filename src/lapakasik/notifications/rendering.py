@@ -170,9 +170,10 @@ def render(*, template: Any, channel: str, language: str, ctx: dict[str, Any], v
         code = policy.format_code(verification_code)
         html = ""
         params: list[str] = []
-        if channel == "sms":
-            text = " ".join(text.split())
-            tail = SMS_FOOTER.get(language, SMS_FOOTER["id"]).format(code=code, url=check_url())
+        if channel == "sms":  # one line, in the GSM-7 alphabet (one "–" would make it UCS-2: 70 a segment)
+            text = " ".join(policy.gsm7_transliterate(text).split())
+            tail = policy.gsm7_transliterate(SMS_FOOTER.get(language, SMS_FOOTER["id"]).format(code=code,
+                                                                                                url=check_url()))
             text = policy.sms_fit(text, settings.SMS_MAX_SEGMENTS, keep_tail=tail).strip()
         elif channel == "phone":
             text = text + "\n\n" + FOOTER.get(language, FOOTER["id"]).strip().format(code=code, url=check_url())
