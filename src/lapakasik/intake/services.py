@@ -332,9 +332,11 @@ def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -
     from lapakasik.claims import workflow
     from lapakasik.claims.models import ClaimEvent
     from lapakasik.claims.services import Actor, claim_event_record, claim_lock
+    from lapakasik.notifications.selectors import notification_last_confirmation_at
     from lapakasik.notifications.services import notification_enqueue
 
     from .catalogue import claim_checklist
+    from .policy import reminder_quiet
     from .receive import ack_context
 
     now = now or clock.now()
@@ -346,9 +348,13 @@ def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -
                               workflow.State.DOCUMENTS_INCOMPLETE])
            .exclude(pk__in=reminded))
     sent = 0
+    quiet_hours = int(getattr(settings, "NOTIFY_REMINDER_QUIET_HOURS", 12))
     for claim in due.iterator():
         if claim_checklist(claim).complete:
             continue
+        if reminder_quiet(now=now, confirmed_at=notification_last_confirmation_at(claim=claim),
+                          quiet_hours=quiet_hours):
+            continue  # the confirmation said it moments ago; a later run reminds if still needed
         with transaction.atomic():
             locked = claim_lock(claim)
             if ClaimEvent.objects.filter(claim=locked, kind="documents_reminder_sent").exists():
