@@ -273,8 +273,10 @@ def ack_context(claim: Claim, results: list[Any], language: str = "id") -> dict[
     due = claim.documents_due_at
     due_local = ""
     if due is not None:
+        from lapakasik.core.dates import long_moment  # the one date format a participant reads
+
         local = timezone.localtime(due, _zone(claim))
-        due_local = f"{local:%Y-%m-%d %H:%M} {getattr(claim.branch, 'tz_abbreviation', '')}".strip()
+        due_local = long_moment(local, getattr(claim.branch, "tz_abbreviation", ""), language)
     return {"received": received, "refused": refused, "missing": missing, "complete": checklist.complete,
             "documents_due_at": due.isoformat() if due else "", "documents_due_local": due_local,
             "claim_code": claim.code}
