@@ -104,3 +104,11 @@ def classify(*, filename: str, text: str, candidates: list[tuple[str, list[str]]
 
 def upload_has_failed(*, refusals_since_last_stored: int, threshold: int) -> bool:
     return threshold > 0 and refusals_since_last_stored >= threshold
+
+
+def reminder_quiet(*, now: Any, confirmed_at: Any, quiet_hours: int) -> bool:
+    """True while a reminder would follow the booking confirmation too closely: within ``quiet_hours``
+    after it (a next-day booking's deadline reminder 41 s after the confirmation says nothing new)."""
+    from datetime import timedelta
+
+    return confirmed_at is not None and quiet_hours > 0 and now < confirmed_at + timedelta(hours=quiet_hours)
