@@ -7,6 +7,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Files this process (and the servers and workers it starts) creates are owner-only unless a
+    # caller asks otherwise: the data directory holds personal data.
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lapakasik.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
