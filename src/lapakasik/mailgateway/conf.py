@@ -17,6 +17,12 @@ def port() -> int:
     return int(getattr(settings, "MAILGATEWAY_PORT", 2525))
 
 
+def lease_seconds() -> int:
+    """How long a worker holds a message it is processing before another may take it over
+    (``MAILGATEWAY_LEASE_SECONDS``, default 180); renewed after every file while it works."""
+    return max(1, int(getattr(settings, "MAILGATEWAY_LEASE_SECONDS", os.environ.get("MAILGATEWAY_LEASE_SECONDS", 180))))
+
+
 def max_message_bytes() -> int:
     """Advertised SIZE (EHLO) and enforced during DATA."""
     return int(getattr(settings, "MAILGATEWAY_MAX_MESSAGE_BYTES", 40 * 1024 * 1024))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django_tasks import task
 
 from lapakasik.core.periodic import periodic
@@ -26,6 +27,15 @@ def inbound_messages_retry() -> int:
     from .services import inbound_messages_retry as retry
 
     return retry()
+
+
+@periodic(every=timedelta(seconds=settings.LEASE_CHECK_SECONDS))
+@task(queue_name="periodic", priority=50)
+def inbound_leases_expire() -> int:
+    """Queue again the messages whose worker stopped while processing them (lease expired)."""
+    from .services import inbound_leases_expire as expire
+
+    return expire()
 
 
 @periodic(every=timedelta(days=1))
