@@ -40,6 +40,34 @@ def spool_dir() -> Path:
     return path
 
 
+def _host_tag() -> str:
+    import re
+    import socket
+
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:64] or "host"
+
+
+def spool_prefix() -> str:
+    """Spool file names carry the machine and the pid of the gateway writing them
+    (``in-<host>-<pid>-<random>.eml``), so a starting gateway can tell a dead one's leftovers from
+    a transfer another live gateway on the same spool directory is receiving."""
+    return f"in-{_host_tag()}-{os.getpid()}-"
+
+
+def spool_owner(name: str) -> tuple[str, int] | None:
+    """``(host, pid)`` of a spool file name written by ``spool_prefix``; None for any other name."""
+    if not (name.startswith("in-") and name.endswith(".eml")):
+        return None
+    parts = name[3:-4].rsplit("-", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1])
+
+
+def this_host() -> str:
+    return _host_tag()
+
+
 def storage_prefix() -> str:
     return str(getattr(settings, "MAILGATEWAY_STORAGE_PREFIX", "mail/inbound")).strip("/")
 

@@ -75,7 +75,7 @@ class Spool:
     """The message as it arrives: a file in the spool directory, hashed and counted."""
 
     def __init__(self) -> None:
-        fd, self.path = tempfile.mkstemp(prefix="in-", suffix=".eml", dir=str(conf.spool_dir()))
+        fd, self.path = tempfile.mkstemp(prefix=conf.spool_prefix(), suffix=".eml", dir=str(conf.spool_dir()))
         self.fh = os.fdopen(fd, "wb")
         self.digest = hashlib.sha256()
         self.size = 0
