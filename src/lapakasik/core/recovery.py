@@ -49,6 +49,7 @@ RERUNNABLE: dict[str, str] = {
     "lapakasik.booking.tasks.booking_expire_no_shows": "a sweep: conditional on each booking's status",
     "lapakasik.booking.tasks.waitlist_expire_offers": "a sweep: conditional on each offer's status",
     "lapakasik.core.tasks.task_runs_recover": "this sweep itself",
+    "lapakasik.core.tasks.rate_windows_clean": "deletes counter rows of windows long past",
 }
 
 _SAFE_HOST = re.compile(r"[^A-Za-z0-9.]")

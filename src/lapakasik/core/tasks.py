@@ -17,3 +17,14 @@ def task_runs_recover() -> int:
     from .recovery import task_runs_requeue
 
     return task_runs_requeue()
+
+
+@periodic(every=timedelta(hours=1))
+@task(queue_name="periodic")
+def rate_windows_clean() -> int:
+    """Delete rate-limit counter rows of windows that started more than an hour ago."""
+    import time
+
+    from .ratewindow import windows_clean
+
+    return windows_clean(before_window=int(time.time()) - 3600)
