@@ -22,7 +22,8 @@ def window_take(*, key: str, window: int, limit: int) -> bool:
         return False
     table = connection.ops.quote_name(RateWindow._meta.db_table)
     key_col, window_col, count_col = (connection.ops.quote_name(c) for c in ("key", "window", "count"))
-    sql = (f"INSERT INTO {table} ({key_col}, {window_col}, {count_col}) VALUES (%s, %s, 1) "
+    # The identifiers are the model's own, quoted; every value is a parameter.
+    sql = (f"INSERT INTO {table} ({key_col}, {window_col}, {count_col}) VALUES (%s, %s, 1) "  # noqa: S608
            f"ON CONFLICT ({key_col}, {window_col}) DO UPDATE SET {count_col} = {table}.{count_col} + 1 "
            f"WHERE {table}.{count_col} < %s")
     with connection.cursor() as cursor:
