@@ -125,3 +125,12 @@ def test_nul_in_a_multipart_text_field_is_refused(client: Any) -> None:
     response = client.post("/api/v1/branches", data={"note": "a\x00b"})
     assert response.status_code == 422
     assert list(error_of(response)["fields"]) == ["note"]
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=x", "multipart/form-data",
+                                          "multipart/form-data; boundary="])
+def test_a_malformed_multipart_body_is_a_4xx_with_the_error_shape(client: Any, content_type: str) -> None:
+    response = client.post("/api/v1/bookings", data=b"--x\r\nContent-Disposition: form-data\r\n\r\nzz",
+                           content_type=content_type)
+    assert 400 <= response.status_code < 500
+    error_of(response)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 import re
 import uuid
@@ -8,7 +9,10 @@ from typing import Any
 
 import structlog
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.translation import gettext as _
 
 
@@ -154,14 +158,22 @@ class NulByteGuardMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return None
+        if not 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return None  # too big (a file upload: files are the intake pipeline's) or empty
         if content_type.startswith("multipart/"):
-            # The text fields only: uploaded files are binary and checked by the intake pipeline.
-            for name, values in request.POST.lists():
+            # The text fields only (files are the intake pipeline's), parsed from a copy of the raw body:
+            # the request itself is left untouched, so the view still parses it — and answers a
+            # malformed one — as before (Django Ninja even reads JSON from a multipart body).
+            try:
+                fields, _files = MultiPartParser(
+                    request.META, io.BytesIO(request.body), [MemoryFileUploadHandler(request)],
+                    request.encoding or settings.DEFAULT_CHARSET).parse()
+            except (MultiPartParserError, SuspiciousOperation, ValueError):
+                return None  # the view answers
+            for name, values in fields.lists():
                 if "\x00" in name or any("\x00" in value for value in values):
                     return name.replace("\x00", "") or "_body"
             return None
-        if not 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            return None  # too big or empty: the view's own parsing answers
         if content_type == "application/x-www-form-urlencoded":
             for name, values in request.POST.lists():
                 if "\x00" in name or any("\x00" in value for value in values):
