@@ -9,6 +9,7 @@ window, counted atomically (``core.RateWindow``); ``cache`` — Django's cache, 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from typing import Any
@@ -74,7 +75,8 @@ def check_identity(*, nik: str, phone: str) -> None:
     if phone_digits.startswith("0"):
         phone_digits = "62" + phone_digits[1:]
     refused: RateLimited | None = None
-    with transaction.atomic():  # one write transaction for both counts (SQLite: one lock, one commit)
+    # Database counts: one write transaction for both (SQLite: one lock, one commit); the cache needs none.
+    with transaction.atomic() if _store() == "database" else contextlib.nullcontext():
         try:
             hit("nik", _digits(nik), _limit("RATE_LIMIT_NIK_PER_MINUTE", 10))
             hit("phone", phone_digits, _limit("RATE_LIMIT_PHONE_PER_MINUTE", 10))
