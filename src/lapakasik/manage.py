@@ -23,6 +23,9 @@ def _stdout_closed() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Files this process (and the servers and workers it starts) creates are owner-only unless a
+    # caller asks otherwise: the data directory holds personal data.
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lapakasik.settings")
     # Django is imported once the settings module is chosen (the console script's whole job)
     from django.core.exceptions import ImproperlyConfigured

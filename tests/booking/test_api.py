@@ -164,10 +164,18 @@ def test_slot_full_offers_alternatives_here_and_nearby(client: Client, payload: 
     assert snapshot_counts() == before
 
 
+@pytest.mark.parametrize("store", ["cache", "database"])
 def test_full_answer_from_cache_costs_no_database_write(payload: Callable[..., dict[str, Any]],
-                                                        django_assert_max_num_queries: Any) -> None:
+                                                        django_assert_max_num_queries: Any, settings: Any,
+                                                        store: str) -> None:
+    """With a shared cache (Redis) a full answer costs no query at all; on the embedded default the
+    rate-limit counts (shared by the web processes through the database) are its only statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from lapakasik.booking.services import SlotFull, booking_create
 
+    settings.RATE_LIMIT_STORE = store
     fill("JKT02", TOMORROW, "08:00", capacity=1)
     booking_create(**payload())
     with pytest.raises(SlotFull):
@@ -175,8 +183,14 @@ def test_full_answer_from_cache_costs_no_database_write(payload: Callable[..., d
     with pytest.raises(SlotFull):
         booking_create(**payload())  # the snapshot is rebuilt once per TTL
     body = payload()
-    with django_assert_max_num_queries(0), pytest.raises(SlotFull) as exc:
-        booking_create(**body)  # answered from the cache: no query at all
+    if store == "cache":
+        with django_assert_max_num_queries(0), pytest.raises(SlotFull) as exc:
+            booking_create(**body)  # answered from the cache: no query at all
+    else:
+        with CaptureQueriesContext(connection) as ctx, pytest.raises(SlotFull) as exc:
+            booking_create(**body)
+        statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+        assert len(statements) == 2 and all("core_ratewindow" in sql for sql in statements), statements
     assert exc.value.extra["alternatives"]["same_branch"]
 
 

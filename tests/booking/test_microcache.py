@@ -45,10 +45,11 @@ def entered() -> Iterator[list[int]]:
     request_started.disconnect(count)
 
 
-def call(path: str, *, method: str = "GET", query: str = "", body: bytes = b"",
+def call(path: str, *, method: str = "GET", query: str = "", body: bytes = b"", app: Any = None,
          **headers: str) -> Answer:
     from lapakasik.wsgi import application
 
+    application = app or application
     environ = {
         "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "testserver",
         "SERVER_PORT": "80", "HTTP_HOST": "testserver", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
@@ -172,3 +173,32 @@ def test_a_cached_answer_ends_at_the_next_whole_hour(monkeypatch: pytest.MonkeyP
     assert call(AVAIL).hit
     monkeypatch.setattr(clock, "now", lambda: frozen + timedelta(seconds=60))  # past the 5 s lifetime
     assert not call(AVAIL).hit
+
+
+def test_a_host_outside_allowed_hosts_is_never_answered_from_the_cache(settings: Any, entered: list[int]) -> None:
+    """The micro-cache answered `Host: evil.test` with 200 before Django's host check."""
+    settings.ALLOWED_HOSTS = ["lapak.test"]
+    assert call(AVAIL, HOST="lapak.test").status == "200 OK"
+    assert call(AVAIL, HOST="lapak.test:8443").hit
+    evil = call(AVAIL, HOST="evil.test")
+    assert evil.status.startswith("400") and not evil.hit
+    assert call(AVAIL, HOST="lapak.test.evil.test").status.startswith("400")
+    settings.USE_X_FORWARDED_HOST = True
+    assert call(AVAIL, HOST="lapak.test", X_FORWARDED_HOST="evil.test").status.startswith("400")
+
+
+def test_plain_http_is_redirected_not_answered_from_the_cache_when_https_is_required(settings: Any) -> None:
+    """In production (SECURE_SSL_REDIRECT behind a proxy) plain HTTP got the cached 200 instead of 301."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from lapakasik.core.microcache import MicroCacheApp
+
+    app = MicroCacheApp(WSGIHandler())  # as a production process builds it: the middleware reads the settings once
+    assert call(AVAIL, app=app, X_FORWARDED_PROTO="https").status == "200 OK"
+    assert call(AVAIL, app=app, X_FORWARDED_PROTO="https").hit
+    plain = call(AVAIL, app=app)
+    assert plain.status.startswith("301") and plain.headers["location"].startswith("https://")
+    spoofed = call(AVAIL, app=app, X_FORWARDED_PROTO="http, https")
+    assert spoofed.status.startswith("301") and not spoofed.hit

@@ -87,3 +87,50 @@ def test_ordinary_input_passes_the_guard(client: Any, network: None) -> None:
     assert client.get("/api/v1/branches/JKT01").status_code == 200
     ok = client.post("/api/v1/branches", data='{"name": "Budi \\\\u0000 literal"}', content_type="application/json")
     assert ok.status_code == 405  # passed the guard (escaped backslash, no NUL); the route is GET-only
+
+
+def test_deeply_nested_json_around_a_nul_is_a_422_not_a_500(client: Any) -> None:
+    """5,000 ``[`` around a NUL made the recursive scan raise RecursionError (a 500)."""
+    body = "[" * 5000 + '"a\\u0000b"' + "]" * 5000
+    response = client.post("/api/v1/bookings", data=body, content_type="application/json")
+    assert response.status_code == 422
+    assert list(error_of(response)["fields"]) == ["_body"]
+
+
+def test_deep_nesting_without_nul_passes_the_guard_to_the_api_parser(client: Any) -> None:
+    body = "[" * 5000 + "]" * 5000
+    response = client.post("/api/v1/bookings", data=body, content_type="application/json")
+    assert response.status_code in (400, 422)
+    error_of(response)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", "application/merge-patch+json",
+                                          "application/json; charset=utf-8", ""])
+def test_nul_is_refused_whatever_the_declared_content_type(client: Any, content_type: str) -> None:
+    """A text/plain body skipped the guard; Django Ninja still parses it as JSON, so the NUL was stored."""
+    body = '{"participant": {"full_name": "Budi\\u0000Santoso"}}'
+    response = client.post("/api/v1/bookings", data=body, content_type=content_type)
+    assert response.status_code == 422
+    assert list(error_of(response)["fields"]) == ["participant.full_name"]
+
+
+@pytest.mark.parametrize("body", [b'{"a": "x\x00y"}', b"plain\x00text", b'{"a": "x\\u0000', b'"\\\\\\u0000"'])
+def test_raw_nul_bytes_and_unparseable_bodies_with_a_nul_escape_are_refused(client: Any, body: bytes) -> None:
+    response = client.post("/api/v1/bookings", data=body, content_type="text/plain")
+    assert response.status_code == 422
+    assert error_of(response)["code"] == "invalid"
+
+
+def test_nul_in_a_multipart_text_field_is_refused(client: Any) -> None:
+    response = client.post("/api/v1/branches", data={"note": "a\x00b"})
+    assert response.status_code == 422
+    assert list(error_of(response)["fields"]) == ["note"]
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=x", "multipart/form-data",
+                                          "multipart/form-data; boundary="])
+def test_a_malformed_multipart_body_is_a_4xx_with_the_error_shape(client: Any, content_type: str) -> None:
+    response = client.post("/api/v1/bookings", data=b"--x\r\nContent-Disposition: form-data\r\n\r\nzz",
+                           content_type=content_type)
+    assert 400 <= response.status_code < 500
+    error_of(response)

@@ -294,3 +294,16 @@ def test_flood_to_one_address_is_deferred(gateway: Any, make_claim: Any, setting
     assert code == 450 and b"coba lagi nanti" in text
     assert smtp_send(gateway, mail(to=address_of(b)), to=[address_of(b)]) == {}  # others are not affected
     assert InboundMessage.objects.filter(claim=a).count() == 2
+
+
+@pytest.mark.parametrize("lmtp", [False, True])
+def test_the_greeting_names_no_software_version(gateway_factory: Any, lmtp: bool) -> None:
+    """aiosmtpd's default banner said "Python SMTP 1.4.x"; a stranger learns nothing to look up."""
+    import re
+
+    gw = gateway_factory(lmtp=lmtp)
+    with socket.create_connection((gw.hostname, gw.port), timeout=10) as sock:
+        banner = sock.makefile("rb").readline().decode()
+    assert banner.startswith("220 ") and banner.rstrip().endswith("Lapak Asik mail gateway ESMTP"), banner
+    assert "Python" not in banner and "aiosmtpd" not in banner.lower()
+    assert not re.search(r"\d+\.\d+", banner.split(" ", 2)[2]), banner

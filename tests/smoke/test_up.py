@@ -116,3 +116,67 @@ def test_port_in_use_stops_up_with_one_clear_line(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.decode().splitlines() if line.strip()]
     assert result.returncode != 0
     assert len(lines) == 1 and f"port {port}" in lines[0] and "in use" in lines[0], lines
+
+
+def _child_pid(up_pid: int, command: str) -> int | None:
+    """The pid of `up`'s direct child running ``lapakasik <command>``."""
+    for pid in descendants(up_pid):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == up_pid and command.encode() in argv and alive(pid):
+            return pid
+    return None
+
+
+def test_up_restarts_a_killed_child_and_still_stops_cleanly(tmp_path: Path) -> None:
+    """SIGKILL of the worker: `up` logs one line and starts a new worker; the web keeps serving."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out_path, err_path = tmp_path / "stdout", tmp_path / "stderr"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        proc = subprocess.Popen(lapakasik("up", "--port", str(port), "--no-seed"), env=child_env(tmp_path / "data"),
+                                stdout=out, stderr=err, start_new_session=True)
+    try:
+        wait_ready(f"{base}/readyz", proc)
+        old = _child_pid(proc.pid, "worker")
+        assert old is not None
+        os.kill(old, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        new = None
+        while time.monotonic() < deadline and (new is None or new == old):
+            time.sleep(0.2)
+            new = _child_pid(proc.pid, "worker")
+        assert new is not None and new != old, err_path.read_text()
+        assert proc.poll() is None  # everything else kept running
+        assert httpx.get(f"{base}/healthz").status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+    finally:
+        kill_tree(proc)
+    stderr = err_path.read_text()
+    assert proc.returncode == 0, stderr[-3000:]
+    assert "worker stopped (signal SIGKILL)" in stderr and "restarting in 0.5 s" in stderr, stderr[-3000:]
+    assert "Traceback" not in stderr, stderr[-3000:]
+
+
+def test_up_stops_all_on_a_crash_loop_and_says_why(tmp_path: Path) -> None:
+    """A gateway that cannot start (its port is taken) crashes again and again: `up` gives up with exit 1."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        env = child_env(tmp_path / "data", MAILGATEWAY_PORT=str(busy.getsockname()[1]))
+        started = time.monotonic()
+        result = subprocess.run(lapakasik("up", "--port", str(free_port()), "--no-seed"), env=env,
+                                capture_output=True, timeout=150, start_new_session=True)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr[-3000:]
+    assert stderr.count("mailgateway stopped (exit 1)") == 4, stderr[-3000:]
+    assert "mailgateway crashed 5 times in a row" in stderr and "stopping all" in stderr
+    assert "stopped" in result.stdout.decode()
+    assert time.monotonic() - started < 150  # 7.5 s of backoff plus five starts of the gateway

@@ -1,19 +1,26 @@
-"""Fixed-window rate limits in Django's cache (locmem per process by default; Redis when scaled out,
-then the limits are global). ``hit(scope, ident, limit)`` counts one request and raises
-``RateLimited`` (429 with ``Retry-After``) once ``limit`` requests were seen in the current minute.
-Identities are hashed before they become cache keys (no NIK or phone number in the cache)."""
+"""Fixed-window rate limits shared by every process. ``hit(scope, ident, limit)`` counts one request and
+raises ``RateLimited`` (429 with ``Retry-After``) once ``limit`` requests were seen in the current minute.
+Identities are hashed before they become keys (no NIK or phone number stored).
+
+Where the counts live (``RATE_LIMIT_STORE``): ``database`` — the default on the embedded default, whose
+cache is per process (with two web workers a limit of 10 let 18 through): a counter row per key and
+window, counted atomically (``core.RateWindow``); ``cache`` — Django's cache, the choice with Redis
+(shared by all processes, no database write)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.core.errors import RateLimited
+from lapakasik.core.ratewindow import window_take
 
 WINDOW_SECONDS = 60
 
@@ -23,20 +30,31 @@ def _limit(name: str, default: int) -> int:
     return int(value)
 
 
-def hit(scope: str, ident: str, limit: int, *, window: int = WINDOW_SECONDS, now: float | None = None) -> None:
-    if limit <= 0 or not ident:
-        return
-    now = time.time() if now is None else now
-    bucket = int(now // window)
-    digest = hashlib.sha256(f"{scope}:{ident}".encode()).hexdigest()[:24]
-    key = f"rl:{scope}:{digest}:{bucket}"
+def _store() -> str:
+    return str(getattr(settings, "RATE_LIMIT_STORE", "cache"))
+
+
+def _granted_in_cache(key: str, bucket: int, limit: int, window: int) -> bool:
+    key = f"rl:{key}:{bucket}"
     cache.add(key, 0, window + 1)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, window + 1)
         count = 1
-    if count > limit:
+    return count <= limit
+
+
+def hit(scope: str, ident: str, limit: int, *, window: int = WINDOW_SECONDS, now: float | None = None) -> None:
+    if limit <= 0 or not ident:
+        return
+    now = time.time() if now is None else now
+    bucket = int(now // window)
+    digest = hashlib.sha256(f"{scope}:{ident}".encode()).hexdigest()[:24]
+    key = f"{scope}:{digest}"
+    granted = (window_take(key=f"{key}:{window}", window=bucket * window, limit=limit) if _store() == "database"
+               else _granted_in_cache(key, bucket, limit, window))
+    if not granted:
         retry_after = int((bucket + 1) * window - now) + 1
         raise RateLimited(retry_after, _(
             "Terlalu banyak permintaan. Tunggu %(s)d detik lalu coba lagi.") % {"s": retry_after})
@@ -56,5 +74,13 @@ def check_identity(*, nik: str, phone: str) -> None:
     phone_digits = _digits(phone)
     if phone_digits.startswith("0"):
         phone_digits = "62" + phone_digits[1:]
-    hit("nik", _digits(nik), _limit("RATE_LIMIT_NIK_PER_MINUTE", 10))
-    hit("phone", phone_digits, _limit("RATE_LIMIT_PHONE_PER_MINUTE", 10))
+    refused: RateLimited | None = None
+    # Database counts: one write transaction for both (SQLite: one lock, one commit); the cache needs none.
+    with transaction.atomic() if _store() == "database" else contextlib.nullcontext():
+        try:
+            hit("nik", _digits(nik), _limit("RATE_LIMIT_NIK_PER_MINUTE", 10))
+            hit("phone", phone_digits, _limit("RATE_LIMIT_PHONE_PER_MINUTE", 10))
+        except RateLimited as exc:
+            refused = exc  # raised after the commit: what was counted stays counted
+    if refused is not None:
+        raise refused

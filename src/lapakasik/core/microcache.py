@@ -15,7 +15,10 @@ refused booking. This module answers a repeated GET before Django is entered at 
 - ``MicroCacheApp`` wraps the WSGI application (``lapakasik.wsgi``): a GET whose path, query string,
   ``Accept-Language`` and language cookie match a stored answer whose counters have not moved and whose lifetime has
   not ended is answered from the cache, with a fresh ``X-Request-ID`` and ``X-Micro-Cache: hit``.
-  Anything else goes to Django unchanged.
+  Anything else goes to Django unchanged, and so does every request Django would not answer with that
+  200: a host outside ``ALLOWED_HOSTS`` (Django answers 400) and, with ``SECURE_SSL_REDIRECT``, a
+  request that is not HTTPS (Django answers 301) — both judged as Django does (``validate_host``,
+  ``USE_X_FORWARDED_HOST``, ``SECURE_PROXY_SSL_HEADER``).
 
 The lifetime is the availability TTL, cut at the next whole hour (UTC): the booking window of every
 branch (WIB/WITA/WIT, opening at a whole hour) can only turn over there. The store is Django's cache
@@ -34,6 +37,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port, validate_host
 
 from lapakasik.core import clock
 
@@ -101,6 +105,33 @@ class MicroCacheMiddleware:
         return response
 
 
+def _host_allowed(environ: dict[str, Any]) -> bool:
+    """``HttpRequest.get_host``'s verdict on the request's host, without building a request."""
+    if settings.USE_X_FORWARDED_HOST and environ.get("HTTP_X_FORWARDED_HOST"):
+        host = str(environ["HTTP_X_FORWARDED_HOST"])
+    elif environ.get("HTTP_HOST"):
+        host = str(environ["HTTP_HOST"])
+    else:
+        host = str(environ.get("SERVER_NAME", ""))
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    domain, _port = split_domain_port(host)
+    return bool(domain) and validate_host(domain, allowed)
+
+
+def _secure_enough(environ: dict[str, Any]) -> bool:
+    """False when Django's SecurityMiddleware would redirect the request to HTTPS."""
+    if not settings.SECURE_SSL_REDIRECT:
+        return True
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = str(environ.get(header, ""))
+        if value:
+            return value.split(",", 1)[0].strip() == secure_value
+    return environ.get("wsgi.url_scheme") == "https"
+
+
 class MicroCacheApp:
     """WSGI wrapper answering GETs from the micro-cache (see the module docstring)."""
 
@@ -108,7 +139,8 @@ class MicroCacheApp:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "GET" and str(environ.get("PATH_INFO", "")).startswith("/api/"):
+        if (environ.get("REQUEST_METHOD") == "GET" and str(environ.get("PATH_INFO", "")).startswith("/api/")
+                and _host_allowed(environ) and _secure_enough(environ)):
             hit = self._lookup(environ)
             if hit is not None:
                 headers, body = hit

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import io
 import json
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import structlog
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.translation import gettext as _
 
 from lapakasik.core import errors
@@ -87,34 +92,46 @@ def api_error_response(request: HttpRequest, original: HttpResponse) -> HttpResp
     return response
 
 
-_NUL_JSON = b"\\u0000"
+# A JSON string escape for NUL that is not itself escaped: ``\u0000`` after an even number of backslashes.
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
-def _nul_path(value: Any, prefix: str = "") -> str | None:
-    """Dotted name of the first string (or key) in a JSON value that contains NUL."""
-    if isinstance(value, str):
-        return (prefix or "_body") if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            if "\x00" in str(key):
+def _nul_path(value: Any) -> str | None:
+    """Dotted name of the first string (or key) in a JSON value that contains NUL. Iterative: a
+    hostile nesting depth costs memory for the stack list, never a RecursionError."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, prefix = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
                 return prefix or "_body"
-            found = _nul_path(item, name)
-            if found:
-                return found
-    if isinstance(value, list):
-        for item in value:
-            found = _nul_path(item, prefix)
-            if found:
-                return found
+        elif isinstance(item, dict):
+            for key, child in reversed(list(item.items())):
+                if "\x00" in str(key):
+                    return prefix or "_body"
+                stack.append((child, f"{prefix}.{key}" if prefix else str(key)))
+        elif isinstance(item, list):
+            stack.extend((child, prefix) for child in reversed(item))
     return None
+
+
+def _nul_in_json_body(body: bytes) -> str | None:
+    """The field holding a NUL in a (presumed) JSON body; ``_body`` when the body has a NUL but cannot
+    be parsed to name the field (a raw NUL byte, invalid JSON, nesting deeper than the parser allows)."""
+    if b"\x00" not in body and not _NUL_ESCAPE.search(body):
+        return None
+    try:
+        return _nul_path(json.loads(body)) or "_body"
+    except (ValueError, RecursionError):
+        return "_body"
 
 
 class NulByteGuardMiddleware:
     """Refuse API input containing NUL characters (``\\x00``) before any view runs: no field of this
     product may contain one, and PostgreSQL cannot store one (a query with it was a 500). Checked for
-    ``/api/``: the path, query parameters, and urlencoded or JSON bodies (not file uploads); the answer
-    is 422 with the error shape and the field named. Pages are covered by Django's form fields, which
+    ``/api/``: the path, query parameters, and the body of every content type (for multipart, the text
+    fields; files are the intake pipeline's); the answer is 422 with the error shape and the field named
+    (``_body`` when it cannot be named). Pages are covered by Django's form fields, which
     refuse NUL themselves."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -135,23 +152,31 @@ class NulByteGuardMiddleware:
             if "\x00" in name or any("\x00" in value for value in values):
                 return name.replace("\x00", "") or "_query"
         content_type = request.content_type or ""
-        if content_type not in ("application/json", "application/x-www-form-urlencoded"):
-            return None
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return None
         if not 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            return None  # too big or empty: the view's own parsing answers
-        body = request.body
+            return None  # too big (a file upload: files are the intake pipeline's) or empty
+        if content_type.startswith("multipart/"):
+            # The text fields only (files are the intake pipeline's), parsed from a copy of the raw body:
+            # the request itself is left untouched, so the view still parses it — and answers a
+            # malformed one — as before (Django Ninja even reads JSON from a multipart body).
+            try:
+                fields, _files = MultiPartParser(
+                    request.META, io.BytesIO(request.body), [MemoryFileUploadHandler(request)],
+                    request.encoding or settings.DEFAULT_CHARSET).parse()
+            except (MultiPartParserError, SuspiciousOperation, ValueError):
+                return None  # the view answers
+            for name, values in fields.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    return name.replace("\x00", "") or "_body"
+            return None
         if content_type == "application/x-www-form-urlencoded":
             for name, values in request.POST.lists():
                 if "\x00" in name or any("\x00" in value for value in values):
                     return name.replace("\x00", "") or "_body"
             return None
-        if b"\x00" not in body and _NUL_JSON not in body:
-            return None
-        try:
-            return _nul_path(json.loads(body))
-        except ValueError:
-            return None  # not JSON: the API's own parsing answers
+        # Every other content type (JSON, text/plain, none at all …): the API reads bodies as JSON
+        # whatever their declared type, so the raw bytes are checked for NUL and its JSON escape.
+        return _nul_in_json_body(request.body)

@@ -19,3 +19,20 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job}@{self.period}"
+
+
+class RateWindow(models.Model):
+    """A fixed-window request counter shared by every process (web workers on the embedded default,
+    where the cache is per process): one row per hashed key and window, counted with one
+    upsert whose update is conditional (``core/ratewindow.py``). Old windows are deleted hourly."""
+
+    key = models.CharField(max_length=80, help_text="scope:hash of the identity:window length, never the identity")
+    window = models.BigIntegerField(help_text="the window's start, unix seconds")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_window_once")]
+        indexes = [models.Index(fields=["window"])]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window}={self.count}"

@@ -24,6 +24,12 @@ def port() -> int:
     return int(getattr(settings, "MAILGATEWAY_PORT", 2525))
 
 
+def lease_seconds() -> int:
+    """How long a worker holds a message it is processing before another may take it over
+    (``MAILGATEWAY_LEASE_SECONDS``, default 180); renewed after every file while it works."""
+    return max(1, int(getattr(settings, "MAILGATEWAY_LEASE_SECONDS", os.environ.get("MAILGATEWAY_LEASE_SECONDS", 180))))
+
+
 def max_message_bytes() -> int:
     """Advertised SIZE (EHLO) and enforced during DATA."""
     return int(getattr(settings, "MAILGATEWAY_MAX_MESSAGE_BYTES", 40 * 1024 * 1024))
@@ -39,6 +45,34 @@ def spool_dir() -> Path:
     path = Path(configured) if configured else Path(settings.DATA_DIR) / "mail-spool"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def _host_tag() -> str:
+    import re
+    import socket
+
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:64] or "host"
+
+
+def spool_prefix() -> str:
+    """Spool file names carry the machine and the pid of the gateway writing them
+    (``in-<host>-<pid>-<random>.eml``), so a starting gateway can tell a dead one's leftovers from
+    a transfer another live gateway on the same spool directory is receiving."""
+    return f"in-{_host_tag()}-{os.getpid()}-"
+
+
+def spool_owner(name: str) -> tuple[str, int] | None:
+    """``(host, pid)`` of a spool file name written by ``spool_prefix``; None for any other name."""
+    if not (name.startswith("in-") and name.endswith(".eml")):
+        return None
+    parts = name[3:-4].rsplit("-", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1])
+
+
+def this_host() -> str:
+    return _host_tag()
 
 
 def storage_prefix() -> str:

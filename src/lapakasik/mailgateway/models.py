@@ -40,11 +40,15 @@ class InboundMessage(models.Model):
     error = models.TextField(blank=True)
     received_at = models.DateTimeField()
     processing_started_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("Pekerja yang memproses memegang pesan sampai saat ini; setelahnya pekerja lain mengambil alih"))
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["status", "received_at"]), models.Index(fields=["sha256"])]
+        indexes = [models.Index(fields=["status", "received_at"]), models.Index(fields=["sha256"]),
+                   models.Index(fields=["status", "lease_until"])]
         constraints = [
             models.UniqueConstraint(fields=["claim", "dedupe_key"], name="mailgateway_message_once_per_claim"),
         ]

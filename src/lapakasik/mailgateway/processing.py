@@ -75,23 +75,55 @@ def classify_parts(*, claim: Any, files: list[parser.Part], text: str) -> dict[i
     return codes
 
 
+class LeaseLost(Exception):
+    """Another worker took the message over (this one was too slow); this one stops without a word."""
+
+
+def _lease_renew(row: InboundMessage, attempt: int) -> None:
+    """Extend this worker's lease; ``LeaseLost`` when another worker has taken the message over (the
+    ``attempts`` counter is the fencing token: each takeover increments it)."""
+    renewed = InboundMessage.objects.filter(pk=row.pk, status=InboundMessage.Status.PROCESSING,
+                                            attempts=attempt).update(
+        lease_until=clock.now() + timedelta(seconds=conf.lease_seconds()))
+    if not renewed:
+        raise LeaseLost(row.pk)
+
+
+def _busy(row: InboundMessage, now: Any) -> bool:
+    """True while another worker holds the message: its lease has not expired (rows from before
+    leases: it started less than STUCK_AFTER_MINUTES ago)."""
+    if row.status != InboundMessage.Status.PROCESSING:
+        return False
+    if row.lease_until is not None:
+        return bool(row.lease_until > now)
+    return row.processing_started_at is not None and row.processing_started_at > now - timedelta(
+        minutes=STUCK_AFTER_MINUTES)
+
+
 def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
     """Turn a stored message into documents: each file part through ``intake.receive.document_receive``, then
     one acknowledgement in the sender's thread. Idempotent: a processed message is not processed
     again; a re-run after a crash finds the files it stored already (SHA-256) as duplicates. A message
-    whose MIME cannot be made sense of is read as well as possible and never raises here."""
+    whose MIME cannot be made sense of is read as well as possible and never raises here.
+
+    The worker holds a lease on the message (``lease_until``, renewed after every file); when it dies
+    the lease expires and ``inbound_leases_expire`` hands the message to another worker. The
+    acknowledgement is enqueued in the transaction that marks the message PROCESSED, and only if a
+    conditional UPDATE (still PROCESSING, still this worker's attempt) changed the row: two workers
+    racing on one message send one acknowledgement."""
     with transaction.atomic():
         row = InboundMessage.objects.select_for_update().select_related("claim", "claim__branch").get(pk=message.pk)
         if row.status == InboundMessage.Status.PROCESSED:
             return row
         now = clock.now()
-        if (row.status == InboundMessage.Status.PROCESSING and row.processing_started_at is not None
-                and row.processing_started_at > now - timedelta(minutes=STUCK_AFTER_MINUTES)):
+        if _busy(row, now):
             return row  # another worker is on it (a duplicate task)
         row.status = InboundMessage.Status.PROCESSING
         row.attempts += 1
         row.processing_started_at = now
-        row.save(update_fields=["status", "attempts", "processing_started_at"])
+        row.lease_until = now + timedelta(seconds=conf.lease_seconds())
+        row.save(update_fields=["status", "attempts", "processing_started_at", "lease_until"])
+    attempt = row.attempts
     claim = row.claim
     actor = Actor.system("e-mail")
     sender = row.header_from or row.envelope_from
@@ -102,6 +134,7 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
             lim = pipeline.limits()
             parsed = parser.parse(fh, max_bytes=lim.max_file_bytes, embedded_min_side=lim.min_image_side)
         with parsed:
+            _lease_renew(row, attempt)
             if matches and dmarc_failed(parsed.authentication_results, conf.trusted_authserv_ids()):
                 matches = False  # the claim's address, but forged: held like any other sender
                 outcome["dmarc_fail"] = True
@@ -114,6 +147,7 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
                 codes = classify_parts(claim=claim, files=parsed.files, text=f"{row.subject}\n{parsed.text}")
                 for part in parsed.files:
                     assert part.path is not None
+                    _lease_renew(row, attempt)
                     try:
                         with open(part.path, "rb") as part_fh:
                             result = document_receive(
@@ -135,22 +169,31 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
             automatic = parsed.auto_submitted or not row.envelope_from
             outcome["automatic"] = automatic
             with transaction.atomic():
+                # The guard that makes the acknowledgement once: only the worker whose attempt still
+                # holds the message marks it PROCESSED, and the acknowledgement commits with that.
+                finished = clock.now()
+                won = InboundMessage.objects.filter(
+                    pk=row.pk, status=InboundMessage.Status.PROCESSING, attempts=attempt).update(
+                    status=InboundMessage.Status.PROCESSED, sender_matches=matches,
+                    outcome={**outcome, "not_accepting": not_accepting}, processed_at=finished, error="",
+                    lease_until=None)
+                if not won:
+                    raise LeaseLost(row.pk)
                 if results:
                     intake_acknowledge(claim=claim, results=results, reply_to_message_id=row.message_id or None,
                                        recipient=None if matches or automatic else (sender or None))
                 elif not automatic:
                     _reply_without_documents(row, claim, not_accepting=not_accepting,
                                              skipped=outcome["skipped"], sender=None if matches else sender)
-                row.status = InboundMessage.Status.PROCESSED
-                row.sender_matches = matches
-                row.outcome = {**outcome, "not_accepting": not_accepting}
-                row.processed_at = clock.now()
-                row.error = ""
-                row.save(update_fields=["status", "sender_matches", "outcome", "processed_at", "error"])
+            row.refresh_from_db()
+    except LeaseLost:
+        log.warning("mailgateway: message %s was taken over by another worker; this attempt stops", row.pk)
+        row.refresh_from_db()
     except Exception as exc:
         log.exception("mailgateway: processing message %s failed", row.pk)
-        InboundMessage.objects.filter(pk=row.pk).update(
-            status=InboundMessage.Status.FAILED, error=f"{exc.__class__.__name__}: {str(exc)[:500]}")
+        InboundMessage.objects.filter(pk=row.pk, attempts=attempt).update(
+            status=InboundMessage.Status.FAILED, error=f"{exc.__class__.__name__}: {str(exc)[:500]}",
+            lease_until=None)
         row.refresh_from_db()
     return row
 

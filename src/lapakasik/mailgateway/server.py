@@ -42,6 +42,9 @@ TEMPORARY_FAILURE = ("451 4.3.0 Pesan belum dapat disimpan, coba lagi nanti / Me
                      "try again later")
 TOO_MUCH_DATA = ("552 5.3.4 Pesan melebihi batas ukuran {limit} byte; kirim lampiran dalam beberapa e-mail / "
                  "Message exceeds the size limit of {limit} bytes; send the attachments in several e-mails")
+# The greeting names no software or version (aiosmtpd's default says "Python SMTP 1.4.x"): nothing a
+# stranger could match against a list of known flaws.
+BANNER = "Lapak Asik mail gateway ESMTP"
 WRITE_CHUNK = 256 * 1024
 DATA_BLOCK = 256 * 1024
 
@@ -71,7 +74,7 @@ class Spool:
     """The message as it arrives: a file in the spool directory, hashed and counted."""
 
     def __init__(self) -> None:
-        fd, self.path = tempfile.mkstemp(prefix="in-", suffix=".eml", dir=str(conf.spool_dir()))
+        fd, self.path = tempfile.mkstemp(prefix=conf.spool_prefix(), suffix=".eml", dir=str(conf.spool_dir()))
         self.fh = os.fdopen(fd, "wb")
         self.digest = hashlib.sha256()
         self.size = 0
@@ -314,7 +317,7 @@ class Gateway(Controller):
         super().__init__(GatewayHandler(self.protocol, self.executor), hostname=host or conf.host(),
                          port=conf.port() if port is None else port,
                          data_size_limit=max_message_bytes or conf.max_message_bytes(),
-                         server_hostname=conf.server_hostname(), enable_SMTPUTF8=True)
+                         server_hostname=conf.server_hostname(), enable_SMTPUTF8=True, ident=BANNER)
 
     def factory(self) -> SMTP:
         cls = GatewayLMTP if self.protocol == "lmtp" else GatewaySMTP

@@ -148,16 +148,40 @@ def _delete_stored(name: str) -> None:
         log.warning("mailgateway: could not remove stored message %s", name)
 
 
-def spool_leftovers_clean(*, older_than_seconds: int = 3600) -> int:
-    """Remove spool files a crashed gateway left behind (a transfer in progress is younger than this).
-    Run when the gateway starts. Returns how many were removed."""
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    try:  # a zombie is dead for our purpose
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def spool_leftovers_clean(*, older_than_seconds: int = 3600, grace_seconds: int = 5) -> int:
+    """Remove spool files a crashed gateway left behind mid-transfer. Run when the gateway starts. A
+    file named by a gateway of this machine whose process is gone goes at once (after a few seconds'
+    grace); a file of a live process (another gateway on the same spool directory), of another machine
+    or with an unknown name goes only when older than ``older_than_seconds``. No stored message points
+    at a spool file (it is moved into storage before its row is written). Returns how many were removed."""
     removed = 0
-    cutoff = time.time() - older_than_seconds
+    now = time.time()
+    me = conf.this_host()
     for path in conf.spool_dir().glob("in-*.eml"):
         try:
-            if path.stat().st_mtime < cutoff:
+            age = now - path.stat().st_mtime
+            owner = conf.spool_owner(path.name)
+            dead = (owner is not None and owner[0] == me and owner[1] != os.getpid()
+                    and not _pid_alive(owner[1]))
+            if (dead and age >= grace_seconds) or age >= older_than_seconds:
                 path.unlink()
                 removed += 1
         except OSError:
             continue
+    if removed:
+        log.warning("mailgateway: removed %d spool file(s) left by a stopped gateway", removed)
     return removed

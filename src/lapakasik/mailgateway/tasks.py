@@ -3,9 +3,11 @@ purge old raw files."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
@@ -14,6 +16,8 @@ from lapakasik.core.periodic import periodic
 
 from . import processing, selectors
 from .models import InboundMessage
+
+log = logging.getLogger(__name__)
 
 
 @task(queue_name="intake")
@@ -38,6 +42,32 @@ def inbound_messages_requeue(*, now: Any = None, limit: int = 200) -> int:
     with transaction.atomic():
         for pk in ids:
             inbound_message_process.enqueue(pk)
+    return len(ids)
+
+
+@periodic(every=timedelta(seconds=settings.LEASE_CHECK_SECONDS))
+@task(queue_name="periodic", priority=50)
+def inbound_leases_expire() -> int:
+    """Queue again the messages whose worker stopped while processing them (lease expired)."""
+    return inbound_leases_requeue()
+
+
+def inbound_leases_requeue(*, now: Any = None, limit: int = 200) -> int:
+    """Hand messages whose worker died (PROCESSING, lease expired) to another worker: queue them again
+    at once instead of waiting for the stuck-message job. Messages that used up RETRY_MAX_ATTEMPTS are
+    marked FAILED (an operator reprocesses them). Run by the periodic job ``inbound_leases_expire``
+    (every ``LEASE_CHECK_SECONDS``). Returns how many were queued."""
+    now = now or clock.now()
+    S = InboundMessage.Status
+    expired = InboundMessage.objects.filter(status=S.PROCESSING, lease_until__lt=now)
+    expired.filter(attempts__gte=selectors.RETRY_MAX_ATTEMPTS).update(
+        status=S.FAILED, lease_until=None, error="worker stopped while processing (lease expired)")
+    ids = list(expired.order_by("lease_until").values_list("pk", flat=True)[:limit])
+    with transaction.atomic():
+        for pk in ids:
+            inbound_message_process.enqueue(pk)
+    if ids:
+        log.warning("mailgateway: %d message(s) whose worker stopped queued again: %s", len(ids), ids)
     return len(ids)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import ensure_data_dir, env_int, env_str
+from .env import ensure_data_dir, env_int, env_str, private_sqlite_file
 
 # The embedded default lives in the data directory, which is made on first use (also in production).
 DATABASE_URL = env_str("DATABASE_URL", "") or f"sqlite:///{ensure_data_dir() / 'lapakasik.sqlite3'}"
@@ -37,6 +37,7 @@ def _parse_database_url(url: str) -> dict[str, Any]:
 
 _db = _parse_database_url(DATABASE_URL)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    private_sqlite_file(str(_db.get("NAME") or ""))
     _db["OPTIONS"] = {
         # IMMEDIATE: writers take the lock at BEGIN, so two writers never deadlock on upgrade.
         "transaction_mode": "IMMEDIATE",

@@ -49,9 +49,41 @@ def _default_data_dir() -> str:
 DATA_DIR = Path(env_str("LAPAKASIK_DATA_DIR", "") or _default_data_dir()).resolve()
 
 
+def _owner_only(path: Path, mode: int) -> None:
+    """Take group and other permissions away from a path this user owns (an older install made the
+    data directory 0755 and the database 0644)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    if st.st_mode & 0o077 and st.st_uid == os.geteuid():
+        os.chmod(path, mode)
+
+
 def ensure_data_dir() -> Path:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    """The data directory, owner-only (0700): it holds the database, the secret key, the private
+    documents and the mail spool. An existing one with wider permissions is tightened."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _owner_only(DATA_DIR, 0o700)
     return DATA_DIR
+
+
+def private_sqlite_file(name: str) -> None:
+    """Create the SQLite database file owner-only (0600) before SQLite does (it would use 0644); SQLite
+    gives its -wal and -shm files the database file's permissions. Existing ones are tightened."""
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name)
+    if not path.parent.is_dir():
+        return  # the connection reports the wrong path
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return
+    for each in (path, Path(f"{name}-wal"), Path(f"{name}-shm"), Path(f"{name}-journal")):
+        _owner_only(each, 0o600)
 
 
 def secret_key(*, production: bool = False) -> tuple[str, bool]:

@@ -29,6 +29,10 @@ LAPAKASIK = {
 }
 
 _CACHE_BACKEND = env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
+# Where request rate limits count (booking/ratelimit.py): "database" shares the counts between web
+# processes when the cache is per process (locmem, the embedded default); "cache" with Redis.
+RATE_LIMIT_STORE = env_str("RATE_LIMIT_STORE", "database" if _CACHE_BACKEND.endswith("LocMemCache") else "cache")
+
 CACHES = {
     "default": {
         "BACKEND": _CACHE_BACKEND,

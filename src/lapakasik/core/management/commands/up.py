@@ -1,6 +1,7 @@
 """`lapakasik up`: migrate, seed demo data once (demo mode only), start web + worker + mail gateway,
-stop all on Ctrl-C / SIGTERM. The embedded default needs nothing but Python. In production it refuses
-to start on development defaults or demo accounts (``core.checks``)."""
+restart a child that crashes (with backoff), stop all on Ctrl-C / SIGTERM or a crash loop. The embedded
+default needs nothing but Python. In production it refuses to start on development defaults or demo
+accounts (``core.checks``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import socket
 import subprocess
 import sys
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TextIO
 
 from django.conf import settings
 from django.core.management import call_command, get_commands
@@ -92,6 +94,85 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
+# Restart policy: the first restart after 0.5 s, doubling up to 30 s; a child that had run HEALTHY_AFTER
+# seconds when it crashed starts again from 0.5 s. CRASH_LOOP crashes in a row of one child, each within
+# HEALTHY_AFTER seconds of its start, are a crash loop and stop everything (counted in run time, not wall
+# time, so a slow start on a loaded machine cannot hide a loop).
+FIRST_DELAY, MAX_DELAY, HEALTHY_AFTER = 0.5, 30.0, 60.0
+CRASH_LOOP = 5
+
+
+def describe_exit(returncode: int) -> str:
+    """``exit 3`` or ``signal SIGKILL`` (Popen reports a signal as a negative return code)."""
+    if returncode < 0:
+        try:
+            return f"signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"signal {-returncode}"
+    return f"exit {returncode}"
+
+
+@dataclass
+class Child:
+    """One supervised child: how to start it, the running process, its crash history."""
+
+    name: str
+    argv: list[str]
+    proc: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    delay: float = FIRST_DELAY
+    restart_at: float | None = None  # set while waiting to restart after a crash
+    crashes: int = 0  # in a row, each before the child had run HEALTHY_AFTER seconds
+    restarts: int = 0
+
+    def start(self) -> None:
+        self.proc = _start(self.argv)
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+
+class Supervisor:
+    """Watches the children: a crashed one is restarted after its backoff delay; a crash loop
+    (``CRASH_LOOP`` crashes in a row of one child, each within ``HEALTHY_AFTER`` s of its start) is
+    reported and ends supervision."""
+
+    def __init__(self, children: list[Child], err: TextIO | Any) -> None:
+        self.children = {child.name: child for child in children}
+        self.err = err
+        self.failure: str | None = None
+
+    def check(self, now: float | None = None) -> bool:
+        """One pass: restart what is due, notice what died. False when a crash loop stops everything."""
+        now = time.monotonic() if now is None else now
+        for child in self.children.values():
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    child.start()
+                    child.restarts += 1
+                continue
+            if child.proc is None or child.proc.poll() is None:
+                continue
+            returncode = child.proc.returncode
+            _kill_group(child.proc)  # what the dead child left in its group (a server's workers) goes too
+            ran = now - child.started_at
+            if ran >= HEALTHY_AFTER:
+                child.delay, child.crashes = FIRST_DELAY, 0
+            child.crashes += 1
+            if child.crashes >= CRASH_LOOP:
+                self.failure = (f"{child.name} crashed {child.crashes} times in a row, each within "
+                                f"{HEALTHY_AFTER:.0f} s of its start (last: {describe_exit(returncode)}); stopping all")
+                self.err.write(self.failure + "\n")
+                return False
+            self.err.write(f"{child.name} stopped ({describe_exit(returncode)}) after {ran:.1f} s; "
+                           f"restarting in {child.delay:g} s\n")
+            child.restart_at = now + child.delay
+            child.delay = min(child.delay * 2, MAX_DELAY)
+        return True
+
+    def running(self) -> list[subprocess.Popen[bytes]]:
+        return [child.proc for child in self.children.values() if child.proc is not None]
+
+
 class Command(BaseCommand):
     help = "Set up and start everything: migrate, seed once, web + worker (+ mail gateway)."
 
@@ -133,14 +214,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _terminate)
         if not os.environ.get("PUBLIC_BASE_URL") and not settings.PRODUCTION:  # links on the real port,
             os.environ["PUBLIC_BASE_URL"] = development_base_url(opts["host"], opts["port"])  # in every child
-        children: dict[str, subprocess.Popen[bytes]] = {}
-        children["web"] = _start([*exe, "serve", "--host", opts["host"], "--port", str(opts["port"])])
-        children["worker"] = _start([*exe, "worker"])
+        specs = [Child("web", [*exe, "serve", "--host", opts["host"], "--port", str(opts["port"])]),
+                 Child("worker", [*exe, "worker"])]
         if "mailgateway" in get_commands():
-            children["mailgateway"] = _start([*exe, "mailgateway"])
+            specs.append(Child("mailgateway", [*exe, "mailgateway"]))
         if getattr(settings, "NOTIFY_HTTP_SIMULATOR", False) and "notifysim" in get_commands():
-            children["notifysim"] = _start([*exe, "notifysim"])  # WhatsApp/SMS simulator over HTTP
-
+            specs.append(Child("notifysim", [*exe, "notifysim"]))  # WhatsApp/SMS simulator over HTTP
+        for child in specs:
+            child.start()
+        supervisor = Supervisor(specs, self.stderr)
+        children = supervisor.children
         base = f"http://{opts['host']}:{opts['port']}"
         self.stdout.write(self.style.SUCCESS(f"\nLapak Asik berjalan / is running: {base}/"))
         self.stdout.write(f"  API docs        {base}/api/v1/docs")
@@ -155,19 +238,20 @@ class Command(BaseCommand):
 
         exit_code = 0
         while not stopping:
-            for name, proc in children.items():
-                if proc.poll() is not None:
-                    self.stderr.write(f"{name} stopped (exit {proc.returncode}); stopping the others")
-                    stopping, exit_code = True, 1
-                    break
-            time.sleep(0.3)
+            if not supervisor.check():
+                stopping, exit_code = True, 1
+                break
+            time.sleep(0.2)
         # One SIGTERM to each child; each stops its own workers. Whatever is left after the grace
         # period is killed with its whole process group (a server's workers included).
-        for proc in children.values():
+        for proc in supervisor.running():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 10
-        for name, proc in children.items():
+        for name, child in children.items():
+            if child.proc is None:
+                continue
+            proc = child.proc
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

@@ -7,11 +7,11 @@ import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from lapakasik.core.checks import refuse_unsafe_production
 from lapakasik.core.periodic import run_scheduler
+from lapakasik.core.recovery import worker_id_new
 
 
 class Command(BaseCommand):
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=0.5, help="seconds between polls when idle")
         parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
         parser.add_argument("--no-scheduler", action="store_true", help="do not enqueue periodic jobs")
-        parser.add_argument("--worker-id", default=None)
+        parser.add_argument("--worker-id", default=None,
+                            help="default <host>:<pid>:<random>, which lets a dead worker's task rows be "
+                                 "queued again at once")
         parser.add_argument("--tick", type=float, default=5.0,
                             help="seconds between scheduler ticks (a job's period should be longer)")
 
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         worker = Worker(
             queue_names=opts["queues"].split(","), interval=opts["interval"], batch=opts["batch"],
             backend_name="default", startup_delay=not opts["batch"], max_tasks=None,
-            worker_id=opts["worker_id"] or get_random_string(32), excluded_queue_names=[],
+            worker_id=opts["worker_id"] or worker_id_new(), excluded_queue_names=[],
         )
         worker.configure_signals()
 
