@@ -80,6 +80,11 @@ def claim_lock(claim: Claim) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim.pk)
 
 
+def claim_lock_by_id(claim_id: int) -> Claim:
+    """``claim_lock`` for a caller that holds only the claim's id (lock order: claim, then its booking)."""
+    return Claim.objects.select_for_update().get(pk=claim_id)
+
+
 class StateFollower(Protocol):
     def __call__(self, *, claim: Claim, from_state: str, to_state: str, now: datetime) -> None: ...
 

@@ -33,7 +33,7 @@ from lapakasik.claims.services import (
     Actor,
     applicant_recipient,
     claim_event_record,
-    claim_lock,
+    claim_lock_by_id,
     claim_transition,
 )
 from lapakasik.claims.workflow import EXPIRES_ON_NO_SHOW, State
@@ -145,7 +145,7 @@ def booking_cancel(*, booking: Booking, actor: Actor, reason: str = "", now: dat
 
     def attempt() -> Booking:
         with transaction.atomic():
-            claim_lock(Claim(pk=booking.claim_id))  # lock order everywhere: claim, then booking
+            claim_lock_by_id(booking.claim_id)  # lock order everywhere: claim, then booking
             locked = lock_booking(booking)
             if locked.status != Booking.Status.ACTIVE:
                 raise Conflict(_("Booking ini sudah tidak aktif (%(status)s); tidak ada yang dibatalkan.")
@@ -180,7 +180,7 @@ def booking_reschedule(
 
     def attempt() -> Booking:
         with transaction.atomic():
-            claim_lock(Claim(pk=booking.claim_id))  # the history write below; lock order: claim, then booking
+            claim_lock_by_id(booking.claim_id)  # the history write below; lock order: claim, then booking
             locked = lock_booking(booking)
             if locked.status != Booking.Status.ACTIVE:
                 raise Conflict(_("Booking ini sudah tidak aktif; jadwal tidak bisa diubah."), code="booking_not_active")
@@ -233,7 +233,7 @@ def booking_expire_no_shows(*, now: datetime | None = None) -> int:
     for pk, claim_id in Booking.objects.filter(status=Booking.Status.ACTIVE, slot__ends_at__lt=cutoff).values_list(
             "pk", "claim_id")[:1000]:
         with transaction.atomic():
-            claim = claim_lock(Claim(pk=claim_id))  # lock order everywhere: claim, then booking
+            claim = claim_lock_by_id(claim_id)  # lock order everywhere: claim, then booking
             b = Booking.objects.select_for_update().filter(pk=pk, status=Booking.Status.ACTIVE).first()
             if b is None:
                 continue
