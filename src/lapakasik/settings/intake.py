@@ -21,6 +21,13 @@ INTAKE_MIN_IMAGE_SIDE = env_int("INTAKE_MIN_IMAGE_SIDE", 300)
 INTAKE_THUMBNAIL_SIZE = env_int("INTAKE_THUMBNAIL_SIZE", 320)
 # PDFs: page cap.
 INTAKE_MAX_PDF_PAGES = env_int("INTAKE_MAX_PDF_PAGES", 30)
+# PDFs: every compressed stream is inflated (chunk by chunk, never held) while the file is inspected;
+# a file whose streams inflate past this total, or whose inspection takes longer, is refused
+# (pdf_uninspectable). 128 MiB holds five clean A4 pages at 300 dpi stored as lossless RGB (26 MB each,
+# the most wasteful writer we measured); text PDFs inflate about 2x and JPEG scans not at all. See
+# docs/security.md "Hostile files".
+INTAKE_PDF_MAX_INFLATED_BYTES = env_int("INTAKE_PDF_MAX_INFLATED_BYTES", 128 * 1024 * 1024)
+INTAKE_PDF_INSPECT_SECONDS = env_int("INTAKE_PDF_INSPECT_SECONDS", 20)
 # Refusals in a row (without any accepted file in between) before the claim goes to UPLOAD_FAILED.
 INTAKE_REFUSALS_BEFORE_FAILED = env_int("INTAKE_REFUSALS_BEFORE_FAILED", 6)
 # Orphan files (stored, no row) older than this are removed by the periodic cleanup.
