@@ -196,6 +196,16 @@ def _fake_clamd(unix_path: str | None) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Any:
+    """Upload rate limits live in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _private_storage(settings: Any, tmp_path: Any) -> None:
     """Each test gets its own empty document storage."""
     settings.STORAGES = {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
 from lapakasik.api.auth import access_token, token_of
+from lapakasik.api.openapi import error_responses
 from lapakasik.claims.selectors import claim_get_authorised
 from lapakasik.claims.services import Actor
 from lapakasik.core.errors import InvalidInput, ServiceError
@@ -136,12 +137,15 @@ def uploaded_files(request: HttpRequest) -> tuple[list[Any], str | None]:
     return files, requirement
 
 
-def request_too_large(request: HttpRequest) -> bool:
+def body_length(request: HttpRequest) -> int:
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
     except ValueError:
-        return False
-    return length > int(getattr(settings, "INTAKE_MAX_REQUEST_BYTES", 7 * 1024 * 1024))
+        return 0
+
+
+def request_too_large(request: HttpRequest) -> bool:
+    return body_length(request) > int(getattr(settings, "INTAKE_MAX_REQUEST_BYTES", 7 * 1024 * 1024))
 
 
 _UPLOAD_BODY = {
@@ -156,6 +160,8 @@ _UPLOAD_BODY = {
             },
         }}},
     },
+    # 429: too many files per minute or bytes per hour for this token or claim (Retry-After says when)
+    **error_responses(429),
 }
 
 
@@ -166,7 +172,11 @@ def upload_documents(request: HttpRequest, code: str) -> Any:
     if request_too_large(request):
         raise too_large_error()
     claim = claim_get_authorised(code=code, token=token)
+    from .ratelimit import upload_rate_check, upload_rate_count_files
+
+    upload_rate_check(claim=claim, link=token or "", body_bytes=body_length(request))
     files, requirement = uploaded_files(request)
+    upload_rate_count_files(claim=claim, link=token or "", files=len(files))
     if not files:
         raise InvalidInput(_("Tidak ada berkas. Lampirkan berkas pada kolom 'file'."), code="no_file",
                            fields={"file": [_("Wajib diisi.")]})

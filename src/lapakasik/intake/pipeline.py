@@ -18,12 +18,14 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import io
+import itertools
 import logging
 import os
 import re
 import socket
 import struct
 import tempfile
+import threading
 import zlib
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -343,9 +345,45 @@ def clamd_scan(path: str, address: str, timeout: int = 30) -> str | None:
 # --- images -----------------------------------------------------------------------------------
 
 
+_decodes = itertools.count(1)
+_decodes_started = 0
+
+
+def decodes_started() -> int:
+    """How many image decodes this process has started (tests check that a refusal came first)."""
+    return _decodes_started
+
+
 def _process_image(src: str, kind: str, lim: Limits, prepared: Prepared) -> None:
     """Decode/re-encode through ``imagework`` — in a throw-away child process (default, see
     INTAKE_IMAGE_SUBPROCESS) or in this process."""
+    global _decodes_started
+    slots = _decode_slots()
+    # A flood of uploads must not hold every web worker in decoding: at most N decodes at once per
+    # process; a file that cannot get a slot in time is refused as "try again in a few minutes".
+    if not slots.acquire(timeout=float(getattr(settings, "INTAKE_IMAGE_QUEUE_SECONDS", 10))):
+        raise Refused("scan_unavailable")
+    try:
+        _decodes_started = next(_decodes)
+        _decode_image(src, kind, lim, prepared)
+    finally:
+        slots.release()
+
+
+_slots: tuple[int, threading.BoundedSemaphore] | None = None
+_slots_lock = threading.Lock()
+
+
+def _decode_slots() -> threading.BoundedSemaphore:
+    global _slots
+    wanted = max(1, int(getattr(settings, "INTAKE_IMAGE_MAX_CONCURRENT", 2)))
+    with _slots_lock:
+        if _slots is None or _slots[0] != wanted:
+            _slots = (wanted, threading.BoundedSemaphore(wanted))
+        return _slots[1]
+
+
+def _decode_image(src: str, kind: str, lim: Limits, prepared: Prepared) -> None:
     import json
     import subprocess
     import sys
@@ -366,10 +404,10 @@ def _process_image(src: str, kind: str, lim: Limits, prepared: Prepared) -> None
         try:
             done = subprocess.run(
                 [sys.executable, "-m", "lapakasik.intake.imagework"], input=json.dumps(job), capture_output=True,
-                text=True, timeout=int(getattr(settings, "INTAKE_IMAGE_TIMEOUT", 60)), check=False)
+                text=True, timeout=float(getattr(settings, "INTAKE_IMAGE_TIMEOUT", 20)), check=False)
             result = json.loads(done.stdout or "{}")
-        except subprocess.TimeoutExpired:
-            raise Refused("image_unreadable") from None
+        except subprocess.TimeoutExpired:  # the child is killed; the file is refused, never half-done
+            raise Refused("too_slow") from None
         except ValueError:
             result = {}
         if not result:  # the child died (memory limit, decoder crash): the image is not usable

@@ -86,15 +86,23 @@ def _upload_post(request: HttpRequest, token: str, claim: Any) -> HttpResponse:
             return JsonResponse(err.as_dict(), status=413)
         return render(request, "intake/message.html", {"title": _("Kiriman terlalu besar"), "text": err.message,
                                                        "back": back}, status=413)
-    from .api import uploaded_files
+    from .api import body_length, uploaded_files
+    from .ratelimit import upload_rate_check, upload_rate_count_files
 
     try:
+        upload_rate_check(claim=claim, link=token, body_bytes=body_length(request))
         files, requirement = uploaded_files(request)
+        upload_rate_count_files(claim=claim, link=token, files=len(files))
     except ServiceError as exc:
         if _wants_json(request):
-            return JsonResponse(exc.as_dict(), status=exc.status)
-        return render(request, "intake/message.html", {"title": _("Kiriman tidak dapat diproses"),
-                                                       "text": exc.message, "back": back}, status=exc.status)
+            response: HttpResponse = JsonResponse(exc.as_dict(), status=exc.status)
+        else:
+            title = _("Terlalu banyak kiriman") if exc.status == 429 else _("Kiriman tidak dapat diproses")
+            response = render(request, "intake/message.html", {"title": title, "text": exc.message, "back": back},
+                              status=exc.status)
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
     if not files:
         text = _("Pilih berkas terlebih dahulu, lalu tekan Kirim.")
         if _wants_json(request):

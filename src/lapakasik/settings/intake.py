@@ -43,7 +43,16 @@ INTAKE_MAX_REQUEST_BYTES = env_int("INTAKE_MAX_REQUEST_BYTES", 7 * 1024 * 1024)
 # bomb dies with the child) with this address-space limit and timeout. False = in-process.
 INTAKE_IMAGE_SUBPROCESS = env_str("INTAKE_IMAGE_SUBPROCESS", "1").lower() not in {"0", "false", "no", "off"}
 INTAKE_IMAGE_MEMORY_MB = env_int("INTAKE_IMAGE_MEMORY_MB", 1024)
-INTAKE_IMAGE_TIMEOUT = env_int("INTAKE_IMAGE_TIMEOUT", 60)
+# A decode taking longer is killed and the file refused (too_slow); a 40 MP PNG takes 1–3 s.
+INTAKE_IMAGE_TIMEOUT = env_int("INTAKE_IMAGE_TIMEOUT", 20)
+# At most this many image decodes at once per web/worker process; a file waits at most
+# INTAKE_IMAGE_QUEUE_SECONDS for a slot, then is refused as "try again in a few minutes".
+INTAKE_IMAGE_MAX_CONCURRENT = env_int("INTAKE_IMAGE_MAX_CONCURRENT", 2)
+INTAKE_IMAGE_QUEUE_SECONDS = env_int("INTAKE_IMAGE_QUEUE_SECONDS", 10)
+# Web and API uploads per upload link (or API token) and, separately, per claim: files per minute and
+# bytes per hour (answered 429 with Retry-After; the page says when to try again). 0 = no limit.
+INTAKE_UPLOAD_RATE_FILES_PER_MINUTE = env_int("INTAKE_UPLOAD_RATE_FILES_PER_MINUTE", 20)
+INTAKE_UPLOAD_RATE_BYTES_PER_HOUR = env_int("INTAKE_UPLOAD_RATE_BYTES_PER_HOUR", 200 * 1024 * 1024)
 # Remind participants with an incomplete checklist this many hours before the documents deadline.
 INTAKE_REMINDER_HOURS = env_int("INTAKE_REMINDER_HOURS", 24)
 # Web/API uploads: one acknowledgement per burst, sent this many seconds after the first upload.
