@@ -118,6 +118,14 @@ def test_full_requirement_refuses_a_new_file_before_decoding_but_a_resend_is_a_d
 # --- rate limits -----------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _one_window(monkeypatch: Any) -> None:
+    """The windows are fixed (per minute, per hour): a slow test run must not cross into the next one."""
+    from lapakasik.intake import ratelimit
+
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_800_000_000.0)
+
+
 def test_api_answers_429_with_retry_after_after_n_files(client: Any, claim: Any, settings: Any) -> None:
     settings.INTAKE_UPLOAD_RATE_FILES_PER_MINUTE = 3
     for i in range(3):

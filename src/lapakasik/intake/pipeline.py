@@ -594,8 +594,10 @@ def _decode_in_memory(stream: Any, budget: _Budget, *, cap: int, scan: bool) -> 
 
 
 def _number(value: Any) -> int:
-    from pypdf.generic import NumberObject
+    from pypdf.generic import IndirectObject, NumberObject
 
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
     if not isinstance(value, NumberObject | int) or int(value) <= 0:
         raise _Uninspectable("image without a proper size")
     return int(value)

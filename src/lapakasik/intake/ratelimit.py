@@ -21,6 +21,10 @@ MINUTE = 60
 HOUR = 3600
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _key(scope: str, ident: str, window: int, now: float) -> tuple[str, int]:
     bucket = int(now // window)
     digest = hashlib.sha256(f"intake:{scope}:{ident}".encode()).hexdigest()[:24]
@@ -57,7 +61,7 @@ def upload_rate_check(*, claim: Any, link: str, body_bytes: int, now: float | No
     """Before the body is read: refuse when the link or the claim has used up its files this minute,
     or when ``body_bytes`` (the request's Content-Length) would pass the hour's bytes; charges the
     bytes."""
-    now = time.time() if now is None else now
+    now = _now() if now is None else now
     files_per_minute, bytes_per_hour = _limits()
     idents = [("link", link), ("claim", str(claim.pk))]
     for scope, ident in idents:
@@ -77,7 +81,7 @@ def upload_rate_check(*, claim: Any, link: str, body_bytes: int, now: float | No
 def upload_rate_count_files(*, claim: Any, link: str, files: int, now: float | None = None) -> None:
     """Once the number of files is known, before any of them is looked at: charges them, and
     refuses the whole request when that passes the minute's limit for the link or the claim."""
-    now = time.time() if now is None else now
+    now = _now() if now is None else now
     files_per_minute, _bytes = _limits()
     if files_per_minute <= 0 or files <= 0:
         return
