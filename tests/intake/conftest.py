@@ -76,8 +76,8 @@ def pdf_bytes(pages: int = 1, javascript: bool = False, encrypt: bool = False, e
             action[NameObject("/S")] = NameObject("/Launch")
             action[NameObject("/F")] = TextStringObject("cmd.exe")
         else:
-            action[NameObject("/S")] = NameObject("/GoTo")
-            action[NameObject("/D")] = TextStringObject("x")
+            action[NameObject("/S")] = NameObject("/JavaScript")
+            action[NameObject("/JS")] = TextStringObject("app.alert('hi');")
         writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
     if encrypt:
         writer.encrypt(user_password="rahasia", owner_password="rahasia")
@@ -185,6 +185,16 @@ def _fake_clamd(unix_path: str | None) -> Any:
         yield f"{host!s}:{port}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Any:
+    """Upload rate limits live in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
 from lapakasik.api.auth import claim_of, participant_claim
+from lapakasik.api.openapi import error_responses
 from lapakasik.claims.services import Actor
 from lapakasik.core.errors import InvalidInput, ServiceError
 
 from . import pipeline, policy
 from .catalogue import claim_checklist
 from .models import Document, Source
+from .ratelimit import upload_rate_check, upload_rate_count_files
 from .receive import document_receive, intake_ack_schedule
 from .selectors import intake_links_get
 from .types import ReceiveResult
@@ -136,12 +138,15 @@ def uploaded_files(request: HttpRequest) -> tuple[list[Any], str | None]:
     return files, requirement
 
 
-def request_too_large(request: HttpRequest) -> bool:
+def body_length(request: HttpRequest) -> int:
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
     except ValueError:
-        return False
-    return length > int(getattr(settings, "INTAKE_MAX_REQUEST_BYTES", 7 * 1024 * 1024))
+        return 0
+
+
+def request_too_large(request: HttpRequest) -> bool:
+    return body_length(request) > int(getattr(settings, "INTAKE_MAX_REQUEST_BYTES", 7 * 1024 * 1024))
 
 
 _UPLOAD_BODY = {
@@ -156,7 +161,15 @@ _UPLOAD_BODY = {
             },
         }}},
     },
+    # 429: too many files per minute or bytes per hour for this token or claim (Retry-After says when)
+    **error_responses(429),
 }
+
+
+def _bearer_token(request: HttpRequest) -> str:
+    """The participant's access token as sent (already checked by the auth class): the upload link's
+    identity for the per-link rate limit."""
+    return request.headers.get("Authorization", "").partition(" ")[2].strip()
 
 
 @router.post("/claims/{code}/documents", auth=participant_claim, response={201: IntakeUploadOut, 200: IntakeUploadOut},
@@ -165,7 +178,10 @@ def upload_documents(request: HttpRequest, code: str) -> Any:
     claim = claim_of(request)
     if request_too_large(request):
         raise too_large_error()
+    token = _bearer_token(request)
+    upload_rate_check(claim=claim, link=token, body_bytes=body_length(request))
     files, requirement = uploaded_files(request)
+    upload_rate_count_files(claim=claim, link=token, files=len(files))
     if not files:
         raise InvalidInput(_("Tidak ada berkas. Lampirkan berkas pada kolom 'file'."), code="no_file",
                            fields={"file": [_("Wajib diisi.")]})

@@ -128,6 +128,12 @@ def document_receive(
         requirement = catalogue.requirement_get(claim, code) if code else None
 
     lim = pipeline.limits()
+    # A claim that is already full refuses before the file is even read: no spooling, no decoding
+    # (4 parallel uploads of large PNGs to a full claim used to hold the web workers for 14–28 s).
+    full = _limit_refusal(_counted(claim), size=1, requirement=None, lim=lim)
+    if full is not None:
+        return _refusal(claim, filename=filename, code=full, params={}, source=source, actor=actor,
+                        requirement=requirement, inbound_ref=inbound_ref)
     try:
         spooled = pipeline.spool(fileobj, lim.max_file_bytes)
     except pipeline.Refused as exc:
@@ -140,6 +146,12 @@ def document_receive(
         if earlier is not None:
             return _result("duplicate", filename, document=earlier,
                            requirement_code=earlier.requirement.code if earlier.requirement else None)
+        # A new file for a requirement that already has its files: refused before any decoding too.
+        full = _limit_refusal(_counted(claim), size=1, requirement=requirement, lim=lim)
+        if full is not None:
+            return _refusal(claim, filename=filename, code=full, params={}, source=source, actor=actor,
+                            requirement=requirement, inbound_ref=inbound_ref, size=spooled.size,
+                            sha256=spooled.sha256)
         try:
             prepared = pipeline.inspect(spooled, filename, declared_type)
         except pipeline.Refused as exc:
@@ -153,6 +165,23 @@ def document_receive(
             prepared.close()
     finally:
         spooled.close()
+
+
+def _counted(claim: Claim) -> Any:
+    """The claim's files that count against its limits."""
+    return Document.objects.filter(claim=claim).exclude(status=DocumentStatus.REFUSED)
+
+
+def _limit_refusal(stored: Any, *, size: int, requirement: Any, lim: pipeline.Limits) -> str | None:
+    """Which per-claim limit a file of ``size`` bytes would break (checked before any work on the
+    file with size 1 — "is anything left?" — and again under the claim's lock before storing)."""
+    if stored.count() >= lim.max_files_per_claim:
+        return "claim_file_limit"
+    if (stored.aggregate(total=Sum("size"))["total"] or 0) + size > lim.max_bytes_per_claim:
+        return "claim_size_limit"
+    if requirement is not None and stored.filter(requirement=requirement).count() >= requirement.max_files:
+        return "requirement_full"
+    return None
 
 
 def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: str, actor: Any, requirement: Any,
@@ -173,18 +202,11 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
     try:
         with transaction.atomic():
             locked = claim_lock(claim)
-            stored = Document.objects.filter(claim=locked).exclude(status=DocumentStatus.REFUSED)
+            stored = _counted(locked)
             duplicate = stored.filter(sha256=prepared.sha256).first()
-            lim = pipeline.limits()
             if duplicate is None:
-                count = stored.count()
-                total = stored.aggregate(total=Sum("size"))["total"] or 0
-                if count >= lim.max_files_per_claim:
-                    refusal = ("claim_file_limit", {})
-                elif total + prepared.size > lim.max_bytes_per_claim:
-                    refusal = ("claim_size_limit", {})
-                elif requirement is not None and stored.filter(requirement=requirement).count() >= requirement.max_files:
-                    refusal = ("requirement_full", {})
+                code = _limit_refusal(stored, size=prepared.size, requirement=requirement, lim=pipeline.limits())
+                refusal = (code, {}) if code else None
             if duplicate is None and refusal is None:
                 doc = Document.objects.create(
                     claim=locked, requirement=requirement, source=source,

@@ -25,11 +25,12 @@ from lapakasik.core.codes import normalize_code
 from lapakasik.core.errors import ServiceError
 
 from . import pipeline, policy
-from .api import request_too_large, too_large_error, uploaded_files
+from .api import body_length, request_too_large, too_large_error, uploaded_files
 from .catalogue import claim_checklist, requirements_for
 from .coversheet import cover_sheet_pdf
 from .files import storage
 from .models import Document, DocumentStatus, Source
+from .ratelimit import upload_rate_check, upload_rate_count_files
 from .receive import document_receive, intake_ack_schedule
 from .selectors import intake_links_get, intake_upload_resolve, upload_failed_context
 from .services import document_assign, document_open_record, document_review, upload_failed_report
@@ -95,12 +96,19 @@ def _upload_post(request: HttpRequest, token: str, claim: Any) -> HttpResponse:
         return render(request, "intake/message.html", {"title": _("Kiriman terlalu besar"), "text": err.message,
                                                        "back": back}, status=413)
     try:
+        upload_rate_check(claim=claim, link=token, body_bytes=body_length(request))
         files, requirement = uploaded_files(request)
+        upload_rate_count_files(claim=claim, link=token, files=len(files))
     except ServiceError as exc:
         if _wants_json(request):
-            return JsonResponse(exc.as_dict(), status=exc.status)
-        return render(request, "intake/message.html", {"title": _("Kiriman tidak dapat diproses"),
-                                                       "text": exc.message, "back": back}, status=exc.status)
+            response: HttpResponse = JsonResponse(exc.as_dict(), status=exc.status)
+        else:
+            title = _("Terlalu banyak kiriman") if exc.status == 429 else _("Kiriman tidak dapat diproses")
+            response = render(request, "intake/message.html", {"title": title, "text": exc.message, "back": back},
+                              status=exc.status)
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
     if not files:
         text = _("Pilih berkas terlebih dahulu, lalu tekan Kirim.")
         if _wants_json(request):

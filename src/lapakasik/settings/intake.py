@@ -23,6 +23,13 @@ INTAKE_MIN_IMAGE_SIDE = env_int("INTAKE_MIN_IMAGE_SIDE", 300)
 INTAKE_THUMBNAIL_SIZE = env_int("INTAKE_THUMBNAIL_SIZE", 320)
 # PDFs: page cap.
 INTAKE_MAX_PDF_PAGES = env_int("INTAKE_MAX_PDF_PAGES", 30)
+# PDFs: every compressed stream is inflated (chunk by chunk, never held) while the file is inspected;
+# a file whose streams inflate past this total, or whose inspection takes longer, is refused
+# (pdf_uninspectable). 128 MiB holds five clean A4 pages at 300 dpi stored as lossless RGB (26 MB each,
+# the most wasteful writer we measured); text PDFs inflate about 2x and JPEG scans not at all. See
+# docs/security.md "Hostile files".
+INTAKE_PDF_MAX_INFLATED_BYTES = env_int("INTAKE_PDF_MAX_INFLATED_BYTES", 128 * 1024 * 1024)
+INTAKE_PDF_INSPECT_SECONDS = env_int("INTAKE_PDF_INSPECT_SECONDS", 20)
 # Refusals in a row (without any accepted file in between) before the claim goes to UPLOAD_FAILED.
 INTAKE_REFUSALS_BEFORE_FAILED = env_int("INTAKE_REFUSALS_BEFORE_FAILED", 6)
 # Orphan files (stored, no row) older than this are removed by the periodic cleanup.
@@ -38,7 +45,16 @@ INTAKE_MAX_REQUEST_BYTES = env_int("INTAKE_MAX_REQUEST_BYTES", 7 * 1024 * 1024)
 # bomb dies with the child) with this address-space limit and timeout. False = in-process.
 INTAKE_IMAGE_SUBPROCESS = env_str("INTAKE_IMAGE_SUBPROCESS", "1").lower() not in {"0", "false", "no", "off"}
 INTAKE_IMAGE_MEMORY_MB = env_int("INTAKE_IMAGE_MEMORY_MB", 1024)
-INTAKE_IMAGE_TIMEOUT = env_int("INTAKE_IMAGE_TIMEOUT", 60)
+# A decode taking longer is killed and the file refused (too_slow); a 40 MP PNG takes 1–3 s.
+INTAKE_IMAGE_TIMEOUT = env_int("INTAKE_IMAGE_TIMEOUT", 20)
+# At most this many image decodes at once per web/worker process; a file waits at most
+# INTAKE_IMAGE_QUEUE_SECONDS for a slot, then is refused as "try again in a few minutes".
+INTAKE_IMAGE_MAX_CONCURRENT = env_int("INTAKE_IMAGE_MAX_CONCURRENT", 2)
+INTAKE_IMAGE_QUEUE_SECONDS = env_int("INTAKE_IMAGE_QUEUE_SECONDS", 10)
+# Web and API uploads per upload link (or API token) and, separately, per claim: files per minute and
+# bytes per hour (answered 429 with Retry-After; the page says when to try again). 0 = no limit.
+INTAKE_UPLOAD_RATE_FILES_PER_MINUTE = env_int("INTAKE_UPLOAD_RATE_FILES_PER_MINUTE", 20)
+INTAKE_UPLOAD_RATE_BYTES_PER_HOUR = env_int("INTAKE_UPLOAD_RATE_BYTES_PER_HOUR", 200 * 1024 * 1024)
 # Remind participants with an incomplete checklist this many hours before the documents deadline.
 INTAKE_REMINDER_HOURS = env_int("INTAKE_REMINDER_HOURS", 24)
 # Web/API uploads: one acknowledgement per burst, sent this many seconds after the first upload.
