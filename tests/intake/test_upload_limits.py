@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lapakasik.claims.services import Actor
 from lapakasik.intake import pipeline
 from lapakasik.intake.models import Document, DocumentStatus, IntakeAccess
-from lapakasik.intake.services import document_receive
+from lapakasik.intake.receive import document_receive
 from tests.conftest import error_of
 
 from .conftest import jpeg_bytes, png_bytes, stored_files
