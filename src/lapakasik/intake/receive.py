@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from lapakasik.claims import workflow
@@ -57,9 +57,17 @@ def _result(outcome: str, filename: str, **kw: Any) -> Any:
 
 
 def _refusal(claim: Claim, *, filename: str, code: str, params: dict[str, Any], source: str, actor: Any,
-             requirement: Any, inbound_ref: str | None, size: int = 0, sha256: str = "") -> Any:
+             requirement: Any, inbound_ref: str | None, size: int = 0, sha256: str = "", hold: bool = False) -> Any:
     from lapakasik.claims.services import claim_event_record, claim_lock
 
+    if hold:
+        # A file from an unverified sender: refused, and nothing of it is kept on the claim — no row, no
+        # event, and it never counts towards "upload failed" (a stranger must not move the claim). The
+        # mail gateway records it in the inbound message's outcome.
+        log.info("intake: file from an unverified sender refused for claim %s: %s", claim.pk, code)
+        return _result("refused", filename, reason_code=code,
+                       requirement_code=requirement.code if requirement else None,
+                       message=_reason_message(code, "id", params), message_en=_reason_message(code, "en", params))
     with transaction.atomic():
         locked = claim_lock(claim)
         doc = Document.objects.create(
@@ -71,12 +79,30 @@ def _refusal(claim: Claim, *, filename: str, code: str, params: dict[str, Any], 
         _maybe_upload_failed(locked, actor)
     return _result("refused", filename, document=doc, reason_code=code,
                    requirement_code=requirement.code if requirement else None,
-                   message=pipeline.reason_message(code, "id", **params),
-                   message_en=pipeline.reason_message(code, "en", **params))
+                   message=_reason_message(code, "id", params), message_en=_reason_message(code, "en", params))
+
+
+def _held_reasons() -> dict[str, Any]:
+    from django.utils.translation import gettext_lazy as _
+
+    return {"unverified_sender_limit": _(
+        "Berkas ini tidak kami simpan: sudah terlalu banyak berkas dari alamat pengirim yang tidak terdaftar "
+        "untuk klaim ini. Peserta dapat mengirim dokumennya sendiri dari alamat e-mail terdaftar atau lewat "
+        "tautan unggah pribadinya.")}
+
+
+def _reason_message(code: str, language: str, params: dict[str, Any]) -> str:
+    held = _held_reasons()
+    if code in held:
+        from django.utils import translation
+
+        with translation.override(language):
+            return str(held[code])
+    return pipeline.reason_message(code, language, **params)
 
 
 NOT_UPLOAD_FAULTS = ("scan_unavailable", "requirement_full", "claim_file_limit", "claim_size_limit",
-                     "unknown_requirement", "officer_refused")
+                     "unknown_requirement", "officer_refused", "unverified_sender_limit")
 
 
 def refusals_since_last_stored(claim: Claim) -> int:
@@ -126,12 +152,62 @@ def clean_filename(filename: str | None) -> str:
     return name[:255]
 
 
+def _limit_refusal(claim: Claim, *, hold: bool, hold_limits: Any, size: int, requirement: Any) -> str | None:
+    """Which limit a new file of ``size`` bytes would break (see ``policy.storage_refusal``). Run once
+    before any decoding and again under the claim's lock."""
+    stored = Document.objects.filter(claim=claim).exclude(status=DocumentStatus.REFUSED)
+    budget = stored.filter(status=DocumentStatus.HELD) if hold else stored.exclude(status=DocumentStatus.HELD)
+    counted = budget.aggregate(files=Count("id"), total=Sum("size"))
+    lim = pipeline.limits()
+    requirement_files = 0
+    if requirement is not None and not hold:
+        requirement_files = budget.filter(requirement=requirement).count()
+    return policy.storage_refusal(
+        held=hold, size=size, files=counted["files"] or 0, total_bytes=counted["total"] or 0,
+        max_files=hold_limits.max_files if hold else lim.max_files_per_claim,
+        max_bytes=hold_limits.max_bytes if hold else lim.max_bytes_per_claim,
+        requirement_files=requirement_files, requirement_max=requirement.max_files if requirement else None)
+
+
+def _promote_held(claim: Claim, *, earlier: Document, filename: str, source: str, actor: Any, requirement: Any,
+                  hold_limits: Any) -> Any:
+    """The participant sends (from their own address or link) a file an unverified sender had sent: the
+    participant vouches for it, so the held document now counts as theirs — within their own limits."""
+    from lapakasik.claims.services import claim_event_record, claim_lock
+
+    with transaction.atomic():
+        locked = claim_lock(claim)
+        doc = Document.objects.select_for_update().get(pk=earlier.pk)
+        if doc.status != DocumentStatus.HELD:  # someone else changed it meanwhile
+            return _result("duplicate", filename, document=doc,
+                           requirement_code=doc.requirement.code if doc.requirement else None)
+        requirement = requirement or doc.requirement
+        refusal = _limit_refusal(locked, hold=False, hold_limits=hold_limits, size=doc.size, requirement=requirement)
+        if refusal is None:
+            doc.status = DocumentStatus.RECEIVED
+            doc.requirement = requirement
+            doc.save(update_fields=["status", "requirement"])
+            claim_event_record(claim=locked, kind="document_received", actor=actor, data={
+                "document": doc.pk, "requirement": requirement.code if requirement else None, "source": source,
+                "held": False, "confirmed_held": True, "sha256": doc.sha256})
+            _state_after_document(locked, actor)
+            claim.state = locked.state
+            return _result("received", filename, document=doc,
+                           requirement_code=requirement.code if requirement else None)
+    return _refusal(claim, filename=filename, code=refusal, params={}, source=source, actor=actor,
+                    requirement=requirement, inbound_ref=None, size=doc.size, sha256=doc.sha256)
+
+
 def receive(
     *, claim: Claim, fileobj: IO[bytes], filename: str, declared_type: str | None, source: str,
     requirement_code: str | None, actor: Any, inbound_ref: str | None, hold: bool = False,
+    hold_limits: Any = None,
 ) -> Any:
     from lapakasik.claims.services import claim_event_record, claim_lock
 
+    from .services import HoldLimits
+
+    hold_limits = hold_limits or HoldLimits()
     filename = clean_filename(filename)
     if claim.state not in workflow.ACCEPTS_DOCUMENTS:
         raise Conflict(_not_accepting(), code="claim_not_accepting_documents")
@@ -143,7 +219,7 @@ def receive(
         applicable = {req.pk for req, _required in catalogue.requirements_for(claim)}
         if requirement is None or requirement.pk not in applicable:
             return _refusal(claim, filename=filename, code="unknown_requirement", params={}, source=source,
-                            actor=actor, requirement=None, inbound_ref=inbound_ref)
+                            actor=actor, requirement=None, inbound_ref=inbound_ref, hold=hold)
     else:
         code = catalogue.requirement_classify(claim=claim, filename=filename)
         requirement = catalogue.requirement_get(claim, code) if code else None
@@ -153,23 +229,32 @@ def receive(
         spooled = pipeline.spool(fileobj, lim.max_file_bytes)
     except pipeline.Refused as exc:
         return _refusal(claim, filename=filename, code=exc.code, params=exc.params, source=source, actor=actor,
-                        requirement=requirement, inbound_ref=inbound_ref)
+                        requirement=requirement, inbound_ref=inbound_ref, hold=hold)
     try:
         # The same file again: answer at once (no need to scan or decode it twice).
         earlier = Document.objects.filter(claim=claim, sha256=spooled.sha256).exclude(
             status=DocumentStatus.REFUSED).first()
         if earlier is not None:
+            if earlier.status == DocumentStatus.HELD and not hold:
+                return _promote_held(claim, earlier=earlier, filename=filename, source=source, actor=actor,
+                                     requirement=requirement, hold_limits=hold_limits)
             return _result("duplicate", filename, document=earlier,
                            requirement_code=earlier.requirement.code if earlier.requirement else None)
+        if hold:
+            # The unverified sender's budget is checked before any decoding (and again under the lock).
+            over = _limit_refusal(claim, hold=True, hold_limits=hold_limits, size=0, requirement=None)
+            if over:
+                return _refusal(claim, filename=filename, code=over, params={}, source=source, actor=actor,
+                                requirement=requirement, inbound_ref=inbound_ref, hold=True)
         try:
             prepared = pipeline.inspect(spooled, filename, declared_type)
         except pipeline.Refused as exc:
             return _refusal(claim, filename=filename, code=exc.code, params=exc.params, source=source, actor=actor,
                             requirement=requirement, inbound_ref=inbound_ref, size=spooled.size,
-                            sha256=spooled.sha256)
+                            sha256=spooled.sha256, hold=hold)
         try:
             return _store(claim, prepared=prepared, filename=filename, source=source, actor=actor,
-                          requirement=requirement, inbound_ref=inbound_ref, hold=hold,
+                          requirement=requirement, inbound_ref=inbound_ref, hold=hold, hold_limits=hold_limits,
                           event_record=claim_event_record, lock=claim_lock)
         finally:
             prepared.close()
@@ -178,7 +263,7 @@ def receive(
 
 
 def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: str, actor: Any, requirement: Any,
-           inbound_ref: str | None, hold: bool, event_record: Any, lock: Any) -> Any:
+           inbound_ref: str | None, hold: bool, hold_limits: Any, event_record: Any, lock: Any) -> Any:
     # 1. file(s) to storage under generated names — a crash after this leaves only an orphan file.
     name = _save(_generated_name(claim, prepared.extension), prepared.path)
     thumb = ""
@@ -189,7 +274,9 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
         _delete_quietly(name)
         raise
     # 2. the row, the event and the state change in one transaction, limits re-checked under the lock.
-    refusal: tuple[str, dict[str, Any]] | None = None
+    # The participant's limits count their own files only; an unverified sender's (HELD) files have a
+    # small budget of their own (hold_limits).
+    refusal: str | None = None
     doc: Document | None = None
     duplicate: Document | None = None
     try:
@@ -197,16 +284,9 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
             locked = lock(claim)
             stored = Document.objects.filter(claim=locked).exclude(status=DocumentStatus.REFUSED)
             duplicate = stored.filter(sha256=prepared.sha256).first()
-            lim = pipeline.limits()
             if duplicate is None:
-                count = stored.count()
-                total = stored.aggregate(total=Sum("size"))["total"] or 0
-                if count >= lim.max_files_per_claim:
-                    refusal = ("claim_file_limit", {})
-                elif total + prepared.size > lim.max_bytes_per_claim:
-                    refusal = ("claim_size_limit", {})
-                elif requirement is not None and stored.filter(requirement=requirement).count() >= requirement.max_files:
-                    refusal = ("requirement_full", {})
+                refusal = _limit_refusal(locked, hold=hold, hold_limits=hold_limits, size=prepared.size,
+                                         requirement=requirement)
             if duplicate is None and refusal is None:
                 doc = Document.objects.create(
                     claim=locked, requirement=requirement, source=source,
@@ -238,9 +318,9 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
             return _result("duplicate", filename, document=duplicate,
                            requirement_code=duplicate.requirement.code if duplicate.requirement else None)
         assert refusal is not None
-        return _refusal(claim, filename=filename, code=refusal[0], params=refusal[1], source=source, actor=actor,
+        return _refusal(claim, filename=filename, code=refusal, params={}, source=source, actor=actor,
                         requirement=requirement, inbound_ref=inbound_ref, size=prepared.original_size,
-                        sha256=prepared.sha256)
+                        sha256=prepared.sha256, hold=hold)
     return _result("held" if hold else "received", filename, document=doc,
                    requirement_code=requirement.code if requirement else None)
 
@@ -276,6 +356,7 @@ def ack_context(claim: Claim, results: list[Any], language: str = "id") -> dict[
         local = timezone.localtime(due, _zone(claim))
         due_local = f"{local:%Y-%m-%d %H:%M} {getattr(claim.branch, 'tz_abbreviation', '')}".strip()
     return {"received": received, "refused": refused, "missing": missing, "complete": checklist.complete,
+            "outcome": policy.ack_outcome(received=len(received), refused=len(refused)),
             "documents_due_at": due.isoformat() if due else "", "documents_due_local": due_local,
             "claim_code": claim.code}
 
@@ -286,8 +367,7 @@ def _zone(claim: Claim) -> Any:
     return ZoneInfo(getattr(claim.branch, "time_zone", "") or "Asia/Jakarta")
 
 
-def acknowledge(*, claim: Claim, results: list[Any], reply_to_message_id: str | None = None,
-                recipient: str | None = None) -> None:
+def acknowledge(*, claim: Claim, results: list[Any], reply_to_message_id: str | None = None) -> None:
     from lapakasik.notifications.services import notification_enqueue
 
     if not results:
@@ -295,9 +375,4 @@ def acknowledge(*, claim: Claim, results: list[Any], reply_to_message_id: str | 
     context = ack_context(claim, results, language=claim.language or "id")
     if reply_to_message_id:
         context["reply_to_message_id"] = reply_to_message_id
-    with transaction.atomic():
-        notification_enqueue(event="intake_ack", claim=claim, context=context)
-        if recipient and recipient.strip().lower() != (claim.email or "").lower():
-            # e.g. mail from another address, held for review: that sender is told too.
-            notification_enqueue(event="intake_ack", claim=claim, context={**context, "held_sender": True},
-                                 channels=["email"], recipient=recipient)
+    notification_enqueue(event="intake_ack", claim=claim, context=context)

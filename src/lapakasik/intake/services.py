@@ -52,6 +52,16 @@ class ReceiveResult:
         return self.outcome in {"received", "held", "duplicate"}
 
 
+@dataclass(frozen=True)
+class HoldLimits:
+    """The budget of HELD files (from unverified senders) per claim at a time. HELD files never count
+    against the participant's own limits; past this budget further ones are refused and not stored.
+    The mail gateway passes its configured values (``MAILGATEWAY_UNVERIFIED_MAX_*``)."""
+
+    max_files: int = 10
+    max_bytes: int = 30 * 1024 * 1024
+
+
 # ---------------------------------------------------------------------------------------------
 # Intake access
 
@@ -133,6 +143,7 @@ def intake_upload_resolve(token: str) -> Claim | None:
 def document_receive(
     *, claim: Claim, fileobj: IO[bytes], filename: str, declared_type: str | None, source: str,
     requirement_code: str | None = None, actor: Any, inbound_ref: str | None = None, hold: bool = False,
+    hold_limits: HoldLimits | None = None,
 ) -> ReceiveResult:
     """Run one incoming file through THE pipeline and record the outcome.
 
@@ -141,8 +152,10 @@ def document_receive(
     content decides). ``source`` is an ``intake.models.Source`` value. ``requirement_code`` is the
     participant's choice (web) or the gateway's classification; None → classified from the file name,
     and when nothing matches the document waits for an officer to assign it. ``hold=True`` stores the
-    file with status HELD (mail from an address other than the claim's). ``actor`` is a
-    ``claims.services.Actor``.
+    file with status HELD (mail from an address other than the claim's): it does not count against the
+    participant's limits but against ``hold_limits`` (default ``HoldLimits()``); a refused held file
+    leaves no row at all. A participant's file identical to a HELD one makes that one theirs
+    (RECEIVED). ``actor`` is a ``claims.services.Actor``.
 
     Crash-safety: the file is written to storage first under a generated name, then the Document
     row and the ClaimEvent in one transaction; an orphan file from a crash in between is removed by
@@ -153,19 +166,20 @@ def document_receive(
     from .receive import receive
 
     return receive(claim=claim, fileobj=fileobj, filename=filename, declared_type=declared_type, source=source,
-                   requirement_code=requirement_code, actor=actor, inbound_ref=inbound_ref, hold=hold)
+                   requirement_code=requirement_code, actor=actor, inbound_ref=inbound_ref, hold=hold,
+                   hold_limits=hold_limits)
 
 
 def intake_acknowledge(
     *, claim: Claim, results: list[ReceiveResult], reply_to_message_id: str | None = None,
-    recipient: str | None = None,
 ) -> None:
-    """Enqueue notification event ``intake_ack`` for ``claim``: what arrived, what was refused and
+    """Enqueue notification event ``intake_ack`` for ``claim`` — to the participant's own contact only
+    (it names them, the claim, the deadline and the checklist): what arrived, what was refused and
     why, what is still missing, and the documents deadline (H-1). ``reply_to_message_id`` makes the
     e-mail a reply in the participant's thread. Call inside the caller's transaction."""
     from .receive import acknowledge
 
-    acknowledge(claim=claim, results=results, reply_to_message_id=reply_to_message_id, recipient=recipient)
+    acknowledge(claim=claim, results=results, reply_to_message_id=reply_to_message_id)
 
 
 # ---------------------------------------------------------------------------------------------

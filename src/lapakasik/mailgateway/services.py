@@ -17,9 +17,10 @@ from django.db.models import F
 
 from lapakasik.core import clock
 from lapakasik.core.codes import new_token
+from lapakasik.core.masking import mask_email
 from lapakasik.core.storage import unreferenced_files_delete
 
-from . import conf, parser
+from . import conf, parser, policy
 from .models import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -172,19 +173,23 @@ def _same_address(a: str, b: str) -> bool:
         return False
 
 
-def dmarc_failed(results: list[str], trusted: list[str]) -> bool:
-    """True when an ``Authentication-Results`` header (RFC 8601) added by one of our ``trusted`` MTAs
-    (its authserv-id, the first item) says ``dmarc=fail``: the From address is forged. Headers from
-    anyone else are ignored — the MTA must remove incoming ones carrying its own id (RFC 8601 §5)."""
-    import re
+def _address_key(address: str) -> str:
+    """The sender as a reply target and counting key: a valid address, lower-cased; "" when it is not one
+    (nothing is ever sent to it then)."""
+    from django.core.exceptions import ValidationError
 
-    for value in results:
-        authserv, _, rest = value.partition(";")
-        if authserv.strip().split(" ")[0].lower() not in trusted:
-            continue
-        if re.search(r"(?:^|[;\s])dmarc\s*=\s*fail\b", rest, re.IGNORECASE):
-            return True
-    return False
+    from lapakasik.core.validators import normalize_email
+
+    try:
+        return normalize_email(address or "").lower()[:254]
+    except ValidationError:
+        return ""
+
+
+def _claim_contact_email(claim: Any) -> str:
+    """The participant's own e-mail address for ``claim`` — the only sender whose files count as theirs
+    and the only address the acknowledgement goes to. The one place the gateway reads it."""
+    return str(claim.email or "")
 
 
 def classify_parts(*, claim: Any, files: list[parser.Part], text: str) -> dict[int, str | None]:
@@ -211,14 +216,19 @@ def classify_parts(*, claim: Any, files: list[parser.Part], text: str) -> dict[i
 
 def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
     """Turn a stored message into documents: each file part through ``intake.document_receive``, then
-    one acknowledgement in the sender's thread. Idempotent: a processed message is not processed
+    the replies ``policy.reply_plan`` decides. Idempotent: a processed message is not processed
     again; a re-run after a crash finds the files it stored already (SHA-256) as duplicates. A message
-    whose MIME cannot be made sense of is read as well as possible and never raises here."""
+    whose MIME cannot be made sense of is read as well as possible and never raises here.
+
+    A sender other than the claim's own address (or that address, forged by our MTA's verdict) is
+    *unverified*: its files are HELD within their own small budget (``MAILGATEWAY_UNVERIFIED_MAX_*``),
+    never counting against the participant's limits; it gets at most a generic reply that says nothing
+    about the claim; the participant is told that files are held."""
     from lapakasik.claims import workflow
     from lapakasik.claims.services import Actor
     from lapakasik.core.errors import Conflict
     from lapakasik.intake import pipeline
-    from lapakasik.intake.services import document_receive, intake_acknowledge
+    from lapakasik.intake.services import HoldLimits, document_receive
 
     with transaction.atomic():
         row = InboundMessage.objects.select_for_update().select_related("claim", "claim__branch").get(pk=message.pk)
@@ -235,20 +245,27 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
     claim = row.claim
     actor = Actor.system("e-mail")
     sender = row.header_from or row.envelope_from
-    matches = bool(sender) and _same_address(sender, claim.email or "")
+    matches = bool(sender) and _same_address(sender, _claim_contact_email(claim))
     outcome: dict[str, Any] = {"files": [], "skipped": [], "defects": []}
     try:
         with storage().open(row.raw_file, "rb") as fh:
             lim = pipeline.limits()
             parsed = parser.parse(fh, max_bytes=lim.max_file_bytes, embedded_min_side=lim.min_image_side)
         with parsed:
-            if matches and dmarc_failed(parsed.authentication_results, conf.trusted_authserv_ids()):
+            verdict = policy.auth_verdict(parsed.authentication_results, trusted=conf.trusted_authserv_ids(),
+                                          from_address=sender)
+            if verdict.seen:
+                outcome["auth"] = {"dmarc": verdict.dmarc, "spf_fail": verdict.spf_fail,
+                                   "dkim_aligned_pass": verdict.dkim_aligned_pass, "forged": verdict.forged}
+            if matches and verdict.forged:
                 matches = False  # the claim's address, but forged: held like any other sender
-                outcome["dmarc_fail"] = True
+                outcome["forged_own_address"] = True
             outcome["defects"] = parsed.defects[:20]
             outcome["skipped"] = [{"filename": p.display_name, "content_type": p.content_type, "reason": p.skipped}
                                   for p in parsed.parts if p.skipped]
             results: list[Any] = []
+            hold_limits = HoldLimits(max_files=conf.unverified_max_files_per_claim(),
+                                     max_bytes=conf.unverified_max_bytes_per_claim())
             not_accepting = claim.state not in workflow.ACCEPTS_DOCUMENTS
             if not not_accepting:
                 codes = classify_parts(claim=claim, files=parsed.files, text=f"{row.subject}\n{parsed.text}")
@@ -260,7 +277,8 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
                                 claim=claim, fileobj=part_fh, filename=part.display_name,
                                 declared_type=part.content_type, source="EMAIL",
                                 requirement_code=codes.get(part.index), actor=actor,
-                                inbound_ref=row.message_id or f"inbound:{row.pk}", hold=not matches)
+                                inbound_ref=row.message_id or f"inbound:{row.pk}", hold=not matches,
+                                hold_limits=hold_limits)
                     except Conflict:
                         not_accepting = True
                         break
@@ -271,19 +289,20 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
                 too_many = [p for p in parsed.parts if p.skipped == "too_many_parts"]
                 if too_many and not not_accepting:
                     results.append(_too_many_result(too_many))
+            over_budget = sum(1 for r in results if r.reason_code == "unverified_sender_limit")
+            if over_budget:
+                log.warning("mailgateway: %s file(s) from unverified sender %s refused for claim %s: over the "
+                            "unverified-sender budget", over_budget, mask_email(sender), claim.pk)
             # Never answer an auto-reply or a bounce (mail loops); its files, if any, are still kept.
             automatic = parsed.auto_submitted or not row.envelope_from
             outcome["automatic"] = automatic
             with transaction.atomic():
-                if results:
-                    intake_acknowledge(claim=claim, results=results, reply_to_message_id=row.message_id or None,
-                                       recipient=None if matches or automatic else (sender or None))
-                elif not automatic:
-                    _reply_without_documents(row, claim, not_accepting=not_accepting,
-                                             skipped=outcome["skipped"], sender=None if matches else sender)
+                reply = _replies_send(row, claim, results=results, verified=matches, automatic=automatic,
+                                      forged=verdict.forged, sender=sender, not_accepting=not_accepting,
+                                      skipped=outcome["skipped"])
                 row.status = InboundMessage.Status.PROCESSED
                 row.sender_matches = matches
-                row.outcome = {**outcome, "not_accepting": not_accepting}
+                row.outcome = {**outcome, "not_accepting": not_accepting, "reply": reply}
                 row.processed_at = clock.now()
                 row.error = ""
                 row.save(update_fields=["status", "sender_matches", "outcome", "processed_at", "error"])
@@ -295,12 +314,73 @@ def inbound_message_process(*, message: InboundMessage) -> InboundMessage:
     return row
 
 
-def _reply_without_documents(row: InboundMessage, claim: Any, *, not_accepting: bool, skipped: list[Any],
-                             sender: str | None) -> None:
-    """A message with no file (or to a claim that no longer takes documents) still gets a reply in
-    the thread saying so, with what is still missing. The explanation is also given as a ``refused``
-    entry, so any ``intake_ack`` template that lists refusals shows it. From the claim's own address
-    the participant gets it; from another address only that sender does (nothing was stored)."""
+def _replies_send(row: InboundMessage, claim: Any, *, results: list[Any], verified: bool, automatic: bool,
+                  forged: bool, sender: str, not_accepting: bool, skipped: list[Any]) -> dict[str, Any]:
+    """Enqueue the replies for one message (inside the caller's transaction) and return what was done,
+    for the message's ``outcome["reply"]`` — which is also what the daily limits count."""
+    from lapakasik.claims.services import claim_lock
+    from lapakasik.intake.services import intake_acknowledge
+
+    sender_key = _address_key(sender)
+    counts = {"to_sender": 0, "for_claim": 0, "notices": 0}
+    if not verified:
+        claim_lock(claim)  # concurrent messages for this claim count one after the other
+        recent = InboundMessage.objects.filter(claim=claim, processed_at__gte=clock.now() - timedelta(days=1))
+        counts = {
+            "to_sender": recent.filter(outcome__reply__unverified_to=sender_key).count() if sender_key else 0,
+            "for_claim": recent.filter(outcome__reply__unverified=True).count(),
+            "notices": recent.filter(outcome__reply__held_notice=True).count(),
+        }
+    held = sum(1 for r in results if r.outcome == "held")
+    plan = policy.reply_plan(
+        verified=verified, automatic=automatic, forged=forged, has_results=bool(results), held_files=held,
+        replies_to_sender_today=counts["to_sender"], replies_for_claim_today=counts["for_claim"],
+        notices_today=counts["notices"], per_sender_day=conf.unverified_replies_per_sender_day(),
+        per_claim_day=conf.unverified_replies_per_claim_day())
+    unverified_reply = plan.unverified_reply and bool(sender_key)
+    if plan.participant_ack:
+        if results:
+            intake_acknowledge(claim=claim, results=results, reply_to_message_id=row.message_id or None)
+        else:
+            _reply_without_documents(row, claim, not_accepting=not_accepting, skipped=skipped)
+    if unverified_reply:
+        _unverified_sender_reply(row, to=sender_key)
+    if plan.held_notice:
+        _held_notice(claim, held=held, sender=sender)
+    return {"participant": plan.participant_ack, "unverified": unverified_reply,
+            "unverified_to": sender_key if unverified_reply else "", "held_notice": plan.held_notice,
+            "none_because": plan.reason or ("" if verified or unverified_reply else "no_address")}
+
+
+def _unverified_sender_reply(row: InboundMessage, *, to: str) -> None:
+    """The generic reply to an unverified sender (Indonesian and English in one message). Stored with no
+    claim: the renderer then has nothing of the claim to show (no name, claim code, deadline, checklist,
+    branch, links) — whatever an admin writes into the template."""
+    from lapakasik.notifications.services import notification_enqueue
+
+    context = {"reply_to_message_id": row.message_id} if row.message_id else {}
+    notification_enqueue(event="intake_unverified_reply", claim=None, context=context, channels=["email"],
+                         recipient=to, language="id")
+
+
+def _held_notice(claim: Any, *, held: int, sender: str) -> None:
+    """Tell the participant (their own contact, preferred channels) that files from an unverified address
+    are held: they count for nothing until the participant sends them from their own address or link
+    (the same file is then theirs) or an officer accepts them; a stranger's can be ignored."""
+    from lapakasik.intake.services import intake_links
+    from lapakasik.notifications.services import notification_enqueue
+
+    context: dict[str, Any] = {"held_count": held, "sender_masked": mask_email(_address_key(sender) or sender)}
+    links = intake_links(claim)
+    if links:
+        context.update(upload_url=links.upload_url, email_address=links.email_address)
+    notification_enqueue(event="intake_held_notice", claim=claim, context=context)
+
+
+def _reply_without_documents(row: InboundMessage, claim: Any, *, not_accepting: bool, skipped: list[Any]) -> None:
+    """A message from the participant with no file (or to a claim that no longer takes documents) still
+    gets a reply in the thread saying so, with what is still missing. The explanation is also given as a
+    ``refused`` entry, so any ``intake_ack`` template that lists refusals shows it."""
     from lapakasik.intake.receive import ack_context
     from lapakasik.notifications.services import notification_enqueue
 
@@ -316,10 +396,7 @@ def _reply_without_documents(row: InboundMessage, claim: Any, *, not_accepting: 
                    no_attachment=not not_accepting, not_accepting=not_accepting)
     if row.message_id:
         context["reply_to_message_id"] = row.message_id
-    if sender:
-        notification_enqueue(event="intake_ack", claim=claim, context=context, channels=["email"], recipient=sender)
-    else:
-        notification_enqueue(event="intake_ack", claim=claim, context=context)
+    notification_enqueue(event="intake_ack", claim=claim, context=context)
 
 
 def _too_many_result(parts: list[parser.Part]) -> Any:
