@@ -25,12 +25,15 @@ OPENDMARC_FAIL = "mx.example; dmarc=fail (p=reject dis=none) header.from=example
 POSTFIX_SPF_FAIL = "mx.example; spf=fail (mailfrom) smtp.mailfrom=example.net (client-ip=203.0.113.9)"
 RSPAMD = ("mx.example; dkim=pass header.d=mail.example.net header.s=dkim header.b=abc; spf=fail (mx.example: "
           "domain of a@example.net does not designate 203.0.113.9 as permitted sender) smtp.mailfrom=a@example.net")
+GMAIL_ARC_COMMENT = ("mx.google.com; arc=pass (i=1 spf=pass spfdomain=example.net dkim=pass dkdomain=example.net "
+                     "dmarc=fail fromdomain=example.net); dmarc=pass (p=NONE) header.from=example.net")
 UNALIGNED_DKIM = "mx.example; spf=fail smtp.mailfrom=example.net; dkim=pass header.d=mailer.other.example"
 
 
 @pytest.mark.parametrize(("headers", "trusted", "expected"), [
     ([GMAIL], ["mx.google.com"], AuthVerdict(seen=True, dmarc="pass", dkim_aligned_pass=True)),
     ([GMAIL_FORGED], ["mx.google.com"], AuthVerdict(seen=True, dmarc="fail", spf_fail=True)),
+    ([GMAIL_ARC_COMMENT], ["mx.google.com"], AuthVerdict(seen=True, dmarc="pass")),  # a comment is no verdict
     ([MICROSOFT], ["mx.example"], AuthVerdict(seen=True, dmarc="pass", dkim_aligned_pass=True)),
     ([MICROSOFT_NO_ID], ["mx.example"], AuthVerdict()),  # no authserv-id: cannot be ours
     ([OPENDKIM], ["mx.example"], AuthVerdict(seen=True, dkim_aligned_pass=True)),
@@ -51,7 +54,7 @@ UNALIGNED_DKIM = "mx.example; spf=fail smtp.mailfrom=example.net; dkim=pass head
     (["mx.example; spf=softfail smtp.mailfrom=example.net; dmarc=none"], ["mx.example"], AuthVerdict(seen=True)),
     (["mx.example; dmarc=temperror; spf=permerror"], ["mx.example"], AuthVerdict(seen=True)),
     (["mx.example; dkim=pass"], ["mx.example"], AuthVerdict(seen=True)),  # no signing domain: not aligned
-], ids=["gmail", "gmail_forged", "microsoft", "microsoft_without_authserv_id", "opendkim", "opendmarc_fail",
+], ids=["gmail", "gmail_forged", "gmail_arc_comment", "microsoft", "microsoft_without_authserv_id", "opendkim", "opendmarc_fail",
         "postfix_spf_fail", "rspamd_subdomain_dkim", "unaligned_dkim", "two_headers", "pass_and_fail",
         "other_authserv_id", "lookalike_ids", "nothing_trusted", "blank_trusted", "case", "version",
         "none", "softfail_is_not_fail", "errors_are_not_fail", "dkim_without_domain"])
