@@ -334,6 +334,21 @@ def _not_accepting() -> Any:
 # --- acknowledgement ----------------------------------------------------------------------------
 
 
+def _ack_outcome_labels() -> dict[str, Any]:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "received": _("dokumen kami terima"),
+        "partial": _("sebagian dokumen tidak dapat kami terima"),
+        "refused": _("dokumen tidak dapat kami terima"),
+        "none": _("tidak ada dokumen yang kami terima"),
+    }
+
+
+# What the acknowledgement's subject says after "Klaim <code>: " (intake.policy.ack_outcome).
+ACK_OUTCOME_LABELS = _ack_outcome_labels()
+
+
 def ack_context(claim: Claim, results: list[Any], language: str = "id") -> dict[str, Any]:
     from django.utils import translation
 
@@ -350,13 +365,15 @@ def ack_context(claim: Claim, results: list[Any], language: str = "id") -> dict[
                                  "requirement": labels.get(r.requirement_code or "", ""),
                                  "requirement_code": r.requirement_code or ""})
         missing = [{"code": i.code, "label": i.label} for i in checklist.missing]
+        outcome = policy.ack_outcome(received=len(received), refused=len(refused))
+        outcome_label = str(ACK_OUTCOME_LABELS[outcome])
     due = claim.documents_due_at
     due_local = ""
     if due is not None:
         local = timezone.localtime(due, _zone(claim))
         due_local = f"{local:%Y-%m-%d %H:%M} {getattr(claim.branch, 'tz_abbreviation', '')}".strip()
     return {"received": received, "refused": refused, "missing": missing, "complete": checklist.complete,
-            "outcome": policy.ack_outcome(received=len(received), refused=len(refused)),
+            "outcome": outcome, "outcome_label": outcome_label,
             "documents_due_at": due.isoformat() if due else "", "documents_due_local": due_local,
             "claim_code": claim.code}
 

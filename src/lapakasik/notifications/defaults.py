@@ -29,7 +29,7 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
     "waitlist_offer": frozenset(_SESSION | {"offer_url", "hold_until_local"}),
     "otp_code": frozenset({"otp", "valid_minutes", "purpose"}),
     "intake_ack": frozenset({"received", "refused", "missing", "complete", "held_sender", "documents_due_at",
-                             "outcome"}),
+                             "outcome", "outcome_label"}),
     "intake_unverified_reply": frozenset(),
     "intake_held_notice": frozenset({"held_count", "sender_masked"}),
     "upload_failed": frozenset({"dropbox_allowed", "nearest_dropbox_branch", "nearest_dropbox_address",
@@ -84,16 +84,11 @@ _SEND_DOCS_ID = ("{% if upload_url %}Unggah dokumen: {{ upload_url }}\n{% endif 
 _SEND_DOCS_EN = ("{% if upload_url %}Upload documents: {{ upload_url }}\n{% endif %}"
                  "{% if email_address %}Or e-mail them to: {{ email_address }}\n{% endif %}")
 
-# The acknowledgement's subject says what happened: everything taken, some refused, all refused, nothing
-# arrived ("kami terima" only when it is true). ``outcome`` comes from intake.policy.ack_outcome.
-_ACK_SUBJECT_ID = ("{% if outcome == 'refused' %}Dokumen klaim {{ claim_code }} tidak dapat kami terima"
-                   "{% elif outcome == 'partial' %}Klaim {{ claim_code }}: sebagian dokumen tidak dapat kami terima"
-                   "{% elif outcome == 'none' %}Klaim {{ claim_code }}: tidak ada dokumen yang kami terima"
-                   "{% else %}Dokumen klaim {{ claim_code }} kami terima{% endif %}")
-_ACK_SUBJECT_EN = ("{% if outcome == 'refused' %}Documents for claim {{ claim_code }} could not be accepted"
-                   "{% elif outcome == 'partial' %}Claim {{ claim_code }}: some documents could not be accepted"
-                   "{% elif outcome == 'none' %}Claim {{ claim_code }}: no documents received"
-                   "{% else %}Documents for claim {{ claim_code }} received{% endif %}")
+# The acknowledgement's subject says what happened ("kami terima" only when it is true): ``outcome_label`` is
+# intake's wording of intake.policy.ack_outcome (received / some refused / all refused / nothing arrived) in
+# the participant's language; the default covers rows queued before it existed.
+_ACK_SUBJECT_ID = "Klaim {{ claim_code }}: {{ outcome_label|default:'dokumen kami terima' }}"
+_ACK_SUBJECT_EN = "Claim {{ claim_code }}: {{ outcome_label|default:'documents received' }}"
 
 # The reply to a sender who is not the claim's own address (or whose From our MTA found forged). It is
 # stored without a claim, so nothing of the claim can be rendered into it; both languages in one message
@@ -580,6 +575,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "refused": [{"filename": "kk.pdf", "reason": "Berkas PDF terenkripsi"}],
     "missing": [{"code": "KK", "label": "Kartu Keluarga"}, {"code": "BANK", "label": "Buku tabungan"}],
     "complete": False, "held_sender": False, "documents_due_at": "2026-12-01T16:59:00Z", "outcome": "partial",
+    "outcome_label": "sebagian dokumen tidak dapat kami terima",
     "held_count": 3, "sender_masked": "a***@example.id",
     "dropbox_allowed": True, "nearest_dropbox_branch": "KC Tangerang", "nearest_dropbox_address": "Jl. Daan Mogot 1",
     "cover_sheet_url": "https://lapakasik.example/unggah/contoh/lembar-sampul.pdf",

@@ -31,7 +31,7 @@ def install(apps, schema_editor):
             if row["channel"] == "email" and stored.subject == old["subject"]:
                 stored.subject = values["subject"]
                 changed.append("subject")
-            tail = values["body"].partition("{% endif %}. ")[2]  # the unchanged rest of the SMS text
+            tail = values["body"].partition("}}. ")[2]  # the unchanged rest of the SMS text
             if row["channel"] == "sms" and tail and stored.body == old["short_start"] + tail:
                 stored.body = values["body"]
                 changed.append("body")
