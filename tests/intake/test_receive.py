@@ -328,6 +328,17 @@ def test_a_refused_held_file_leaves_nothing_on_the_claim(claim: Any, data: bytes
     assert claim.state == "BOOKED"  # not UPLOAD_FAILED
 
 
+def test_a_strangers_held_file_does_not_reset_the_participants_failed_uploads(claim: Any, settings: Any) -> None:
+    settings.INTAKE_REFUSALS_BEFORE_FAILED = 3
+    for i in range(3):
+        send(claim, b"<html></html>", "ktp.jpg")
+        if i == 1:  # a stranger's photo arrives in between
+            document_receive(claim=claim, fileobj=io.BytesIO(jpeg_bytes(seed=9)), filename="x.jpg", declared_type=None,
+                             source="EMAIL", actor=Actor.system("mail"), hold=True)
+    claim.refresh_from_db()
+    assert claim.state == "UPLOAD_FAILED"
+
+
 def test_held_budget_and_the_participants_budget_are_separate(claim: Any, settings: Any) -> None:
     from lapakasik.intake.services import HoldLimits
 

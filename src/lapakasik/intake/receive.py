@@ -106,7 +106,9 @@ NOT_UPLOAD_FAULTS = ("scan_unavailable", "requirement_full", "claim_file_limit",
 
 
 def refusals_since_last_stored(claim: Claim) -> int:
-    last = (Document.objects.filter(claim=claim).exclude(status=DocumentStatus.REFUSED)
+    # The participant's last stored file: a HELD one (an unverified sender's) says nothing about whether
+    # the participant's own uploads work.
+    last = (Document.objects.filter(claim=claim).exclude(status__in=[DocumentStatus.REFUSED, DocumentStatus.HELD])
             .order_by("-created_at", "-id").values_list("created_at", flat=True).first())
     # Only refusals of the file itself count (not our scanner being down, nor limits).
     qs = Document.objects.filter(claim=claim, status=DocumentStatus.REFUSED).exclude(reason_code__in=NOT_UPLOAD_FAULTS)
