@@ -22,7 +22,7 @@ run: install
 test: install lint typecheck pytest
 
 lint: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 
 typecheck: install
 	$(BIN)/mypy
@@ -42,7 +42,7 @@ openapi-check: install
 APP_CATALOGUES := booking intake mailgateway notifications registry
 messages: install
 	cd src/lapakasik && LAPAKASIK_DATA_DIR=$(CURDIR)/data ../../$(BIN)/lapakasik makemessages -l en --no-obsolete --add-location file \
-	  $(foreach app,$(APP_CATALOGUES),-i '$(app)/*') -i 'benchmarks/*'
+	  $(foreach app,$(APP_CATALOGUES),-i '$(app)/*')
 	for app in $(APP_CATALOGUES); do [ -d src/lapakasik/$$app/locale ] || continue; \
 	  (cd src/lapakasik/$$app && LAPAKASIK_DATA_DIR=$(CURDIR)/data ../../../$(BIN)/lapakasik makemessages -l en --no-obsolete --add-location file) || exit 1; \
 	done

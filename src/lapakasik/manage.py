@@ -8,6 +8,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lapakasik.settings")
+    # Django is imported once the settings module is chosen (the console script's whole job)
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.claims.factories import applicant
 from tests.conftest import error_of
 
 from .conftest import TOMORROW, snapshot_counts
@@ -58,7 +59,7 @@ def test_book_returns_everything_the_participant_needs(client: Client, payload: 
     token = data["access_token"]
     assert len(token) >= 32 and token not in data["ticket_pdf_url"] + data["calendar_ics_url"]
     claim = Claim.objects.get(code=data["code"])
-    assert claim.access_token_digest != token and claim.full_name.strip()
+    assert claim.access_token_digest != token and applicant(claim).full_name.strip()
     assert claim.documents_due_at is not None and claim.documents_due_at.isoformat().startswith("2026-12-21T15:59")
     booking = Booking.objects.get(code=data["code"])
     assert booking.slot.booked == 1
@@ -107,7 +108,7 @@ def _rebook(data: dict[str, Any], payload: Callable[..., dict[str, Any]]) -> dic
     from lapakasik.registry.models import DemoParticipant
 
     claim = Claim.objects.get(code=data["code"])
-    return payload(DemoParticipant.objects.get(nik=claim.nik))
+    return payload(DemoParticipant.objects.get(nik=claim.insured_nik))
 
 
 def test_reschedule_moves_the_seat(client: Client, payload: Callable[..., dict[str, Any]]) -> None:

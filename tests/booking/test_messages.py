@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.claims.factories import applicant
+
 from .conftest import book
 
 pytestmark = pytest.mark.usefixtures("booking_env")
@@ -74,7 +76,7 @@ def test_phone_channel_gives_the_branch_a_call_task_with_the_script(payload: Cal
 
     result = book(**payload(branch_code="MKS01", session_start="09:00", channels=["phone"]))
     row = Notification.objects.get(event="booking_confirmed", claim=result.claim)
-    assert row.channel == "phone" and row.recipient == result.claim.phone
+    assert row.channel == "phone" and row.recipient == applicant(result.claim).phone
     notification_dispatch(notification_id=row.id)
     call = PhoneCall.objects.get(notification=row)
     assert call.branch is not None and call.branch.code == "MKS01" and call.outcome == "OPEN"

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lapakasik.booking import otp
+from lapakasik.booking.models import OneTimeCode
 from lapakasik.claims.models import ClaimEvent
 from lapakasik.notifications.models import Notification
 
@@ -53,8 +54,11 @@ def test_code_is_sent_to_the_booking_contact_and_only_a_hash_is_stored(booked: s
     assert row.channel == "email" and row.recipient == "siti@example.id"
     value = row.context["otp"]
     assert re.fullmatch(r"\d{6}", value)
-    issued = ClaimEvent.objects.get(claim__code=booked, kind="otp_issued")
-    assert value not in str(issued.data) and len(issued.data["digest"]) == 64
+    issued = OneTimeCode.objects.get(claim__code=booked)
+    stored = [str(getattr(issued, f.attname)) for f in OneTimeCode._meta.concrete_fields]
+    assert not any(value in column for column in stored) and len(issued.digest) == 64
+    assert (issued.channel, issued.tries, issued.used_at) == ("email", 0, None)
+    assert not ClaimEvent.objects.filter(claim__code=booked, kind__startswith="otp_").exists()
     page = client.get(r["Location"]).content.decode()
     assert "Kode berlaku 10 menit" in page and value not in page
 
@@ -76,6 +80,7 @@ def test_right_code_opens_my_booking_without_anything_secret_in_urls(booked: str
         if href.startswith("/antrean/"):
             assert "3174" not in href and "token" not in href and "@" not in href
     assert ClaimEvent.objects.filter(claim__code=booked, kind="otp_verified").count() == 1
+    assert OneTimeCode.objects.get(claim__code=booked).used_at is not None
 
 
 def test_unknown_booking_gets_the_identical_answer(booked: str) -> None:
@@ -112,7 +117,7 @@ def test_five_wrong_tries_kill_the_code(booked: str) -> None:
     other = Client()
     other.session["x"] = 1
     assert otp.otp_verify(code=booked, otp=right).reason == "locked"
-    assert ClaimEvent.objects.filter(claim__code=booked, kind="otp_failed").count() == 5
+    assert OneTimeCode.objects.get(claim__code=booked).tries == 5
 
 
 def test_tries_are_counted_server_side_across_sessions(booked: str) -> None:
@@ -217,7 +222,7 @@ def test_malformed_one_time_code_is_not_a_try(booked: str, value: str) -> None:
     r = answer(client, value)
     assert r.status_code == 422
     assert "6 angka" in r.content.decode()
-    assert not ClaimEvent.objects.filter(claim__code=booked, kind="otp_failed").exists()
+    assert OneTimeCode.objects.get(claim__code=booked).tries == 0
 
 
 def test_code_page_without_a_request_goes_back() -> None:
@@ -285,7 +290,7 @@ def test_concurrent_wrong_tries_are_counted_exactly(booking_world: dict[str, Any
     for t in threads:
         t.join()
     assert sorted(results).count("wrong") == 4 and results.count("locked") == 16
-    assert ClaimEvent.objects.filter(claim__code=code, kind="otp_failed").count() == 5
+    assert OneTimeCode.objects.get(claim__code=code).tries == 5
     assert otp.otp_verify(code=code, otp=right).reason == "locked"
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from lapakasik.booking.models import Booking, SlotQuota
 from lapakasik.claims.models import Claim
 from lapakasik.notifications.models import Notification
+from tests.claims.factories import applicant
 
 from .pages_support import NIK, book, booking_world, day_label, identity_post, make_participant
 
@@ -143,8 +144,8 @@ def test_book_through_every_step(client: Any, booking_world: dict[str, Any]) -> 
     booking = Booking.objects.select_related("claim", "slot").get(code=code)
     assert booking.status == "ACTIVE" and booking.slot.booked == 1
     claim = booking.claim
-    assert claim.full_name == "Siti Rahayu" and claim.channels == ["email", "whatsapp"]
-    assert claim.phone == "+6281234567890"
+    assert applicant(claim).full_name == "Siti Rahayu" and applicant(claim).channels == ["email", "whatsapp"]
+    assert applicant(claim).phone == "+6281234567890"
     assert Notification.objects.filter(claim=claim, event="booking_confirmed").exists()
 
     done = text(client.get(r["Location"]))
@@ -503,7 +504,7 @@ def test_my_booking_shows_which_documents_arrived(client: Any, booking_world: di
 
     from lapakasik.claims.services import Actor
     from lapakasik.intake.models import Source
-    from lapakasik.intake.services import document_receive
+    from lapakasik.intake.receive import document_receive
 
     code = book(client, booking_world)
     claim = Claim.objects.get(code=code)
@@ -667,7 +668,7 @@ def test_waitlist_when_full_then_offered_seat_taken(client: Any, booking_world: 
     assert 'data-status="OFFERED"' in page and 'id="accept-form"' in page
     done = client.post(reverse("booking:waitlist_accept", kwargs={"entry": entry.pk}))
     assert done.status_code == 302
-    booking = Booking.objects.get(nik="3174014506900003")
+    booking = Booking.objects.get(claim__insured_nik="3174014506900003")
     assert booking.status == "ACTIVE" and done["Location"] == reverse("booking:done", kwargs={"code": booking.code})
     assert client.get(done["Location"]).status_code == 200
     slot = SlotQuota.objects.get(pk=holder.booking.slot_id)

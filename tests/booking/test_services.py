@@ -112,7 +112,7 @@ def test_waitlist_offer_hold_and_pass_on(payload: Callable[..., dict[str, Any]],
     assert (slot.booked, slot.held) == (0, 1)  # the freed seat is held for the first in line
     a_entry = WaitlistEntry.objects.get(pk=a.entry.pk)
     assert a_entry.status == "OFFERED" and a_entry.hold_until == FIXED_NOW + timedelta(minutes=30)
-    assert Notification.objects.filter(event="waitlist_offer", recipient=a_entry.email).exists()
+    assert Notification.objects.filter(event="waitlist_offer", recipient=a_entry.applicant["email"]).exists()
     # Nobody else can take the held seat.
     from lapakasik.booking.services import SlotFull
 
@@ -131,7 +131,7 @@ def test_waitlist_offer_hold_and_pass_on(payload: Callable[..., dict[str, Any]],
     result = waitlist_accept(entry=b_entry)
     slot = _slot()
     assert (slot.booked, slot.held) == (1, 0) and result.booking.slot_id == slot.id
-    assert result.access_token and result.claim.nik == b_entry.nik
+    assert result.access_token and result.claim.insured_nik == b_entry.nik
     assert slot_counters_consistent() == []
 
 
@@ -203,9 +203,42 @@ def test_no_shows_expire_after_the_session(payload: Callable[..., dict[str, Any]
     # The NIK may book again after expiry.
     from lapakasik.registry.models import DemoParticipant
 
-    again = payload(DemoParticipant.objects.get(nik=idle.claim.nik), date="2026-12-23")
+    again = payload(DemoParticipant.objects.get(nik=idle.claim.insured_nik), date="2026-12-23")
     monkeypatch.setattr(clock, "now", lambda: FIXED_NOW)
     assert book(**again).booking.status == "ACTIVE"
+
+
+def test_the_booking_follows_its_claim_whoever_moves_the_claim(payload: Callable[..., dict[str, Any]]) -> None:
+    """A claim cancelled through claim_transition (the officer's console, not booking_cancel) cancels
+    its booking and frees the seat in the same transaction; a move the booking does not follow leaves
+    it alone; an illegal move changes neither."""
+    from lapakasik.booking.models import Booking
+    from lapakasik.booking.selectors import slot_counters_consistent
+    from lapakasik.claims.services import Actor, claim_transition
+    from lapakasik.core.errors import Conflict
+
+    cancelled, going_on = book(**payload()), book(**payload())
+    booked = _slot().booked
+    claim_transition(claim=cancelled.claim, to="CANCELLED", actor=Actor.system("petugas"), reason="duplikat")
+    row = Booking.objects.get(pk=cancelled.booking.pk)
+    assert row.status == "CANCELLED" and row.cancelled_at is not None
+    assert _slot().booked == booked - 1 and slot_counters_consistent() == []
+
+    claim_transition(claim=going_on.claim, to="AWAITING_DOCUMENTS", actor=Actor.system())
+    assert Booking.objects.get(pk=going_on.booking.pk).status == "ACTIVE"
+    before = snapshot_counts()
+    with pytest.raises(Conflict):
+        claim_transition(claim=going_on.claim, to="PAID", actor=Actor.system())
+    assert snapshot_counts() == before and Booking.objects.get(pk=going_on.booking.pk).status == "ACTIVE"
+
+
+def test_booking_status_table_names_real_statuses() -> None:
+    from lapakasik.booking.models import Booking
+    from lapakasik.booking.policy import BOOKING_STATUS_FOR_CLAIM_STATE
+    from lapakasik.claims.workflow import TERMINAL
+
+    assert set(BOOKING_STATUS_FOR_CLAIM_STATE) <= TERMINAL
+    assert set(BOOKING_STATUS_FOR_CLAIM_STATE.values()) <= set(Booking.Status.values) - {"ACTIVE"}
 
 
 def test_participant_cannot_cancel_after_the_session_started(payload: Callable[..., dict[str, Any]],

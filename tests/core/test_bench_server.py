@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management.base import CommandError
 
-from lapakasik.benchmarks import server as bench
 from lapakasik.core.management.commands.serve import server_argv
+from lapakasik_bench import server as bench
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:40000/
   1 threads and 8 connections

@@ -52,11 +52,11 @@ def _jpeg(seed: int = 0) -> bytes:
 
 @pytest.fixture
 def upload_claim(db: Any) -> Any:
+    from tests.claims.factories import open_claim
+
     from lapakasik.branches.models import Branch
     from lapakasik.branches.seed import seed_demo
-    from lapakasik.claims.models import Claim
     from lapakasik.core import clock
-    from lapakasik.core.codes import new_code, token_digest
     from lapakasik.intake.catalogue import catalogue_seed
     from lapakasik.intake.models import IntakeAccess
     from lapakasik.intake.services import intake_open
@@ -65,11 +65,7 @@ def upload_claim(db: Any) -> Any:
     catalogue_seed()
     branch = Branch.objects.exclude(region__code="DKI").order_by("code").first()
     assert branch is not None
-    claim = Claim.objects.create(
-        code=new_code(8), claim_type="JHT", claim_reason="RESIGNED", branch=branch, nik="3174010101900003",
-        kpj="12345678901", full_name="Siti Rahayu", email="siti@example.id", phone="+6281234567890",
-        channels=["email"], access_token_digest=token_digest(new_code(20)),
-        documents_due_at=clock.now() + timedelta(days=2))
+    claim = open_claim(branch=branch, documents_due_at=clock.now() + timedelta(days=2))
     intake_open(claim=claim)
     token = IntakeAccess.objects.get(claim=claim, kind="upload").token
     claim.upload_path = f"/unggah/{token}/"  # type: ignore[attr-defined]

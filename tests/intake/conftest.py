@@ -88,25 +88,17 @@ def pdf_bytes(pages: int = 1, javascript: bool = False, encrypt: bool = False, e
 
 @pytest.fixture
 def make_claim(network: None) -> Any:
-    from lapakasik.branches.models import Branch
-    from lapakasik.claims.models import Claim
     from lapakasik.core import clock
-    from lapakasik.core.codes import new_code, token_digest
+    from lapakasik.core.codes import new_code
     from lapakasik.intake.catalogue import catalogue_seed
     from lapakasik.intake.services import intake_open
+    from tests.claims.factories import open_claim
 
     catalogue_seed()  # idempotent; transactional tests (live_server) flush the migration's rows
 
     def make(token: str = "", branch: Any = None, **kw: Any) -> Any:
-        token = token or "tok-" + new_code(20)
-        branch = branch or Branch.objects.exclude(region__code__iexact="DKI").order_by("code").first()
-        fields = dict(code=new_code(8), claim_type="JHT", claim_reason="RESIGNED", branch=branch,
-                      nik="3174010101900003", kpj="12345678901", full_name="Siti Rahayu", email="siti@example.id",
-                      phone="+6281234567890", channels=["email"], access_token_digest=token_digest(token),
-                      documents_due_at=clock.now() + timedelta(days=2))
-        fields.update(kw)
-        c = Claim.objects.create(**fields)
-        c.test_token = token  # type: ignore[attr-defined]
+        kw.setdefault("documents_due_at", clock.now() + timedelta(days=2))
+        c = open_claim(token=token or "tok-" + new_code(20), branch=branch, **kw)
         intake_open(claim=c)
         return c
 
@@ -121,7 +113,7 @@ def claim(make_claim: Any) -> Any:
 def stored_files() -> list[str]:
     """Every file under the documents prefix in the default storage."""
     from lapakasik.core.storage import walk_folders
-    from lapakasik.intake.receive import storage
+    from lapakasik.intake.files import storage
 
     return sorted(f"{folder}/{name}" for folder, names in walk_folders(storage(), "documents") for name in names)
 

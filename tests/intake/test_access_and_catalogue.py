@@ -10,12 +10,8 @@ from lapakasik.claims.reasons import REASONS
 from lapakasik.claims.services import Actor
 from lapakasik.intake.catalogue import claim_checklist
 from lapakasik.intake.models import IntakeAccess, Requirement
-from lapakasik.intake.services import (
-    intake_address_resolve,
-    intake_open,
-    intake_revoke,
-    intake_upload_resolve,
-)
+from lapakasik.intake.selectors import intake_address_resolve, intake_upload_resolve
+from lapakasik.intake.services import intake_open, intake_revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +21,7 @@ def test_intake_open_is_idempotent_and_resolvable(claim: Any, settings: Any) -> 
     assert links == intake_open(claim=claim)
     local, _, domain = links.email_address.partition("@")
     assert domain == settings.INTAKE_DOMAIN and len(local) == 20 and local == local.lower()
-    assert claim.nik not in links.upload_url and claim.code not in links.upload_url
+    assert claim.insured_nik not in links.upload_url and claim.code not in links.upload_url
     for form in (local, links.email_address, links.email_address.upper(), f"<{links.email_address}>",
                  f"dokumen+{local}@{domain}"):
         assert intake_address_resolve(form) == claim, form
@@ -84,7 +80,7 @@ def test_admin_edits_are_live(claim: Any) -> None:
 def test_complete_checklist_moves_claim_to_documents_received(claim: Any) -> None:
     import io
 
-    from lapakasik.intake.services import document_receive
+    from lapakasik.intake.receive import document_receive
 
     from .conftest import jpeg_bytes
 

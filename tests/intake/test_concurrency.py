@@ -12,7 +12,7 @@ from django.db import connection
 
 from lapakasik.claims.services import Actor
 from lapakasik.intake.models import Document
-from lapakasik.intake.services import document_receive
+from lapakasik.intake.receive import document_receive
 
 from .conftest import jpeg_bytes, stored_files
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lapakasik.intake.models import Document, IntakeAccess
+from tests.accounts.factories import make_officer
 
 from .conftest import jpeg_bytes, stored_files
 
@@ -21,7 +22,7 @@ def upload_url(claim: Any) -> str:
 
 def test_upload_page_lists_requirements_without_pii_in_url(client: Any, claim: Any) -> None:
     url = upload_url(claim)
-    assert claim.nik not in url
+    assert claim.insured_nik not in url
     r = client.get(url)
     assert r.status_code == 200
     html = r.content.decode()
@@ -120,7 +121,6 @@ def test_deadline_passed_incomplete_goes_upload_failed(claim: Any) -> None:
 def test_officer_download_scoped_and_safe(client: Any, claim: Any, officers: Any) -> None:
     from django.contrib.auth import get_user_model
 
-    from lapakasik.accounts.selectors import can_see_branch
     from lapakasik.claims.models import ClaimEvent
 
     f = SimpleUploadedFile("ktp <script>.jpg", jpeg_bytes(), content_type="image/jpeg")
@@ -128,11 +128,14 @@ def test_officer_download_scoped_and_safe(client: Any, claim: Any, officers: Any
     doc = Document.objects.get(claim=claim)
     dl = f"/petugas/dokumen/{doc.pk}/unduh/"
     assert client.get(dl).status_code == 302  # login first
-    users = list(get_user_model().objects.filter(officer__isnull=False))
-    mine = next(u for u in users if can_see_branch(u, claim.branch))
-    other = next(u for u in users if not can_see_branch(u, claim.branch))
+    mine = make_officer("cso.claim", "officer", branch=claim.branch)
+    other = get_user_model().objects.get(username="petugas.makassar")
+    assert other.officer.branch != claim.branch
     client.force_login(other)
     assert client.get(dl).status_code == 404
+    front_desk = make_officer("satpam.claim", "front_desk", branch=claim.branch)
+    client.force_login(front_desk)
+    assert client.get(dl).status_code == 403  # the front desk never opens documents, even of its branch
     client.force_login(mine)
     r = client.get(dl)
     assert r.status_code == 200
@@ -178,18 +181,17 @@ def test_admin_requirement_form_validates_reasons(db: Any) -> None:
 def test_officer_documents_page_assign_and_accept(client: Any, claim: Any, officers: Any) -> None:
     from django.contrib.auth import get_user_model
 
-    from lapakasik.accounts.selectors import can_see_branch
     from lapakasik.intake.catalogue import claim_checklist
 
     client.post(upload_url(claim), {"file": SimpleUploadedFile("IMG_1.jpg", jpeg_bytes(), "image/jpeg")})
     doc = Document.objects.get(claim=claim)
     assert doc.requirement is None  # unmatched: waits for an officer
     page = f"/petugas/klaim/{claim.code}/dokumen/"
-    users = list(get_user_model().objects.filter(officer__isnull=False))
-    other = next(u for u in users if not can_see_branch(u, claim.branch))
+    other = get_user_model().objects.get(username="petugas.makassar")
+    assert other.officer.branch != claim.branch
     client.force_login(other)
     assert client.get(page).status_code == 404
-    mine = next(u for u in users if can_see_branch(u, claim.branch))
+    mine = make_officer("cso.claim", "officer", branch=claim.branch)
     client.force_login(mine)
     r = client.get(page)
     assert r.status_code == 200 and "IMG_1.jpg" in r.content.decode()
@@ -202,3 +204,40 @@ def test_officer_documents_page_assign_and_accept(client: Any, claim: Any, offic
     item = next(i for i in claim_checklist(claim).items if i.code == "ktp")
     assert item.status == "accepted"
     assert claim.events.filter(kind="document_reviewed").count() == 1
+
+
+def test_front_desk_cannot_review_or_open_its_own_branchs_documents(client: Any, make_claim: Any,
+                                                                     officers: Any) -> None:
+    """Regression: ``satpam.bandung`` (front desk at BDG01) could open ``/petugas/klaim/<code>/dokumen/`` of
+    a Bandung claim, accept or refuse its files and download them. Now 403 on every one, nothing written."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from lapakasik.branches.models import Branch
+    from lapakasik.claims.models import ClaimEvent
+
+    claim = make_claim(branch=Branch.objects.get(code="BDG01"))
+    client.post(upload_url(claim), {"file": SimpleUploadedFile("ktp.jpg", jpeg_bytes(), "image/jpeg"),
+                                    "requirement": "ktp"})
+    doc = Document.objects.get(claim=claim)
+    events = ClaimEvent.objects.filter(claim=claim).count()
+    satpam = get_user_model().objects.get(username="satpam.bandung")
+    assert satpam.officer.branch == claim.branch
+    client = Client()  # a fresh session (no flash message of the upload)
+    client.force_login(satpam)
+    page = f"/petugas/klaim/{claim.code}/dokumen/"
+    denied = client.get(page)
+    assert denied.status_code == 403 and "Akses ditolak" in denied.content.decode()
+    assert "ktp.jpg" not in denied.content.decode()
+    assert "Access denied" in client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for action in ("accept", "refuse", "assign"):
+        assert client.post(page, {"document": doc.pk, "action": action, "requirement": "ktp"}).status_code == 403
+    assert client.get(f"/petugas/dokumen/{doc.pk}/unduh/").status_code == 403
+    doc.refresh_from_db()
+    assert doc.status == "RECEIVED" and ClaimEvent.objects.filter(claim=claim).count() == events
+    bandung = make_officer("cso.bandung", "officer", branch=claim.branch)
+    client.force_login(bandung)
+    assert client.get(page).status_code == 200
+    assert client.post(page, {"document": doc.pk, "action": "accept", "requirement": "ktp"}).status_code == 302
+    doc.refresh_from_db()
+    assert doc.status == "ACCEPTED"

@@ -10,7 +10,7 @@ import pytest
 
 from lapakasik.claims.services import Actor
 from lapakasik.intake.models import Document, DocumentStatus
-from lapakasik.intake.services import document_receive
+from lapakasik.intake.receive import document_receive
 
 from .conftest import EICAR, huge_png_bytes, jpeg_bytes, pdf_bytes, png_bytes, stored_files
 
@@ -118,7 +118,7 @@ def test_good_jpeg_is_reencoded_without_metadata_and_appended_html(claim: Any, s
     from PIL import Image
 
     settings.INTAKE_IMAGE_SUBPROCESS = subprocess
-    from lapakasik.intake.receive import storage
+    from lapakasik.intake.files import storage
 
     original = jpeg_bytes((1000, 700), exif=True) + b"<html><script>alert(1)</script></html>PK\x03\x04zipdata"
     result = send(claim, original, "KTP saya.JPG")
@@ -153,7 +153,7 @@ def test_iphone_heic_photo_is_converted_to_jpeg(claim: Any, settings: Any, subpr
     from PIL import Image
 
     settings.INTAKE_IMAGE_SUBPROCESS = subprocess
-    from lapakasik.intake.receive import storage
+    from lapakasik.intake.files import storage
 
     result = send(claim, heic_bytes(), "IMG_0042.HEIC")
     assert result.outcome == "received", result
@@ -234,7 +234,7 @@ def test_claim_not_accepting_documents(claim: Any) -> None:
 
 
 def test_crash_between_storage_and_row_leaves_only_an_orphan_that_is_cleaned(claim: Any, monkeypatch: Any) -> None:
-    from lapakasik.intake import receive
+    from lapakasik.intake import files, receive
     from lapakasik.intake.services import intake_orphans_clean
 
     def boom(**kwargs: Any) -> None:
@@ -242,7 +242,7 @@ def test_crash_between_storage_and_row_leaves_only_an_orphan_that_is_cleaned(cla
 
     # Simulate a crash after the file is stored but before the row commits: the row never appears.
     monkeypatch.setattr(receive, "_state_after_document", lambda *a, **k: boom())
-    monkeypatch.setattr(receive, "_delete_quietly", lambda *names: None)  # a real crash cleans nothing
+    monkeypatch.setattr(files, "delete_quietly", lambda *names: None)  # a real crash cleans nothing
     with pytest.raises(RuntimeError):
         send(claim, jpeg_bytes(), "ktp.jpg")
     assert Document.objects.filter(claim=claim).count() == 0
@@ -340,7 +340,7 @@ def test_a_strangers_held_file_does_not_reset_the_participants_failed_uploads(cl
 
 
 def test_held_budget_and_the_participants_budget_are_separate(claim: Any, settings: Any) -> None:
-    from lapakasik.intake.services import HoldLimits
+    from lapakasik.intake.types import HoldLimits
 
     settings.LAPAKASIK = {**settings.LAPAKASIK, "MAX_FILES_PER_CLAIM": 2}
     budget = HoldLimits(max_files=2, max_bytes=10 * 1024 * 1024)

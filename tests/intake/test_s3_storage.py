@@ -73,8 +73,9 @@ def _keys(client: Any) -> list[str]:
 
 
 def test_document_stored_on_s3_and_refusal_writes_nothing(s3: Any, claim: Any) -> None:
-    from lapakasik.intake.receive import storage
-    from lapakasik.intake.services import document_receive, intake_orphans_clean
+    from lapakasik.intake.files import storage
+    from lapakasik.intake.receive import document_receive
+    from lapakasik.intake.services import intake_orphans_clean
 
     bad = document_receive(claim=claim, fileobj=io.BytesIO(b"<html></html>"), filename="ktp.jpg",
                            declared_type="image/jpeg", source="WEB", requirement_code="ktp", actor=Actor.participant())

@@ -44,9 +44,9 @@ def gateway(gateway_factory: Any) -> Any:
 
 
 def address_of(for_claim: Any) -> str:
-    from lapakasik.intake.services import intake_links
+    from lapakasik.intake.selectors import intake_links_get
 
-    links = intake_links(for_claim)
+    links = intake_links_get(for_claim)
     assert links is not None
     return links.email_address
 

@@ -12,6 +12,7 @@ import pytest
 from lapakasik.intake.models import Document
 from lapakasik.mailgateway.models import InboundMessage
 from lapakasik.notifications.models import Notification
+from tests.claims.factories import applicant
 
 from . import messages as m
 from .conftest import address_of, jpeg_bytes, mail, pdf_bytes, png_bytes, run_worker, smtp_send
@@ -104,7 +105,7 @@ def test_hostile_or_unusable_attachments_are_refused_with_reasons(
                    parts=[m.attachment_part(data, filename_header=f'filename="{filename}"', ctype=ctype)])
     deliver(gateway, claim, raw)
     assert docs(claim) == [(filename, docs(claim)[0][1], "REFUSED", reason)]
-    from lapakasik.intake.receive import storage
+    from lapakasik.intake.files import storage
 
     assert storage().listdir("documents")[0] == [] if storage().exists("documents") else True
     refused = ack(claim).context["refused"]
@@ -112,7 +113,7 @@ def test_hostile_or_unusable_attachments_are_refused_with_reasons(
 
 
 def test_jpeg_with_zip_appended_is_stored_without_the_zip(gateway: Any, claim: Any) -> None:
-    from lapakasik.intake.receive import storage
+    from lapakasik.intake.files import storage
 
     polyglot = jpeg_bytes() + b"PK\x03\x04" + b"evil.exe" + b"\x00" * 200
     deliver(gateway, claim, mail(to=address_of(claim), attachments=[(polyglot, "ktp.jpg", "image/jpeg")]))
@@ -142,7 +143,7 @@ def test_message_without_attachment_gets_a_reply_explaining(gateway: Any, claim:
     row = deliver(gateway, claim, mail(to=address_of(claim), subject="Tanya syarat", body="Apa saja syaratnya?"))
     assert Document.objects.filter(claim=claim).count() == 0
     note = ack(claim)
-    assert note.recipient == claim.email and note.context["reply_to_message_id"] == row.message_id
+    assert note.recipient == applicant(claim).email and note.context["reply_to_message_id"] == row.message_id
     assert note.context["no_attachment"] is True
     assert "tidak berisi lampiran" in note.context["refused"][0]["reason"]
     assert [x["code"] for x in note.context["missing"]][:2] == ["kartu_peserta", "ktp"]
@@ -157,7 +158,7 @@ def test_mail_from_another_address_is_held_and_both_are_told(gateway: Any, claim
     # neither gets the acknowledgement (it names the participant, the claim, the deadline, the checklist)
     assert not Notification.objects.filter(event="intake_ack").exists()
     notice = Notification.objects.get(event="intake_held_notice")
-    assert notice.recipient == claim.email and notice.context["held_count"] == 1
+    assert notice.recipient == applicant(claim).email and notice.context["held_count"] == 1
     assert notice.context["sender_masked"] == "a***@example.id"
     reply = Notification.objects.get(event="intake_unverified_reply")
     assert reply.recipient == "anak.siti@example.id" and reply.claim is None
@@ -209,7 +210,7 @@ def test_acknowledgement_email_is_a_reply_in_the_thread(gateway: Any, claim: Any
     deliver(gateway, claim, mail(to=address_of(claim), message_id="<thread-2@mail.example.id>", attachments=[
         (jpeg_bytes(), "ktp.jpg", "image/jpeg"), (b"PK\x03\x04" + b"\x00" * 100, "semua.zip", "application/zip")]))
     call_command("db_worker", batch=True, queue_name="notifications", startup_delay=False, verbosity=0)
-    sent = [e for e in outbox.outbox if claim.email in e.to]
+    sent = [e for e in outbox.outbox if applicant(claim).email in e.to]
     assert len(sent) == 1, [(n.status, n.last_error, n.next_attempt_at) for n in Notification.objects.all()]
     reply = sent[0].message()
     assert reply["In-Reply-To"] == "<thread-2@mail.example.id>"
@@ -243,7 +244,7 @@ def test_too_many_attachments_are_not_processed_but_listed(gateway: Any, claim: 
 
 
 def test_processing_twice_does_nothing_more(gateway: Any, claim: Any) -> None:
-    from lapakasik.mailgateway.services import inbound_message_process
+    from lapakasik.mailgateway.processing import inbound_message_process
 
     row = deliver(gateway, claim, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]))
     inbound_message_process(message=row)
@@ -262,29 +263,29 @@ def test_failed_and_stuck_messages_are_retried(gateway: Any, claim: Any, monkeyp
     from datetime import timedelta
 
     from lapakasik.core import clock
-    from lapakasik.mailgateway import services
+    from lapakasik.mailgateway import parser, tasks
 
     smtp_send(gateway, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
               to=[address_of(claim)])
-    original = services.parser.parse
+    original = parser.parse
 
     def crash(*a: Any, **kw: Any) -> Any:
         raise RuntimeError("worker crashed")
 
-    monkeypatch.setattr(services.parser, "parse", crash)
+    monkeypatch.setattr(parser, "parse", crash)
     run_worker()
     row = InboundMessage.objects.get()
     assert (row.status, row.attempts) == ("FAILED", 1) and "worker crashed" in row.error
     assert Document.objects.count() == 0
-    monkeypatch.setattr(services.parser, "parse", original)
-    assert services.inbound_messages_retry() == 1
+    monkeypatch.setattr(parser, "parse", original)
+    assert tasks.inbound_messages_requeue() == 1
     run_worker()
     row.refresh_from_db()
     assert row.status == "PROCESSED" and Document.objects.filter(claim=claim).count() == 1
     # a message whose task got lost stays STORED: picked up once it is older than the grace period
     InboundMessage.objects.filter(pk=row.pk).update(status="STORED", attempts=1)
-    assert services.inbound_messages_retry() == 0
-    assert services.inbound_messages_retry(now=clock.now() + timedelta(hours=1)) == 1
+    assert tasks.inbound_messages_requeue() == 0
+    assert tasks.inbound_messages_requeue(now=clock.now() + timedelta(hours=1)) == 1
     run_worker()
     row.refresh_from_db()
     assert row.status == "PROCESSED" and Document.objects.filter(claim=claim).count() == 1
@@ -294,7 +295,8 @@ def test_raw_messages_are_purged_after_the_retention_period(gateway: Any, make_c
     from datetime import timedelta
 
     from lapakasik.core import clock
-    from lapakasik.mailgateway.services import inbound_raw_purge, storage
+    from lapakasik.mailgateway.conf import storage
+    from lapakasik.mailgateway.processing import inbound_raw_purge
 
     a, b = make_claim(), make_claim()
     smtp_send(gateway, mail(to=address_of(a), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
@@ -372,7 +374,8 @@ def test_a_duplicate_task_does_not_process_a_message_another_worker_is_on(gatewa
     from datetime import timedelta
 
     from lapakasik.core import clock
-    from lapakasik.mailgateway.services import inbound_message_process, inbound_messages_retry
+    from lapakasik.mailgateway.processing import inbound_message_process
+    from lapakasik.mailgateway.tasks import inbound_messages_requeue
 
     smtp_send(gateway, mail(to=address_of(claim), attachments=[(jpeg_bytes(), "ktp.jpg", "image/jpeg")]),
               to=[address_of(claim)])
@@ -380,10 +383,10 @@ def test_a_duplicate_task_does_not_process_a_message_another_worker_is_on(gatewa
     InboundMessage.objects.filter(pk=row.pk).update(status="PROCESSING", processing_started_at=clock.now(), attempts=1)
     assert inbound_message_process(message=row).status == "PROCESSING"
     assert Document.objects.count() == 0
-    assert inbound_messages_retry() == 0
+    assert inbound_messages_requeue() == 0
     # the other worker died: after the grace period it is taken over
     InboundMessage.objects.filter(pk=row.pk).update(processing_started_at=clock.now() - timedelta(hours=1))
-    assert inbound_messages_retry() == 1
+    assert inbound_messages_requeue() == 1
     assert inbound_message_process(message=row).status == "PROCESSED"
     assert Document.objects.filter(claim=claim).count() == 1
 
@@ -414,7 +417,7 @@ def test_no_attachment_reply_email_explains_in_the_thread(gateway: Any, claim: A
     deliver(gateway, claim, mail(to=address_of(claim), subject="Syarat klaim", body="Apa saja syaratnya?",
                                  message_id="<tanya-1@mail.example.id>"))
     call_command("db_worker", batch=True, queue_name="notifications", startup_delay=False, verbosity=0)
-    sent = [e for e in outbox.outbox if claim.email in e.to]
+    sent = [e for e in outbox.outbox if applicant(claim).email in e.to]
     assert len(sent) == 1
     assert sent[0].message()["In-Reply-To"] == "<tanya-1@mail.example.id>"
     assert "tidak berisi lampiran" in sent[0].body and "Syarat klaim" in sent[0].body
@@ -429,7 +432,9 @@ def test_crash_leftovers_are_cleaned(gateway: Any, claim: Any, settings: Any) ->
 
     from lapakasik.core import clock
     from lapakasik.mailgateway import conf
-    from lapakasik.mailgateway.services import raw_orphans_clean, spool_leftovers_clean, storage
+    from lapakasik.mailgateway.conf import storage
+    from lapakasik.mailgateway.processing import raw_orphans_clean
+    from lapakasik.mailgateway.services import spool_leftovers_clean
 
     old_spool = conf.spool_dir() / "in-crashed.eml"
     old_spool.write_bytes(b"half a message")
@@ -445,3 +450,17 @@ def test_crash_leftovers_are_cleaned(gateway: Any, claim: Any, settings: Any) ->
     assert raw_orphans_clean() == 0  # too recent to be sure
     assert raw_orphans_clean(now=clock.now() + timedelta(days=2)) == 1
     assert not storage().exists(orphan) and storage().exists(kept)
+
+
+def test_dev_inbox_conversation_shows_the_participants_email(gateway: Any, claim: Any, settings: Any) -> None:
+    """The development inbox (notifications) lists what the participant sent; the mail gateway adds its
+    e-mails to the conversation (notifications never imports the mail gateway)."""
+    from django.test import Client
+
+    settings.NOTIFY_DEV_INBOX = True
+    deliver(gateway, claim, mail(to=address_of(claim), subject="Kartu keluarga saya",
+                                 attachments=[(jpeg_bytes(), "kk.jpg", "image/jpeg")]))
+    html = Client().get("/dev/inbox", {"klaim": claim.code}).content.decode()
+    assert html.count('class="t-in"') == 1 and "Kartu keluarga saya" in html
+    other = Client().get("/dev/inbox", {"klaim": "ZZZZZZZZ"}).content.decode()
+    assert "Kartu keluarga saya" not in other

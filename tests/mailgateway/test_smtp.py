@@ -71,7 +71,7 @@ def test_size_is_advertised_and_enforced(gateway_factory: Any, claim: Any, setti
 
 
 def test_message_is_stored_durably_before_250_then_processed(gateway: Any, claim: Any, settings: Any) -> None:
-    from lapakasik.mailgateway.services import storage
+    from lapakasik.mailgateway.conf import storage
 
     to = address_of(claim)
     msg = mail(to=to, attachments=[(jpeg_bytes(), "KTP.JPG", "image/jpeg")])
@@ -127,7 +127,7 @@ def test_same_message_delivered_twice_is_kept_and_processed_once(gateway: Any, c
     assert (row.deliveries, row.status) == (3, "PROCESSED")
     assert Document.objects.filter(claim=claim).count() == 1
     assert Notification.objects.filter(claim=claim, event="intake_ack").count() == 1
-    from lapakasik.mailgateway.services import storage
+    from lapakasik.mailgateway.conf import storage
 
     assert len(storage().listdir(os.path.dirname(row.raw_file))[1]) == 1
 
@@ -182,7 +182,7 @@ def test_lmtp_answers_once_per_recipient(gateway_factory: Any, make_claim: Any) 
     finally:
         sock.close()
     assert InboundMessage.objects.filter(protocol="lmtp").count() == 2
-    from lapakasik.mailgateway.services import storage
+    from lapakasik.mailgateway.conf import storage
 
     with storage().open(InboundMessage.objects.first().raw_file) as fh:  # type: ignore[union-attr]
         assert fh.read() == body  # dot-unstuffed
@@ -214,7 +214,7 @@ def test_gateway_survives_malformed_mime_and_keeps_serving(gateway: Any, claim: 
 def test_bare_lf_and_long_lines_are_accepted_and_no_smuggling(gateway: Any, claim: Any) -> None:
     """Long lines and bare LFs (sloppy clients) are kept as they came; only CRLF.CRLF ends the data,
     so a bare-LF "dot line" cannot smuggle a second message in (SMTP smuggling)."""
-    from lapakasik.mailgateway.services import storage
+    from lapakasik.mailgateway.conf import storage
 
     to = address_of(claim)
     client = smtplib.SMTP(gateway.hostname, gateway.port, timeout=30)

@@ -13,6 +13,7 @@ import pytest
 from lapakasik.intake.models import Document
 from lapakasik.mailgateway.models import InboundMessage
 from lapakasik.notifications.models import Notification
+from tests.claims.factories import applicant
 
 from .conftest import address_of, jpeg_bytes, mail, run_worker, smtp_send
 
@@ -137,8 +138,7 @@ def test_the_participant_sending_a_held_file_themselves_makes_it_theirs(gateway:
 def test_the_reply_to_a_stranger_says_nothing_about_the_claim(gateway: Any, claim: Any, settings: Any,
                                                             templates: None) -> None:
     from lapakasik.intake.catalogue import claim_checklist
-    from lapakasik.intake.receive import ack_context
-    from lapakasik.intake.services import intake_links
+    from lapakasik.intake.selectors import ack_context, intake_links_get
 
     row = deliver(gateway, claim, stranger_mail(claim, n=2, message_id="<asing-1@example.net>"), sender=STRANGER)
     sent = send_notifications(settings)
@@ -150,12 +150,12 @@ def test_the_reply_to_a_stranger_says_nothing_about_the_claim(gateway: Any, clai
     html = email.alternatives[0][0] if email.alternatives else ""
     readable = "\n".join([email.subject, email.body, str(html)])
     assert "telah sampai" in readable and "has arrived" in readable
-    links = intake_links(claim)
+    links = intake_links_get(claim)
     assert links is not None
     secrets = {
-        "name": claim.full_name, "first name": claim.full_name.split()[0], "claim code": claim.code,
+        "name": applicant(claim).full_name, "first name": applicant(claim).full_name.split()[0], "claim code": claim.code,
         "deadline": ack_context(claim, [])["documents_due_local"], "branch": claim.branch.name,
-        "upload link": links.upload_url, "intake address": links.email_address, "participant e-mail": claim.email,
+        "upload link": links.upload_url, "intake address": links.email_address, "participant e-mail": applicant(claim).email,
         **{f"checklist: {i.label}": i.label for i in claim_checklist(claim).items},
     }
     leaked = {what: value for what, value in secrets.items() if value and value.lower() in readable.lower()}
@@ -165,7 +165,7 @@ def test_the_reply_to_a_stranger_says_nothing_about_the_claim(gateway: Any, clai
     assert row.outcome["reply"]["unverified_to"] == STRANGER
 
     # the participant (their own address) is told that files are held, with how to send their own
-    to_participant = [e for e in sent if claim.email in e.to]
+    to_participant = [e for e in sent if applicant(claim).email in e.to]
     assert len(to_participant) == 1
     body = to_participant[0].body
     assert "2 berkas" in body and "o***@example.net" in body and STRANGER not in body
@@ -239,7 +239,7 @@ def test_no_reply_to_a_sender_our_mta_found_forged(gateway: Any, claim: Any, set
     assert statuses(claim) == {"HELD": 1}  # kept and held as for any other unverified sender
     assert Notification.objects.filter(event="intake_unverified_reply").exists() is replied
     assert row.outcome["reply"]["none_because"] == ("" if replied else "forged")
-    assert Notification.objects.filter(event="intake_held_notice", recipient=claim.email).count() == 1
+    assert Notification.objects.filter(event="intake_held_notice", recipient=applicant(claim).email).count() == 1
 
 
 def test_the_participants_own_address_forged_is_held_and_unanswered(gateway: Any, claim: Any,
@@ -267,7 +267,7 @@ def test_the_participants_own_address_forged_is_held_and_unanswered(gateway: Any
 def test_the_acknowledgement_subject_reflects_the_outcome(gateway: Any, claim: Any, settings: Any, templates: None,
                                                           files: list[Any], subject: str) -> None:
     deliver(gateway, claim, mail(to=address_of(claim), attachments=files), sender="siti@example.id")
-    sent = [e for e in send_notifications(settings) if claim.email in e.to]
+    sent = [e for e in send_notifications(settings) if applicant(claim).email in e.to]
     assert len(sent) == 1
     assert sent[0].subject == f"Klaim {claim.code}: {subject}"
 
@@ -277,5 +277,5 @@ def test_the_acknowledgement_subject_in_english(gateway: Any, make_claim: Any, s
     claim = make_claim(language="en")
     deliver(gateway, claim, mail(to=address_of(claim), attachments=[
         (b"PK\x03\x04" + b"\x00" * 100, "semua.zip", "application/zip")]), sender="siti@example.id")
-    sent = [e for e in send_notifications(settings) if claim.email in e.to]
+    sent = [e for e in send_notifications(settings) if applicant(claim).email in e.to]
     assert sent[0].subject == f"Claim {claim.code}: documents could not be accepted"

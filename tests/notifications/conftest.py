@@ -9,19 +9,9 @@ import pytest
 
 @pytest.fixture
 def make_claim(network: None) -> Any:
-    from lapakasik.branches.models import Branch
-    from lapakasik.claims.models import Claim
-    from lapakasik.core.codes import new_code, token_digest
+    from tests.claims.factories import open_claim
 
-    def make(**kw: Any) -> Any:
-        branch = kw.pop("branch", None) or Branch.objects.exclude(region__code__iexact="DKI").order_by("code").first()
-        fields = dict(code=new_code(8), claim_type="JHT", claim_reason="RESIGNED", branch=branch,
-                      nik="3174010101900003", kpj="12345678901", full_name="Siti Rahayu", email="siti@example.id",
-                      phone="+6281234567890", channels=["email"], access_token_digest=token_digest(new_code(20)))
-        fields.update(kw)
-        return Claim.objects.create(**fields)
-
-    return make
+    return open_claim
 
 
 @pytest.fixture
@@ -139,11 +129,15 @@ def smtp_sink(settings: Any) -> Any:
 
 
 def enqueue(**kw: Any) -> list[Any]:
-    """notification_enqueue inside a committed transaction (tasks enqueued on commit)."""
+    """notification_enqueue inside a committed transaction (tasks enqueued on commit), addressed to the
+    claim's applicant unless the test names a recipient."""
     from django.db import transaction
 
+    from lapakasik.claims.services import applicant_recipient
     from lapakasik.notifications.services import notification_enqueue
 
+    if kw.get("claim") is not None and "to" not in kw and not kw.get("recipient"):
+        kw["to"] = applicant_recipient(kw["claim"])
     with transaction.atomic():
         return notification_enqueue(**kw)
 

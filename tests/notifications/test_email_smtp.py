@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.claims.factories import applicant
+
 from .conftest import enqueue, make_due, run_queue
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,7 +72,7 @@ def test_refused_recipient_is_permanent_and_falls_back(make_claim: Any, template
     assert failed.status == "FAILED" and "550" in failed.last_error
     fallback = Notification.objects.get(fallback_of=failed)
     assert fallback.channel == "whatsapp" and fallback.status == "SENT"  # chain: whatsapp (simulator here)
-    assert SimulatedMessage.objects.filter(channel="whatsapp", recipient=claim.phone).count() == 1
+    assert SimulatedMessage.objects.filter(channel="whatsapp", recipient=applicant(claim).phone).count() == 1
 
 
 def test_deferred_recipient_and_server_down_are_retried(claim: Any, templates: None, smtp_sink: Any,

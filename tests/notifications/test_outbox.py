@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from tests.claims.factories import applicant
+
 from .conftest import enqueue, run_queue
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,20 +23,22 @@ def _tasks() -> int:
 
 
 def test_rolled_back_change_leaves_no_message(claim: Any, templates: None) -> None:
+    from lapakasik.claims.services import applicant_recipient
     from lapakasik.notifications.models import Notification
     from lapakasik.notifications.services import notification_enqueue
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        notification_enqueue(event="claim_verified", claim=claim)
+        notification_enqueue(event="claim_verified", claim=claim, to=applicant_recipient(claim))
         raise RuntimeError("the change failed")
     assert Notification.objects.count() == 0 and _tasks() == 0
 
 
 def test_task_is_enqueued_only_when_the_transaction_commits(claim: Any, templates: None) -> None:
+    from lapakasik.claims.services import applicant_recipient
     from lapakasik.notifications.services import notification_enqueue
 
     with transaction.atomic():
-        rows = notification_enqueue(event="claim_verified", claim=claim, channels=["email", "sms"])
+        rows = notification_enqueue(event="claim_verified", claim=claim, to=applicant_recipient(claim), channels=["email", "sms"])
         assert _tasks() == 0
     assert _tasks() == 2
     assert len({r.verification_code for r in rows}) == 2 and len({r.idempotency_key for r in rows}) == 2
@@ -57,12 +61,13 @@ def test_claim_transition_stores_its_notification(claim: Any, templates: None) -
 
 
 def test_unknown_channel_is_refused_and_nothing_written(claim: Any) -> None:
+    from lapakasik.claims.services import applicant_recipient
     from lapakasik.core.errors import InvalidInput
     from lapakasik.notifications.models import Notification
     from lapakasik.notifications.services import notification_enqueue
 
     with pytest.raises(InvalidInput):
-        notification_enqueue(event="claim_verified", claim=claim, channels=["email", "pigeon"])
+        notification_enqueue(event="claim_verified", claim=claim, to=applicant_recipient(claim), channels=["email", "pigeon"])
     assert Notification.objects.count() == 0
 
 
@@ -177,24 +182,24 @@ def test_phone_channel_creates_a_call_task_and_records_outcome(make_claim: Any, 
     from django.contrib.auth import get_user_model
 
     from lapakasik.claims.models import ClaimEvent
-    from lapakasik.claims.services import Actor
+    from lapakasik.claims.services import Actor, claim_phone_call_record
     from lapakasik.core.errors import Conflict
     from lapakasik.notifications.models import Notification, PhoneCall
-    from lapakasik.notifications.services import phone_call_record
 
     claim = make_claim(channels=["phone"])
     [row] = enqueue(event="claim_approved", claim=claim, context={"amount": "7.000.000"})
     assert run_queue() == ["sent"]
     call = PhoneCall.objects.get(notification=row)
-    assert "Skrip telepon" in call.script and "7.000.000" in call.script and call.phone == claim.phone
+    assert "Skrip telepon" in call.script and "7.000.000" in call.script and call.phone == applicant(claim).phone
     officer = get_user_model().objects.filter(officer__isnull=False).first()
-    phone_call_record(call_id=call.pk, outcome="NO_ANSWER", actor=Actor.officer(officer), note="3x")
+    claim_phone_call_record(call_id=call.pk, outcome="NO_ANSWER", actor=Actor.officer(officer), note="3x")
     row.refresh_from_db()
     assert row.status == "FAILED"
     assert Notification.objects.get(fallback_of=row).channel == "whatsapp"
     assert ClaimEvent.objects.filter(claim=claim, kind="phone_call_recorded").count() == 1
     with pytest.raises(Conflict):
-        phone_call_record(call_id=call.pk, outcome="REACHED", actor=Actor.officer(officer))
+        claim_phone_call_record(call_id=call.pk, outcome="REACHED", actor=Actor.officer(officer))
+    assert ClaimEvent.objects.filter(claim=claim, kind="phone_call_recorded").count() == 1  # refused: no event
 
 
 def test_rate_limit_defers_without_spending_an_attempt(claim: Any, templates: None, settings: Any,
@@ -300,3 +305,13 @@ def test_unknown_stored_preference_is_skipped_not_fatal(make_claim: Any, templat
     assert [r.channel for r in rows] == ["sms"]
     only_unknown = make_claim(channels=["fax"])
     assert [r.channel for r in enqueue(event="claim_verified", claim=only_unknown)] == ["email"]
+
+
+def test_a_message_without_a_recipient_is_a_programming_error(claim: Any) -> None:
+    """Notifications never guess a claim's contact: the caller names the recipient (the applicant party)."""
+    from lapakasik.notifications.models import Notification
+    from lapakasik.notifications.services import notification_enqueue
+
+    with pytest.raises(ValueError, match="recipient"):
+        notification_enqueue(event="claim_verified", claim=claim)
+    assert Notification.objects.count() == 0

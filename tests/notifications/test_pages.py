@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.claims.factories import applicant
+
 from .conftest import enqueue, run_queue
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -108,6 +110,7 @@ def test_officer_call_tasks_page(make_claim: Any, templates: None, officers: Non
     from django.contrib.auth import get_user_model
 
     from lapakasik.accounts.selectors import branches_visible_to
+    from lapakasik.claims.models import ClaimEvent
     from lapakasik.notifications.models import Notification, PhoneCall
 
     users = get_user_model().objects.filter(officer__isnull=False)
@@ -122,12 +125,12 @@ def test_officer_call_tasks_page(make_claim: Any, templates: None, officers: Non
     client = Client()
     client.force_login(officer)
     page = client.get("/petugas/panggilan/")
-    assert page.status_code == 200 and claim.phone in page.content.decode()
+    assert page.status_code == 200 and applicant(claim).phone in page.content.decode()
     outsider = next((u for u in users if not branches_visible_to(u).filter(pk=branch.pk).exists()), None)
     if outsider is not None:
         other = Client()
         other.force_login(outsider)
-        assert claim.phone not in other.get("/petugas/panggilan/").content.decode()
+        assert applicant(claim).phone not in other.get("/petugas/panggilan/").content.decode()
         assert other.post(f"/petugas/panggilan/{call.pk}/hasil/", {"outcome": "REACHED"}).status_code == 404
     bad = client.post(f"/petugas/panggilan/{call.pk}/hasil/", {"outcome": "MAYBE"})
     assert bad.status_code == 302
@@ -138,3 +141,6 @@ def test_officer_call_tasks_page(make_claim: Any, templates: None, officers: Non
     call.refresh_from_db()
     assert call.outcome == "REACHED" and call.officer == officer
     assert Notification.objects.get(pk=row.pk).status == "DELIVERED"
+    assert done["Location"] == "/petugas/panggilan/"
+    [event] = ClaimEvent.objects.filter(claim=claim, kind="phone_call_recorded")
+    assert (event.reason, event.actor_user, event.data["note"]) == ("REACHED", officer, "ok")

@@ -1,4 +1,6 @@
-"""Who may see what. Every officer page and API filters through ``branches_visible_to``."""
+"""Reads about officers (a request user's principal: ``accounts.access.principal_of``). Lists filter through
+``branches_visible_to``, which is derived from the same tables as every single decision
+(``accounts.policy``)."""
 
 from __future__ import annotations
 
@@ -8,28 +10,21 @@ from django.db.models import QuerySet
 
 from lapakasik.branches.models import Branch
 
-from .models import OfficerProfile, Role
+from .access import principal_of
+from .policy import Action, branch_filter
 
 
-def officer_profile(user: Any) -> OfficerProfile | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.officer  # type: ignore[no-any-return]
-    except OfficerProfile.DoesNotExist:
-        return None
-
-
-def branches_visible_to(user: Any) -> QuerySet[Branch]:
-    profile = officer_profile(user)
-    if profile is None:
+def branches_visible_to(user: Any, action: Action = Action.VIEW_CLAIM) -> QuerySet[Branch]:
+    """The branches where ``user`` may do ``action`` (none for anonymous users, users without an officer
+    profile and roles the action is not for)."""
+    principal = principal_of(user)
+    if principal is None:
         return Branch.objects.none()
-    if profile.role == Role.NATIONAL_ADMIN:
+    scope = branch_filter(principal, action)
+    if scope.everything:
         return Branch.objects.all()
-    if profile.role == Role.REGIONAL_ADMIN:
-        return Branch.objects.filter(region_id=profile.region_id or 0)
-    return Branch.objects.filter(pk=profile.branch_id or 0)
-
-
-def can_see_branch(user: Any, branch: Branch) -> bool:
-    return branches_visible_to(user).filter(pk=branch.pk).exists()
+    if scope.region_id is not None:
+        return Branch.objects.filter(region_id=scope.region_id)
+    if scope.branch_id is not None:
+        return Branch.objects.filter(pk=scope.branch_id)
+    return Branch.objects.none()

@@ -15,14 +15,18 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from lapakasik.booking.api import router as booking_router
+from lapakasik.branches.api import router as branches_router
 from lapakasik.core.errors import InvalidInput, NotFound, ServiceError
+from lapakasik.intake.api import router as intake_router
+from lapakasik.notifications.api import router as notifications_router
+
+from .openapi import document_error_answers
 
 log = logging.getLogger(__name__)
 
 class _API(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        from .openapi import document_error_answers
-
         return document_error_answers(super().get_openapi_schema(**kwargs))
 
 
@@ -144,24 +148,6 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         code="internal_error", status=500))
 
 
-def _register_routers() -> None:
-    from lapakasik.branches.api import router as branches_router
-
-    api.add_router("/", branches_router)
-    # Each app adds its router here: booking, claims/intake, notifications …
-    for module_name in (
-        "lapakasik.booking.api",
-        "lapakasik.intake.api",
-        "lapakasik.claims.api",
-        "lapakasik.notifications.api",
-    ):
-        try:
-            module = __import__(module_name, fromlist=["router"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        api.add_router("/", module.router)
-
-
-_register_routers()
+# Each app's router, in the order of the OpenAPI document.
+for _router in (branches_router, booking_router, intake_router, notifications_router):
+    api.add_router("/", _router)

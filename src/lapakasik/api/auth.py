@@ -1,26 +1,64 @@
 """The participant API's authorisation: ``Authorization: Bearer <access token>``.
 
 The token comes with a booking or a waiting-list entry (``access_token`` in the 201 answer, shown once)
-and authorises that record only. This class only takes it from the header — Django Ninja then documents
-the scheme in the OpenAPI document and answers a missing or malformed header with 401 (the error shape,
-``api.api._unauthenticated``); each view checks the token against its record, and a wrong token gets
-the same 404 as an unknown code. The token never appears in a URL.
+and authorises that record only. ``AccessToken`` resolves it to the record the URL names, so a view gets
+``request.auth`` = that record and never looks at the token:
+
+- ``participant_claim``: the claim of ``{code}`` (``claims.selectors.claim_get_authorised``: the code is
+  looked up, then the token's keyed digest is compared in constant time with ``hmac.compare_digest``);
+- ``AccessToken(resolve=…)``: any other record (the booking API's waiting-list entries).
+
+Answers: no header, another scheme or an empty token → 401 (the error shape, ``api.api._unauthenticated``);
+a token of another claim and an unknown code → the same 404, after the same work. Django Ninja documents the
+scheme (``AccessToken``, HTTP bearer) in the OpenAPI document. The token never appears in a URL.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from lapakasik.claims.models import Claim
+from lapakasik.claims.selectors import claim_get_authorised
+
+Resolver = Callable[[dict[str, Any], str], Any]
+
+
+def path_params(request: HttpRequest) -> dict[str, Any]:
+    """The URL's parameters (``{code}``, ``{entry_id}`` …) as Django resolved them, before Ninja validates
+    them (authentication runs first)."""
+    match = getattr(request, "resolver_match", None)
+    return dict(match.kwargs) if match is not None else {}
+
+
+def _claim_of_code(params: dict[str, Any], token: str) -> Claim:
+    return claim_get_authorised(code=str(params.get("code") or ""), token=token)
+
 
 class AccessToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> str | None:
-        return token.strip() or None
+    """Every instance is the one OpenAPI security scheme ``AccessToken``; ``resolve(path params, token)``
+    returns the record the token opens or raises ``NotFound``."""
+
+    def __init__(self, resolve: Resolver = _claim_of_code) -> None:
+        super().__init__()
+        self._resolve = resolve
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        token = token.strip()
+        if not token:
+            return None
+        return self._resolve(path_params(request), token)
 
 
-access_token = AccessToken()
+participant_claim = AccessToken()
 
 
-def token_of(request: HttpRequest) -> str:
-    """The token ``access_token`` accepted for this request."""
-    return str(request.auth)  # type: ignore[attr-defined]
+def claim_of(request: HttpRequest) -> Claim:
+    """The claim ``participant_claim`` resolved for this request."""
+    claim = getattr(request, "auth", None)
+    if not isinstance(claim, Claim):
+        raise TypeError("the operation must use auth=participant_claim")
+    return claim

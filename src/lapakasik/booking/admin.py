@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from lapakasik.core.masking import mask_nik
+
 from .models import Booking, BrokerSignal, SlotQuota, WaitlistEntry
 
 
@@ -18,10 +20,16 @@ class SlotQuotaAdmin(admin.ModelAdmin):
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["code", "slot", "claim_type", "status", "broker_flag", "created_at"]
-    list_filter = ["status", "broker_flag", "claim_type"]
+    list_filter = ["status", "broker_flag", "claim__claim_type"]
     search_fields = ["code"]
-    exclude = ["nik"]
     readonly_fields = ["code", "claim", "slot", "claim_type", "status", "reschedule_count", "cancelled_at"]
+
+    @admin.display(description="claim type")
+    def claim_type(self, obj: Booking) -> str:
+        return obj.claim.claim_type
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).select_related("claim", "slot", "slot__branch")
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
@@ -31,9 +39,15 @@ class BookingAdmin(admin.ModelAdmin):
 class WaitlistEntryAdmin(admin.ModelAdmin):
     list_display = ["slot", "status", "claim_type", "created_at", "hold_until"]
     list_filter = ["status"]
-    exclude = ["nik", "token_digest"]
-    readonly_fields = ["slot", "kpj", "full_name", "email", "phone", "claim_type", "claim_reason", "status",
-                       "offered_at", "hold_until", "booking"]
+    exclude = ["nik", "applicant", "token_digest"]
+    readonly_fields = ["slot", "applicant_summary", "claim_type", "claim_reason", "status", "offered_at",
+                       "hold_until", "booking"]
+
+    @admin.display(description="applicant")
+    def applicant_summary(self, obj: WaitlistEntry) -> str:
+        a = obj.applicant or {}
+        return (f"{a.get('full_name', '')} · NIK {mask_nik(str(a.get('nik', '')))} · KPJ {a.get('kpj', '')} · "
+                f"{a.get('email', '')} · {a.get('phone', '')}")
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

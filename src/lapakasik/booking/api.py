@@ -23,11 +23,17 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
-from lapakasik.api.auth import access_token, token_of
+from lapakasik.accounts.access import authorise, require
+from lapakasik.accounts.policy import Action
+from lapakasik.api.auth import AccessToken, claim_of, participant_claim
+from lapakasik.claims.schemas import ApplicantIn
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
-from lapakasik.core.errors import InvalidInput, NotFound, PermissionDenied
+from lapakasik.core.errors import InvalidInput, NotFound
+from lapakasik.intake.selectors import intake_links_get
 
 from . import cache, selectors, services
 from .models import Booking, WaitlistEntry
@@ -84,19 +90,18 @@ class SearchQuery(Schema):
     claim_type: str = Field("JHT", max_length=8)
 
 
-class BookingIn(Schema):
+class SessionChoiceIn(Schema):
     branch_code: str = Field(..., max_length=32)
     date: str = Field(..., max_length=32, description="YYYY-MM-DD (branch-local)")
     session_start: str = Field(..., max_length=8, description="HH:MM (branch-local)")
     claim_type: str = Field("JHT", max_length=8)
     claim_reason: str = Field(..., max_length=32)
-    nik: str = Field(..., max_length=32)
-    kpj: str = Field(..., max_length=32)
-    full_name: str = Field(..., max_length=200)
-    email: str = Field(..., max_length=320)
-    phone: str = Field(..., max_length=32)
-    language: str = Field("id", max_length=5)
-    channels: list[str] = Field(default_factory=lambda: ["email"], max_length=5)
+
+
+# The session and claim chosen, then who applies (``claims.schemas.ApplicantIn``, defined once). A comment,
+# not a docstring: the published schema is unchanged.
+class BookingIn(ApplicantIn, SessionChoiceIn):
+    pass
 
 
 class BranchOut(Schema):
@@ -177,10 +182,8 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 def booking_out(booking: Booking, *, intake: Any = None) -> dict[str, Any]:
-    from lapakasik.intake.services import intake_links
-
     slot = booking.slot
-    links = intake if intake is not None else intake_links(booking.claim)
+    links = intake if intake is not None else intake_links_get(booking.claim)
     return _booking_json(booking, branch=slot.branch, starts_at=slot.starts_at, ends_at=slot.ends_at, intake=links)
 
 
@@ -212,8 +215,32 @@ def _created_out(result: services.BookingResult) -> dict[str, Any]:
             "access_token": result.access_token}
 
 
-def _authorised(request: HttpRequest, code: str) -> Booking:
-    return selectors.booking_get_authorised(code=code, token=token_of(request))
+def _authorised(request: HttpRequest) -> Booking:
+    """The booking of the claim ``participant_claim`` resolved from the token and ``{code}``."""
+    return selectors.booking_for_claim(claim_of(request))
+
+
+_UNPARSED_PATH = object()
+
+
+def _waitlist_entry(params: dict[str, Any], token: str) -> Any:
+    """``{entry_id}``'s entry if ``token`` is its token (the same 404 for a wrong token and an unknown id).
+    An id that is not a number is left to the operation's own validation (422, as for any path)."""
+    try:
+        entry_id = TypeAdapter(int).validate_python(params.get("entry_id"))
+    except PydanticValidationError:
+        return _UNPARSED_PATH
+    return services.waitlist_get_authorised(entry_id=entry_id, token=token)
+
+
+waitlist_token = AccessToken(resolve=_waitlist_entry)
+
+
+def _entry(request: HttpRequest) -> WaitlistEntry:
+    entry = request.auth  # type: ignore[attr-defined]
+    if not isinstance(entry, WaitlistEntry):
+        raise TypeError("the operation must use auth=waitlist_token")
+    return entry
 
 
 def _waitlist_out(entry: WaitlistEntry, position: int | None = None) -> dict[str, Any]:
@@ -289,31 +316,30 @@ def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResp
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
     result = services.booking_create(
         branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-        claim_type=payload.claim_type, claim_reason=payload.claim_reason, nik=payload.nik, kpj=payload.kpj,
-        full_name=payload.full_name, email=payload.email, phone=payload.phone, language=payload.language,
-        channels=payload.channels, actor=Actor.participant(), client_ip=_client_ip(request))
+        claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
+        actor=Actor.participant(), client_ip=_client_ip(request))
     return Status(201, _created_out(result))
 
 
-@router.get("/bookings/{code}", auth=access_token, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
+@router.get("/bookings/{code}", auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
             summary="Booking saya / my booking (Authorization: Bearer)")
 def get_booking(request: HttpRequest, code: str) -> dict[str, Any]:
-    return booking_out(_authorised(request, code))
+    return booking_out(_authorised(request))
 
 
-@router.post("/bookings/{code}/cancel", auth=access_token, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+@router.post("/bookings/{code}/cancel", auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              summary="Batalkan booking / cancel (Authorization: Bearer)")
 def cancel_booking(request: HttpRequest, code: str, payload: CancelIn | None = None) -> dict[str, Any]:
-    booking = _authorised(request, code)
+    booking = _authorised(request)
     services.booking_cancel(booking=booking, actor=Actor.participant(), reason=(payload.reason if payload else ""))
     return booking_out(selectors.booking_get(code=booking.code))
 
 
 @router.post("/bookings/{code}/reschedule",
-             auth=access_token, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Ubah jadwal / reschedule (Authorization: Bearer)")
 def reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -> dict[str, Any]:
-    booking = _authorised(request, code)
+    booking = _authorised(request)
     services.booking_reschedule(booking=booking, date=payload.date, session_start=payload.session_start,
                                 branch_code=payload.branch_code, actor=Actor.participant())
     return booking_out(selectors.booking_get(code=booking.code))
@@ -324,47 +350,41 @@ def reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -
 def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
     result = services.waitlist_join(
         branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-        claim_type=payload.claim_type, claim_reason=payload.claim_reason, nik=payload.nik, kpj=payload.kpj,
-        full_name=payload.full_name, email=payload.email, phone=payload.phone, language=payload.language,
-        channels=payload.channels, client_ip=_client_ip(request))
+        claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
+        client_ip=_client_ip(request))
     entry = WaitlistEntry.objects.select_related("slot", "slot__branch").get(pk=result.entry.pk)
     return Status(201, {**_waitlist_out(entry, result.position), "access_token": result.token})
 
 
-@router.get("/waitlist/{entry_id}", auth=access_token, response={200: WaitlistOut, 401: ErrorOut, 404: ErrorOut},
+@router.get("/waitlist/{entry_id}", auth=waitlist_token, response={200: WaitlistOut, 401: ErrorOut, 404: ErrorOut},
             summary="Status daftar tunggu / waitlist status (Authorization: Bearer)")
 def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
-    entry = services.waitlist_get_authorised(entry_id=entry_id, token=token_of(request))
+    entry = _entry(request)
     return _waitlist_out(entry)
 
 
-@router.post("/waitlist/{entry_id}/accept", auth=access_token, response={201: BookingCreatedOut, 401: ErrorOut, 404: ErrorOut,
+@router.post("/waitlist/{entry_id}/accept", auth=waitlist_token, response={201: BookingCreatedOut, 401: ErrorOut, 404: ErrorOut,
                                                        409: ErrorOut},
              summary="Ambil kursi yang ditawarkan / accept the offered seat (Authorization: Bearer)")
 def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any]]:
-    entry = services.waitlist_get_authorised(entry_id=entry_id, token=token_of(request))
+    entry = _entry(request)
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
     return Status(201, _created_out(result))
 
 
-# --- officers (Django session log-in; branch scope from accounts) ---------------------------------------
+# --- officers (Django session log-in; every decision from accounts.policy) ---------------------------
 
 class OfficerCancelIn(Schema):
     reason: str = Field(..., min_length=3, max_length=500)
 
 
-def _officer_booking(request: HttpRequest, code: str) -> Booking:
-    """The booking if the logged-in officer may act on its branch; 404 otherwise (no probing of codes
-    at other branches); front-desk staff may not change bookings (403)."""
-    from lapakasik.accounts.models import Role
-    from lapakasik.accounts.selectors import can_see_branch, officer_profile
-
-    profile = officer_profile(request.user)
-    if profile is None or profile.role == Role.FRONT_DESK:
-        raise PermissionDenied()
+def _officer_booking(request: HttpRequest, code: str, action: Action) -> Booking:
+    """The booking if ``accounts.policy`` lets the logged-in user do ``action`` at its branch: a role
+    that may never do it gets 403 before any look-up; a booking outside the user's scope gets the same
+    404 as an unknown code (no probing of codes at other branches)."""
+    require(request.user, action)
     booking = selectors.booking_get(code=code)
-    if not can_see_branch(request.user, booking.slot.branch):
-        raise NotFound(code="booking_not_found")
+    require(request.user, action, branch=booking.slot.branch, not_found_code="booking_not_found")
     return booking
 
 
@@ -372,14 +392,14 @@ def _officer_booking(request: HttpRequest, code: str) -> Booking:
                                                                       404: ErrorOut},
             summary="Booking di cabang petugas / a booking at the officer's branch")
 def officer_get_booking(request: HttpRequest, code: str) -> dict[str, Any]:
-    return booking_out(_officer_booking(request, code))
+    return booking_out(_officer_booking(request, code, Action.VIEW_CLAIM))
 
 
 @router.post("/officer/bookings/{code}/cancel", auth=django_auth,
              response={200: BookingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Petugas membatalkan booking / an officer cancels a booking")
 def officer_cancel_booking(request: HttpRequest, code: str, payload: OfficerCancelIn) -> dict[str, Any]:
-    booking = _officer_booking(request, code)
+    booking = _officer_booking(request, code, Action.CANCEL_BOOKING)
     services.booking_cancel(booking=booking, actor=Actor.officer(request.user), reason=payload.reason)
     return booking_out(selectors.booking_get(code=booking.code))
 
@@ -388,13 +408,12 @@ def officer_cancel_booking(request: HttpRequest, code: str, payload: OfficerCanc
              response={200: BookingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Petugas mengubah jadwal booking / an officer reschedules a booking")
 def officer_reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -> dict[str, Any]:
-    from lapakasik.accounts.selectors import can_see_branch
     from lapakasik.branches.models import Branch
 
-    booking = _officer_booking(request, code)
+    booking = _officer_booking(request, code, Action.RESCHEDULE_BOOKING)
     if payload.branch_code:
         target = Branch.objects.filter(code__iexact=payload.branch_code.strip()).first()
-        if target is not None and not can_see_branch(request.user, target):
+        if target is not None and not authorise(request.user, Action.RESCHEDULE_TO_BRANCH, branch=target).allowed:
             raise InvalidInput(fields={"branch_code": [_("Anda hanya dapat memindahkan booking ke cabang wilayah "
                                                          "kerja Anda.")]})
     services.booking_reschedule(booking=booking, date=payload.date, session_start=payload.session_start,

@@ -4,13 +4,13 @@ service validates again (it is the authority) and its per-field errors are put b
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lapakasik.claims.parties import full_name_clean
 from lapakasik.claims.reasons import REASONS
 from lapakasik.core import validators
 from lapakasik.core.codes import CROCKFORD, normalize_code
@@ -123,14 +123,7 @@ class IdentityForm(_Base):
         return str(self._validated("kpj", validators.validate_kpj))
 
     def clean_full_name(self) -> str:
-        name = " ".join(self.cleaned_data.get("full_name", "").split())
-        if len(name) < 2:
-            raise ValidationError(_("Tulis nama lengkap sesuai KTP."), code="name_short")
-        if (any(ch.isdigit() for ch in name) or any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"}
-                                                    for ch in name) or any(ch in "<>\"`{}[]\\;=@#$%^*_|~" for ch in name)):
-            raise ValidationError(_("Nama hanya berisi huruf, spasi, titik, koma, tanda petik atau tanda hubung."),
-                                  code="name_chars")
-        return name
+        return str(self._validated("full_name", full_name_clean))  # the service's own rule
 
     def clean_email(self) -> str:
         return str(self._validated("email", validators.normalize_email))

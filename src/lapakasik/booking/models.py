@@ -45,6 +45,9 @@ class SlotQuota(models.Model):
 
 
 class Booking(models.Model):
+    """A seat held for a claim: the slot, its status, the code, reschedules and the broker flag. Who
+    the claim is for and how to reach them live on the claim and its applicant party."""
+
     class Status(models.TextChoices):
         ACTIVE = "ACTIVE", _("Aktif")
         CANCELLED = "CANCELLED", _("Dibatalkan")
@@ -54,8 +57,6 @@ class Booking(models.Model):
     code = models.CharField(max_length=16, unique=True, help_text=_("Sama dengan kode klaim"))
     claim = models.OneToOneField("claims.Claim", on_delete=models.PROTECT, related_name="booking")
     slot = models.ForeignKey(SlotQuota, on_delete=models.PROTECT, related_name="bookings")
-    nik = models.CharField(max_length=16)
-    claim_type = models.CharField(max_length=3)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     broker_flag = models.BooleanField(default=False, help_text=_("Kontak yang sama dipakai banyak NIK"))
     reschedule_count = models.PositiveIntegerField(default=0)
@@ -65,11 +66,8 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            # One active booking per NIK per claim type — the database's backstop for double submits.
-            models.UniqueConstraint(fields=["nik", "claim_type"], condition=Q(status="ACTIVE"),
-                                    name="booking_one_active_per_nik_type"),
-        ]
+        # One open claim per insured NIK and claim type is the claim's rule (``claim_one_open_per_insured_type``):
+        # the booking holds the seat only.
         indexes = [models.Index(fields=["slot", "status"]), models.Index(fields=["status", "slot"])]
         verbose_name = _("booking")
         verbose_name_plural = _("booking")
@@ -79,6 +77,10 @@ class Booking(models.Model):
 
 
 class WaitlistEntry(models.Model):
+    """Someone waiting for a seat of a full session. Who applies is one ``Applicant`` value stored as
+    JSON (it becomes the claim's applicant party when the offer is accepted); ``nik`` repeats the
+    insured NIK as a column only because the one-open-entry rule is a database constraint on it."""
+
     class Status(models.TextChoices):
         WAITING = "WAITING", _("Menunggu")
         OFFERED = "OFFERED", _("Ditawari kursi")
@@ -87,13 +89,8 @@ class WaitlistEntry(models.Model):
         CANCELLED = "CANCELLED", _("Dibatalkan")
 
     slot = models.ForeignKey(SlotQuota, on_delete=models.PROTECT, related_name="waitlist")
-    nik = models.CharField(max_length=16)
-    kpj = models.CharField(max_length=11)
-    full_name = models.CharField(max_length=150)
-    email = models.EmailField(max_length=254)
-    phone = models.CharField(max_length=20)
-    language = models.CharField(max_length=2, default="id")
-    channels = models.JSONField(default=list)
+    nik = models.CharField(max_length=16, help_text=_("NIK peserta (kunci aturan satu antrean per sesi)"))
+    applicant = models.JSONField(default=dict, help_text=_("Pemohon (claims.parties.Applicant)"))
     claim_type = models.CharField(max_length=3)
     claim_reason = models.CharField(max_length=32)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
@@ -139,3 +136,32 @@ class BrokerSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.nik_count} NIK"
+
+
+class OneTimeCode(models.Model):
+    """A one-time code sent to a claim's own contact (``booking.otp``). Only a keyed hash of the code
+    is stored (``digest``, with a per-code ``nonce``), never the code. The latest code of a claim and
+    purpose is the only one that counts; it is dead once used, after ``tries`` reaches the limit, or
+    after ``expires_at``. Written only by ``booking.otp`` with the claim row locked."""
+
+    class Purpose(models.TextChoices):
+        BOOKING = "booking", _("Buka booking saya")
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="one_time_codes")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.BOOKING)
+    channel = models.CharField(max_length=12, help_text=_("Dikirim lewat"))
+    nonce = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64, help_text=_("HMAC dari kode; kode sendiri tidak disimpan"))
+    tries = models.PositiveSmallIntegerField(default=0, help_text=_("Percobaan salah"))
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["claim", "purpose", "created_at"])]
+        verbose_name = _("kode sekali pakai")
+        verbose_name_plural = _("kode sekali pakai")
+
+    def __str__(self) -> str:
+        return f"one-time code {self.pk} of claim {self.claim_id} ({self.purpose})"

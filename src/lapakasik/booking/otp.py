@@ -5,12 +5,12 @@ Rules (ARCHITECTURE §8): 6 random digits from ``secrets``; valid ≤ 10 minutes
 wrong tries per code, then the code is dead; only a keyed hash is stored; the participant gets the
 SAME answer whether or not the booking exists (and whichever contact it has).
 
-Where the state lives: in the claim's own append-only history (``ClaimEvent`` rows written through
-``claims.services.claim_event_record`` with the claim row locked). ``otp_issued`` carries the hash,
-a nonce and the expiry; each wrong try is an ``otp_failed`` event; a good one ``otp_verified``. So
-the state is in the database (works with several web processes, no shared cache needed), writes
-are serialised by the claim lock (no lost try counts under concurrency), and officers see in the
-history who tried to open a booking (useful against brokers).
+Where the state lives: in its own table, ``booking.models.OneTimeCode`` (keyed hash + nonce, wrong
+tries, expiry, used), written with the claim row locked. So the state is in the database (works with
+several web processes, no shared cache needed) and writes are serialised by the claim lock (no lost
+try counts under concurrency). Only a successful opening goes into the claim's history
+(``ClaimEvent.Kind.OTP_VERIFIED``): officers see who opened a booking and when (useful against
+brokers); issuing and wrong tries are bookkeeping of the code, not events of the claim.
 
 Rate limits (answers that differ must not depend on whether the booking exists):
 - per booking: at most ``OTP_MAX_PER_WINDOW`` codes per ``OTP_WINDOW_MINUTES`` — silently not sent
@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -35,14 +35,13 @@ from django.core.cache import cache
 from django.db import transaction
 
 from lapakasik.claims.models import Claim, ClaimEvent
-from lapakasik.claims.services import Actor, claim_event_record, claim_lock
+from lapakasik.claims.services import Actor, applicant_recipient, claim_event_record, claim_lock
 from lapakasik.core import clock
 from lapakasik.core.codes import new_otp, normalize_code, token_digest
 
-EV_ISSUED = "otp_issued"
-EV_FAILED = "otp_failed"
-EV_VERIFIED = "otp_verified"
+from .models import OneTimeCode
 
+PURPOSE = OneTimeCode.Purpose.BOOKING
 CHANNELS = ("email", "sms", "whatsapp")
 
 
@@ -74,7 +73,7 @@ class RequestOutcome:
     reason: str  # "sent" | "unknown" | "booking_limit"
 
 
-def otp_request(*, code: str, channel: str, actor_label: str = "peserta") -> RequestOutcome:
+def otp_request(*, code: str, channel: str) -> RequestOutcome:
     """Issue a new code for booking ``code`` and store an ``otp_code`` notification for it on
     ``channel`` ("email", "sms", "whatsapp"), in one transaction. Issuing a code kills any earlier one.
     Never raises for an unknown booking: the caller answers the same whatever the outcome."""
@@ -89,19 +88,16 @@ def otp_request(*, code: str, channel: str, actor_label: str = "peserta") -> Req
     with transaction.atomic():
         locked = claim_lock(claim)
         window = now - timedelta(minutes=_conf("OTP_WINDOW_MINUTES", 15))
-        recent = ClaimEvent.objects.filter(claim=locked, kind=EV_ISSUED, created_at__gte=window).count()
+        recent = OneTimeCode.objects.filter(claim=locked, purpose=PURPOSE, created_at__gte=window).count()
         if recent >= _conf("OTP_MAX_PER_WINDOW", 3):
             return RequestOutcome(False, "booking_limit")
         otp = new_otp()
         nonce = secrets.token_hex(8)
-        expires = now + timedelta(minutes=ttl_minutes())
-        claim_event_record(
-            claim=locked, kind=EV_ISSUED, actor=Actor(kind=ClaimEvent.ActorKind.PARTICIPANT, label=actor_label),
-            data={"channel": channel, "nonce": nonce, "digest": _digest(locked.code, nonce, otp),
-                  "expires_at": expires.isoformat()},
-        )
+        OneTimeCode.objects.create(claim=locked, purpose=PURPOSE, channel=channel, nonce=nonce,
+                                   digest=_digest(locked.code, nonce, otp), created_at=now,
+                                   expires_at=now + timedelta(minutes=ttl_minutes()))
         notification_enqueue(
-            event="otp_code", claim=locked, channels=[channel],
+            event="otp_code", claim=locked, to=applicant_recipient(locked), channels=[channel],
             context={"otp": otp, "valid_minutes": ttl_minutes(), "purpose": "booking"},
         )
     return RequestOutcome(True, "sent")
@@ -120,8 +116,9 @@ def _is_well_formed(otp: str) -> bool:
 
 def otp_verify(*, code: str, otp: str) -> VerifyOutcome:
     """Check ``otp`` for booking ``code``. Only the latest issued code counts; it must be unexpired,
-    unused and have fewer than ``max_tries()`` wrong tries. A wrong try is recorded (and the 5th one
-    kills the code). The claim row is locked so concurrent tries are counted exactly."""
+    unused and have fewer than ``max_tries()`` wrong tries. A wrong try is counted on the code (and
+    the 5th one kills it); a good one marks it used and is recorded in the claim's history. The claim
+    row is locked so concurrent tries are counted exactly."""
     otp = "".join(str(otp or "").split())
     claim = Claim.objects.filter(code=normalize_code(code)).first()
     if claim is None:
@@ -130,26 +127,25 @@ def otp_verify(*, code: str, otp: str) -> VerifyOutcome:
     now = clock.now()
     with transaction.atomic():
         locked = claim_lock(claim)
-        issued = ClaimEvent.objects.filter(claim=locked, kind=EV_ISSUED).order_by("-seq").first()
+        issued = OneTimeCode.objects.filter(claim=locked, purpose=PURPOSE).order_by("-created_at", "-id").first()
         if issued is None:
             return VerifyOutcome(False, "none")
-        later = ClaimEvent.objects.filter(claim=locked, seq__gt=issued.seq, kind__in=[EV_FAILED, EV_VERIFIED])
-        if later.filter(kind=EV_VERIFIED).exists():
+        if issued.used_at is not None:
             return VerifyOutcome(False, "used")
-        failed = later.filter(kind=EV_FAILED).count()
-        if failed >= max_tries():
+        if issued.tries >= max_tries():
             return VerifyOutcome(False, "locked")
-        if datetime.fromisoformat(issued.data["expires_at"]) <= now:
+        if issued.expires_at <= now:
             return VerifyOutcome(False, "expired")
-        good = _is_well_formed(otp) and hmac.compare_digest(
-            str(issued.data.get("digest", "")), _digest(locked.code, str(issued.data.get("nonce", "")), otp))
+        good = _is_well_formed(otp) and hmac.compare_digest(issued.digest, _digest(locked.code, issued.nonce, otp))
         if good:
-            claim_event_record(claim=locked, kind=EV_VERIFIED, actor=Actor.participant(),
-                               data={"issued_seq": issued.seq})
+            issued.used_at = now
+            issued.save(update_fields=["used_at"])
+            claim_event_record(claim=locked, kind=ClaimEvent.Kind.OTP_VERIFIED, actor=Actor.participant(),
+                               data={"channel": issued.channel})
             return VerifyOutcome(True, "ok", locked)
-        claim_event_record(claim=locked, kind=EV_FAILED, actor=Actor.participant(),
-                           data={"issued_seq": issued.seq, "try": failed + 1})
-        return VerifyOutcome(False, "locked" if failed + 1 >= max_tries() else "wrong")
+        issued.tries += 1
+        issued.save(update_fields=["tries"])
+        return VerifyOutcome(False, "locked" if issued.tries >= max_tries() else "wrong")
 
 
 @contextmanager

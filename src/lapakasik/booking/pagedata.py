@@ -6,17 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
 
 from lapakasik.branches.models import Branch
 from lapakasik.claims.models import Claim
+from lapakasik.claims.parties import APPLICANT_FIELDS
 from lapakasik.claims.services import Actor
+from lapakasik.claims.workflow import TERMINAL
+from lapakasik.core import clock
 from lapakasik.core.errors import NotFound, ServiceError
+from lapakasik.intake.catalogue import claim_checklist
 
-from . import selectors
-from .models import Booking
+from . import policy, selectors
+from .models import Booking, WaitlistEntry
 from .ticket import TicketData, ticket_data
 
 
@@ -44,14 +50,6 @@ def branch_summaries(branches: list[Branch]) -> dict[str, int]:
 
 def search_days() -> list[date]:
     """The bookable days as seen in WIB (the zone of most branches) for the country-wide search."""
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
-
-    from lapakasik.core import clock
-
-    from . import policy
-
     now = clock.now().astimezone(ZoneInfo("Asia/Jakarta"))
     conf: dict[str, Any] = settings.LAPAKASIK
     return policy.window_days(now.date(), now.hour, open_hour=int(conf.get("BOOKING_OPEN_HOUR", 0)),
@@ -61,6 +59,15 @@ def search_days() -> list[date]:
 def search(*, day: date, region: str = "") -> list[Any]:
     """Branches with room on ``day`` (most room first), from the availability cache."""
     return list(selectors.availability_search(region=region or None, date=day))
+
+
+def applicant_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The applicant's fields of the page's draft (the identity form's cleaned data), as the services take
+    them (``claims.parties.APPLICANT_FIELDS``)."""
+    values = {name: data.get(name) for name in APPLICANT_FIELDS}
+    values["language"] = values["language"] or "id"
+    values["channels"] = list(values["channels"] or [])
+    return values
 
 
 @dataclass(frozen=True)
@@ -74,9 +81,7 @@ def create(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip:
 
     result = services.booking_create(
         branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
-        claim_reason=data["claim_reason"], nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"],
-        email=data["email"], phone=data["phone"], language=data.get("language") or "id",
-        channels=list(data.get("channels") or []), actor=Actor.participant(), client_ip=ip,
+        claim_reason=data["claim_reason"], **applicant_fields(data), actor=Actor.participant(), client_ip=ip,
     )
     return Created(code=result.booking.code, access_token=result.access_token)
 
@@ -168,9 +173,6 @@ def ticket_data_for(claim: Claim) -> TicketData:
 
 
 def booking_view(claim: Claim) -> BookingView:
-    from lapakasik.claims.workflow import TERMINAL
-    from lapakasik.intake.catalogue import claim_checklist
-
     booking = Booking.objects.select_related("slot").filter(claim=claim).first()
     data = ticket_data_for(claim)
     live = claim_checklist(claim)
@@ -179,8 +181,6 @@ def booking_view(claim: Claim) -> BookingView:
     status = booking.status if booking else ""
     status_label = booking.get_status_display() if booking else ""
     active = status == Booking.Status.ACTIVE and claim.state not in TERMINAL
-    from lapakasik.core import clock
-
     upcoming = booking is not None and booking.slot.starts_at > clock.now()
     return BookingView(
         code=claim.code, status=status, status_label=str(status_label), claim_state_label=data.status,
@@ -201,9 +201,7 @@ def waitlist_join(*, branch: Branch, day: date, session: str, data: dict[str, An
 
     return services.waitlist_join(
         branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
-        claim_reason=data["claim_reason"], nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"],
-        email=data["email"], phone=data["phone"], language=data.get("language") or "id",
-        channels=list(data.get("channels") or []), client_ip=ip)
+        claim_reason=data["claim_reason"], **applicant_fields(data), client_ip=ip)
 
 
 def waitlist_entry(entry_id: int, token: str) -> Any:
@@ -233,10 +231,6 @@ class WaitlistView:
 
 
 def waitlist_view(entry: Any) -> WaitlistView:
-    from zoneinfo import ZoneInfo
-
-    from .models import WaitlistEntry
-
     slot = entry.slot
     branch = slot.branch
     tz = ZoneInfo(branch.time_zone or "Asia/Jakarta")

@@ -21,6 +21,18 @@ SEPARATION_REASONS = frozenset({"RESIGNED", "PHK"})
 PARTIAL_REASONS = frozenset({"PARTIAL_10", "PARTIAL_30"})
 
 
+# --- the booking follows its claim -------------------------------------------------------------------
+
+#: The booking status an ACTIVE booking takes when its claim arrives in a state (others: unchanged; a
+#: booking whose session is over while the claim goes on is COMPLETED by the no-show job instead).
+BOOKING_STATUS_FOR_CLAIM_STATE = {"CANCELLED": "CANCELLED", "EXPIRED": "EXPIRED"}
+
+
+def booking_status_after(claim_state: str) -> str | None:
+    """The status an active booking moves to when its claim arrives in ``claim_state`` (None: stays)."""
+    return BOOKING_STATUS_FOR_CLAIM_STATE.get(claim_state)
+
+
 # --- calendar -------------------------------------------------------------------------------------
 
 def add_months(day: date, months: int) -> date:

@@ -10,11 +10,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Count, Q
 
 from lapakasik.branches import policy as branch_policy
 from lapakasik.branches.models import Branch
 from lapakasik.branches.selectors import closures_for, sessions_for
+from lapakasik.claims.selectors import claim_get_authorised
 from lapakasik.core import clock
+from lapakasik.core.codes import normalize_code
 from lapakasik.core.errors import NotFound
 
 from . import cache, policy
@@ -341,9 +344,11 @@ def alternatives_for(*, branch: BranchInfo, day: date, start: str, limit: int = 
 def booking_get_authorised(*, code: str, token: str) -> Booking:
     """The booking whose code is ``code`` and whose access token is ``token`` (NotFound otherwise —
     the same answer for an unknown code and a wrong token)."""
-    from lapakasik.claims.selectors import claim_get_authorised
+    return booking_for_claim(claim_get_authorised(code=code, token=token))
 
-    claim = claim_get_authorised(code=code, token=token)
+
+def booking_for_claim(claim: Any) -> Booking:
+    """The booking of a claim the caller is already authorised for (the API: ``request.auth``)."""
     booking = Booking.objects.select_related("slot", "slot__branch", "slot__branch__region", "claim").filter(
         claim=claim).first()
     if booking is None:
@@ -353,8 +358,6 @@ def booking_get_authorised(*, code: str, token: str) -> Booking:
 
 def booking_get(*, code: str) -> Booking:
     """For officers (access checked by the caller)."""
-    from lapakasik.core.codes import normalize_code
-
     booking = Booking.objects.select_related("slot", "slot__branch", "claim").filter(code=normalize_code(code)).first()
     if booking is None:
         raise NotFound(code="booking_not_found")
@@ -363,8 +366,6 @@ def booking_get(*, code: str) -> Booking:
 
 def slot_counters_consistent() -> list[dict[str, Any]]:
     """Slots whose counters disagree with their rows (empty = all good). For tests and the benchmark."""
-    from django.db.models import Count, Q
-
     bad = []
     qs = SlotQuota.objects.annotate(
         rows=Count("bookings", filter=~Q(bookings__status=Booking.Status.CANCELLED), distinct=True),

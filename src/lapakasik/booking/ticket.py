@@ -14,8 +14,16 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+
+from lapakasik.claims.models import ClaimType
+from lapakasik.claims.reasons import reason_label
+from lapakasik.claims.selectors import claim_applicant
+from lapakasik.claims.workflow import State
+from lapakasik.intake.catalogue import claim_checklist
+from lapakasik.intake.selectors import intake_links_get
 
 QR_PREFIX = "LAPAKASIK:"  # the same scheme as the dropbox cover sheet: front desks scan either
 
@@ -81,15 +89,8 @@ def default_due(start: datetime, tz_name: str) -> datetime:
 def ticket_data(claim: Any, *, start: datetime, end: datetime, language: str | None = None) -> TicketData:
     """Collect what the ticket shows for ``claim`` (a claims.Claim) in slot ``start``–``end``. The
     checklist comes from the intake catalogue (claim type + reason), the addresses from intake."""
-    from django.conf import settings
-
-    from lapakasik.claims.models import ClaimType
-    from lapakasik.claims.reasons import reason_label
-    from lapakasik.claims.workflow import State
-    from lapakasik.intake.catalogue import claim_checklist
-    from lapakasik.intake.selectors import intake_links_get
-
-    lang = (language or translation.get_language() or claim.language or "id")[:2]
+    applicant = claim_applicant(claim)
+    lang = (language or translation.get_language() or applicant.language or "id")[:2]
     branch = claim.branch
     with translation.override(lang):
         checklist = [ChecklistLine(label=i.label, required=i.required, note=i.condition_note)
@@ -99,7 +100,7 @@ def ticket_data(claim: Any, *, start: datetime, end: datetime, language: str | N
         type_label = str(ClaimType(claim.claim_type).label) if claim.claim_type in ClaimType.values else ""
         reason = reason_label(claim.claim_type, claim.claim_reason)
     return TicketData(
-        code=claim.code, status=status, cancelled=claim.state == State.CANCELLED, full_name=claim.full_name,
+        code=claim.code, status=status, cancelled=claim.state == State.CANCELLED, full_name=applicant.full_name,
         claim_type=claim.claim_type, claim_type_label=type_label, reason_label=reason,
         branch_name=str(branch), branch_address=branch.address, branch_city=branch.city,
         tz_name=branch.time_zone or "Asia/Jakarta", tz_abbr=branch.tz_abbreviation, start=start, end=end,
@@ -110,8 +111,6 @@ def ticket_data(claim: Any, *, start: datetime, end: datetime, language: str | N
 
 
 def _absolute(url: str) -> str:
-    from django.conf import settings
-
     if url.startswith(("http://", "https://")):
         return url
     return f"{getattr(settings, 'PUBLIC_BASE_URL', '').rstrip('/')}{url}"
@@ -122,12 +121,13 @@ def _absolute(url: str) -> str:
 
 def qr_matrix(code: str) -> tuple[tuple[int, ...], ...]:
     """The QR module matrix the ticket draws (tests compare the embedded image with it)."""
-    import segno
+    import segno  # loaded when a ticket is drawn, not in every process that imports booking
 
     return tuple(tuple(int(bool(v)) for v in row) for row in segno.make(QR_PREFIX + code, error="m").matrix)
 
 
 def ticket_pdf(data: TicketData, language: str | None = None) -> bytes:
+    # reportlab and segno are loaded on the first ticket, not in every process that imports booking
     import segno
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm

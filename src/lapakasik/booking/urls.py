@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_mine
 
 app_name = "booking"
 
@@ -15,15 +15,15 @@ urlpatterns = [
     path("antrean/data/", views.identity, name="identity"),
     path("antrean/periksa/", views.review, name="review"),
     path("antrean/selesai/<str:code>/", views.done, name="done"),
-    path("antrean/saya/", views.mine, name="mine"),
-    path("antrean/saya/kode/", views.mine_code, name="mine_code"),
-    path("antrean/saya/keluar/", views.mine_logout, name="mine_logout"),
-    path("antrean/saya/<str:code>/", views.manage, name="manage"),
-    path("antrean/saya/<str:code>/batal/", views.cancel, name="cancel"),
-    path("antrean/saya/<str:code>/ubah/", views.reschedule, name="reschedule"),
+    path("antrean/saya/", views_mine.mine, name="mine"),
+    path("antrean/saya/kode/", views_mine.mine_code, name="mine_code"),
+    path("antrean/saya/keluar/", views_mine.mine_logout, name="mine_logout"),
+    path("antrean/saya/<str:code>/", views_mine.manage, name="manage"),
+    path("antrean/saya/<str:code>/batal/", views_mine.cancel, name="cancel"),
+    path("antrean/saya/<str:code>/ubah/", views_mine.reschedule, name="reschedule"),
     path("antrean/tunggu/", views.waitlist_join, name="waitlist_join"),
     path("antrean/tunggu/<int:entry>/", views.waitlist, name="waitlist"),
     path("antrean/tunggu/<int:entry>/ambil/", views.waitlist_accept, name="waitlist_accept"),
-    path("antrean/tiket/<str:code>.pdf", views.ticket_pdf, name="ticket_pdf"),
-    path("antrean/tiket/<str:code>.ics", views.ticket_ics, name="ticket_ics"),
+    path("antrean/tiket/<str:code>.pdf", views_mine.ticket_pdf, name="ticket_pdf"),
+    path("antrean/tiket/<str:code>.ics", views_mine.ticket_ics, name="ticket_ics"),
 ]

@@ -1,14 +1,15 @@
 """Participant pages of the online queue (Indonesian first, phone-first, no JavaScript needed; htmx
 swaps the session list in place when it is there).
 
-region → branch → date → session → identity and contact → review → done; "Booking saya" (booking
-code + one-time code) → status, ticket, cancel, reschedule.
+region → branch → date → session → identity and contact → review → done; the waitlist of a full
+session. "Booking saya" (booking code + one-time code → status, ticket, cancel, reschedule) is in
+``views_mine``; who may see a booking in ``access``.
 
 What goes where:
 - the slot choice (branch code, date, session start) is not personal data and travels in the URL;
 - identity and contact are POSTed and kept server-side in the session until the booking is made;
 - access to a booking is a session grant (after the one-time code, or for the session that made
-  the booking); no token or personal data ever appears in a URL;
+  the booking; ``booking.access``); no token or personal data ever appears in a URL;
 - every write is a service call (``booking.services``); its errors come back as ``ServiceError``
   and are shown here per field, with alternatives for a full session and the rule and date for a
   claim that cannot succeed yet.
@@ -34,21 +35,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lapakasik.branches.models import Branch, Region
 from lapakasik.branches.selectors import branch_get, branch_list
-from lapakasik.claims.models import Claim
-from lapakasik.core import clock
-from lapakasik.core.codes import normalize_code, token_digest
+from lapakasik.core.codes import token_digest
 from lapakasik.core.errors import InvalidInput, NotFound, RateLimited, ServiceError
 
 from . import otp
 from . import pagedata as engine
-from .forms import CancelForm, IdentityForm, LookupForm, OtpForm, ReviewForm
+from .access import (
+    authorised_claim,
+    grant,
+    grant_required,
+    waitlist_entry,
+    waitlist_remember,
+)
+from .forms import IdentityForm, ReviewForm
 
 DRAFT_KEY = "booking_draft"
-AUTH_KEY = "booking_auth"
-PENDING_KEY = "booking_otp_pending"
-LOOKUP_KEY = "booking_lookup_code"
-WAITLIST_KEY = "booking_waitlist"  # entry id → its access token, server-side only
-AUTH_MINUTES = 30
 RULE_LABELS = {
     "waiting_period": gettext_lazy("Masa tunggu satu bulan setelah berhenti bekerja (PP 60/2015)"),
     "membership_active": gettext_lazy("Kepesertaan harus sudah nonaktif untuk klaim karena berhenti bekerja"),
@@ -64,50 +65,6 @@ STEP_LABELS = [gettext_lazy("Wilayah"), gettext_lazy("Cabang"), gettext_lazy("Ta
 def render(request: HttpRequest, template: str, context: dict[str, Any] | None = None,
            status: int = 200) -> HttpResponse:
     return django_render(request, template, {"step_labels": STEP_LABELS, **(context or {})}, status=status)
-
-
-# --- session helpers ----------------------------------------------------------------------------
-
-
-def grant(request: HttpRequest, code: str) -> None:
-    """Let this browser session manage booking ``code`` for AUTH_MINUTES."""
-    grants = dict(request.session.get(AUTH_KEY) or {})
-    now = clock.now().timestamp()
-    grants = {c: t for c, t in grants.items() if t > now}
-    grants[code] = now + AUTH_MINUTES * 60
-    request.session[AUTH_KEY] = grants
-
-
-def granted(request: HttpRequest, code: str) -> bool:
-    expiry = (request.session.get(AUTH_KEY) or {}).get(code)
-    return bool(expiry and expiry > clock.now().timestamp())
-
-
-def _authorised_claim(request: HttpRequest, code: str) -> Claim:
-    code = normalize_code(code)
-    if not granted(request, code):
-        raise Http404
-    claim = Claim.objects.select_related("branch", "branch__region").filter(code=code).first()
-    if claim is None:
-        raise Http404
-    return claim
-
-
-def grant_required(view: Any) -> Any:
-    """Pages of one booking: without a grant for it, go to "Booking saya" (the code is prefilled; the
-    answer is the same whether or not the booking exists)."""
-    from functools import wraps
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not granted(request, normalize_code(code)):
-            request.session[LOOKUP_KEY] = normalize_code(code)[:8]
-            messages.info(request, _("Untuk membuka booking, masukkan kode booking lalu kode sekali pakai yang "
-                                     "kami kirim ke kontak Anda."))
-            return redirect("booking:mine")
-        return view(request, code, *args, **kwargs)  # type: ignore[no-any-return]
-
-    return wrapper
 
 
 def _error_page(request: HttpRequest, exc: ServiceError, *, title: str = "", back: str = "",
@@ -420,202 +377,9 @@ def _booking_refused(request: HttpRequest, exc: ServiceError, b: Branch, back: s
 @never_cache
 @grant_required
 def done(request: HttpRequest, code: str) -> HttpResponse:
-    claim = _authorised_claim(request, code)
+    claim = authorised_claim(request, code)
     view = engine.booking_view(claim)
     return render(request, "booking/done.html", {"claim": claim, "b": view, "step": 7})
-
-
-# --- "Booking saya" -------------------------------------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def mine(request: HttpRequest) -> HttpResponse:
-    lookup = request.session.pop(LOOKUP_KEY, "") if request.method == "GET" else ""
-    form = LookupForm(request.POST if request.method == "POST" else None, initial={"code": lookup})
-    if request.method == "POST":
-        wait = max(otp.rate_limit_hit(f"req-ip:{otp.client_ip(request)}",
-                                      limit=otp.conf("OTP_REQUESTS_PER_IP", 10), window_seconds=600),
-                   otp.rate_limit_hit(f"req-sess:{_session_id(request)}",
-                                      limit=otp.conf("OTP_REQUESTS_PER_SESSION", 5), window_seconds=600))
-        if wait:
-            return _too_many(request, wait, reverse("booking:mine"))
-        if form.is_valid():
-            code = form.cleaned_data["code"]
-            with otp.response_floor():  # as long for an unknown booking as for a real one
-                otp.otp_request(code=code, channel=form.cleaned_data["channel"])
-            # The same answer and the same session state whether or not the booking exists.
-            request.session[PENDING_KEY] = {"code": code, "tries": 0, "channel": form.cleaned_data["channel"]}
-            return redirect("booking:mine_code")
-    return render(request, "booking/mine.html", {"form": form})
-
-
-def _session_id(request: HttpRequest) -> str:
-    if not request.session.session_key:
-        request.session.save()
-    return str(request.session.session_key)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def mine_code(request: HttpRequest) -> HttpResponse:
-    pending = request.session.get(PENDING_KEY)
-    if not isinstance(pending, dict) or not pending.get("code"):
-        messages.error(request, _("Masukkan kode booking Anda terlebih dahulu."))
-        return redirect("booking:mine")
-    form = OtpForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        wait = otp.rate_limit_hit(f"verify-ip:{otp.client_ip(request)}",
-                                  limit=otp.conf("OTP_CHECKS_PER_IP", 30), window_seconds=600)
-        if wait:
-            return _too_many(request, wait, reverse("booking:mine"))
-        if pending.get("tries", 0) >= otp.max_tries():
-            form = _otp_error(_("Kode salah 5 kali dan sudah tidak berlaku. Minta kode baru."))
-            status = 403
-        elif form.is_valid():
-            with otp.response_floor():
-                outcome = otp.otp_verify(code=pending["code"], otp=form.cleaned_data["otp"])
-            if outcome.ok and outcome.claim is not None:
-                request.session.pop(PENDING_KEY, None)
-                request.session.cycle_key()
-                grant(request, outcome.claim.code)
-                return redirect("booking:manage", code=outcome.claim.code)
-            pending["tries"] = int(pending.get("tries", 0)) + 1
-            request.session[PENDING_KEY] = pending
-            left = otp.max_tries() - pending["tries"]
-            if left <= 0:
-                form = _otp_error(_("Kode salah 5 kali dan sudah tidak berlaku. Minta kode baru."))
-                status = 403
-            else:
-                form = _otp_error(_("Kode salah atau sudah tidak berlaku. Sisa percobaan: %(n)d. "
-                                    "Kode berlaku 10 menit dan hanya sekali pakai.") % {"n": left})
-                status = 422
-        else:
-            status = 422
-    return render(request, "booking/mine_code.html", {
-        "form": form, "channel": pending.get("channel", "email"), "code": pending["code"],
-        "locked": pending.get("tries", 0) >= otp.max_tries()}, status=status)
-
-
-def _otp_error(message: str) -> OtpForm:
-    """An empty code form carrying one error (the wrong code is not echoed back)."""
-    from django.forms.utils import ErrorDict
-
-    form = OtpForm({"otp": ""})
-    form.full_clean()
-    form._errors = ErrorDict()  # type: ignore[attr-defined]
-    form.add_error("otp", message)
-    return form
-
-
-@never_cache
-@grant_required
-def manage(request: HttpRequest, code: str) -> HttpResponse:
-    claim = _authorised_claim(request, code)
-    view = engine.booking_view(claim)
-    return render(request, "booking/manage.html", {"claim": claim, "b": view, "cancel_form": CancelForm()})
-
-
-@never_cache
-@grant_required
-@require_http_methods(["GET", "POST"])
-def cancel(request: HttpRequest, code: str) -> HttpResponse:
-    claim = _authorised_claim(request, code)
-    view = engine.booking_view(claim)
-    form = CancelForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            engine.cancel(claim=claim)
-        except ServiceError as exc:
-            return _error_page(request, exc, title=_("Booking tidak dapat dibatalkan"),
-                               back=reverse("booking:manage", kwargs={"code": claim.code}))
-        messages.success(request, _("Booking %(code)s sudah dibatalkan. Kuota Anda dilepas untuk peserta lain.")
-                         % {"code": claim.code})
-        return redirect("booking:manage", code=claim.code)
-    return render(request, "booking/cancel.html", {"claim": claim, "b": view, "form": form},
-                  status=422 if request.method == "POST" else 200)
-
-
-@never_cache
-@grant_required
-@require_http_methods(["GET", "POST"])
-def reschedule(request: HttpRequest, code: str) -> HttpResponse:
-    claim = _authorised_claim(request, code)
-    view = engine.booking_view(claim)
-    back = reverse("booking:manage", kwargs={"code": claim.code})
-    if not view.can_change:
-        messages.error(request, _("Booking ini tidak dapat diubah lagi."))
-        return redirect(back)
-    if request.method == "POST":
-        day = _parse_date(request.POST.get("tanggal", ""))
-        session = str(request.POST.get("sesi", ""))[:5]
-        if day is None or not session:
-            messages.error(request, _("Pilih tanggal dan sesi baru."))
-            return redirect("booking:reschedule", code=claim.code)
-        try:
-            engine.reschedule(claim=claim, day=day, session=session)
-        except ServiceError as exc:
-            if exc.code == "slot_full":
-                return _booking_refused(request, exc, claim.branch, back)
-            return _error_page(request, exc, title=_("Jadwal tidak dapat diubah"),
-                               back=reverse("booking:reschedule", kwargs={"code": claim.code}))
-        messages.success(request, _("Jadwal Anda sudah diubah. Tiket baru ada di bawah."))
-        return redirect(back)
-    days = engine.availability(claim.branch)
-    return render(request, "booking/reschedule.html", {"claim": claim, "b": view, "days": days})
-
-
-@require_POST
-def mine_logout(request: HttpRequest) -> HttpResponse:
-    request.session.pop(AUTH_KEY, None)
-    request.session.pop(PENDING_KEY, None)
-    messages.success(request, _("Anda sudah keluar dari halaman booking."))
-    return redirect("booking:mine")
-
-
-# --- tickets -----------------------------------------------------------------------------------------------
-
-
-def _ticket_claim(request: HttpRequest, code: str) -> Claim:
-    """The OTP session grant, or ``Authorization: Bearer <access token>`` (what the API returns). A
-    token in the URL is never accepted."""
-    from lapakasik.claims.selectors import claim_get_authorised
-
-    code = normalize_code(code)
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        try:
-            return claim_get_authorised(code=code, token=header[7:].strip())
-        except NotFound:
-            raise Http404 from None
-    return _authorised_claim(request, code)
-
-
-def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def ticket_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    from .ticket import ticket_pdf as build
-
-    claim = _ticket_claim(request, code)
-    data = engine.ticket_data_for(claim)
-    return _attachment(build(data), "application/pdf", f"tiket-lapakasik-{claim.code}.pdf")
-
-
-def ticket_ics(request: HttpRequest, code: str) -> HttpResponse:
-    from .ticket import ticket_ics as build
-
-    claim = _ticket_claim(request, code)
-    data = engine.ticket_data_for(claim)
-    return _attachment(build(data, now=clock.now()), "text/calendar; charset=utf-8",
-                       f"jadwal-lapakasik-{claim.code}.ics")
-
 
 
 # --- waitlist ------------------------------------------------------------------------------------------
@@ -638,34 +402,22 @@ def waitlist_join(request: HttpRequest) -> HttpResponse:
             messages.info(request, str(exc.message))
             return redirect("booking:review")
         return _booking_refused(request, exc, b, reverse("booking:review"))
-    entries = dict(request.session.get(WAITLIST_KEY) or {})
-    entries[str(result.entry.id)] = result.token
-    request.session[WAITLIST_KEY] = entries
+    waitlist_remember(request, result.entry.id, result.token)
     draft["data"] = {}
     draft["done"] = ""
     request.session[DRAFT_KEY] = draft
     return redirect("booking:waitlist", entry=result.entry.id)
 
 
-def _waitlist_entry(request: HttpRequest, entry: int) -> Any:
-    token = (request.session.get(WAITLIST_KEY) or {}).get(str(entry), "")
-    if not token:
-        raise Http404
-    try:
-        return engine.waitlist_entry(entry, token)
-    except NotFound:
-        raise Http404 from None
-
-
 @never_cache
 def waitlist(request: HttpRequest, entry: int) -> HttpResponse:
-    item = _waitlist_entry(request, entry)
+    item = waitlist_entry(request, entry)
     return render(request, "booking/waitlist.html", {"w": engine.waitlist_view(item)})
 
 
 @require_POST
 def waitlist_accept(request: HttpRequest, entry: int) -> HttpResponse:
-    item = _waitlist_entry(request, entry)
+    item = waitlist_entry(request, entry)
     try:
         created = engine.waitlist_accept(item)
     except ServiceError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 
-from lapakasik.claims.models import Claim
+from lapakasik.claims.models import Claim, ClaimParty
 from lapakasik.core.codes import normalize_code, token_digest
 from lapakasik.core.errors import NotFound
 
@@ -19,3 +19,12 @@ def claim_get_authorised(*, code: str, token: str) -> Claim:
     if claim is None or not hmac.compare_digest(claim.access_token_digest, digest):
         raise NotFound(code="claim_not_found")
     return claim
+
+
+def claim_applicant(claim: Claim) -> ClaimParty:
+    """The claim's applicant party (every claim has exactly one; remembered on the instance)."""
+    cached = getattr(claim, "_applicant_cache", None)
+    if cached is None:
+        cached = ClaimParty.objects.get(claim_id=claim.pk, is_applicant=True)
+        claim._applicant_cache = cached  # type: ignore[attr-defined]
+    return cached  # type: ignore[no-any-return]

@@ -1,21 +1,29 @@
 """Every write to a claim goes through here: one call, one ClaimEvent, the notifications it implies,
-in one transaction."""
+in one transaction. ``claim_open`` is the only way a claim comes to exist."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.core import clock
-from lapakasik.core.errors import Conflict
+from lapakasik.core.codes import new_code, new_token, token_digest
+from lapakasik.core.errors import Conflict, InvalidInput
+from lapakasik.notifications.models import PhoneCall
+from lapakasik.notifications.recipients import Recipient
+from lapakasik.notifications.services import notification_enqueue, phone_call_record
 
-from . import workflow
-from .models import Claim, ClaimEvent
+from . import audit, workflow
+from .models import Claim, ClaimEvent, ClaimParty
+from .parties import Applicant, Insured, Role, party_problems
+from .reasons import is_valid_reason
+from .selectors import claim_applicant
+
+OPEN_CHANNELS = ("booking", "employer_report", "dropbox", "officer")
 
 
 @dataclass(frozen=True)
@@ -39,11 +47,6 @@ class Actor:
         return cls(kind=ClaimEvent.ActorKind.OFFICER, label=user.get_username(), user=user)
 
 
-def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
-    body = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
-
-
 def claim_event_record(
     *, claim: Claim, kind: str, actor: Actor, reason: str = "", data: dict[str, Any] | None = None,
     from_state: str = "", to_state: str = "", first: bool = False,
@@ -51,20 +54,23 @@ def claim_event_record(
     """Append one event to the claim's hash chain. Call inside the transaction that made the change,
     with the claim row locked (``claim_lock``) so two writers never take the same seq. ``first``: the
     claim was created in this transaction, so the chain is empty (no read; the unique (claim, seq)
-    constraint still refuses a second "first" event)."""
+    constraint still refuses a second "first" event). ``kind`` must be a ``ClaimEvent.Kind``: history
+    is a closed list, never a free string (ValueError otherwise, nothing written)."""
+    if kind not in ClaimEvent.Kind.values:
+        raise ValueError(f"unknown claim event kind {kind!r}: add it to ClaimEvent.Kind first")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("claim_event_record must run inside the transaction that holds claim_lock(claim)")
     last = None if first else ClaimEvent.objects.filter(claim=claim).order_by("-seq").only("seq", "hash").first()
     seq = (last.seq + 1) if last else 1
     prev = last.hash if last else ""
     created_at = clock.now()
-    payload = {
-        "claim": claim.code, "seq": seq, "kind": kind, "from": from_state, "to": to_state,
-        "actor_kind": actor.kind, "actor": actor.label, "reason": reason, "data": data or {},
-        "at": created_at.isoformat(),
-    }
+    payload = audit.event_payload(
+        claim_code=claim.code, seq=seq, kind=kind, from_state=from_state, to_state=to_state, actor_kind=actor.kind,
+        actor_label=actor.label, reason=reason, data=data, created_at=created_at)
     return ClaimEvent.objects.create(
         claim=claim, seq=seq, kind=kind, from_state=from_state, to_state=to_state, actor_kind=actor.kind,
         actor_user=actor.user, actor_label=actor.label, reason=reason, data=data or {}, created_at=created_at,
-        prev_hash=prev, hash=event_hash(prev, payload),
+        prev_hash=prev, hash=audit.event_hash(prev, payload),
     )
 
 
@@ -74,18 +80,39 @@ def claim_lock(claim: Claim) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim.pk)
 
 
+class StateFollower(Protocol):
+    def __call__(self, *, claim: Claim, from_state: str, to_state: str, now: datetime) -> None: ...
+
+
+_followers: list[StateFollower] = []
+
+
+def claim_state_follower_register(follower: StateFollower) -> None:
+    """Rows of other apps whose state follows the claim's (the booking's status) register a follower
+    in their ``AppConfig.ready``. ``claim_transition`` calls every follower inside its transaction,
+    with the claim row locked, after the claim moved — so whoever moves a claim (booking, intake, the
+    officer's console) moves those rows with it, and the claims app imports none of those apps."""
+    if follower not in _followers:
+        _followers.append(follower)
+
+
+def _label(state: str) -> str:
+    return str(workflow.State(state).label) if state in workflow.State.values else state
+
+
 def claim_transition(
     *, claim: Claim, to: str, actor: Actor, reason: str = "", data: dict[str, Any] | None = None,
     notify: bool = True, notify_context: dict[str, Any] | None = None,
 ) -> ClaimEvent:
-    """Move the claim to ``to``: check the transition table, record the event, store the
-    notification the change implies — all in one transaction. Raises Conflict when not allowed."""
+    """Move the claim to ``to``: check the transition table, record the event, move the rows that
+    follow the claim (``claim_state_follower_register``), store the notification the change implies
+    — all in one transaction. Raises Conflict (nothing changed) when the table does not allow it."""
     with transaction.atomic():
         locked = claim_lock(claim)
         if not workflow.can_transition(locked.state, to):
             raise Conflict(
                 _("Status klaim %(state)s tidak dapat diubah menjadi %(to)s.")
-                % {"state": workflow.State(locked.state).label, "to": workflow.State(to).label},
+                % {"state": _label(locked.state), "to": _label(to)},
                 code="invalid_transition",
             )
         from_state = locked.state
@@ -93,28 +120,111 @@ def claim_transition(
         locked.save(update_fields=["state", "updated_at"])
         claim.state = to
         event = claim_event_record(
-            claim=locked, kind="state_changed", actor=actor, reason=reason, data=data,
+            claim=locked, kind=ClaimEvent.Kind.STATE_CHANGED, actor=actor, reason=reason, data=data,
             from_state=from_state, to_state=to,
         )
+        for follower in _followers:
+            follower(claim=locked, from_state=from_state, to_state=to, now=event.created_at)
         event_name = workflow.EVENT_FOR_STATE.get(to)
         if notify and event_name:
-            from lapakasik.notifications.services import notification_enqueue
-
-            notification_enqueue(claim=locked, event=event_name,
+            notification_enqueue(claim=locked, to=applicant_recipient(locked), event=event_name,
                                  context={"reason": reason, **(notify_context or {})})
         return event
 
 
+def claim_phone_call_record(*, call_id: int, outcome: str, actor: Actor, note: str = "") -> PhoneCall:
+    """The officer's outcome of a call task (``notifications.services.phone_call_record``: delivered, or
+    failed and the next channel tried) and the claim's ``phone_call_recorded`` event, in one
+    transaction."""
+    with transaction.atomic():
+        call = phone_call_record(call_id=call_id, outcome=outcome, officer=actor.user, note=note)
+        row = call.notification
+        if row.claim is not None:
+            claim_lock(row.claim)
+            claim_event_record(claim=row.claim, kind=ClaimEvent.Kind.PHONE_CALL_RECORDED, actor=actor, reason=outcome,
+                               data={"notification": row.id, "event": row.event, "note": note[:200]})
+    return call
+
+
 def claim_history_verify(claim: Claim) -> bool:
-    """True when the claim's event chain is intact (no edited, removed or re-ordered event)."""
-    prev = ""
-    for index, ev in enumerate(ClaimEvent.objects.filter(claim=claim).order_by("seq"), start=1):
-        payload = {
-            "claim": claim.code, "seq": ev.seq, "kind": ev.kind, "from": ev.from_state, "to": ev.to_state,
-            "actor_kind": ev.actor_kind, "actor": ev.actor_label, "reason": ev.reason, "data": ev.data,
-            "at": ev.created_at.isoformat(),
-        }
-        if ev.seq != index or ev.prev_hash != prev or ev.hash != event_hash(prev, payload):
+    """True when the claim's event chain is intact (no edited, removed or re-ordered event); the
+    ``verify_audit`` command checks every claim and says what is wrong."""
+    state = Claim.objects.filter(pk=claim.pk).values_list("state", flat=True).first() or ""
+    check = audit.ChainCheck(claim_code=claim.code, claim_state=state)
+    for row in ClaimEvent.objects.filter(claim=claim).order_by("seq").values_list(*audit.EVENT_COLUMNS).iterator():
+        if check.feed(row) is not None:
             return False
-        prev = ev.hash
-    return True
+    return check.finish() is None
+
+
+# --- opening a claim ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OpenedClaim:
+    claim: Claim
+    applicant: ClaimParty
+    access_token: str  # shown to the applicant once; only its digest is stored
+    event: ClaimEvent
+
+
+def _party_row(claim: Claim, party: Applicant, *, is_applicant: bool) -> ClaimParty:
+    return ClaimParty(claim=claim, role=party.role, is_applicant=is_applicant, nik=party.nik, kpj=party.kpj,
+                      npp=party.npp, full_name=party.full_name, email=party.email, phone=party.phone,
+                      language=party.language, channels=list(party.channels))
+
+
+def claim_open(
+    *, applicant: Applicant, claim_type: str, claim_reason: str, branch: Any, channel: str, actor: Actor,
+    insured: Insured | None = None, others: tuple[Applicant, ...] = (), state: str = workflow.State.BOOKED,
+    documents_due_at: Any = None, first_event_kind: str = ClaimEvent.Kind.CLAIM_OPENED,
+    first_event_data: dict[str, Any] | None = None, code: str | None = None,
+) -> OpenedClaim:
+    """Open a claim: the Claim row, its applicant party (and ``others``), the first event of its hash
+    chain — nothing else. The only way a claim comes to exist. Call it inside the caller's transaction
+    (booking takes its seat in the same one); an IntegrityError (the one-open-claim rule, a code
+    collision) is the caller's to answer. ``insured``: the worker the claim is about — by default the
+    applicant, who must then be that participant; an heir or an employer's officer must name them.
+    ``channel``: how it was opened ("booking", "employer_report", "dropbox", …). ``branch``: a Branch,
+    or anything with an ``id`` (the cached BranchInfo). Raises InvalidInput (nothing written) for an
+    unknown party role, a party without e-mail and phone, an unknown claim type or reason, an unknown
+    channel, or a missing insured worker."""
+    for party in (applicant, *others):
+        problem = party_problems(party)
+        if problem is not None:
+            raise problem
+    if channel not in OPEN_CHANNELS:
+        raise InvalidInput(code="unknown_channel", fields={"channel": [_("Jalur pembukaan klaim tidak dikenal.")]})
+    if not is_valid_reason(claim_type, claim_reason):
+        raise InvalidInput(code="invalid", fields={"claim_reason": [
+            _("Alasan klaim tidak dikenal untuk jenis klaim ini.")]})
+    if insured is None:
+        if applicant.role != Role.PARTICIPANT:
+            raise InvalidInput(_("Klaim yang diajukan ahli waris atau perusahaan harus menyebut peserta yang "
+                                 "diasuransikan."), code="insured_required",
+                               fields={"insured_nik": [_("NIK peserta wajib diisi.")]})
+        insured = applicant.insured
+    if not insured.nik:
+        raise InvalidInput(code="insured_required", fields={"insured_nik": [_("NIK peserta wajib diisi.")]})
+    token = new_token()
+    # No savepoint inside the caller's transaction (the booking hot path); its own one otherwise.
+    with transaction.atomic(savepoint=False):
+        claim = Claim.objects.create(
+            code=code or new_code(8), claim_type=claim_type, claim_reason=claim_reason, branch_id=branch.id,
+            state=state, opened_via=channel, insured_nik=insured.nik, insured_kpj=insured.kpj,
+            access_token_digest=token_digest(token), documents_due_at=documents_due_at)
+        main = _party_row(claim, applicant, is_applicant=True)
+        if others:
+            ClaimParty.objects.bulk_create([main, *(_party_row(claim, p, is_applicant=False) for p in others)])
+        else:
+            main.save(force_insert=True)
+        event = claim_event_record(claim=claim, kind=first_event_kind, actor=actor, to_state=state,
+                                   data={"channel": channel, **(first_event_data or {})}, first=True)
+    claim._applicant_cache = main  # type: ignore[attr-defined]  # the notifications of this transaction
+    return OpenedClaim(claim=claim, applicant=main, access_token=token, event=event)
+
+
+def applicant_recipient(claim: Claim) -> Recipient:
+    """Whom the claim's notifications go to: its applicant party, as a notifications ``Recipient``."""
+    party = claim_applicant(claim)
+    return Recipient(name=party.full_name, email=party.email, phone=party.phone, language=party.language,
+                     channels=tuple(party.channels or ()))

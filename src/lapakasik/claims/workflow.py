@@ -1,4 +1,6 @@
-"""The claim life cycle: states and the transition table (pure, no database).
+"""The claim life cycle in one place (pure, no database): the states, the transition table, the named
+state sets every app asks instead of listing states itself, the state that follows an intake outcome,
+and the one table mapping a state to the notification event its arrival sends.
 
 BOOKED → AWAITING_DOCUMENTS → DOCUMENTS_RECEIVED → IN_REVIEW → (NEEDS_CONFIRMATION ⇄ IN_REVIEW)
 → VERIFIED → APPROVED → PAID, with DOCUMENTS_INCOMPLETE (back to the participant),
@@ -6,6 +8,8 @@ UPLOAD_FAILED → DROPBOX_EXPECTED, REJECTED, CANCELLED, EXPIRED.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,12 +33,6 @@ class State(models.TextChoices):
 
 
 S = State
-TERMINAL = frozenset({S.PAID, S.REJECTED, S.CANCELLED, S.EXPIRED})
-# States in which the participant may still send documents.
-ACCEPTS_DOCUMENTS = frozenset({
-    S.BOOKED, S.AWAITING_DOCUMENTS, S.DOCUMENTS_RECEIVED, S.DOCUMENTS_INCOMPLETE, S.UPLOAD_FAILED,
-    S.DROPBOX_EXPECTED, S.NEEDS_CONFIRMATION,
-})
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.BOOKED: frozenset({S.AWAITING_DOCUMENTS, S.DOCUMENTS_RECEIVED, S.CANCELLED, S.EXPIRED, S.UPLOAD_FAILED}),
@@ -55,11 +53,41 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.EXPIRED: frozenset(),
 }
 
-# The notification event each state change implies (None: no message to the participant).
+# --- named state sets (ask these; never list states elsewhere) ------------------------------------
+
+#: The claim is over: no transition leaves these states.
+TERMINAL = frozenset({S.PAID, S.REJECTED, S.CANCELLED, S.EXPIRED})
+#: The participant may still send documents (web, e-mail, dropbox).
+ACCEPTS_DOCUMENTS = frozenset({
+    S.BOOKED, S.AWAITING_DOCUMENTS, S.DOCUMENTS_RECEIVED, S.DOCUMENTS_INCOMPLETE, S.UPLOAD_FAILED,
+    S.DROPBOX_EXPECTED, S.NEEDS_CONFIRMATION,
+})
+#: The next move is the participant's: documents are due (deadline check, reminders).
+AWAITING_PARTICIPANT = frozenset({S.BOOKED, S.AWAITING_DOCUMENTS, S.DOCUMENTS_INCOMPLETE})
+#: Uploading did not work; the participant was given the dropbox or the other ways.
+UPLOAD_TROUBLE = frozenset({S.UPLOAD_FAILED, S.DROPBOX_EXPECTED})
+#: Nothing arrived by the end of the session: a no-show expires the claim (and its booking).
+EXPIRES_ON_NO_SHOW = frozenset({S.BOOKED, S.AWAITING_DOCUMENTS})
+#: The officer's work queue: the next move is an officer's.
+OFFICER_WORK = frozenset({S.DOCUMENTS_RECEIVED, S.IN_REVIEW, S.VERIFIED, S.APPROVED})
+#: The claim is alive for the participant (anything but a terminal state).
+PARTICIPANT_ACTIVE = frozenset(set(S) - TERMINAL)
+
+NAMED_SETS: dict[str, frozenset[State]] = {
+    "TERMINAL": TERMINAL, "ACCEPTS_DOCUMENTS": ACCEPTS_DOCUMENTS, "AWAITING_PARTICIPANT": AWAITING_PARTICIPANT,
+    "UPLOAD_TROUBLE": UPLOAD_TROUBLE, "EXPIRES_ON_NO_SHOW": EXPIRES_ON_NO_SHOW, "OFFICER_WORK": OFFICER_WORK,
+    "PARTICIPANT_ACTIVE": PARTICIPANT_ACTIVE,
+}
+
+# --- the one state → notification event table ------------------------------------------------------
+
+#: The notification event the arrival in each state sends to the participant. Templates are keyed by
+#: these names (``notifications.defaults.TEXTS``). ``None``: the change sends no message of its own —
+#: intake's acknowledgement already tells the participant what arrived and what is missing.
 EVENT_FOR_STATE: dict[str, str | None] = {
     S.BOOKED: "booking_confirmed",
     S.AWAITING_DOCUMENTS: None,
-    S.DOCUMENTS_RECEIVED: None,  # intake sends its own acknowledgement with the details
+    S.DOCUMENTS_RECEIVED: None,
     S.DOCUMENTS_INCOMPLETE: "documents_incomplete",
     S.UPLOAD_FAILED: "upload_failed",
     S.DROPBOX_EXPECTED: "dropbox_expected",
@@ -80,3 +108,34 @@ def can_transition(current: str, to: str) -> bool:
 
 def allowed_next(current: str) -> frozenset[str]:
     return TRANSITIONS.get(current, frozenset())
+
+
+# --- what follows an intake outcome -----------------------------------------------------------------
+
+
+class Step(NamedTuple):
+    """A move the workflow asks for: the state to go to and the reason history records."""
+
+    to: State
+    reason: str
+
+
+def state_after_intake(current: str, *, checklist_complete: bool) -> Step | None:
+    """The move after a document was stored (not held): the checklist complete → DOCUMENTS_RECEIVED;
+    else the first document → AWAITING_DOCUMENTS, or uploading works again after UPLOAD_FAILED →
+    AWAITING_DOCUMENTS. None: the state stays."""
+    if checklist_complete and current != S.DOCUMENTS_RECEIVED and can_transition(current, S.DOCUMENTS_RECEIVED):
+        return Step(S.DOCUMENTS_RECEIVED, "checklist_complete")
+    if current == S.BOOKED:
+        return Step(S.AWAITING_DOCUMENTS, "first_document")
+    if current == S.UPLOAD_FAILED:
+        return Step(S.AWAITING_DOCUMENTS, "upload_recovered")
+    return None
+
+
+def state_after_refusal(current: str, *, upload_has_failed: bool) -> Step | None:
+    """The move after a refused file: too many refusals in a row (``intake.policy.upload_has_failed``)
+    → UPLOAD_FAILED, where that is allowed. None: the state stays."""
+    if upload_has_failed and can_transition(current, S.UPLOAD_FAILED):
+        return Step(S.UPLOAD_FAILED, "repeated_refusals")
+    return None

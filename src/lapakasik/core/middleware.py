@@ -10,6 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from lapakasik.core import errors
+
 
 class RequestIdMiddleware:
     """Binds a request id to the logs and returns it as X-Request-ID (quoted in error pages)."""
@@ -58,8 +60,6 @@ class ApiErrorShapeMiddleware:
 
 
 def api_error_response(request: HttpRequest, original: HttpResponse) -> HttpResponse:
-    from lapakasik.core import errors
-
     status = original.status_code
     rid = getattr(request, "request_id", "")
     error: errors.ServiceError
@@ -124,9 +124,7 @@ class NulByteGuardMiddleware:
         field = self._nul_field(request) if request.path.startswith("/api/") else None
         if field is None:
             return self.get_response(request)
-        from lapakasik.core.errors import InvalidInput
-
-        error = InvalidInput(fields={field: [_("Permintaan tidak dapat diproses.")]})
+        error = errors.InvalidInput(fields={field: [_("Permintaan tidak dapat diproses.")]})
         return JsonResponse(error.as_dict(), status=error.status)
 
     @staticmethod

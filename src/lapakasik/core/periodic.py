@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
 
 from lapakasik.core import clock
+from lapakasik.core.models import PeriodicRun
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,6 @@ def autodiscover() -> dict[str, Job]:
 
 def tick(now: datetime | None = None) -> list[str]:
     """Enqueue every job whose current period has not been enqueued yet. Returns the job names."""
-    from lapakasik.core.models import PeriodicRun
-
     now = now or clock.now()
     enqueued = []
     for job in autodiscover().values():

@@ -1,26 +1,11 @@
+"""Health views: liveness and readiness of the process."""
+
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-
-from lapakasik.branches.models import Branch, Region
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, object] = {
-        "branch_count": Branch.objects.filter(is_active=True).count(),
-        "region_count": Region.objects.count(),
-    }
-    if settings.DEMO_MODE:
-        from lapakasik.accounts.seed import DEMO_PASSWORD, DEMO_USERS
-
-        context["demo_users"] = [u[0] for u in DEMO_USERS]
-        context["demo_password"] = DEMO_PASSWORD
-    return render(request, "core/home.html", context)
 
 
 @never_cache

@@ -6,20 +6,23 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
-from lapakasik.api.auth import access_token, token_of
-from lapakasik.claims.selectors import claim_get_authorised
+from lapakasik.api.auth import claim_of, participant_claim
 from lapakasik.claims.services import Actor
 from lapakasik.core.errors import InvalidInput, ServiceError
 
 from . import pipeline, policy
 from .catalogue import claim_checklist
 from .models import Document, Source
+from .receive import document_receive, intake_ack_schedule
 from .selectors import intake_links_get
-from .services import ReceiveResult, document_receive
+from .types import ReceiveResult
 
 router = Router(tags=["documents"])
 
@@ -119,9 +122,6 @@ def too_large_error() -> ServiceError:
 def uploaded_files(request: HttpRequest) -> tuple[list[Any], str | None]:
     """The files and the chosen requirement of a multipart request; malformed bodies, too many files
     or fields become clear ServiceErrors (never a 500)."""
-    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-    from django.http.multipartparser import MultiPartParserError
-
     try:
         files = request.FILES.getlist("file")
         requirement = (request.POST.get("requirement") or "").strip() or None
@@ -159,13 +159,12 @@ _UPLOAD_BODY = {
 }
 
 
-@router.post("/claims/{code}/documents", auth=access_token, response={201: IntakeUploadOut, 200: IntakeUploadOut},
+@router.post("/claims/{code}/documents", auth=participant_claim, response={201: IntakeUploadOut, 200: IntakeUploadOut},
              summary="Kirim dokumen klaim / upload claim documents", openapi_extra=_UPLOAD_BODY)
 def upload_documents(request: HttpRequest, code: str) -> Any:
-    token = token_of(request)
+    claim = claim_of(request)
     if request_too_large(request):
         raise too_large_error()
-    claim = claim_get_authorised(code=code, token=token)
     files, requirement = uploaded_files(request)
     if not files:
         raise InvalidInput(_("Tidak ada berkas. Lampirkan berkas pada kolom 'file'."), code="no_file",
@@ -173,8 +172,6 @@ def upload_documents(request: HttpRequest, code: str) -> Any:
     results = [document_receive(claim=claim, fileobj=f, filename=f.name or "", declared_type=f.content_type,
                                 source=Source.API, requirement_code=requirement, actor=Actor.participant())
                for f in files]
-    from .services import intake_ack_schedule
-
     intake_ack_schedule(claim=claim)
     claim.refresh_from_db()
     body = IntakeUploadOut(results=[result_out(r) for r in results], checklist=checklist_out(claim))
@@ -182,25 +179,16 @@ def upload_documents(request: HttpRequest, code: str) -> Any:
         first = results[0]
         err = ServiceError(first.message_en if _lang_en() else first.message, code=f"file_{first.reason_code}",
                            status=422, extra={"results": [r.model_dump(mode="json") for r in body.results]})
-        return _error(request, err)
+        raise err  # the API's error answer, with every file's result in "extra"
     return Status(201 if any(r.outcome in {"received", "held"} for r in results) else 200, body)
 
 
 def _lang_en() -> bool:
-    from django.utils.translation import get_language
-
     return (get_language() or "id").startswith("en")
 
 
-def _error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    from lapakasik.api.api import error_response
-
-    return error_response(request, exc)
-
-
-@router.get("/claims/{code}/documents", auth=access_token, response=IntakeChecklistOut,
+@router.get("/claims/{code}/documents", auth=participant_claim, response=IntakeChecklistOut,
             summary="Daftar dokumen dan status / documents checklist")
 def list_documents(request: HttpRequest, code: str) -> IntakeChecklistOut:
-    claim = claim_get_authorised(code=code, token=token_of(request))
-    return checklist_out(claim)
+    return checklist_out(claim_of(request))
 

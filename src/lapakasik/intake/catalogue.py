@@ -9,8 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import get_language
 
-from . import policy
+from . import pipeline, policy
 from .models import Document, DocumentStatus, Requirement
 
 # (code, reasons (empty = all), label_id, label_en, min_files, max_files, condition, keywords, extra)
@@ -202,7 +203,7 @@ def _registry_record(claim: Any) -> Any:
             lookup = getattr(module, func_name, None)
             if callable(lookup):
                 try:
-                    return lookup(nik=claim.nik, kpj=claim.kpj)
+                    return lookup(nik=claim.insured_nik, kpj=claim.insured_kpj)
                 except Exception:  # registry down / unknown participant: conditions stay unknown
                     return None
     return None
@@ -237,8 +238,6 @@ class ChecklistItem:
 
 
 def document_row(doc: Document) -> dict[str, Any]:
-    from . import pipeline
-
     reason = ""
     if doc.status == DocumentStatus.REFUSED:
         reason = pipeline.reason_message(doc.reason_code) if doc.reason_code in pipeline.REASONS else ""
@@ -281,8 +280,6 @@ def requirements_for(claim: Any) -> list[tuple[Requirement, bool]]:
 
 def claim_checklist(claim: Any, language: str | None = None) -> Checklist:
     """The claim's live checklist: every applicable requirement with its status."""
-    from django.utils.translation import get_language
-
     lang = (language or get_language() or "id")[:2]
     docs = list(Document.objects.filter(claim=claim).order_by("created_at", "id"))
     items = []

@@ -7,16 +7,19 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lapakasik.claims.selectors import claim_applicant
+
+from .catalogue import claim_checklist
+from .policy import STATUS_LABELS
+
 
 def cover_sheet_pdf(claim: Any) -> bytes:
+    # reportlab and segno are loaded on the first cover sheet, not in every process that imports intake
     import segno
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
-
-    from .catalogue import claim_checklist
-    from .policy import STATUS_LABELS
 
     buf = io.BytesIO()
     pdf = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
@@ -40,7 +43,7 @@ def cover_sheet_pdf(claim: Any) -> bytes:
     y -= 10 * mm
     pdf.setFont("Helvetica", 11)
     rows = [
-        (_("Nama"), claim.full_name),
+        (_("Nama"), claim_applicant(claim).full_name),
         (_("Jenis klaim"), f"{claim.claim_type} / {claim.claim_reason}"),
         (_("Kantor cabang"), f"{claim.branch.name} — {claim.branch.address}"),
     ]

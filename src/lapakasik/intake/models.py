@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -135,3 +137,28 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"doc {self.pk} of claim {self.claim_id} ({self.status})"
+
+
+class IntakeProgress(models.Model):
+    """Intake's scheduling and de-duplication marks for one claim (the history records what happened;
+    these say what is still to do). Written only by ``intake.services`` with the claim row locked."""
+
+    claim = models.OneToOneField("claims.Claim", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="intake_progress")
+    ack_due_at = models.DateTimeField(null=True, blank=True,
+                                      help_text=_("Tanda terima unggahan web dijadwalkan (belum terkirim)"))
+    ack_sent_at = models.DateTimeField(null=True, blank=True, help_text=_("Tanda terima unggahan web terakhir"))
+    documents_reminded_at = models.DateTimeField(null=True, blank=True, help_text=_("Pengingat dokumen dikirim"))
+
+    class Meta:
+        verbose_name = _("kemajuan unggah")
+        verbose_name_plural = _("kemajuan unggah")
+
+    def __str__(self) -> str:
+        return f"intake progress of claim {self.claim_id}"
+
+    @classmethod
+    def for_locked_claim(cls, locked_claim: Any) -> IntakeProgress:
+        """The claim's marks (created on first use). Call with the claim row locked."""
+        progress, _created = cls.objects.get_or_create(claim=locked_claim)
+        return progress

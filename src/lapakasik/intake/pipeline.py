@@ -1,6 +1,6 @@
 """THE intake pipeline: one incoming file in, a validated and cleaned file (or a refusal) out.
 
-Used by web upload, API, e-mail and (later) dropbox scans through ``services.document_receive``.
+Used by web upload, API, e-mail and (later) dropbox scans through ``receive.document_receive``.
 No database access here: it only reads the incoming stream and writes temporary files.
 
 Steps (each may refuse with a reason code from ``REASONS``):

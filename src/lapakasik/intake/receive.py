@@ -1,65 +1,41 @@
-"""Implementation of ``services.document_receive`` and ``services.intake_acknowledge``."""
+"""Receiving documents: ``document_receive`` runs one incoming file — from the web page, the API, an
+e-mail or (later) a dropbox scan — through THE pipeline and records the outcome; ``intake_ack_schedule``
+coalesces the acknowledgement of web/API uploads (the task ``intake.tasks.intake_ack_send`` sends it)."""
 
 from __future__ import annotations
 
 import logging
-import os
+from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files import File
-from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from lapakasik.claims import workflow
-from lapakasik.claims.models import Claim
+from lapakasik.claims.models import Claim, ClaimEvent
+from lapakasik.claims.services import claim_event_record, claim_lock, claim_transition
 from lapakasik.core import clock
-from lapakasik.core.codes import new_token
 from lapakasik.core.errors import Conflict
 
-from . import catalogue, pipeline, policy
-from .models import Document, DocumentStatus, Source
+from . import catalogue, files, pipeline, policy
+from .models import Document, DocumentStatus, IntakeProgress, Source
+from .selectors import upload_failed_context
+from .tasks import intake_ack_send
+from .types import HoldLimits, ReceiveResult
 
 log = logging.getLogger(__name__)
 
 
-def storage() -> Any:
-    return storages["default"]
-
-
-def _generated_name(claim: Claim, ext: str, suffix: str = "") -> str:
-    prefix = str(getattr(settings, "INTAKE_STORAGE_PREFIX", "documents")).strip("/")
-    day = clock.now().strftime("%Y/%m")
-    return f"{prefix}/{day}/{claim.code}/{new_token(12)}{suffix}.{ext}"
-
-
-def _save(name: str, path: str) -> str:
-    with open(path, "rb") as fh:
-        return str(storage().save(name, File(fh, name=os.path.basename(name))))
-
-
-def _delete_quietly(*names: str) -> None:
-    for name in names:
-        if not name:
-            continue
-        try:
-            storage().delete(name)
-        except Exception:  # the orphan job will find it
-            log.warning("intake: could not delete stored file %s", name)
-
-
-def _result(outcome: str, filename: str, **kw: Any) -> Any:
-    from .services import ReceiveResult
-
+def _result(outcome: str, filename: str, **kw: Any) -> ReceiveResult:
     return ReceiveResult(outcome=outcome, filename=filename, **kw)
 
 
 def _refusal(claim: Claim, *, filename: str, code: str, params: dict[str, Any], source: str, actor: Any,
-             requirement: Any, inbound_ref: str | None, size: int = 0, sha256: str = "", hold: bool = False) -> Any:
-    from lapakasik.claims.services import claim_event_record, claim_lock
-
+             requirement: Any, inbound_ref: str | None, size: int = 0, sha256: str = "",
+             hold: bool = False) -> ReceiveResult:
     if hold:
         # A file from an unverified sender: refused, and nothing of it is kept on the claim — no row, no
         # event, and it never counts towards "upload failed" (a stranger must not move the claim). The
@@ -74,7 +50,7 @@ def _refusal(claim: Claim, *, filename: str, code: str, params: dict[str, Any], 
             claim=locked, requirement=requirement, source=source, status=DocumentStatus.REFUSED, reason_code=code,
             original_name=(filename or "")[:255], size=size, sha256=sha256, inbound_ref=(inbound_ref or "")[:100],
             actor_label=getattr(actor, "label", "")[:150], created_at=clock.now())
-        claim_event_record(claim=locked, kind="document_refused", actor=actor,
+        claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_REFUSED, actor=actor,
                            data={"document": doc.pk, "reason": code, "source": source})
         _maybe_upload_failed(locked, actor)
     return _result("refused", filename, document=doc, reason_code=code,
@@ -82,22 +58,17 @@ def _refusal(claim: Claim, *, filename: str, code: str, params: dict[str, Any], 
                    message=_reason_message(code, "id", params), message_en=_reason_message(code, "en", params))
 
 
-def _held_reasons() -> dict[str, Any]:
-    from django.utils.translation import gettext_lazy as _
-
-    return {"unverified_sender_limit": _(
-        "Berkas ini tidak kami simpan: sudah terlalu banyak berkas dari alamat pengirim yang tidak terdaftar "
-        "untuk klaim ini. Peserta dapat mengirim dokumennya sendiri dari alamat e-mail terdaftar atau lewat "
-        "tautan unggah pribadinya.")}
+# Refusals of held files (from unverified senders) that the pipeline does not word itself.
+HELD_REASONS = {"unverified_sender_limit": _(
+    "Berkas ini tidak kami simpan: sudah terlalu banyak berkas dari alamat pengirim yang tidak terdaftar "
+    "untuk klaim ini. Peserta dapat mengirim dokumennya sendiri dari alamat e-mail terdaftar atau lewat "
+    "tautan unggah pribadinya.")}
 
 
 def _reason_message(code: str, language: str, params: dict[str, Any]) -> str:
-    held = _held_reasons()
-    if code in held:
-        from django.utils import translation
-
+    if code in HELD_REASONS:
         with translation.override(language):
-            return str(held[code])
+            return str(HELD_REASONS[code])
     return pipeline.reason_message(code, language, **params)
 
 
@@ -118,32 +89,22 @@ def refusals_since_last_stored(claim: Claim) -> int:
 
 
 def _maybe_upload_failed(claim: Claim, actor: Any) -> None:
-    from lapakasik.claims.services import claim_transition
-
     threshold = int(getattr(settings, "INTAKE_REFUSALS_BEFORE_FAILED", 6))
     if not workflow.can_transition(claim.state, workflow.State.UPLOAD_FAILED):
-        return
-    if policy.upload_has_failed(refusals_since_last_stored=refusals_since_last_stored(claim), threshold=threshold):
-        from .services import upload_failed_context
-
-        claim_transition(claim=claim, to=workflow.State.UPLOAD_FAILED, actor=actor,
-                         reason="repeated_refusals", notify_context=upload_failed_context(claim))
+        return  # no need to count
+    failed = policy.upload_has_failed(refusals_since_last_stored=refusals_since_last_stored(claim),
+                                      threshold=threshold)
+    step = workflow.state_after_refusal(claim.state, upload_has_failed=failed)
+    if step is not None:
+        claim_transition(claim=claim, to=step.to, actor=actor, reason=step.reason,
+                         notify_context=upload_failed_context(claim))
 
 
 def _state_after_document(claim: Claim, actor: Any) -> None:
-    """First document: BOOKED → AWAITING_DOCUMENTS; checklist complete → DOCUMENTS_RECEIVED."""
-    from lapakasik.claims.services import claim_transition
-
-    S = workflow.State
-    checklist = catalogue.claim_checklist(claim)
-    if checklist.complete and workflow.can_transition(claim.state, S.DOCUMENTS_RECEIVED) \
-            and claim.state != S.DOCUMENTS_RECEIVED:
-        claim_transition(claim=claim, to=S.DOCUMENTS_RECEIVED, actor=actor, reason="checklist_complete")
-    elif claim.state == S.BOOKED:
-        claim_transition(claim=claim, to=S.AWAITING_DOCUMENTS, actor=actor, reason="first_document")
-    elif claim.state == S.UPLOAD_FAILED:
-        # uploading works again (after repeated refusals or "Saya tidak bisa mengunggah")
-        claim_transition(claim=claim, to=S.AWAITING_DOCUMENTS, actor=actor, reason="upload_recovered")
+    """Move the claim as the workflow says after a stored document (``workflow.state_after_intake``)."""
+    step = workflow.state_after_intake(claim.state, checklist_complete=catalogue.claim_checklist(claim).complete)
+    if step is not None:
+        claim_transition(claim=claim, to=step.to, actor=actor, reason=step.reason)
 
 
 def clean_filename(filename: str | None) -> str:
@@ -154,7 +115,7 @@ def clean_filename(filename: str | None) -> str:
     return name[:255]
 
 
-def _limit_refusal(claim: Claim, *, hold: bool, hold_limits: Any, size: int, requirement: Any) -> str | None:
+def _limit_refusal(claim: Claim, *, hold: bool, hold_limits: HoldLimits, size: int, requirement: Any) -> str | None:
     """Which limit a new file of ``size`` bytes would break (see ``policy.storage_refusal``). Run once
     before any decoding and again under the claim's lock."""
     stored = Document.objects.filter(claim=claim).exclude(status=DocumentStatus.REFUSED)
@@ -172,11 +133,9 @@ def _limit_refusal(claim: Claim, *, hold: bool, hold_limits: Any, size: int, req
 
 
 def _promote_held(claim: Claim, *, earlier: Document, filename: str, source: str, actor: Any, requirement: Any,
-                  hold_limits: Any) -> Any:
+                  hold_limits: HoldLimits) -> ReceiveResult:
     """The participant sends (from their own address or link) a file an unverified sender had sent: the
     participant vouches for it, so the held document now counts as theirs — within their own limits."""
-    from lapakasik.claims.services import claim_event_record, claim_lock
-
     with transaction.atomic():
         locked = claim_lock(claim)
         doc = Document.objects.select_for_update().get(pk=earlier.pk)
@@ -189,7 +148,7 @@ def _promote_held(claim: Claim, *, earlier: Document, filename: str, source: str
             doc.status = DocumentStatus.RECEIVED
             doc.requirement = requirement
             doc.save(update_fields=["status", "requirement"])
-            claim_event_record(claim=locked, kind="document_received", actor=actor, data={
+            claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_RECEIVED, actor=actor, data={
                 "document": doc.pk, "requirement": requirement.code if requirement else None, "source": source,
                 "held": False, "confirmed_held": True, "sha256": doc.sha256})
             _state_after_document(locked, actor)
@@ -200,19 +159,34 @@ def _promote_held(claim: Claim, *, earlier: Document, filename: str, source: str
                     requirement=requirement, inbound_ref=None, size=doc.size, sha256=doc.sha256)
 
 
-def receive(
+def document_receive(
     *, claim: Claim, fileobj: IO[bytes], filename: str, declared_type: str | None, source: str,
-    requirement_code: str | None, actor: Any, inbound_ref: str | None, hold: bool = False,
-    hold_limits: Any = None,
-) -> Any:
-    from lapakasik.claims.services import claim_event_record, claim_lock
+    requirement_code: str | None = None, actor: Any, inbound_ref: str | None = None, hold: bool = False,
+    hold_limits: HoldLimits | None = None,
+) -> ReceiveResult:
+    """Run one incoming file through THE pipeline and record the outcome.
 
-    from .services import HoldLimits
+    ``fileobj`` is read in chunks (spooled to a temporary file when it is not seekable; never held
+    whole in memory twice). ``declared_type`` is what the sender claimed (MIME type; only a hint —
+    content decides). ``source`` is an ``intake.models.Source`` value. ``requirement_code`` is the
+    participant's choice (web) or the gateway's classification; None → classified from the file name,
+    and when nothing matches the document waits for an officer to assign it. ``hold=True`` stores the
+    file with status HELD (mail from an address other than the claim's): it does not count against the
+    participant's limits but against ``hold_limits`` (default ``HoldLimits()``); a refused held file
+    leaves no row at all. A participant's file identical to a HELD one makes that one theirs
+    (RECEIVED). ``actor`` is a ``claims.services.Actor``.
 
+    Crash-safety: the file is written to storage first under a generated name, then the Document
+    row and the ClaimEvent in one transaction; an orphan file from a crash in between is removed by
+    ``intake.tasks.intake_orphans_clean``. A refused file leaves a REFUSED row and nothing in storage.
+    Never raises for bad files (returns ``outcome="refused"``); raises ``ServiceError`` only when the
+    claim no longer accepts documents.
+    """
     hold_limits = hold_limits or HoldLimits()
     filename = clean_filename(filename)
     if claim.state not in workflow.ACCEPTS_DOCUMENTS:
-        raise Conflict(_not_accepting(), code="claim_not_accepting_documents")
+        raise Conflict(_("Klaim ini tidak lagi menerima dokumen. Hubungi contact center 175 bila perlu bantuan."),
+                       code="claim_not_accepting_documents")
     if source not in Source.values:
         raise ValueError(f"unknown source {source!r}")
     requirement = None
@@ -256,8 +230,7 @@ def receive(
                             sha256=spooled.sha256, hold=hold)
         try:
             return _store(claim, prepared=prepared, filename=filename, source=source, actor=actor,
-                          requirement=requirement, inbound_ref=inbound_ref, hold=hold, hold_limits=hold_limits,
-                          event_record=claim_event_record, lock=claim_lock)
+                          requirement=requirement, inbound_ref=inbound_ref, hold=hold, hold_limits=hold_limits)
         finally:
             prepared.close()
     finally:
@@ -265,15 +238,15 @@ def receive(
 
 
 def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: str, actor: Any, requirement: Any,
-           inbound_ref: str | None, hold: bool, hold_limits: Any, event_record: Any, lock: Any) -> Any:
+           inbound_ref: str | None, hold: bool, hold_limits: HoldLimits) -> ReceiveResult:
     # 1. file(s) to storage under generated names — a crash after this leaves only an orphan file.
-    name = _save(_generated_name(claim, prepared.extension), prepared.path)
+    name = files.save(files.generated_name(claim.code, prepared.extension), prepared.path)
     thumb = ""
     try:
         if prepared.thumbnail_path:
-            thumb = _save(_generated_name(claim, "jpg", "-thumb"), prepared.thumbnail_path)
+            thumb = files.save(files.generated_name(claim.code, "jpg", "-thumb"), prepared.thumbnail_path)
     except Exception:
-        _delete_quietly(name)
+        files.delete_quietly(name)
         raise
     # 2. the row, the event and the state change in one transaction, limits re-checked under the lock.
     # The participant's limits count their own files only; an unverified sender's (HELD) files have a
@@ -283,7 +256,7 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
     duplicate: Document | None = None
     try:
         with transaction.atomic():
-            locked = lock(claim)
+            locked = claim_lock(claim)
             stored = Document.objects.filter(claim=locked).exclude(status=DocumentStatus.REFUSED)
             duplicate = stored.filter(sha256=prepared.sha256).first()
             if duplicate is None:
@@ -298,7 +271,7 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
                     width=prepared.width, height=prepared.height, pages=prepared.pages,
                     inbound_ref=(inbound_ref or "")[:100], actor_label=getattr(actor, "label", "")[:150],
                     created_at=clock.now())
-                event_record(claim=locked, kind="document_received", actor=actor, data={
+                claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_RECEIVED, actor=actor, data={
                     "document": doc.pk, "requirement": requirement.code if requirement else None,
                     "source": source, "held": hold, "sha256": prepared.sha256})
                 if not hold:
@@ -306,16 +279,16 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
                     claim.state = locked.state
     except IntegrityError:
         # A concurrent request stored the same file first (unique claim+sha256).
-        _delete_quietly(name, thumb)
+        files.delete_quietly(name, thumb)
         duplicate = Document.objects.filter(claim=claim, sha256=prepared.sha256).exclude(
             status=DocumentStatus.REFUSED).first()
         return _result("duplicate", filename, document=duplicate,
                        requirement_code=duplicate.requirement.code if duplicate and duplicate.requirement else None)
     except BaseException:
-        _delete_quietly(name, thumb)
+        files.delete_quietly(name, thumb)
         raise
     if doc is None:
-        _delete_quietly(name, thumb)
+        files.delete_quietly(name, thumb)
         if duplicate is not None:
             return _result("duplicate", filename, document=duplicate,
                            requirement_code=duplicate.requirement.code if duplicate.requirement else None)
@@ -327,71 +300,19 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
                    requirement_code=requirement.code if requirement else None)
 
 
-def _not_accepting() -> Any:
-    from django.utils.translation import gettext_lazy as _
+def intake_ack_schedule(*, claim: Claim, delay_seconds: int | None = None) -> bool:
+    """Web/API uploads: one acknowledgement per burst instead of one per click. The first upload
+    since the last acknowledgement schedules ``intake_ack_send`` in ``INTAKE_ACK_DELAY_SECONDS`` (60);
+    later uploads in that window are included in it (``IntakeProgress.ack_due_at`` marks the one
+    pending). Returns True when it scheduled one."""
+    delay = delay_seconds if delay_seconds is not None else int(getattr(settings, "INTAKE_ACK_DELAY_SECONDS", 60))
+    with transaction.atomic():
+        locked = claim_lock(claim)
+        progress = IntakeProgress.for_locked_claim(locked)
+        if progress.ack_due_at is not None:
+            return False
+        progress.ack_due_at = clock.now() + timedelta(seconds=delay)
+        progress.save(update_fields=["ack_due_at"])
+        intake_ack_send.using(run_after=progress.ack_due_at).enqueue(locked.pk)
+    return True
 
-    return _("Klaim ini tidak lagi menerima dokumen. Hubungi contact center 175 bila perlu bantuan.")
-
-
-# --- acknowledgement ----------------------------------------------------------------------------
-
-
-def _ack_outcome_labels() -> dict[str, Any]:
-    from django.utils.translation import gettext_lazy as _
-
-    return {
-        "received": _("dokumen kami terima"),
-        "partial": _("sebagian dokumen tidak dapat kami terima"),
-        "refused": _("dokumen tidak dapat kami terima"),
-        "none": _("tidak ada dokumen yang kami terima"),
-    }
-
-
-# What the acknowledgement's subject says after "Klaim <code>: " (intake.policy.ack_outcome).
-ACK_OUTCOME_LABELS = _ack_outcome_labels()
-
-
-def ack_context(claim: Claim, results: list[Any], language: str = "id") -> dict[str, Any]:
-    from django.utils import translation
-
-    with translation.override(language):
-        checklist = catalogue.claim_checklist(claim, language=language)
-        labels = {i.code: i.label for i in checklist.items}
-        received, refused = [], []
-        for r in results:
-            if r.outcome == "refused":
-                refused.append({"filename": r.filename, "reason_code": r.reason_code,
-                                "reason": r.message_en if language == "en" else r.message})
-            else:
-                received.append({"filename": r.filename, "outcome": r.outcome,
-                                 "requirement": labels.get(r.requirement_code or "", ""),
-                                 "requirement_code": r.requirement_code or ""})
-        missing = [{"code": i.code, "label": i.label} for i in checklist.missing]
-        outcome = policy.ack_outcome(received=len(received), refused=len(refused))
-        outcome_label = str(ACK_OUTCOME_LABELS[outcome])
-    due = claim.documents_due_at
-    due_local = ""
-    if due is not None:
-        local = timezone.localtime(due, _zone(claim))
-        due_local = f"{local:%Y-%m-%d %H:%M} {getattr(claim.branch, 'tz_abbreviation', '')}".strip()
-    return {"received": received, "refused": refused, "missing": missing, "complete": checklist.complete,
-            "outcome": outcome, "outcome_label": outcome_label,
-            "documents_due_at": due.isoformat() if due else "", "documents_due_local": due_local,
-            "claim_code": claim.code}
-
-
-def _zone(claim: Claim) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(getattr(claim.branch, "time_zone", "") or "Asia/Jakarta")
-
-
-def acknowledge(*, claim: Claim, results: list[Any], reply_to_message_id: str | None = None) -> None:
-    from lapakasik.notifications.services import notification_enqueue
-
-    if not results:
-        return
-    context = ack_context(claim, results, language=claim.language or "id")
-    if reply_to_message_id:
-        context["reply_to_message_id"] = reply_to_message_id
-    notification_enqueue(event="intake_ack", claim=claim, context=context)

@@ -1,12 +1,24 @@
-"""Reads of the intake app shared by pages, API, the mail gateway and reports."""
+"""Reads of the intake app shared by pages, API, the mail gateway and reports: which claim an address or
+link belongs to, a claim's live links, and the context of the messages intake sends (what arrived and
+what is missing; where to go when uploading fails)."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from lapakasik.branches.selectors import branch_effective_policy, branch_list, effective_policies
 from lapakasik.claims.models import Claim
 
+from . import catalogue, policy
 from .models import Document, DocumentStatus, IntakeAccess
+from .types import IntakeLinks, ReceiveResult
 
 
 def _local_token(value: str) -> str | None:
@@ -25,6 +37,8 @@ def _local_token(value: str) -> str | None:
 
 
 def intake_address_resolve(local_part_or_address: str) -> Claim | None:
+    """The claim whose live intake address is ``local_part_or_address`` (``tok``, ``tok@domain`` or
+    ``anything+tok@domain``; case-insensitive). None for unknown, revoked, wrong-domain addresses."""
     token = _local_token(local_part_or_address)
     if token is None:
         return None
@@ -34,6 +48,7 @@ def intake_address_resolve(local_part_or_address: str) -> Claim | None:
 
 
 def intake_upload_resolve(token: str) -> Claim | None:
+    """The claim whose live upload link has ``token`` (None otherwise)."""
     token = (token or "").strip()
     if not token or len(token) > 64:
         return None
@@ -42,9 +57,17 @@ def intake_upload_resolve(token: str) -> Claim | None:
     return access.claim if access else None
 
 
-def intake_links_get(claim: Claim):  # type: ignore[no-untyped-def]
-    from .services import IntakeLinks, upload_url
+def upload_path(token: str) -> str:
+    return reverse("intake:upload", kwargs={"token": token})
 
+
+def upload_url(token: str) -> str:
+    base = (getattr(settings, "INTAKE_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    return f"{base}{upload_path(token)}"
+
+
+def intake_links_get(claim: Claim) -> IntakeLinks | None:
+    """The claim's live links (None when intake was never opened or everything is revoked)."""
     live = {a.kind: a for a in IntakeAccess.objects.filter(claim=claim, revoked_at__isnull=True)}
     email, upload = live.get(IntakeAccess.Kind.EMAIL), live.get(IntakeAccess.Kind.UPLOAD)
     if email is None or upload is None:
@@ -56,5 +79,86 @@ def document_list(claim: Claim) -> list[Document]:
     return list(Document.objects.filter(claim=claim).select_related("requirement").order_by("created_at", "id"))
 
 
-def stored_documents(claim: Claim):  # type: ignore[no-untyped-def]
+def stored_documents(claim: Claim) -> QuerySet[Document]:
     return Document.objects.filter(claim=claim).exclude(status=DocumentStatus.REFUSED)
+
+
+# --- what intake's messages say -----------------------------------------------------------------
+
+
+# What the acknowledgement's subject says after "Klaim <code>: " (intake.policy.ack_outcome).
+ACK_OUTCOME_LABELS = {
+    "received": _("dokumen kami terima"),
+    "partial": _("sebagian dokumen tidak dapat kami terima"),
+    "refused": _("dokumen tidak dapat kami terima"),
+    "none": _("tidak ada dokumen yang kami terima"),
+}
+
+
+def ack_context(claim: Claim, results: list[ReceiveResult], language: str = "id") -> dict[str, Any]:
+    """The ``intake_ack`` message's variables: what arrived, what was refused and why, what is still
+    missing, the documents deadline in the branch's time, and the outcome for the subject (``outcome``,
+    ``outcome_label``: see ``ACK_OUTCOME_LABELS``)."""
+    with translation.override(language):
+        checklist = catalogue.claim_checklist(claim, language=language)
+        labels = {i.code: i.label for i in checklist.items}
+        received, refused = [], []
+        for r in results:
+            if r.outcome == "refused":
+                refused.append({"filename": r.filename, "reason_code": r.reason_code,
+                                "reason": r.message_en if language == "en" else r.message})
+            else:
+                received.append({"filename": r.filename, "outcome": r.outcome,
+                                 "requirement": labels.get(r.requirement_code or "", ""),
+                                 "requirement_code": r.requirement_code or ""})
+        missing = [{"code": i.code, "label": i.label} for i in checklist.missing]
+        outcome = policy.ack_outcome(received=len(received), refused=len(refused))
+        outcome_label = str(ACK_OUTCOME_LABELS[outcome])
+    due = claim.documents_due_at
+    due_local = ""
+    if due is not None:
+        local = timezone.localtime(due, ZoneInfo(getattr(claim.branch, "time_zone", "") or "Asia/Jakarta"))
+        due_local = f"{local:%Y-%m-%d %H:%M} {getattr(claim.branch, 'tz_abbreviation', '')}".strip()
+    return {"received": received, "refused": refused, "missing": missing, "complete": checklist.complete,
+            "outcome": outcome, "outcome_label": outcome_label,
+            "documents_due_at": due.isoformat() if due else "", "documents_due_local": due_local,
+            "claim_code": claim.code}
+
+
+def nearest_dropbox_branch(claim: Claim) -> Any:
+    """The nearest active branch whose effective policy allows a dropbox (None when none does)."""
+    branches = list(branch_list())
+    policies = effective_policies(branches)
+    candidates = [b for b in branches if policies.get(b.id) is not None and policies[b.id].dropbox_allowed]
+    if not candidates:
+        return None
+    home = claim.branch
+
+    def distance(b: Any) -> float:
+        if home.latitude is None or b.latitude is None or home.longitude is None or b.longitude is None:
+            return 0.0 if b.region_id == home.region_id else 1e9
+        return float((home.latitude - b.latitude) ** 2 + (home.longitude - b.longitude) ** 2)
+
+    return min(candidates, key=lambda b: (distance(b), b.code))
+
+
+def upload_failed_context(claim: Claim) -> dict[str, Any]:
+    """What the ``upload_failed`` message needs: the dropbox (when allowed) or the alternatives."""
+    policy = branch_effective_policy(claim.branch)
+    service = getattr(settings, "LAPAKASIK", {})
+    context: dict[str, Any] = {
+        "dropbox_allowed": policy.dropbox_allowed, "branch": claim.branch.name,
+        "branch_address": claim.branch.address, "contact_centre": service.get("CONTACT_CENTRE", "175"),
+    }
+    links = intake_links_get(claim)
+    if links:
+        context["upload_url"] = links.upload_url
+        context["email_address"] = links.email_address
+        if policy.dropbox_allowed:  # the printable cover sheet lives under the personal upload link
+            context["cover_sheet_url"] = links.upload_url.rstrip("/") + "/lembar-sampul.pdf"
+    if not policy.dropbox_allowed:
+        nearest = nearest_dropbox_branch(claim)
+        if nearest is not None:
+            context["nearest_dropbox_branch"] = nearest.name
+            context["nearest_dropbox_address"] = nearest.address
+    return context

@@ -4,6 +4,7 @@ download view."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,16 +14,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lapakasik.accounts.access import authorise, require_page
+from lapakasik.accounts.policy import Action
+from lapakasik.branches.selectors import branch_effective_policy
 from lapakasik.claims import workflow
-from lapakasik.claims.services import Actor, claim_event_record
+from lapakasik.claims.models import Claim
+from lapakasik.claims.selectors import claim_applicant
+from lapakasik.claims.services import Actor
+from lapakasik.core.codes import normalize_code
 from lapakasik.core.errors import ServiceError
 
 from . import pipeline, policy
-from .api import request_too_large
-from .catalogue import claim_checklist
+from .api import request_too_large, too_large_error, uploaded_files
+from .catalogue import claim_checklist, requirements_for
+from .coversheet import cover_sheet_pdf
+from .files import storage
 from .models import Document, DocumentStatus, Source
-from .selectors import intake_links_get, intake_upload_resolve
-from .services import document_receive, intake_ack_schedule, upload_failed_context, upload_failed_report
+from .receive import document_receive, intake_ack_schedule
+from .selectors import intake_links_get, intake_upload_resolve, upload_failed_context
+from .services import document_assign, document_open_record, document_review, upload_failed_report
 
 
 def _claim_or_404(token: str) -> Any:
@@ -59,17 +69,15 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
     accepting = claim.state in workflow.ACCEPTS_DOCUMENTS
     lim = pipeline.limits()
     return render(request, "intake/upload.html", {
-        "claim": claim, "token": token, "checklist": checklist, "accepting": accepting,
+        "claim": claim, "applicant": claim_applicant(claim), "token": token, "checklist": checklist, "accepting": accepting,
         "links": intake_links_get(claim), "status_labels": policy.STATUS_LABELS,
         "max_mb": f"{round(lim.max_file_bytes / (1024 * 1024), 1):g}",
-        "upload_failed": claim.state in {workflow.State.UPLOAD_FAILED, workflow.State.DROPBOX_EXPECTED},
+        "upload_failed": claim.state in workflow.UPLOAD_TROUBLE,
         "due_local": _due_local(claim),
     })
 
 
 def _due_local(claim: Any) -> str:
-    from zoneinfo import ZoneInfo
-
     if claim.documents_due_at is None:
         return ""
     local = claim.documents_due_at.astimezone(ZoneInfo(claim.branch.time_zone or "Asia/Jakarta"))
@@ -79,15 +87,11 @@ def _due_local(claim: Any) -> str:
 def _upload_post(request: HttpRequest, token: str, claim: Any) -> HttpResponse:
     back = reverse("intake:upload", kwargs={"token": token})
     if request_too_large(request):
-        from .api import too_large_error
-
         err = too_large_error()
         if _wants_json(request):
             return JsonResponse(err.as_dict(), status=413)
         return render(request, "intake/message.html", {"title": _("Kiriman terlalu besar"), "text": err.message,
                                                        "back": back}, status=413)
-    from .api import uploaded_files
-
     try:
         files, requirement = uploaded_files(request)
     except ServiceError as exc:
@@ -143,10 +147,6 @@ def upload_help(request: HttpRequest, token: str) -> HttpResponse:
 
 def cover_sheet(request: HttpRequest, token: str) -> HttpResponse:
     """Printable cover sheet PDF for the dropbox (only where the branch allows a dropbox)."""
-    from lapakasik.branches.selectors import branch_effective_policy
-
-    from .coversheet import cover_sheet_pdf
-
     claim = _claim_or_404(token)
     if not branch_effective_policy(claim.branch).dropbox_allowed:
         raise Http404
@@ -163,19 +163,16 @@ def cover_sheet(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
-    """An officer opens a document: branch-scoped, logged in the claim history, always an
-    attachment with a generated name, never sniffed."""
-    from lapakasik.accounts.selectors import can_see_branch
-
-    from .receive import storage
-
+    """An officer opens a document: allowed by ``accounts.policy`` (front desk: 403; another branch: 404),
+    logged in the claim history, always an attachment with a generated name, never sniffed."""
+    require_page(request.user, Action.OPEN_DOCUMENT)
     doc = get_object_or_404(Document.objects.select_related("claim", "claim__branch", "requirement"), pk=pk)
-    if not doc.file or doc.status == DocumentStatus.REFUSED or not can_see_branch(request.user, doc.claim.branch):
+    require_page(request.user, Action.OPEN_DOCUMENT, claim=doc.claim)
+    if not doc.file or doc.status == DocumentStatus.REFUSED:
         raise Http404
     thumb = request.GET.get("v") == "thumb" and bool(doc.thumbnail)
     name = doc.thumbnail if thumb else doc.file
-    claim_event_record(claim=doc.claim, kind="document_opened", actor=Actor.officer(request.user),
-                       data={"document": doc.pk, "thumbnail": thumb})
+    document_open_record(document=doc, actor=Actor.officer(request.user), thumbnail=thumb)
     ext = "jpg" if thumb else pipeline.KINDS.get(doc.kind, ("", "application/octet-stream", "bin"))[2]
     label = doc.requirement.code if doc.requirement else "dokumen"
     filename = f"{doc.claim.code}-{label}-{doc.pk}{'-thumb' if thumb else ''}.{ext}"
@@ -189,14 +186,14 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
 
 
 
-def _officer_claim(request: HttpRequest, code: str) -> Any:
-    from lapakasik.accounts.selectors import can_see_branch
-    from lapakasik.claims.models import Claim
-    from lapakasik.core.codes import normalize_code
-
+def _officer_claim(request: HttpRequest, code: str, action: Action) -> Any:
+    """The claim if ``accounts.policy`` lets the user do ``action`` on it: the role is checked before
+    the look-up, so an unknown code and a code outside the user's scope both get 404."""
+    require_page(request.user, action)
     claim = Claim.objects.select_related("branch").filter(code=normalize_code(code)).first()
-    if claim is None or not can_see_branch(request.user, claim.branch):
+    if claim is None:
         raise Http404
+    require_page(request.user, action, claim=claim)
     return claim
 
 
@@ -205,10 +202,8 @@ def _officer_claim(request: HttpRequest, code: str) -> Any:
 def officer_documents(request: HttpRequest, code: str) -> HttpResponse:
     """An officer's view of a claim's documents: checklist, files (download), assign a requirement to
     an unmatched file, accept or refuse a file. Writes go through ``services.document_review``."""
-    from .catalogue import requirements_for
-    from .services import document_assign, document_review
-
-    claim = _officer_claim(request, code)
+    claim = _officer_claim(request, code, Action.REVIEW_DOCUMENT if request.method == "POST"
+                           else Action.VIEW_DOCUMENTS)
     if request.method == "POST":
         doc = get_object_or_404(Document, pk=request.POST.get("document") or 0, claim=claim)
         action = request.POST.get("action", "")
@@ -230,8 +225,9 @@ def officer_documents(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("Tersimpan."))
         return redirect("intake:officer_documents", code=claim.code)
     return render(request, "intake/officer_documents.html", {
-        "claim": claim, "checklist": claim_checklist(claim),
+        "claim": claim, "applicant": claim_applicant(claim), "checklist": claim_checklist(claim),
         "requirements": [req for req, _required in requirements_for(claim)],
+        "can_review": authorise(request.user, Action.REVIEW_DOCUMENT, claim=claim).allowed,
         "documents": Document.objects.filter(claim=claim).select_related("requirement").order_by("created_at", "id"),
     })
 

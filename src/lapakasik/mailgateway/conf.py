@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import storages
+
+
+def storage() -> Any:
+    """Where raw messages are kept (``STORAGES["default"]``, like documents)."""
+    return storages["default"]
 
 
 def host() -> str:

@@ -27,6 +27,7 @@ import binascii
 import os
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header, make_header
@@ -539,10 +540,8 @@ def _too_small_to_be_a_document(path: str, min_side: int) -> bool:
     """An image embedded in an HTML body (signature logo, social icons) whose shortest side is below
     ``min_side`` — read from the image header only, nothing decoded. Unreadable → False (the pipeline
     decides)."""
-    import warnings
-
     try:
-        from PIL import Image
+        from PIL import Image  # Pillow is loaded when a message has an embedded image, not on import
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

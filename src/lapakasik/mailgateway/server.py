@@ -26,8 +26,9 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.db import connections
 
-from . import conf
+from . import conf, services
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,6 @@ class _Executor:
 
 
 def _closing(func: Any, args: tuple[Any, ...]) -> Any:
-    from django.db import connections
-
     try:
         return func(*args)
     finally:
@@ -277,13 +276,11 @@ class GatewayHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> list[str] | str:
-        from .services import inbound_message_store
-
         spool: Spool = envelope.spool  # type: ignore[attr-defined]
         peer = session.peer[0] if isinstance(session.peer, tuple) and session.peer else str(session.peer or "")
         try:
             spool.finish()
-            await self.executor.run(lambda: inbound_message_store(
+            await self.executor.run(lambda: services.inbound_message_store(
                 spool_path=spool.path, sha256=spool.digest.hexdigest(), size=spool.size,
                 envelope_from=_reverse_path(envelope.mail_from), recipients=dict(envelope.__dict__.get("claim_ids", {})),
                 protocol=self.protocol, peer=str(peer)))
@@ -296,10 +293,8 @@ class GatewayHandler:
 
 
 def _resolve_and_check(address: str) -> tuple[int | None, bool]:
-    from .services import claim_over_inbound_limit, recipient_resolve
-
-    claim_id = recipient_resolve(address)
-    return claim_id, (claim_id is not None and claim_over_inbound_limit(claim_id))
+    claim_id = services.recipient_resolve(address)
+    return claim_id, (claim_id is not None and services.claim_over_inbound_limit(claim_id))
 
 
 def _reverse_path(mail_from: Any) -> str:

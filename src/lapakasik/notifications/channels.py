@@ -26,6 +26,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from lapakasik.core import clock
 
 from . import policy
+from .models import PhoneCall, SimulatedMessage
 
 log = logging.getLogger(__name__)
 
@@ -276,8 +277,6 @@ class PhoneTask:
     name = "phone_task"
 
     def send(self, message: Outbound) -> SendResult:
-        from .models import PhoneCall
-
         call, _ = PhoneCall.objects.get_or_create(
             notification_id=message.notification_id,
             defaults=dict(branch_id=message.branch_id, phone=message.recipient, script=message.text,
@@ -296,8 +295,6 @@ class Simulator:
         self.name = f"simulator_{channel}"
 
     def send(self, message: Outbound) -> SendResult:
-        from .models import SimulatedMessage
-
         existing = SimulatedMessage.objects.filter(idempotency_key=message.idempotency_key).first()
         if existing is not None:
             return SendResult(provider_message_id=existing.provider_message_id,

@@ -47,24 +47,6 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
     "claim_rejected": frozenset({"next_step"}),
 }
 
-# One event per claim state (``claim_<state lower>``) — aliases of the texts above where one exists.
-STATE_EVENT_ALIASES = {
-    "claim_booked": "booking_confirmed",
-    "claim_awaiting_documents": None,
-    "claim_documents_received": None,
-    "claim_documents_incomplete": "documents_incomplete",
-    "claim_upload_failed": "upload_failed",
-    "claim_dropbox_expected": "dropbox_expected",
-    "claim_in_review": "claim_in_review",
-    "claim_needs_confirmation": "confirmation_needed",
-    "claim_verified": "claim_verified",
-    "claim_approved": "claim_approved",
-    "claim_paid": "claim_paid",
-    "claim_rejected": "claim_rejected",
-    "claim_cancelled": "booking_cancelled",
-    "claim_expired": "booking_expired",
-}
-
 _DOCS_LIST_ID = (
     "{% if received %}Sudah kami terima:\n{% for r in received %}- {{ r.filename }}{% if r.requirement %} "
     "({{ r.requirement }}){% endif %}\n{% endfor %}{% endif %}"
@@ -533,18 +515,17 @@ PHONE_INTRO = {
 
 
 def all_events() -> list[str]:
-    return sorted(set(TEXTS) | set(STATE_EVENT_ALIASES))
+    """Every event the catalogue ships texts for (a claim state's event is named by
+    ``claims.workflow.EVENT_FOR_STATE``; ``claim_status`` is the generic text for events not listed)."""
+    return sorted(TEXTS)
 
 
 def variables_for(event: str) -> frozenset[str]:
-    base = STATE_EVENT_ALIASES.get(event) or event
-    return COMMON_VARIABLES | EVENT_VARIABLES.get(base, frozenset())
+    return COMMON_VARIABLES | EVENT_VARIABLES.get(event, frozenset())
 
 
 def texts_for(event: str) -> dict[str, dict[str, str]]:
-    if event in TEXTS:
-        return TEXTS[event]
-    return TEXTS[STATE_EVENT_ALIASES.get(event) or "claim_status"]
+    return TEXTS[event]
 
 
 def default_rows() -> list[dict[str, Any]]:

@@ -59,6 +59,8 @@ class Notification(models.Model):
     event = models.CharField(max_length=48)
     channel = models.CharField(max_length=16, choices=Channel.choices)
     recipient = models.CharField(max_length=254)
+    contact = models.JSONField(default=dict, blank=True,
+                               help_text="the recipient's name, e-mail, phone and channels (for the fallback)")
     language = models.CharField(max_length=2, default="id")
     context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
@@ -43,21 +44,20 @@ def check_url(code: str | None = None) -> str:
     return f"{base}?kode={code}" if code else base
 
 
-def base_context(*, claim: Any, language: str, verification_code: str) -> dict[str, Any]:
+def base_context(*, claim: Any, language: str, verification_code: str, name: str = "") -> dict[str, Any]:
     """The variables every template may use (``defaults.COMMON_VARIABLES``)."""
     service = getattr(settings, "LAPAKASIK", {})
     ctx: dict[str, Any] = {
         "contact_centre": service.get("CONTACT_CENTRE", "175"),
         "verification_code": policy.format_code(verification_code),
         "check_url": check_url(),
+        "name": name,  # the recipient's (the row's contact), not the claim's
     }
     if claim is not None:
-        from lapakasik.claims.workflow import State
-
-        with translation.override(language):
-            state_label = str(State(claim.state).label) if claim.state in State.values else claim.state
+        with translation.override(language):  # the state's label comes with the claim's field choices
+            state_label = str(claim.get_state_display())
             type_label = str(claim.get_claim_type_display())
-        ctx.update(name=claim.full_name, claim_code=claim.code, claim_type=claim.claim_type,
+        ctx.update(claim_code=claim.code, claim_type=claim.claim_type,
                    claim_type_label=type_label, state=claim.state, state_label=state_label,
                    branch=getattr(claim.branch, "name", ""), branch_address=getattr(claim.branch, "address", ""))
     return ctx
@@ -69,8 +69,6 @@ def _absolute(url: str) -> str:
 
 def _long_date(day: str, language: str) -> str:
     """'2026-12-22' → 'Selasa, 22 Desember 2026' / 'Tuesday, 22 December 2026' (Django's locale names)."""
-    from django.utils.formats import date_format
-
     try:
         parsed = date.fromisoformat(day)
     except ValueError:

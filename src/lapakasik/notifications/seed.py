@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .services import template_defaults_install
+
 
 def seed_demo(stdout: Any = None, **_options: Any) -> None:
-    from .services import template_defaults_install
-
     added = template_defaults_install()
     if stdout is not None:
         stdout.write(f"notification templates: {added} added")

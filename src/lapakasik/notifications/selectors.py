@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import translation
 
 from lapakasik.core.codes import normalize_code
@@ -76,37 +77,46 @@ def inbox_calls(*, claim_code: str = "", limit: int = 100) -> QuerySet[PhoneCall
 
 
 def inbox_recipients(limit: int = 100) -> list[dict[str, Any]]:
-    from django.db.models import Count, Max
-
     return list(SimulatedMessage.objects.values("recipient").annotate(n=Count("id"), last=Max("received_at"))
                 .order_by("-last")[:limit])
 
 
-def phone_calls_open(*, user: Any) -> QuerySet[PhoneCall]:
-    from lapakasik.accounts.selectors import branches_visible_to
-
+def phone_calls_open(*, branches: Any) -> QuerySet[PhoneCall]:
+    """Open call tasks of these branches (the caller passes the branches the officer may see)."""
     return (PhoneCall.objects.select_related("notification", "notification__claim", "branch")
-            .filter(outcome=PhoneCall.Outcome.OPEN, branch__in=branches_visible_to(user)).order_by("due_at"))
+            .filter(outcome=PhoneCall.Outcome.OPEN, branch__in=branches).order_by("due_at"))
+
+
+def phone_call_open_get(*, pk: int) -> PhoneCall | None:
+    """One open call task (whoever asks: the caller checks the policy on its branch)."""
+    return PhoneCall.objects.select_related("branch").filter(pk=pk, outcome=PhoneCall.Outcome.OPEN).first()
 
 
 def notifications_for_claim(claim: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(claim=claim).order_by("created_at", "id")
 
 
+TimelineSource = Callable[[str], Iterable[dict[str, Any]]]
+# What the participant sent, from apps above this one (the mail gateway: e-mails to the intake address).
+# They add a source in their AppConfig.ready, so this app never imports them.
+_TIMELINE_SOURCES: list[TimelineSource] = []
+
+
+def inbox_timeline_source_add(source: TimelineSource) -> None:
+    """``source(claim_code)`` gives more items of a claim's conversation (``at``, ``direction``,
+    ``channel``, ``event``, ``status``, ``attempts``, ``fallback``, ``error``)."""
+    if source not in _TIMELINE_SOURCES:
+        _TIMELINE_SOURCES.append(source)
+
+
 def inbox_timeline(*, claim_code: str) -> list[dict[str, Any]]:
     """One claim's conversation for the development inbox: every outbox row (status, attempts, fallback)
-    and the e-mails the participant sent to the intake address, in time order."""
+    and what the participant sent (from the sources other apps added), in time order."""
     code = normalize_code(claim_code)
     items: list[dict[str, Any]] = [
         {"at": n.created_at, "direction": "out", "channel": n.channel, "event": n.event, "status": n.status,
          "attempts": n.attempts, "fallback": n.fallback_reason, "error": n.last_error[:120]}
         for n in Notification.objects.filter(claim__code=code).order_by("created_at", "id")]
-    try:
-        from lapakasik.mailgateway.models import InboundMessage
-    except ImportError:  # pragma: no cover - the mail gateway app is optional here
-        InboundMessage = None  # type: ignore[assignment,misc]
-    if InboundMessage is not None:
-        items += [{"at": m.received_at, "direction": "in", "channel": "email",
-                   "event": m.subject, "status": m.status, "attempts": 0, "fallback": "", "error": ""}
-                  for m in InboundMessage.objects.filter(claim__code=code)]
+    for source in _TIMELINE_SOURCES:
+        items += source(code)
     return sorted(items, key=lambda i: i["at"])

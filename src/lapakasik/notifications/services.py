@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
 
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token
@@ -26,6 +27,8 @@ from lapakasik.core.errors import Conflict, InvalidInput, NotFound
 from . import channels as channel_mod
 from . import defaults, policy, rendering
 from .models import Channel, Notification, NotificationTemplate, PhoneCall
+from .ratelimit import rate_acquire
+from .recipients import Recipient
 
 log = logging.getLogger(__name__)
 S = Notification.Status
@@ -33,13 +36,8 @@ S = Notification.Status
 CONFIRMING = {Channel.WHATSAPP, Channel.SMS, Channel.PHONE}
 
 
-def _recipient_for(claim: Any, channel: str) -> str:
-    if claim is None:
-        return ""
-    return (claim.email if channel == Channel.EMAIL else claim.phone) or ""
-
-
 def _enqueue_on_commit(notification_id: int, run_after: datetime | None = None) -> None:
+    # Imported here: the delivery task runs this module (a failed delivery re-queues its own task).
     from .tasks import notification_deliver
 
     def _go() -> None:
@@ -55,11 +53,12 @@ def _enqueue_on_commit(notification_id: int, run_after: datetime | None = None) 
 
 
 def _new_row(*, claim: Any, event: str, channel: str, recipient: str, language: str, context: dict[str, Any],
-             group: str, fallback_of: Notification | None = None, fallback_reason: str = "",
-             savepoint: bool = True) -> Notification:
+             group: str, contact: dict[str, Any] | None = None, fallback_of: Notification | None = None,
+             fallback_reason: str = "", savepoint: bool = True) -> Notification:
     def create() -> Notification:
         return Notification.objects.create(
-            claim=claim, event=event, channel=channel, recipient=recipient, language=language, context=context,
+            claim=claim, event=event, channel=channel, recipient=recipient, contact=contact or {}, language=language,
+            context=context,
             idempotency_key=new_token(24), verification_code=new_code(8), next_attempt_at=clock.now(), group=group,
             fallback_of=fallback_of, fallback_reason=fallback_reason)
 
@@ -77,35 +76,43 @@ def _new_row(*, claim: Any, event: str, channel: str, recipient: str, language: 
 
 
 def notification_enqueue(
-    *, event: str, claim: Any = None, context: dict[str, Any] | None = None, channels: list[str] | None = None,
-    recipient: str | None = None, language: str | None = None, savepoint: bool = True,
+    *, event: str, to: Recipient | None = None, claim: Any = None, context: dict[str, Any] | None = None,
+    channels: list[str] | None = None, recipient: str | None = None, language: str | None = None,
+    savepoint: bool = True,
 ) -> list[Notification]:
-    """Store one notification per channel (the claim's preferred channels by default) and enqueue its
+    """Store one notification per channel (``to``'s preferred channels by default) and enqueue its
     delivery when the caller's transaction commits — a change and its messages commit together, and
-    the row is the truth (the replay job re-enqueues a row whose task never ran). ``savepoint=False``:
-    no savepoint per row (two round trips fewer) for a caller that retries its whole transaction on an
-    IntegrityError, such as the booking transaction."""
+    the row is the truth (the replay job re-enqueues a row whose task never ran). ``to``: whom (the
+    claims app passes the claim's applicant party); ``recipient``: one fixed address instead (no
+    fallback to other channels); ``claim``: the claim the message is about (the row's link, the
+    template's claim variables). ``savepoint=False``: no savepoint per row (two round trips fewer) for a
+    caller that retries its whole transaction on an IntegrityError, such as the booking transaction."""
+    if to is None and not recipient:
+        raise ValueError("notification_enqueue needs a recipient: to=Recipient(...) or recipient=address")
     if channels:
         chosen = list(channels)
         bad = [c for c in chosen if c not in Channel.values]
         if bad:
             raise InvalidInput(_("Kanal notifikasi tidak dikenal."), code="invalid_channel", fields={"channels": bad})
-    else:  # the claim's preferences; a stored value we do not know is skipped, never fatal to the caller
-        preferred = [c for c in (claim.channels or []) if c in Channel.values] if claim is not None else []
-        chosen = preferred or [Channel.EMAIL]
-    lang = language or (claim.language if claim is not None and claim.language else "id")
+    else:
+        chosen = (to.preferred() if to is not None else []) or [Channel.EMAIL]
+    lang = language or (to.language if to is not None and to.language else "id")
     lang = lang if lang in ("id", "en") else "id"
     group = new_token(12)
+    contact = to.as_contact() if to is not None else {}
+    ctx = dict(context or {})
+    if to is not None and to.name:
+        ctx.setdefault("name", to.name)
     rows: list[Notification] = []
     # No savepoint of its own: inside the caller's transaction an error must roll the caller back anyway
     # (the per-row savepoint in _new_row stays, for a verification-code collision).
     with transaction.atomic(savepoint=False):
         for channel in dict.fromkeys(chosen):
-            to = recipient or _recipient_for(claim, channel)
-            if not to:
+            address = recipient or (to.address(channel) if to is not None else "")
+            if not address:
                 continue
-            row = _new_row(claim=claim, event=event, channel=channel, recipient=to, language=lang,
-                           context=context or {}, group=group, savepoint=savepoint)
+            row = _new_row(claim=claim, event=event, channel=channel, recipient=address, language=lang,
+                           context=ctx, group=group, contact=contact, savepoint=savepoint)
             _enqueue_on_commit(row.id)
             rows.append(row)
     return rows
@@ -115,17 +122,20 @@ def notification_enqueue(
 
 
 def template_for(*, event: str, channel: str, language: str) -> NotificationTemplate | None:
-    """The active template for event × channel × language, falling back to Indonesian, then to the
-    generic claim status template."""
+    """The active template for event × channel × language, falling back to Indonesian. An event the
+    catalogue ships texts for (every claim state's event among them) never falls back to another
+    event's text: without a template of its own it has none (the send fails visibly). Only an event
+    the catalogue does not know gets the generic claim status template, and that is logged."""
     candidates = [(event, language), (event, "id")]
-    alias = defaults.STATE_EVENT_ALIASES.get(event)
-    if alias:
-        candidates += [(alias, language), (alias, "id")]
-    candidates += [("claim_status", language), ("claim_status", "id")]
+    generic = event not in defaults.TEXTS
+    if generic:
+        candidates += [("claim_status", language), ("claim_status", "id")]
     found = {(t.event, t.language): t for t in NotificationTemplate.objects.filter(
         channel=channel, active=True, event__in={e for e, _ in candidates})}
     for key in candidates:
         if key in found:
+            if key[0] != event:
+                log.warning("notifications: no template for event %s; the generic claim status text is used", event)
             return found[key]
     return None
 
@@ -150,7 +160,8 @@ def notification_render(row: Notification) -> rendering.Rendered:
     if template is None:
         raise channel_mod.PermanentError(f"no template for {row.event}/{row.channel}")
     row.template = template
-    ctx = rendering.base_context(claim=row.claim, language=row.language, verification_code=row.verification_code)
+    ctx = rendering.base_context(claim=row.claim, language=row.language, verification_code=row.verification_code,
+                                 name=str((row.contact or {}).get("name") or ""))
     ctx.update({k: v for k, v in (row.context or {}).items() if k not in ("verification_code", "check_url")})
     ctx.update(rendering.derived_context(ctx, row.language))
     return rendering.render(template=template, channel=row.channel, language=row.language, ctx=ctx,
@@ -167,8 +178,6 @@ def _limits() -> dict[str, int]:
 def notification_dispatch(*, notification_id: int, rng: random.Random | None = None) -> str:
     """Deliver one row (the task body). Returns what happened: sent, retry, failed, rate_limited, or
     the reason nothing was done (busy, not_due, missing, stale, already_<status>)."""
-    from .ratelimit import rate_acquire
-
     now = clock.now()
     provider: Any = None
     with transaction.atomic():
@@ -268,21 +277,19 @@ def notification_fallback(*, row: Notification, reason: str) -> Notification | N
     group_rows = Notification.objects.filter(group=row.group) if row.group else Notification.objects.filter(pk=row.pk)
     used = set(group_rows.values_list("channel", flat=True)) | {row.channel}
     claim = row.claim
-    reachable: set[str] = {Channel.EMAIL} if (claim is not None and claim.email) else set()
-    if claim is not None and claim.phone:
-        reachable |= {Channel.WHATSAPP, Channel.SMS, Channel.PHONE}
-    if claim is None:
-        reachable = {row.channel}  # no claim: only the address we were given
-    preferred = list(claim.channels) if claim is not None and claim.channels else []
+    who = Recipient.from_contact(row.contact)
+    # No stored contact (a fixed address was given): only that address.
+    reachable = who.reachable() if row.contact else {row.channel}
+    preferred = who.preferred()
     chain = [c.strip() for c in settings.NOTIFY_FALLBACK_CHAIN.split(",") if c.strip()]
     nxt = policy.fallback_next(preferred=preferred, chain=chain, used=used, reachable=reachable)
     if nxt is None:
         return None
     try:
         with transaction.atomic():
-            new = _new_row(claim=claim, event=row.event, channel=nxt, recipient=_recipient_for(claim, nxt),
+            new = _new_row(claim=claim, event=row.event, channel=nxt, recipient=who.address(nxt),
                            language=row.language, context=row.context, group=row.group or new_token(12),
-                           fallback_of=row, fallback_reason=reason)
+                           contact=row.contact, fallback_of=row, fallback_reason=reason)
     except IntegrityError:
         return None  # another process created it
     _enqueue_on_commit(new.id)
@@ -323,14 +330,12 @@ def _tasks_alive(task_ids: list[str], *, now: datetime) -> set[str]:
     ago (a RUNNING task of a killed worker never finishes). Unknown backends: none (re-enqueue)."""
     if not task_ids:
         return set()
-    from django_tasks import TaskResultStatus
-
-    from .tasks import notification_deliver
+    from .tasks import notification_deliver  # the task runs this module (see _enqueue_on_commit)
 
     lease = timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
     backend = notification_deliver.get_backend()
     if backend.__class__.__module__.startswith("django_tasks_db"):
-        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.models import DBTaskResult  # only with the database backend
 
         rows = DBTaskResult.objects.filter(id__in=task_ids).filter(
             Q(status=TaskResultStatus.READY) | Q(status=TaskResultStatus.RUNNING, started_at__gt=now - lease))
@@ -402,9 +407,10 @@ def notification_status_report(*, provider_message_id: str = "", idempotency_key
 # --- phone calls --------------------------------------------------------------------------------
 
 
-def phone_call_record(*, call_id: int, outcome: str, actor: Any, note: str = "") -> PhoneCall:
+def phone_call_record(*, call_id: int, outcome: str, officer: Any = None, note: str = "") -> PhoneCall:
     """The officer's outcome of a call task: REACHED = delivered; NO_ANSWER / WRONG_NUMBER = failed and
-    the next channel is tried."""
+    the next channel is tried. ``officer`` is the user who called. Returns the call; the caller records
+    the claim's history (``claims.services.claim_phone_call_record`` does both in one transaction)."""
     if outcome not in (PhoneCall.Outcome.REACHED, PhoneCall.Outcome.NO_ANSWER, PhoneCall.Outcome.WRONG_NUMBER):
         raise InvalidInput(_("Hasil panggilan tidak dikenal."), code="invalid_outcome", fields={"outcome": [outcome]})
     with transaction.atomic():
@@ -415,7 +421,7 @@ def phone_call_record(*, call_id: int, outcome: str, actor: Any, note: str = "")
             raise Conflict(_("Hasil panggilan ini sudah dicatat."), code="already_recorded")
         now = clock.now()
         call.outcome, call.note, call.completed_at = outcome, note[:500], now
-        call.officer = getattr(actor, "user", None) or (actor if getattr(actor, "pk", None) else None)
+        call.officer = officer
         call.save()
         row = Notification.objects.select_for_update(of=("self",)).select_related("claim").get(pk=call.notification_id)
         if outcome == PhoneCall.Outcome.REACHED:
@@ -426,12 +432,5 @@ def phone_call_record(*, call_id: int, outcome: str, actor: Any, note: str = "")
             row.status, row.failed_at, row.last_error = S.FAILED, now, f"phone: {outcome}"
             row.save(update_fields=["status", "failed_at", "last_error"])
             notification_fallback(row=row, reason="call_" + outcome.lower())
-        if row.claim is not None:
-            from lapakasik.claims.services import Actor, claim_event_record, claim_lock
-
-            claim_lock(row.claim)
-            who = actor if isinstance(actor, Actor) else (Actor.officer(actor) if getattr(actor, "pk", None)
-                                                         else Actor.system())
-            claim_event_record(claim=row.claim, kind="phone_call_recorded", actor=who,
-                               reason=outcome, data={"notification": row.id, "event": row.event, "note": note[:200]})
+        call.notification = row
     return call

@@ -16,6 +16,7 @@ import collections
 import hashlib
 import itertools
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -183,8 +184,6 @@ class SimulatorServer(ThreadingHTTPServer):
         self.state = state or SimulatorState()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        import sys
-
         if isinstance(sys.exc_info()[1], ConnectionError):
             return  # a client went away mid-request (a killed worker): not the simulator's problem
         super().handle_error(request, client_address)

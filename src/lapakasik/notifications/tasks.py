@@ -10,13 +10,14 @@ from django_tasks import task
 
 from lapakasik.core.periodic import periodic
 
+from . import services
+from .ratelimit import rate_cleanup
+
 
 @task(queue_name="notifications")
 def notification_deliver(notification_id: int) -> str:
     """Deliver one stored notification (see services.notification_dispatch)."""
-    from .services import notification_dispatch
-
-    return notification_dispatch(notification_id=notification_id)
+    return services.notification_dispatch(notification_id=notification_id)
 
 
 # Periodic jobs jump the queue (priority): a backlog of deliveries must not delay the replay.
@@ -24,9 +25,7 @@ def notification_deliver(notification_id: int) -> str:
 @task(queue_name="periodic", priority=50)
 def notification_replay_stuck() -> int:
     """Re-queue notifications stuck in PENDING/SENDING (a worker died, a task was lost)."""
-    from .services import notification_replay
-
-    return notification_replay()
+    return services.notification_replay()
 
 
 @periodic(every=timedelta(minutes=1))
@@ -34,8 +33,5 @@ def notification_replay_stuck() -> int:
 def notification_check_delivery() -> int:
     """Fall back to the next channel when WhatsApp/SMS/phone did not confirm delivery in time;
     drop old rate-limit windows."""
-    from .ratelimit import rate_cleanup
-    from .services import notification_delivery_timeouts
-
     rate_cleanup()
-    return notification_delivery_timeouts()
+    return services.notification_delivery_timeouts()

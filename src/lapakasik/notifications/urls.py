@@ -9,6 +9,4 @@ urlpatterns = [
     path("dev/inbox", views.dev_inbox, name="inbox"),
     path("dev/inbox/", views.dev_inbox),
     path("dev/inbox/<int:pk>/html", views.dev_inbox_html, name="inbox_html"),
-    path("petugas/panggilan/", views.phone_calls, name="calls"),
-    path("petugas/panggilan/<int:pk>/hasil/", views.phone_call_outcome, name="call_outcome"),
 ]

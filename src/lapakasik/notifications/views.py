@@ -1,22 +1,17 @@
-"""Pages: "Cek keaslian pesan" (public), the development inbox (demo/debug only), officers' call tasks."""
+"""Pages: "Cek keaslian pesan" (public) and the development inbox (demo/debug only). The officers' call
+tasks are a claims page (``claims.views``): recording an outcome writes the claim's history."""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
-
-from lapakasik.core.errors import ServiceError
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 
 from . import selectors
-from .models import PhoneCall
+from .models import SimulatedMessage
 from .ratelimit import rate_acquire
 
 
@@ -72,8 +67,6 @@ def dev_inbox(request: HttpRequest) -> HttpResponse:
 def dev_inbox_html(request: HttpRequest, pk: int) -> HttpResponse:
     """The HTML part of one simulated e-mail, shown in a sandboxed frame of the inbox."""
     _inbox_enabled()
-    from .models import SimulatedMessage
-
     row = SimulatedMessage.objects.filter(pk=pk, channel="email").first()
     if row is None:
         raise Http404()
@@ -81,36 +74,3 @@ def dev_inbox_html(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
-
-
-@login_required
-@require_http_methods(["GET"])
-def phone_calls(request: HttpRequest) -> HttpResponse:
-    calls = list(selectors.phone_calls_open(user=request.user)[:200])
-    return render(request, "notifications/calls.html", {"calls": calls, "outcomes": [
-        (PhoneCall.Outcome.REACHED, PhoneCall.Outcome.REACHED.label),
-        (PhoneCall.Outcome.NO_ANSWER, PhoneCall.Outcome.NO_ANSWER.label),
-        (PhoneCall.Outcome.WRONG_NUMBER, PhoneCall.Outcome.WRONG_NUMBER.label)]})
-
-
-@login_required
-@require_POST
-def phone_call_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    from .services import phone_call_record
-
-    if not selectors.phone_calls_open(user=request.user).filter(pk=pk).exists():
-        raise Http404()
-    try:
-        phone_call_record(call_id=pk, outcome=request.POST.get("outcome", ""), actor=_officer(request.user),
-                          note=request.POST.get("note", "")[:500])
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Hasil panggilan dicatat."))
-    return redirect("notifications:calls")
-
-
-def _officer(user: Any) -> Any:
-    from lapakasik.claims.services import Actor
-
-    return Actor.officer(user)

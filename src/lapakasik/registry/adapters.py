@@ -40,6 +40,7 @@ class DemoRegistry:
     """Reads the synthetic participants seeded by ``lapakasik seed_demo --participants N``."""
 
     def lookup(self, *, nik: str, kpj: str) -> MemberRecord | None:
+        # Here, not at the top: MemberRecord is imported by pure policy code that needs no ORM.
         from .models import DemoParticipant
 
         row = DemoParticipant.objects.filter(nik=nik, kpj=kpj).first()

@@ -23,6 +23,8 @@ from typing import Any
 
 from lapakasik.core import clock
 
+from .models import DemoParticipant
+
 # 20-step cycle: most participants are eligible (load tests need bookable people).
 CYCLE = (["eligible"] * 12 + ["still_active", "still_active", "waiting_period", "waiting_period", "age_56",
                               "partial_eligible", "partial_short", "partial_taken"])
@@ -98,8 +100,6 @@ def participant(i: int, today: date) -> dict[str, Any]:
 
 def seed_demo(stdout: Any = None, participants: int = 200, **options: Any) -> int:
     """Create participants 0..N-1 that do not exist yet (idempotent). Returns how many were added."""
-    from .models import DemoParticipant
-
     today = clock.now().date()
     before = DemoParticipant.objects.count()
     batch: list[DemoParticipant] = []

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lapakasik.intake",
     "lapakasik.mailgateway",
     "lapakasik.notifications",
+    "lapakasik.api",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -30,8 +31,6 @@ def env_list(name: str, default: str = "") -> list[str]:
 def _default_data_dir() -> str:
     # The test settings (lapakasik.settings.test) get a throw-away directory per process.
     if os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith("settings.test"):
-        import tempfile
-
         return tempfile.mkdtemp(prefix="lapakasik-test-")
     return "data"
 

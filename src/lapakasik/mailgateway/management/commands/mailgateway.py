@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from typing import Any
@@ -10,6 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lapakasik.core.checks import refuse_unsafe_production
 from lapakasik.mailgateway import conf
+from lapakasik.mailgateway.models import InboundMessage
+from lapakasik.mailgateway.processing import inbound_reprocess
+from lapakasik.mailgateway.server import Gateway
+from lapakasik.mailgateway.services import spool_leftovers_clean
 
 
 class Command(BaseCommand):
@@ -28,23 +33,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         refuse_unsafe_production()
         if opts["reprocess"] is not None:
-            from lapakasik.mailgateway.models import InboundMessage
-            from lapakasik.mailgateway.services import inbound_reprocess
-
             message = InboundMessage.objects.filter(pk=opts["reprocess"]).first()
             if message is None:
                 raise CommandError(f"pesan {opts['reprocess']} tidak ada / no such inbound message")
             done = inbound_reprocess(message=message)
             self.stdout.write(f"inbound message {done.pk}: {done.status}")
             return
-        import logging
-
-        from lapakasik.mailgateway.server import Gateway
-
         if int(opts.get("verbosity", 1)) < 2:  # aiosmtpd logs every command at INFO; -v 2 shows them
             logging.getLogger("mail.log").setLevel(logging.WARNING)
-        from lapakasik.mailgateway.services import spool_leftovers_clean
-
         conf.spool_dir()  # fail early when the data directory is not writable
         spool_leftovers_clean()  # what a crashed gateway left mid-transfer
         gateway = Gateway(host=opts["host"], port=opts["port"], lmtp=opts["lmtp"], max_message_bytes=opts["max_size"])

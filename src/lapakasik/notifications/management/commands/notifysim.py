@@ -17,12 +17,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from lapakasik.notifications import policy
+from lapakasik.notifications.models import Notification, SimulatedMessage
+from lapakasik.notifications.simulator import SimulatorServer, SimulatorState
+from lapakasik.notifications.webhooks import sign_sms, sign_whatsapp
+
 
 def record(entry: dict[str, Any]) -> None:
     """Store what the simulated provider received (text as the recipient reads it)."""
-    from lapakasik.notifications import policy
-    from lapakasik.notifications.models import Notification, SimulatedMessage
-
     close_old_connections()
     body = entry["body"]
     row = Notification.objects.filter(idempotency_key=entry["key"]).only("body_text").first() if entry["key"] else None
@@ -40,8 +42,6 @@ def record(entry: dict[str, Any]) -> None:
 
 def report(entry: dict[str, Any], base: str, delay: float) -> None:
     """Post a signed "delivered" report for the message, as the provider would."""
-    from lapakasik.notifications.webhooks import sign_sms, sign_whatsapp
-
     time.sleep(delay)
     now = int(time.time())
     try:
@@ -71,8 +71,6 @@ class Command(BaseCommand):
         parser.add_argument("--report-delay", type=float, default=1.0)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from lapakasik.notifications.simulator import SimulatorServer, SimulatorState
-
         def on_message(entry: dict[str, Any]) -> None:
             record(entry)
             if opts["report_to"]:

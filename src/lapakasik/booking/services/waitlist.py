@@ -1,0 +1,177 @@
+"""The waitlist of a full session: joining (same checks as booking), the seat a cancellation frees
+going to the first person waiting (*held* for them ``WAITLIST_HOLD_MINUTES``), accepting the offer
+(the held seat becomes a booking) and offers that lapse. The entry stores who applies as one
+``Applicant`` (JSON), the same value the booking request and the claim's party are made from."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from lapakasik.booking import cache, ratelimit, selectors
+from lapakasik.booking.models import SlotQuota, WaitlistEntry
+from lapakasik.booking.selectors import SessionAvailability
+from lapakasik.claims.parties import Applicant
+from lapakasik.claims.services import Actor
+from lapakasik.core import clock
+from lapakasik.core.codes import new_token, token_digest
+from lapakasik.core.errors import Conflict, NotFound
+
+from .opening import BookingResult, open_booking
+from .slots import ensure_slot, retrying, slot_context
+from .validation import BookingRequest, checked_request, duplicate, setting
+
+
+@dataclass(frozen=True)
+class WaitlistResult:
+    entry: WaitlistEntry
+    token: str
+    position: int
+
+
+def entry_applicant(entry: WaitlistEntry) -> Applicant:
+    return Applicant.from_json(entry.applicant)
+
+
+def waitlist_join(
+    *, branch_code: str, date: date | str, session_start: str, claim_type: str, claim_reason: str, nik: str,
+    kpj: str, full_name: str, email: str, phone: str, language: str = "id", channels: list[str] | None = None,
+    now: datetime | None = None, client_ip: str | None = None,
+) -> WaitlistResult:
+    """Join the waitlist of a full session (same checks as booking). 409 ``slot_has_room`` when a seat is
+    free (book it instead), ``already_waiting`` when this NIK already waits for the session."""
+    now = now or clock.now()
+    ratelimit.check_ip(client_ip)
+    ratelimit.check_identity(nik=nik, phone=phone)
+    req = checked_request(
+        now=now, branch_code=branch_code, date=date, session_start=session_start, claim_type=claim_type,
+        claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email, phone=phone,
+        language=language, channels=channels)
+    slot_id = ensure_slot(req.branch, req.session)
+    token = new_token()
+    try:
+        with transaction.atomic():
+            slot = SlotQuota.objects.select_for_update().get(pk=slot_id)
+            if slot.remaining > 0 and not slot.closed:
+                raise Conflict(_("Sesi ini masih punya kursi kosong; silakan langsung memesan."), code="slot_has_room")
+            entry = WaitlistEntry.objects.create(
+                slot=slot, nik=req.applicant.nik, applicant=req.applicant.as_json(), claim_type=req.claim_type,
+                claim_reason=req.claim_reason, token_digest=token_digest(token))
+    except IntegrityError:
+        raise Conflict(_("Anda sudah ada di daftar tunggu sesi ini."), code="already_waiting") from None
+    position = WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistEntry.Status.WAITING,
+                                            id__lte=entry.id).count()
+    return WaitlistResult(entry=entry, token=token, position=position)
+
+
+def waitlist_get_authorised(*, entry_id: int, token: str) -> WaitlistEntry:
+    entry = WaitlistEntry.objects.select_related("slot", "slot__branch").filter(pk=entry_id).first()
+    if entry is None or not hmac.compare_digest(entry.token_digest, token_digest(token or "")):
+        raise NotFound(code="waitlist_not_found")
+    return entry
+
+
+def release_seat(slot: SlotQuota, now: datetime) -> None:
+    """Give the seat back — to the first person waiting when there is one (held for them)."""
+    nxt = None
+    if slot.starts_at > now:
+        nxt = WaitlistEntry.objects.filter(slot_id=slot.id, status=WaitlistEntry.Status.WAITING).order_by(
+            "created_at", "id").first()
+    if nxt is not None:
+        SlotQuota.objects.filter(id=slot.id).update(booked=F("booked") - 1, held=F("held") + 1)
+        offer(nxt, slot, now)
+    else:
+        SlotQuota.objects.filter(id=slot.id).update(booked=F("booked") - 1)
+
+
+def offer(entry: WaitlistEntry, slot: SlotQuota, now: datetime) -> None:
+    from django.urls import NoReverseMatch, reverse
+
+    from lapakasik.notifications.services import notification_enqueue
+
+    hold = now + timedelta(minutes=int(setting("WAITLIST_HOLD_MINUTES", 30)))
+    WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.OFFERED, offered_at=now,
+                                                     hold_until=hold)
+    branch = selectors.branch_info(slot.branch.code) if hasattr(slot, "branch") else None
+    try:
+        offer_url = reverse("booking:waitlist", kwargs={"entry": entry.pk})
+    except NoReverseMatch:
+        offer_url = ""
+    who = entry_applicant(entry)
+    context: dict[str, Any] = {"hold_until": hold.isoformat(), "waitlist_id": entry.pk, "name": who.full_name,
+                               "offer_url": offer_url}
+    if branch:
+        context.update(slot_context(slot, branch), branch=branch.name, branch_time_zone=branch.time_zone)
+    # One message per chosen channel, each to its own address (no claim yet: no fallback chain).
+    for channel in who.channels or ("email",):
+        notification_enqueue(event="waitlist_offer", channels=[channel], language=who.language, context=context,
+                             recipient=who.email if channel == "email" else who.phone)
+
+
+def waitlist_accept(*, entry: WaitlistEntry, actor: Actor | None = None, now: datetime | None = None) -> BookingResult:
+    """Turn an open offer into a booking: the held seat becomes booked (no capacity race: it was held)."""
+    now = now or clock.now()
+    actor = actor or Actor.participant()
+    branch = selectors.branch_info(entry.slot.branch.code)
+    if branch is None:
+        raise Conflict(code="branch_closed")
+
+    def attempt() -> BookingResult:
+        with transaction.atomic():
+            locked = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+            if locked.status != WaitlistEntry.Status.OFFERED or (locked.hold_until and locked.hold_until <= now):
+                raise Conflict(_("Tawaran kursi ini sudah tidak berlaku."), code="offer_not_open")
+            if SlotQuota.objects.filter(id=locked.slot_id, held__gt=0).update(
+                    held=F("held") - 1, booked=F("booked") + 1) != 1:
+                raise Conflict(code="offer_not_open")
+            slot = SlotQuota.objects.get(pk=locked.slot_id)
+            avail = SessionAvailability(
+                slot_id=slot.id, date=slot.date, start=f"{slot.session_start:%H:%M}", end=f"{slot.session_end:%H:%M}",
+                starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=slot.capacity, remaining=0, status="full")
+            req = BookingRequest(branch=branch, date=slot.date, session=avail, claim_type=locked.claim_type,
+                                 claim_reason=locked.claim_reason, applicant=entry_applicant(locked))
+            result = open_booking(slot_id=slot.id, req=req, actor=actor, now=now, event_data={"waitlist": locked.pk})
+            locked.status = WaitlistEntry.Status.ACCEPTED
+            locked.booking = result.booking
+            locked.save(update_fields=["status", "booking"])
+            return result
+
+    try:
+        return retrying(attempt)
+    except IntegrityError:
+        raise duplicate() from None
+
+
+def waitlist_expire_offers(*, now: datetime | None = None) -> int:
+    """Offers past their hold time expire; the held seat goes to the next person waiting, or back to
+    everyone. Waiting entries of sessions that have started expire too. Returns offers expired."""
+    now = now or clock.now()
+    count = 0
+    for pk in WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED, hold_until__lte=now).values_list(
+            "pk", flat=True)[:1000]:
+        with transaction.atomic():
+            entry = WaitlistEntry.objects.select_for_update().filter(pk=pk, status=WaitlistEntry.Status.OFFERED).first()
+            if entry is None:
+                continue
+            entry.status = WaitlistEntry.Status.EXPIRED
+            entry.save(update_fields=["status"])
+            slot = SlotQuota.objects.select_related("branch").get(pk=entry.slot_id)
+            nxt = None
+            if slot.starts_at > now:
+                nxt = WaitlistEntry.objects.filter(slot_id=slot.id, status=WaitlistEntry.Status.WAITING).order_by(
+                    "created_at", "id").first()
+            if nxt is not None:
+                offer(nxt, slot, now)
+            else:
+                SlotQuota.objects.filter(id=slot.id, held__gt=0).update(held=F("held") - 1)
+            cache.invalidate_on_commit(slot.branch_id, [slot.id])
+            count += 1
+    WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING, slot__starts_at__lte=now).update(
+        status=WaitlistEntry.Status.EXPIRED)
+    return count

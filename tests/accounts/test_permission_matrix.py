@@ -1,0 +1,353 @@
+"""The permission matrix: every officer page and officer API operation × every kind of caller × a claim at
+the caller's own branch / another branch of the same region / another region.
+
+Expected: a role allowed the action reaches what its scope reaches (the operation succeeds); out of its scope
+→ 404 (the same answer as an unknown code; a list just leaves the row out); a role never allowed → 403;
+anonymous callers and participants with their bearer token → the log-in page (pages) or 401 (API). Refused
+requests change nothing.
+
+The expectations come from the table written out in ``test_policy.py``, not from the code under test. To
+cover a new officer URL or API operation, add an ``Operation`` to ``OPERATIONS``.
+
+The world (two regions, three branches, one booked claim per branch with a document and a phone-call task)
+is seeded once for the module inside a transaction that is rolled back at the end; every test runs in a
+savepoint of it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+
+from lapakasik.accounts.policy import Action
+
+from .factories import make_officer
+from .test_policy import EXPECTED, REACH, ROLES
+
+FIXED_NOW = datetime(2026, 12, 21, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
+TOMORROW = "2026-12-22"
+PLACES = ("own_branch", "other_branch_same_region", "other_region")
+CALLERS = [role.value for role in ROLES] + ["anonymous", "participant"]
+BRANCH_OF_PLACE = {"own_branch": "MXA01", "other_branch_same_region": "MXA02", "other_region": "MXB01"}
+
+
+@dataclass
+class Place:
+    booking_code: str
+    token: str
+    document_id: int
+    call_id: int
+    call_phone: str
+
+
+@dataclass
+class World:
+    places: dict[str, Place]
+    users: dict[str, Any]
+
+
+def _jpeg() -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (800, 500), (200, 180, 160))
+    ImageDraw.Draw(img).rectangle((40, 40, 400, 300), fill=(20, 20, 20))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=80)
+    return buf.getvalue()
+
+
+def _seed() -> World:
+    from lapakasik.booking.services import booking_create, slots_generate
+    from lapakasik.branches.models import Branch, Region, SessionTemplate
+    from lapakasik.claims.services import Actor
+    from lapakasik.core.codes import new_code
+    from lapakasik.intake.models import Source
+    from lapakasik.intake.receive import document_receive
+    from lapakasik.notifications.models import Notification, PhoneCall
+    from lapakasik.registry.models import DemoParticipant
+    from lapakasik.registry.seed import REASON_FOR_CASE
+    from lapakasik.registry.seed import seed_demo as registry_seed
+
+    SessionTemplate.objects.get_or_create(branch=None, start=time(8, 0), defaults={"end": time(9, 0), "capacity": 5})
+    SessionTemplate.objects.get_or_create(branch=None, start=time(9, 0), defaults={"end": time(10, 0), "capacity": 5})
+    region_a = Region.objects.create(code="MXA", name="Kanwil Matriks A", time_zone="Asia/Jakarta")
+    region_b = Region.objects.create(code="MXB", name="Kanwil Matriks B", time_zone="Asia/Jakarta")
+    branches = {}
+    for code, region in (("MXA01", region_a), ("MXA02", region_a), ("MXB01", region_b)):
+        branches[code] = Branch.objects.create(code=code, name=f"Cabang {code}", region=region, address="Jl. Contoh 1",
+                                               city="Kota Contoh", time_zone="Asia/Jakarta")
+    slots_generate(branch_codes=list(branches))
+    registry_seed(participants=20)
+    people = iter(DemoParticipant.objects.filter(case="eligible").order_by("id"))
+    places = {}
+    for n, place in enumerate(PLACES):
+        branch = branches[BRANCH_OF_PLACE[place]]
+        p = next(people)
+        booked = booking_create(
+            branch_code=branch.code, date=TOMORROW, session_start="08:00", claim_type="JHT",
+            claim_reason=REASON_FOR_CASE[p.case], nik=p.nik, kpj=p.kpj, full_name=p.full_name,
+            email=f"matriks{n}@contoh.id", phone=f"08129900{n:04d}", channels=["email"])
+        received = document_receive(claim=booked.claim, fileobj=io.BytesIO(_jpeg()), filename="ktp.jpg",
+                                    declared_type="image/jpeg", source=Source.WEB, requirement_code="ktp",
+                                    actor=Actor.participant())
+        assert received.document is not None and received.document.status == "RECEIVED"
+        phone = f"+6281299{n:06d}"
+        note = Notification.objects.create(claim=booked.claim, event="claim_verified", channel="phone",
+                                           recipient=phone, idempotency_key=new_code(20),
+                                           verification_code=new_code(10), status=Notification.Status.SENT)
+        call = PhoneCall.objects.create(notification=note, branch=branch, phone=phone, script="Halo.",
+                                        due_at=FIXED_NOW + timedelta(hours=2))
+        places[place] = Place(booking_code=booked.booking.code, token=booked.access_token,
+                              document_id=received.document.pk, call_id=call.pk, call_phone=phone)
+    home = branches["MXA01"]
+    users = {
+        "officer": make_officer("mx.petugas", "officer", branch=home),
+        "supervisor": make_officer("mx.kepala", "supervisor", branch=home),
+        "front_desk": make_officer("mx.satpam", "front_desk", branch=home),
+        "regional_admin": make_officer("mx.kanwil", "regional_admin", region=region_a),
+        "national_admin": make_officer("mx.pusat", "national_admin"),
+    }
+    return World(places=places, users=users)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    from lapakasik.core import clock
+
+    storage = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                           "OPTIONS": {"location": str(tmp_path_factory.mktemp("matrix-files"))}},
+               "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with pytest.MonkeyPatch.context() as mp, override_settings(STORAGES=storage), django_db_blocker.unblock():
+        mp.setattr(clock, "now", lambda: FIXED_NOW)
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _seed()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+# --- the operations ---------------------------------------------------------------------------------------
+
+def _booking_status(place: Place) -> str:
+    from lapakasik.booking.models import Booking
+
+    return str(Booking.objects.get(code=place.booking_code).status)
+
+
+def _booking_slot(place: Place) -> str:
+    from lapakasik.booking.models import Booking
+
+    return f"{Booking.objects.select_related('slot').get(code=place.booking_code).slot.session_start:%H:%M}"
+
+
+def _document_status(place: Place) -> str:
+    from lapakasik.intake.models import Document
+
+    return str(Document.objects.get(pk=place.document_id).status)
+
+
+def _call_outcome(place: Place) -> str:
+    from lapakasik.notifications.models import PhoneCall
+
+    return str(PhoneCall.objects.get(pk=place.call_id).outcome)
+
+
+def _opened(place: Place) -> int:
+    from lapakasik.claims.models import ClaimEvent
+
+    return ClaimEvent.objects.filter(claim__code=place.booking_code, kind="document_opened").count()
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    route: str  # the URL pattern (pages) or the OpenAPI path (API) this row covers
+    kind: str  # "page" (login redirect, Django 404/403), "api" (401 and the error shape), "list" (a page
+    #            listing rows of its scope: out of scope = the row is absent)
+    method: str
+    path: Callable[[Place], str]
+    action: Action
+    body: Callable[[Place], dict[str, Any]] | None = None
+    # allowed: check the answer and the effect; state: what a refused request must leave unchanged
+    done: Callable[[Any, Place], None] = lambda r, p: None
+    state: Callable[[Place], Any] = lambda p: None
+    not_found_code: str = "not_found"
+
+
+def _api_booking_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200, r.content
+    assert r.json()["code"] == place.booking_code
+
+
+def _cancel_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == "CANCELLED" and _booking_status(place) == "CANCELLED"
+
+
+def _reschedule_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200, r.content
+    assert r.json()["slot"]["start"] == "09:00" and _booking_slot(place) == "09:00"
+
+
+def _documents_page_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200 and "ktp.jpg" in r.content.decode()
+
+
+def _review_done(r: Any, place: Place) -> None:
+    assert r.status_code == 302 and _document_status(place) == "ACCEPTED"
+
+
+def _download_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment;")
+    assert b"".join(r.streaming_content)[:3] == b"\xff\xd8\xff" and _opened(place) == 1
+
+
+def _call_done(r: Any, place: Place) -> None:
+    assert r.status_code == 302 and _call_outcome(place) == "REACHED"
+
+
+OPERATIONS = [
+    Operation("api_get_booking", "/api/v1/officer/bookings/{code}",
+              "api", "GET", lambda p: f"/api/v1/officer/bookings/{p.booking_code}",
+              Action.VIEW_CLAIM, done=_api_booking_done, not_found_code="booking_not_found"),
+    Operation("api_cancel_booking", "/api/v1/officer/bookings/{code}/cancel",
+              "api", "POST", lambda p: f"/api/v1/officer/bookings/{p.booking_code}/cancel",
+              Action.CANCEL_BOOKING, body=lambda p: {"reason": "peserta menelepon 175"}, done=_cancel_done,
+              state=_booking_status, not_found_code="booking_not_found"),
+    Operation("api_reschedule_booking", "/api/v1/officer/bookings/{code}/reschedule",
+              "api", "POST",
+              lambda p: f"/api/v1/officer/bookings/{p.booking_code}/reschedule", Action.RESCHEDULE_BOOKING,
+              body=lambda p: {"date": TOMORROW, "session_start": "09:00"}, done=_reschedule_done,
+              state=_booking_slot, not_found_code="booking_not_found"),
+    Operation("page_documents", "petugas/klaim/<str:code>/dokumen/",
+              "page", "GET", lambda p: f"/petugas/klaim/{p.booking_code}/dokumen/",
+              Action.VIEW_DOCUMENTS, done=_documents_page_done),
+    Operation("page_review_document", "petugas/klaim/<str:code>/dokumen/",
+              "page", "POST", lambda p: f"/petugas/klaim/{p.booking_code}/dokumen/",
+              Action.REVIEW_DOCUMENT, body=lambda p: {"document": p.document_id, "action": "accept",
+                                                      "requirement": "ktp"},
+              done=_review_done, state=_document_status),
+    Operation("page_download_document", "petugas/dokumen/<int:pk>/unduh/",
+              "page", "GET", lambda p: f"/petugas/dokumen/{p.document_id}/unduh/",
+              Action.OPEN_DOCUMENT, done=_download_done, state=_opened),
+    Operation("page_phone_calls", "petugas/panggilan/",
+              "list", "GET", lambda p: "/petugas/panggilan/", Action.RECORD_PHONE_CALL),
+    Operation("page_phone_call_outcome", "petugas/panggilan/<int:pk>/hasil/",
+              "page", "POST", lambda p: f"/petugas/panggilan/{p.call_id}/hasil/",
+              Action.RECORD_PHONE_CALL, body=lambda p: {"outcome": "REACHED"}, done=_call_done,
+              state=_call_outcome),
+]
+
+
+def _client(world: World, caller: str, place: Place) -> tuple[Client, dict[str, str]]:
+    client = Client()
+    headers: dict[str, str] = {}
+    if caller == "participant":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {place.token}"  # the claim's own participant token
+    elif caller != "anonymous":
+        client.force_login(world.users[caller])
+    return client, headers
+
+
+def _send(client: Client, op: Operation, place: Place, headers: dict[str, str]) -> Any:
+    path = op.path(place)
+    if op.method == "GET":
+        return client.get(path, **headers)  # type: ignore[arg-type]
+    body = op.body(place) if op.body else {}
+    if op.kind == "api":
+        return client.post(path, data=json.dumps(body), content_type="application/json", **headers)  # type: ignore[arg-type]
+    return client.post(path, body, **headers)  # type: ignore[arg-type]
+
+
+def _error(r: Any) -> dict[str, Any]:
+    body = r.json()
+    assert set(body) == {"error"} and {"code", "message", "fields"} <= set(body["error"]), body
+    return body["error"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.name)
+def test_permission_matrix(world: World, op: Operation, caller: str) -> None:
+    for place_name in PLACES:
+        place = world.places[place_name]
+        client, headers = _client(world, caller, place)
+        before = op.state(place)
+        r = _send(client, op, place, headers)
+        where = f"{op.name} × {caller} × {place_name}: {r.status_code}"
+        if caller in ("anonymous", "participant"):
+            if op.kind == "api":
+                assert r.status_code == 401, where
+                assert _error(r)["code"] == "unauthorized", where
+            else:
+                assert r.status_code == 302 and r["Location"].startswith("/petugas/masuk/"), where
+        elif not EXPECTED[(op.action.value, caller_role(caller))]:
+            assert r.status_code == 403, where
+            if op.kind == "api":
+                assert _error(r)["code"] == "forbidden", where
+        elif op.kind == "list":
+            assert r.status_code == 200, where
+            listed = place.call_phone in r.content.decode()
+            assert listed is (place_name in REACH[caller_role(caller)]), where
+        elif place_name in REACH[caller_role(caller)]:
+            op.done(r, place)
+            continue
+        else:
+            assert r.status_code == 404, where
+            if op.kind == "api":
+                assert _error(r)["code"] == op.not_found_code, where
+        assert op.state(place) == before, f"{where}: a refused request changed something"
+
+
+def caller_role(caller: str) -> Any:
+    return next(role for role in ROLES if role.value == caller)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("caller", [role.value for role in ROLES])
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if op.kind != "list"], ids=lambda op: op.name)
+def test_an_unknown_code_gets_the_answer_of_a_code_out_of_scope(world: World, op: Operation, caller: str) -> None:
+    """No caller can tell a code outside their scope from one that does not exist."""
+    place = world.places["other_region"]
+    unknown = Place(booking_code="ZZZZZZZZ", token="x", document_id=999_999_999, call_id=999_999_999,
+                    call_phone="")
+    client, headers = _client(world, caller, place)
+    answers = [_send(client, op, p, headers) for p in (place, unknown)]
+    if caller == "national_admin" and EXPECTED[(op.action.value, caller_role(caller))]:
+        assert answers[1].status_code == 404  # nothing is out of a national admin's scope
+        return
+    assert answers[0].status_code == answers[1].status_code
+    if op.kind == "api":
+        assert _error(answers[0]) == _error(answers[1])
+
+
+def test_every_officer_url_is_in_the_matrix() -> None:
+    """A new page under /petugas/ or operation under /api/v1/officer/ fails here until it has a row."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from lapakasik.api.api import api
+
+    def walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern)
+
+    pages = {u for u in walk(get_resolver().url_patterns) if u.startswith("petugas/")}
+    pages -= {"petugas/masuk/", "petugas/keluar/"}  # log-in and log-out
+    assert pages == {op.route for op in OPERATIONS if op.kind != "api"}
+    schema = api.get_openapi_schema()
+    officer_ops = {(method.upper(), path) for path, item in schema["paths"].items() if "/officer/" in path
+                   for method in item}
+    assert officer_ops == {(op.method, op.route) for op in OPERATIONS if op.kind == "api"}
