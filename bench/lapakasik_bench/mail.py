@@ -72,7 +72,7 @@ from lapakasik.branches.models import Branch
 import secrets
 from lapakasik.claims.parties import Applicant
 from lapakasik.claims.services import Actor, claim_open
-from lapakasik.intake.services import document_receive
+from lapakasik.intake.receive import document_receive
 branch = Branch.objects.exclude(region__code='DKI').order_by('code').first()
 paths = sorted(glob.glob('{files}/*'))
 t0 = time.perf_counter()

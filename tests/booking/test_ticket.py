@@ -94,7 +94,8 @@ def test_ticket_qr_encodes_the_booking_code(booked: tuple[Client, str]) -> None:
     from PIL import Image
     from pypdf import PdfReader
 
-    from lapakasik.booking.ticket import QR_PREFIX, qr_matrix
+    from lapakasik.booking.ticket import qr_matrix
+    from lapakasik.core.paper import QR_BORDER
 
     client, code = booked
     body = client.get(reverse("booking:ticket_pdf", kwargs={"code": code})).content
@@ -102,17 +103,56 @@ def test_ticket_qr_encodes_the_booking_code(booked: tuple[Client, str]) -> None:
     assert len(images) == 1
     img = Image.open(io.BytesIO(images[0].data)).convert("L")
     matrix = qr_matrix(code)
-    n, border = len(matrix), 2
+    n, border = len(matrix), QR_BORDER
+    assert n >= 21  # a standard QR code (version 1 is 21 modules; Micro QR is at most 17)
     module = img.width / (n + 2 * border)
     seen = tuple(
         tuple(int(img.getpixel((int((border + x + 0.5) * module), int((border + y + 0.5) * module))) < 128)
               for x in range(n))
         for y in range(n))
     assert seen == matrix
-    import segno
 
-    assert segno.make(QR_PREFIX + code, error="m").matrix is not None
-    assert QR_PREFIX == "LAPAKASIK:"
+
+def test_ticket_qr_is_read_by_a_real_decoder(booked: tuple[Client, str]) -> None:
+    """The page as printed, rendered and read by zbar (what phone scanners and `zbarimg` do)."""
+    from ..paper_support import decode_qr_codes
+
+    client, code = booked
+    body = client.get(reverse("booking:ticket_pdf", kwargs={"code": code})).content
+    assert decode_qr_codes(body)[0] == [f"LAPAKASIK:{code}"]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_no_ticket_text_overlaps_the_qr_code(booked: tuple[Client, str], booking_world: dict[str, Any],
+                                             language: str) -> None:
+    from ..paper_support import chars_over_images
+
+    client, code = booked
+    branch = booking_world["branch"]
+    branch.address = ("Jl. Jenderal Sudirman Kav. 52-53 No. 1234, Kelurahan Senayan, Kecamatan Kebayoran Baru, "
+                      "Gedung Menara Jamsostek Lantai 3 (data contoh)")
+    branch.save()
+    client.cookies["lapakasik_lang"] = language
+    body = client.get(reverse("booking:ticket_pdf", kwargs={"code": code})).content
+    assert chars_over_images(body) == []
+    text = pdf_text(body)
+    assert "(data contoh)" in text and "RESIGNED" not in text
+
+
+def test_ticket_layout_keeps_every_line_clear_of_the_qr_code(booked: tuple[Client, str]) -> None:
+    from lapakasik.booking.ticket import ticket_data, ticket_pdf_with_layout
+
+    from ..paper_support import overlapping, overlapping_lines
+
+    _client, code = booked
+    booking = Booking.objects.select_related("claim", "claim__branch", "slot").get(code=code)
+    data = ticket_data(booking.claim, start=booking.claim.documents_due_at + timedelta(days=1),
+                       end=booking.claim.documents_due_at + timedelta(days=1, hours=1))
+    data.full_name = "Siti Rahayu Kusumawardhani Prawiranegara Binti Abdullah Al-Habsyi"
+    _pdf, layout = ticket_pdf_with_layout(data, "id")
+    assert layout.text_boxes
+    assert [b for page, b in layout.text_boxes if page == 1 and overlapping(b, layout.qr_box)] == []
+    assert overlapping_lines(layout.text_boxes) == []  # "Kode booking" and the big code, too
 
 
 def test_ics_file_is_a_valid_calendar_event(booked: tuple[Client, str], booking_world: dict[str, Any]) -> None:

@@ -129,7 +129,7 @@ def test_sms_gateway_json_with_segments_and_reference(make_claim: Any, templates
     assert body["encoding"] == "GSM-7" and body["segments"] == _row(row.pk).segments >= 1
 
 
-def test_sms_gateway_form_shape_and_ucs2(make_claim: Any, templates: None, http_providers: Any, settings: Any) -> None:
+def test_sms_gateway_form_shape_and_gsm7_only(make_claim: Any, templates: None, http_providers: Any, settings: Any) -> None:
     from lapakasik.notifications.models import NotificationTemplate
 
     settings.SMS_GATEWAY_FORMAT = "form"
@@ -142,12 +142,13 @@ def test_sms_gateway_form_shape_and_ucs2(make_claim: Any, templates: None, http_
     assert run_queue() == ["sent"]
     [msg] = http_providers.state.messages
     assert set(msg["body"]) == {"msisdn", "message", "ref"}
-    assert "✅" in msg["body"]["message"]
+    # An admin's emoji would make the whole SMS UCS-2 (70 a segment): SMS texts stay GSM-7, the emoji goes.
+    assert "✅" not in msg["body"]["message"] and "terverifikasi lanjut" in msg["body"]["message"]
     from lapakasik.notifications.policy import sms_encoding, sms_units
 
     row = _row(row.pk)
-    assert sms_encoding(row.body_text) == "UCS-2"
-    assert row.segments == -(-sms_units(row.body_text) // 67) >= 2  # more than 70 UCS-2 units → 67 per segment
+    assert sms_encoding(row.body_text) == "GSM-7" and row.body_text == msg["body"]["message"]
+    assert row.segments == (1 if sms_units(row.body_text) <= 160 else -(-sms_units(row.body_text) // 153))
 
 
 def test_sms_without_gateway_configured_fails_permanently(make_claim: Any, templates: None, settings: Any) -> None:

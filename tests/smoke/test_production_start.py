@@ -47,6 +47,10 @@ def _usernames(data: Path) -> list[str]:
     ({"SECRET_KEY": None}, "lapakasik.E001"),
     ({"DEBUG": "1"}, "lapakasik.E002"),
     ({"LAPAKASIK_DEMO": "1"}, "lapakasik.E003"),
+    ({"PUBLIC_BASE_URL": None}, "lapakasik.E005"),
+    ({"PUBLIC_BASE_URL": ""}, "lapakasik.E005"),
+    ({"PUBLIC_BASE_URL": "http://127.0.0.1:8000"}, "lapakasik.E005"),
+    ({"PUBLIC_BASE_URL": "lapakasik.bpjsketenagakerjaan.go.id"}, "lapakasik.E005"),
 ])
 def test_check_deploy_reports_development_defaults(tmp_path: Path, override: dict[str, str | None],
                                                    check_id: str) -> None:
@@ -117,3 +121,16 @@ def test_seed_demo_refuses_in_production(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "demo mode only" in result.stderr
     assert _usernames(tmp_path / "data") == []
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_production_start_refuses_without_public_base_url(tmp_path: Path, command: str) -> None:
+    """Without PUBLIC_BASE_URL every link a participant gets would point to the wrong place: production
+    says so in one line and does not start."""
+    env = _env(tmp_path / "data", PUBLIC_BASE_URL=None, PORT="9443")
+    args = [command, "--port", str(free_port())] if command == "serve" else [command]
+    result = _run(*args, env=env)
+    lines = _error_lines(result)
+    assert result.returncode != 0
+    assert len(lines) == 1 and "refusing to start in production" in lines[0], lines
+    assert "PUBLIC_BASE_URL" in lines[0] and "lapakasik.E005" in lines[0]

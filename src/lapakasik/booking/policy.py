@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.branches import policy as branch_policy
+from lapakasik.core.dates import long_date
 from lapakasik.core.validators import normalize_name
 from lapakasik.registry.adapters import MemberRecord
 
@@ -130,14 +131,14 @@ def eligibility(member: MemberRecord, claim_type: str, reason: str, today: date)
         if today < possible:
             return Verdict(False, "waiting_period", possible, str(_(
                 "Masa tunggu satu bulan setelah berhenti bekerja belum selesai. Klaim bisa diajukan mulai "
-                "%(date)s.") % {"date": possible.strftime("%d-%m-%Y")}))
+                "%(date)s.") % {"date": long_date(possible)}))
         return OK
     if reason == "AGE_56":
         possible = add_years(member.birth_date, RETIREMENT_AGE)
         if today < possible:
             return Verdict(False, "age_56", possible, str(_(
                 "Klaim karena usia pensiun bisa diajukan saat Anda berusia 56 tahun, yaitu mulai %(date)s.")
-                % {"date": possible.strftime("%d-%m-%Y")}))
+                % {"date": long_date(possible)}))
         return OK
     if reason in PARTIAL_REASONS:
         if member.partial_withdrawal_taken:
@@ -150,7 +151,7 @@ def eligibility(member: MemberRecord, claim_type: str, reason: str, today: date)
         if today < possible:
             return Verdict(False, "membership_10_years", possible, str(_(
                 "Klaim JHT sebagian memerlukan kepesertaan minimal 10 tahun; Anda bisa mengajukannya mulai "
-                "%(date)s.") % {"date": possible.strftime("%d-%m-%Y")}))
+                "%(date)s.") % {"date": long_date(possible)}))
         return OK
     return OK  # disability, leaving Indonesia, death: decided on the documents
 

@@ -15,13 +15,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lapakasik.claims.models import ClaimType
 from lapakasik.claims.reasons import reason_label
 from lapakasik.claims.selectors import claim_applicant
 from lapakasik.claims.workflow import State
+from lapakasik.core import dates
 from lapakasik.intake.catalogue import claim_checklist
 from lapakasik.intake.selectors import intake_links_get
 
@@ -63,11 +64,11 @@ class TicketData:
 
     @property
     def date_local(self) -> str:
-        return str(formats.date_format(self.local(self.start), "l, j F Y"))
+        return dates.long_date(self.local(self.start))
 
     @property
     def time_local(self) -> str:
-        return f"{self.local(self.start):%H:%M}–{self.local(self.end):%H:%M} {self.tz_abbr}"
+        return dates.time_range(self.local(self.start), self.local(self.end), self.tz_abbr)
 
     @property
     def when_local(self) -> str:
@@ -75,8 +76,7 @@ class TicketData:
 
     @property
     def due_local(self) -> str:
-        d = self.local(self.due)
-        return f"{formats.date_format(d, 'l, j F Y')} {d:%H:%M} {self.tz_abbr}"
+        return dates.long_moment(self.local(self.due), self.tz_abbr)
 
 
 def default_due(start: datetime, tz_name: str) -> datetime:
@@ -120,19 +120,31 @@ def _absolute(url: str) -> str:
 
 
 def qr_matrix(code: str) -> tuple[tuple[int, ...], ...]:
-    """The QR module matrix the ticket draws (tests compare the embedded image with it)."""
-    import segno  # loaded when a ticket is drawn, not in every process that imports booking
+    """The QR module matrix the ticket draws: a standard QR code (never Micro QR)."""
+    from lapakasik.core.paper import qr_code
 
-    return tuple(tuple(int(bool(v)) for v in row) for row in segno.make(QR_PREFIX + code, error="m").matrix)
+    return tuple(tuple(int(bool(v)) for v in row) for row in qr_code(QR_PREFIX + code).matrix)
+
+
+@dataclass
+class TicketLayout:
+    """Where the ticket put things (points, bottom-left origin, page 1 = first page): the QR code and
+    every line of text. The PDF itself is checked against the same rule in the tests."""
+    qr_box: tuple[float, float, float, float]
+    text_boxes: list[tuple[int, tuple[float, float, float, float]]]
 
 
 def ticket_pdf(data: TicketData, language: str | None = None) -> bytes:
-    # reportlab and segno are loaded on the first ticket, not in every process that imports booking
-    import segno
+    return ticket_pdf_with_layout(data, language)[0]
+
+
+def ticket_pdf_with_layout(data: TicketData, language: str | None = None) -> tuple[bytes, TicketLayout]:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader, simpleSplit
+    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
+
+    from lapakasik.core.paper import PageFlow, qr_png
 
     with translation.override(language or translation.get_language() or "id"):
         buf = io.BytesIO()
@@ -140,76 +152,51 @@ def ticket_pdf(data: TicketData, language: str | None = None) -> bytes:
         pdf.setTitle(_("Tiket antrean Lapak Asik %(code)s") % {"code": data.code})
         pdf.setAuthor("BPJAMSOSTEK Lapak Asik")
         width, height = A4
-        left, right = 18 * mm, width - 18 * mm
-        y = height - 22 * mm
+        flow = PageFlow(pdf, left=18 * mm, right=width - 18 * mm, top=height - 22 * mm, bottom=18 * mm)
+        # The QR code top right, with the text beside it wrapped short of it (never under it).
+        side = 44 * mm
+        qr_box = (flow.right - side, height - 16 * mm - side, flow.right, height - 16 * mm)
+        pdf.drawImage(ImageReader(qr_png(QR_PREFIX + data.code)), qr_box[0], qr_box[1], side, side)
+        flow.reserve(qr_box)
 
-        def line(text: str, font: str = "Helvetica", size: float = 10.5, gap: float = 5.2, indent: float = 0,
-                 max_width: float | None = None) -> None:
-            nonlocal y
-            pdf.setFont(font, size)
-            for part in simpleSplit(text, font, size, (max_width or (right - left)) - indent) or [""]:
-                if y < 22 * mm:
-                    pdf.showPage()
-                    y = height - 22 * mm
-                    pdf.setFont(font, size)
-                pdf.drawString(left + indent, y, part)
-                y -= gap * mm
-
-        pdf.setFont("Helvetica-Bold", 17)
-        pdf.drawString(left, y, _("TIKET ANTREAN ONLINE — LAPAK ASIK"))
-        y -= 7 * mm
-        pdf.setFont("Helvetica", 10)
-        pdf.drawString(left, y, _("BPJAMSOSTEK · Layanan Tanpa Kontak Fisik"))
-        qr = segno.make(QR_PREFIX + data.code, error="m")
-        png = io.BytesIO()
-        qr.save(png, kind="png", scale=8, border=2)
-        png.seek(0)
-        pdf.drawImage(ImageReader(png), right - 42 * mm, height - 62 * mm, 42 * mm, 42 * mm)
-        y -= 13 * mm
-        pdf.setFont("Helvetica", 10)
-        pdf.drawString(left, y, _("Kode booking"))
-        y -= 10 * mm
-        pdf.setFont("Helvetica-Bold", 28)
-        pdf.drawString(left, y, data.code)
-        y -= 8 * mm
-        text_width = right - left - 46 * mm
+        flow.line(_("TIKET ANTREAN ONLINE — LAPAK ASIK"), font="Helvetica-Bold", size=16)
+        flow.line(_("BPJAMSOSTEK · Layanan Tanpa Kontak Fisik"), size=10)
+        flow.space(4 * mm)
+        flow.line(_("Kode booking"), size=10)
+        flow.line(data.code, font="Helvetica-Bold", size=28, leading=11 * mm)
         if data.cancelled:
-            line(_("BOOKING INI SUDAH DIBATALKAN"), "Helvetica-Bold", 13, 7, max_width=text_width + 46 * mm)
-        line(_("Status: %(status)s") % {"status": data.status}, max_width=text_width)
-        y -= 2 * mm
-        rows = [
+            flow.line(_("BOOKING INI SUDAH DIBATALKAN"), font="Helvetica-Bold", size=13)
+        flow.line(_("Status: %(status)s") % {"status": data.status})
+        flow.space(2 * mm)
+        for label, value in (
             (_("Nama"), data.full_name),
-            (_("Klaim"), f"{data.claim_type} — {data.claim_type_label}"),
+            (_("Klaim"), data.claim_type_label or data.claim_type),
             (_("Alasan"), data.reason_label),
             (_("Jadwal"), data.when_local),
             (_("Kantor cabang"), data.branch_name),
             (_("Alamat"), f"{data.branch_address}, {data.branch_city}"),
-        ]
-        for label, value in rows:
-            line(f"{label}: {value}", max_width=right - left if y < height - 70 * mm else text_width)
-        y -= 3 * mm
-        line(_("Kirim dokumen paling lambat (H-1): %(due)s") % {"due": data.due_local}, "Helvetica-Bold", 11.5, 6)
+        ):
+            flow.line(f"{label}: {value}")
+        flow.space(3 * mm)
+        flow.line(_("Kirim dokumen paling lambat (H-1): %(due)s") % {"due": data.due_local},
+                  font="Helvetica-Bold", size=11.5)
         if data.intake_email:
-            line(_("E-mail pribadi untuk dokumen: %(address)s") % {"address": data.intake_email})
+            flow.line(_("E-mail pribadi untuk dokumen: %(address)s") % {"address": data.intake_email})
         if data.upload_url:
-            line(_("Tautan unggah pribadi: %(url)s") % {"url": data.upload_url}, size=9.5)
-        y -= 3 * mm
-        line(_("Dokumen yang perlu disiapkan"), "Helvetica-Bold", 12.5, 7)
+            flow.line(_("Tautan unggah pribadi: %(url)s") % {"url": data.upload_url}, size=9.5)
+        flow.space(3 * mm)
+        flow.line(_("Dokumen yang perlu disiapkan"), font="Helvetica-Bold", size=12.5)
         for item in data.checklist:
             suffix = "" if item.required else " " + _("(bila berlaku)")
-            if y < 26 * mm:
-                pdf.showPage()
-                y = height - 22 * mm
-            pdf.rect(left, y - 0.8 * mm, 3.6 * mm, 3.6 * mm)
-            line(f"{item.label}{suffix}", indent=6 * mm, gap=5.6)
-        y -= 3 * mm
-        line(_("Pada jadwal Anda, petugas dapat menghubungi Anda lewat telepon atau panggilan video. "
-               "Siapkan dokumen asli."), size=9.5, gap=4.6)
-        line(_("Layanan ini gratis. Petugas tidak pernah meminta uang, kata sandi atau kode sekali pakai. "
-               "Bantuan: %(phone)s.") % {"phone": data.contact_centre}, "Helvetica-Oblique", 9, 4.4)
+            flow.line(f"{item.label}{suffix}", indent=6 * mm, box=True, leading=5.6 * mm)
+        flow.space(3 * mm)
+        flow.line(_("Pada jadwal Anda, petugas dapat menghubungi Anda lewat telepon atau panggilan video. "
+                    "Siapkan dokumen asli."), size=9.5)
+        flow.line(_("Layanan ini gratis. Petugas tidak pernah meminta uang, kata sandi atau kode sekali pakai. "
+                    "Bantuan: %(phone)s.") % {"phone": data.contact_centre}, font="Helvetica-Oblique", size=9)
         pdf.showPage()
         pdf.save()
-        return buf.getvalue()
+        return buf.getvalue(), TicketLayout(qr_box=qr_box, text_boxes=list(flow.boxes))
 
 
 # --- iCalendar -------------------------------------------------------------------------------------
@@ -244,8 +231,8 @@ def _utc(dt: datetime) -> str:
 
 def ticket_ics(data: TicketData, *, now: datetime, language: str | None = None) -> bytes:
     with translation.override(language or translation.get_language() or "id"):
-        summary = _("Lapak Asik: jadwal klaim %(type)s (kode %(code)s)") % {"type": data.claim_type,
-                                                                          "code": data.code}
+        summary = _("Lapak Asik: jadwal klaim %(type)s (kode %(code)s)") % {
+            "type": data.claim_type_label or data.claim_type, "code": data.code}
         desc = [
             _("Kode booking: %(code)s") % {"code": data.code},
             _("Jadwal: %(when)s") % {"when": data.when_local},

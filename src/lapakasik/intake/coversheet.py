@@ -1,4 +1,7 @@
-"""The dropbox cover sheet: a one-page PDF with a QR code of the claim code and its checklist."""
+"""The dropbox cover sheet: a one-page PDF with a standard QR code of the claim code and its checklist.
+
+The text flows beside the QR code, wrapped short of it, never under it; the claim type and reason are
+shown by their labels in the participant's language, never by their internal codes."""
 
 from __future__ import annotations
 
@@ -7,15 +10,25 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lapakasik.claims.models import ClaimType
+from lapakasik.claims.reasons import reason_label
 from lapakasik.claims.selectors import claim_applicant
+from lapakasik.core.paper import PageFlow, qr_png
 
 from .catalogue import claim_checklist
 from .policy import STATUS_LABELS
 
+QR_PREFIX = "LAPAKASIK:"  # the same scheme as the booking ticket: front desks scan either
+
+Box = tuple[float, float, float, float]
+
 
 def cover_sheet_pdf(claim: Any) -> bytes:
-    # reportlab and segno are loaded on the first cover sheet, not in every process that imports intake
-    import segno
+    return cover_sheet_pdf_with_layout(claim)[0]
+
+
+def cover_sheet_pdf_with_layout(claim: Any) -> tuple[bytes, Box, list[tuple[int, Box]]]:
+    """The PDF, the QR code's box and every text box (points, bottom-left origin, with page numbers)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
@@ -23,50 +36,40 @@ def cover_sheet_pdf(claim: Any) -> bytes:
 
     buf = io.BytesIO()
     pdf = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
-    pdf.setTitle(f"Lembar sampul {claim.code}")
+    pdf.setTitle(_("Lembar sampul %(code)s") % {"code": claim.code})
     pdf.setAuthor("Lapak Asik")
     width, height = A4
-    y = height - 25 * mm
-    pdf.setFont("Helvetica-Bold", 18)
-    pdf.drawString(20 * mm, y, _("LEMBAR SAMPUL DOKUMEN — DROPBOX"))
-    y -= 9 * mm
-    pdf.setFont("Helvetica", 11)
-    pdf.drawString(20 * mm, y, _("Tempelkan lembar ini di atas dokumen, masukkan ke amplop, lalu ke dropbox."))
-    qr = segno.make(f"LAPAKASIK:{claim.code}", error="m")
-    png = io.BytesIO()
-    qr.save(png, kind="png", scale=6, border=2)
-    png.seek(0)
-    pdf.drawImage(ImageReader(png), width - 65 * mm, height - 75 * mm, 45 * mm, 45 * mm)
-    y -= 14 * mm
-    pdf.setFont("Helvetica-Bold", 26)
-    pdf.drawString(20 * mm, y, claim.code)
-    y -= 10 * mm
-    pdf.setFont("Helvetica", 11)
-    rows = [
+    flow = PageFlow(pdf, left=20 * mm, right=width - 20 * mm, top=height - 25 * mm, bottom=24 * mm)
+    side = 45 * mm
+    qr_box = (flow.right - side, height - 18 * mm - side, flow.right, height - 18 * mm)
+    pdf.drawImage(ImageReader(qr_png(QR_PREFIX + claim.code, scale=6)), qr_box[0], qr_box[1], side, side)
+    flow.reserve(qr_box)
+
+    flow.line(_("LEMBAR SAMPUL DOKUMEN — DROPBOX"), font="Helvetica-Bold", size=17)
+    flow.line(_("Tempelkan lembar ini di atas dokumen, masukkan ke amplop, lalu ke dropbox."), size=11)
+    flow.space(5 * mm)
+    flow.line(claim.code, font="Helvetica-Bold", size=26, leading=11 * mm)
+    type_label = str(ClaimType(claim.claim_type).label) if claim.claim_type in ClaimType.values else claim.claim_type
+    for label, value in (
         (_("Nama"), claim_applicant(claim).full_name),
-        (_("Jenis klaim"), f"{claim.claim_type} / {claim.claim_reason}"),
+        (_("Jenis klaim"), f"{type_label} — {reason_label(claim.claim_type, claim.claim_reason)}"),
         (_("Kantor cabang"), f"{claim.branch.name} — {claim.branch.address}"),
-    ]
-    for label, value in rows:
-        pdf.drawString(20 * mm, y, f"{label}: {value}"[:95])
-        y -= 6 * mm
-    y -= 6 * mm
-    pdf.setFont("Helvetica-Bold", 13)
-    pdf.drawString(20 * mm, y, _("Daftar dokumen (centang yang Anda masukkan)"))
-    y -= 8 * mm
-    pdf.setFont("Helvetica", 11)
+    ):
+        flow.line(f"{label}: {value}", size=11)
+    flow.space(6 * mm)
+    flow.line(_("Daftar dokumen (centang yang Anda masukkan)"), font="Helvetica-Bold", size=13)
+    flow.space(1 * mm)
     for item in claim_checklist(claim).items:
-        if y < 30 * mm:
-            pdf.showPage()
-            y = height - 25 * mm
-            pdf.setFont("Helvetica", 11)
-        pdf.rect(20 * mm, y - 1 * mm, 4 * mm, 4 * mm)
         suffix = "" if item.required else " " + _("(bila berlaku)")
-        pdf.drawString(27 * mm, y, f"{item.label}{suffix}"[:80])
-        pdf.drawRightString(width - 20 * mm, y, str(STATUS_LABELS[item.status])[:30])
-        y -= 7 * mm
+        flow.line(f"{item.label}{suffix}", size=11, indent=7 * mm, box=True, leading=7 * mm,
+                  right_text=str(STATUS_LABELS[item.status]))
     pdf.setFont("Helvetica-Oblique", 9)
-    pdf.drawString(20 * mm, 15 * mm, _("Jangan masukkan dokumen asli yang masih Anda perlukan. Bantuan: 175."))
+    footer = _("Jangan masukkan dokumen asli yang masih Anda perlukan. Bantuan: 175.")
+    pdf.drawString(flow.left, 15 * mm, footer)
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    flow.boxes.append((flow.page, (flow.left, 15 * mm - 2.25, flow.left + stringWidth(footer, "Helvetica-Oblique", 9),
+                                   15 * mm + 8.55)))
     pdf.showPage()
     pdf.save()
-    return buf.getvalue()
+    return buf.getvalue(), qr_box, list(flow.boxes)

@@ -135,3 +135,11 @@ def ack_outcome(*, received: int, refused: int) -> str:
     if refused:
         return "refused"
     return "received" if received else "none"
+
+
+def reminder_quiet(*, now: Any, confirmed_at: Any, quiet_hours: int) -> bool:
+    """True while a reminder would follow the booking confirmation too closely: within ``quiet_hours``
+    after it (a next-day booking's deadline reminder 41 s after the confirmation says nothing new)."""
+    from datetime import timedelta
+
+    return confirmed_at is not None and quiet_hours > 0 and now < confirmed_at + timedelta(hours=quiet_hours)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lapakasik.branches.selectors import branch_effective_policy, branch_list, effective_policies
 from lapakasik.claims.models import Claim
+from lapakasik.core.dates import long_moment
 
 from . import catalogue, policy
 from .models import Document, DocumentStatus, IntakeAccess
@@ -118,7 +119,7 @@ def ack_context(claim: Claim, results: list[ReceiveResult], language: str = "id"
     due_local = ""
     if due is not None:
         local = timezone.localtime(due, ZoneInfo(getattr(claim.branch, "time_zone", "") or "Asia/Jakarta"))
-        due_local = f"{local:%Y-%m-%d %H:%M} {getattr(claim.branch, 'tz_abbreviation', '')}".strip()
+        due_local = long_moment(local, getattr(claim.branch, "tz_abbreviation", ""), language)  # the one format
     return {"received": received, "refused": refused, "missing": missing, "complete": checklist.complete,
             "outcome": outcome, "outcome_label": outcome_label,
             "documents_due_at": due.isoformat() if due else "", "documents_due_local": due_local,

@@ -24,11 +24,13 @@ from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token
 from lapakasik.core.errors import Conflict, InvalidInput
 from lapakasik.core.storage import unreferenced_files_delete
+from lapakasik.notifications.selectors import notification_last_confirmation_at
 from lapakasik.notifications.services import notification_enqueue
 
 from . import files, pipeline
 from .catalogue import claim_checklist, requirement_get
 from .models import Document, DocumentStatus, IntakeAccess, IntakeProgress, Source
+from .policy import reminder_quiet
 from .selectors import ack_context, intake_links_get, upload_failed_context, upload_url
 from .types import IntakeLinks, ReceiveResult
 
@@ -206,9 +208,13 @@ def intake_reminders_send(*, now: Any = None, hours_before: int | None = None) -
                    state__in=workflow.AWAITING_PARTICIPANT)
            .exclude(pk__in=reminded))
     sent = 0
+    quiet_hours = int(getattr(settings, "NOTIFY_REMINDER_QUIET_HOURS", 12))
     for claim in due.iterator():
         if claim_checklist(claim).complete:
             continue
+        if reminder_quiet(now=now, confirmed_at=notification_last_confirmation_at(claim=claim),
+                          quiet_hours=quiet_hours):
+            continue  # the confirmation said it moments ago; a later run reminds if still needed
         with transaction.atomic():
             locked = claim_lock(claim)
             progress = IntakeProgress.for_locked_claim(locked)

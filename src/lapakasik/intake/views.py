@@ -80,8 +80,10 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
 def _due_local(claim: Any) -> str:
     if claim.documents_due_at is None:
         return ""
+    from lapakasik.core.dates import long_moment  # the one date format a participant reads
+
     local = claim.documents_due_at.astimezone(ZoneInfo(claim.branch.time_zone or "Asia/Jakarta"))
-    return f"{local:%d-%m-%Y %H:%M} {claim.branch.tz_abbreviation}"
+    return long_moment(local, claim.branch.tz_abbreviation)
 
 
 def _upload_post(request: HttpRequest, token: str, claim: Any) -> HttpResponse:

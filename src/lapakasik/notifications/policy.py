@@ -29,6 +29,37 @@ GSM7_BASIC = set(
 GSM7_EXTENDED = set("^{}\\[~]|€\f")
 
 
+# Characters outside GSM 03.38 that texts commonly carry, and their GSM-7 stand-ins. One of them in an
+# SMS switches the whole message to UCS-2: 70 characters a segment instead of 160.
+GSM7_STAND_INS = {
+    "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-", "‐": "-", "‑": "-",
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+    "…": "...", "·": "-", "•": "-", "×": "x", "÷": "/", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    "\u200b": "", "\ufeff": "", "\t": " ", "°": " ", "©": "(c)", "®": "(R)", "™": "TM", "₹": "Rs",
+}
+
+
+def gsm7_transliterate(text: str) -> str:
+    """``text`` in the GSM-7 alphabet: typographic dashes, quotes and ellipses become their plain forms,
+    letters outside the alphabet their closest ASCII letters ("ş" → "s", "ő" → "o"), emoji and other
+    symbols are dropped and a letter with no stand-in becomes "?". Characters already in GSM-7 (including "é", "ü", "à", "Ñ") are kept."""
+    import unicodedata
+
+    out: list[str] = []
+    for ch in text:
+        if ch in GSM7_BASIC or ch in GSM7_EXTENDED:
+            out.append(ch)
+        elif ch in GSM7_STAND_INS:
+            out.append(GSM7_STAND_INS[ch])
+        else:
+            plain = "".join(c for c in unicodedata.normalize("NFKD", ch)
+                            if not unicodedata.combining(c) and (c in GSM7_BASIC or c in GSM7_EXTENDED))
+            # nothing close: control/format marks and symbols (emoji) go, an unknown letter shows as "?"
+            out.append(plain or ("" if unicodedata.category(ch)[0] in "CMS" else "?"))
+    return "".join(out)
+
+
 def sms_encoding(text: str) -> str:
     """``GSM-7`` when every character is in the GSM 03.38 alphabet (with its extension), else ``UCS-2``."""
     return "GSM-7" if all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text) else "UCS-2"

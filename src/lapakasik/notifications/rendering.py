@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,9 +13,10 @@ from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import mark_safe
+
+from lapakasik.core import dates
 
 from . import defaults, policy
 
@@ -68,13 +69,9 @@ def _absolute(url: str) -> str:
 
 
 def _long_date(day: str, language: str) -> str:
-    """'2026-12-22' → 'Selasa, 22 Desember 2026' / 'Tuesday, 22 December 2026' (Django's locale names)."""
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
-        return day
-    with translation.override(language):
-        return str(date_format(parsed, "l, j F Y"))
+    """'2026-12-22' → 'Selasa, 22 Desember 2026' / 'Tuesday, 22 December 2026' (``core.dates``, the one
+    date format a participant reads everywhere)."""
+    return dates.long_date(day, language)
 
 
 def _local_moment(value: str, time_zone: str, language: str) -> str:
@@ -83,7 +80,7 @@ def _local_moment(value: str, time_zone: str, language: str) -> str:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
-    return f"{_long_date(moment.date().isoformat(), language)} {moment:%H:%M} {time_zone}".strip()
+    return dates.long_moment(moment, time_zone, language)
 
 
 def derived_context(ctx: dict[str, Any], language: str) -> dict[str, Any]:
@@ -168,9 +165,10 @@ def render(*, template: Any, channel: str, language: str, ctx: dict[str, Any], v
         code = policy.format_code(verification_code)
         html = ""
         params: list[str] = []
-        if channel == "sms":
-            text = " ".join(text.split())
-            tail = SMS_FOOTER.get(language, SMS_FOOTER["id"]).format(code=code, url=check_url())
+        if channel == "sms":  # one line, in the GSM-7 alphabet (one "–" would make it UCS-2: 70 a segment)
+            text = " ".join(policy.gsm7_transliterate(text).split())
+            tail = policy.gsm7_transliterate(SMS_FOOTER.get(language, SMS_FOOTER["id"]).format(code=code,
+                                                                                                url=check_url()))
             text = policy.sms_fit(text, settings.SMS_MAX_SEGMENTS, keep_tail=tail).strip()
         elif channel == "phone":
             text = text + "\n\n" + FOOTER.get(language, FOOTER["id"]).strip().format(code=code, url=check_url())

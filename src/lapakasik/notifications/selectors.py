@@ -25,6 +25,16 @@ EVENT_LABELS = {
 }
 
 
+# The messages that confirm a booking and state its document deadline.
+CONFIRMATION_EVENTS = ("booking_confirmed", "booking_rescheduled")
+
+
+def notification_last_confirmation_at(*, claim: Any) -> datetime | None:
+    """When the claim's latest booking confirmation (on any channel) was written, or None."""
+    return (Notification.objects.filter(claim=claim, event__in=CONFIRMATION_EVENTS)
+            .order_by("-created_at").values_list("created_at", flat=True).first())
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """What the public page may say about a code: no name, no address, no claim code."""

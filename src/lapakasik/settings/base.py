@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import DATA_DIR, env_bool, env_list, env_str, secret_key
+from .env import DATA_DIR, development_base_url, env_bool, env_list, env_str, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LAPAKASIK_ENV = env_str("LAPAKASIK_ENV", "development")  # development | production | test
@@ -18,7 +18,11 @@ DEMO_MODE = env_bool("LAPAKASIK_DEMO", default=not PRODUCTION)
 SECRET_KEY, SECRET_KEY_FROM_ENV = secret_key(production=PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in messages, tickets, QR codes and .ics files. Development: the address the web server listens
+# on (HOST/PORT; `lapakasik up --port N` passes its own to the processes it starts). Production: required
+# (no default; `lapakasik.E005` refuses to start without it).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "" if PRODUCTION else development_base_url(
+    env_str("HOST", "127.0.0.1"), env_str("PORT", "8000"))).strip().rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

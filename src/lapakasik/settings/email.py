@@ -15,8 +15,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lapak Asik <noreply@lapakasik.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Inbound: personal intake addresses are <token>@INTAKE_DOMAIN, received by `lapakasik mailgateway`.
-INTAKE_DOMAIN = env_str("INTAKE_DOMAIN", "klaim.lapakasik.localhost")
+# Inbound: personal intake addresses are <token>@INTAKE_DOMAIN (defined once, in intake.py), received by
+# `lapakasik mailgateway`.
 MAILGATEWAY_HOST = env_str("MAILGATEWAY_HOST", "127.0.0.1")
 MAILGATEWAY_PORT = env_int("MAILGATEWAY_PORT", 2525)
 MAILGATEWAY_MAX_MESSAGE_BYTES = env_int("MAILGATEWAY_MAX_MESSAGE_BYTES", 40 * 1024 * 1024)

@@ -28,6 +28,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
+def development_base_url(host: str, port: int | str) -> str:
+    """The address links point to in development: the one the web server listens on. A wildcard
+    listen address (0.0.0.0, ::) is not an address a browser can open, so links use 127.0.0.1."""
+    host = (host or "127.0.0.1").strip()
+    if host in {"0.0.0.0", "::", "[::]", ""}:  # noqa: S104 - a listen address, not a bind
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def _default_data_dir() -> str:
     # The test settings (lapakasik.settings.test) get a throw-away directory per process.
     if os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith("settings.test"):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from .env import env_int, env_list, env_str
 
-# Personal intake addresses are <token>@INTAKE_DOMAIN.
-INTAKE_DOMAIN = env_str("INTAKE_DOMAIN", "dokumen.lapakasik.local")
-# Absolute base for links in messages (the upload link); empty = relative links.
-INTAKE_PUBLIC_BASE_URL = env_str("INTAKE_PUBLIC_BASE_URL", env_str("PUBLIC_BASE_URL", ""))
+# Personal intake addresses are <token>@INTAKE_DOMAIN (the one definition; the mail gateway accepts
+# mail for this domain only). The README documents the default.
+INTAKE_DOMAIN = env_str("INTAKE_DOMAIN", "dokumen.lapakasik.local").strip().lower()
+# Absolute base for the upload link when set; empty = links relative to the site (pages), made absolute
+# with PUBLIC_BASE_URL where they leave the site (messages, ticket PDF, .ics).
+INTAKE_PUBLIC_BASE_URL = env_str("INTAKE_PUBLIC_BASE_URL", env_str("PUBLIC_BASE_URL", "")).strip().rstrip("/")
 # Accepted file kinds (by content AND extension). Any of: jpeg, png, pdf, heic.
 INTAKE_ALLOWED_KINDS = env_list("INTAKE_ALLOWED_KINDS", "jpeg,png,pdf,heic")
 # Images: decoded pixel cap (decompression bombs) and the minimum size a readable scan has.

@@ -62,6 +62,9 @@ SMS_GATEWAY_IDEMPOTENCY_HEADER = env_str("SMS_GATEWAY_IDEMPOTENCY_HEADER", "Idem
 SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET", "simulator-secret" if _SIM else "")
 # Longest SMS we send (in segments); longer texts are cut with an ellipsis.
 SMS_MAX_SEGMENTS = env_int("SMS_MAX_SEGMENTS", 4)
+# No reminder within this many hours after the booking confirmation (or a reschedule's): the
+# confirmation already said what the reminder would say.
+NOTIFY_REMINDER_QUIET_HOURS = env_int("NOTIFY_REMINDER_QUIET_HOURS", 12)
 
 # Delivery: retries with exponential backoff and full jitter, then technical failure and fallback.
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8)

@@ -19,6 +19,7 @@ from lapakasik.claims.parties import Applicant, applicant_validate
 from lapakasik.claims.reasons import is_valid_reason
 from lapakasik.claims.workflow import TERMINAL
 from lapakasik.core import clock
+from lapakasik.core.dates import long_date
 from lapakasik.core.errors import Conflict, InvalidInput
 from lapakasik.core.validators import parse_nik, validate_kpj
 from lapakasik.registry.adapters import MemberRecord, registry_lookup
@@ -85,7 +86,7 @@ def resolve_slot(*, branch_code: str, day: date | str, session_start: str, now: 
     if not window or the_day > window[-1]:
         errors.setdefault("date", []).append(_(
             "Tanggal di luar masa pemesanan. Anda bisa memesan sampai %(last)s; hari baru dibuka setiap hari.")
-            % {"last": window[-1].strftime("%d-%m-%Y") if window else "-"})
+            % {"last": long_date(window[-1]) if window else "-"})
         raise InvalidInput(fields=errors)
     if the_day not in window:
         reason = policy.branch_policy.closed_reason(the_day, closures) or ""

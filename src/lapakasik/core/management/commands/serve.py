@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from lapakasik.core.checks import refuse_unsafe_production
-from lapakasik.settings.env import env_bool
+from lapakasik.settings.env import development_base_url, env_bool
 
 
 def server_argv(server: str, host: str, port: int, workers: int, threads: int, access_log: bool = False) -> list[str]:
@@ -45,6 +45,8 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         argv = server_argv(opts["server"], opts["host"], opts["port"], opts["workers"], opts["threads"],
                            opts["access_log"])
+        if not os.environ.get("PUBLIC_BASE_URL") and not settings.PRODUCTION:  # links on the port served
+            os.environ["PUBLIC_BASE_URL"] = development_base_url(opts["host"], opts["port"])
         self.stdout.write(f"serving on http://{opts['host']}:{opts['port']} with {opts['server']}")
         sys.stdout.flush()
         os.execv(argv[0], argv)

@@ -20,6 +20,7 @@ from django.db import DatabaseError, connection
 from lapakasik.core.checks import refuse_unsafe_production
 from lapakasik.core.masking import mask_text
 from lapakasik.core.models import PeriodicRun
+from lapakasik.settings.env import development_base_url
 
 
 def _masked_db_url() -> str:
@@ -130,6 +131,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, _terminate)
         signal.signal(signal.SIGTERM, _terminate)
+        if not os.environ.get("PUBLIC_BASE_URL") and not settings.PRODUCTION:  # links on the real port,
+            os.environ["PUBLIC_BASE_URL"] = development_base_url(opts["host"], opts["port"])  # in every child
         children: dict[str, subprocess.Popen[bytes]] = {}
         children["web"] = _start([*exe, "serve", "--host", opts["host"], "--port", str(opts["port"])])
         children["worker"] = _start([*exe, "worker"])
