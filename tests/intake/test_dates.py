@@ -37,7 +37,7 @@ def test_upload_page_shows_the_deadline_in_the_one_format(client: Any, make_clai
                                                     ("en", "Tuesday, 1 December 2026 23:59 WIB")])
 def test_acknowledgement_deadline_in_the_one_format(make_claim: Any, language: str, expected: str) -> None:
     from lapakasik.branches.models import Branch
-    from lapakasik.intake.receive import ack_context
+    from lapakasik.intake.selectors import ack_context
 
     jakarta = Branch.objects.filter(time_zone="Asia/Jakarta").exclude(region__code__iexact="DKI").order_by("code")[0]
     claim = make_claim(documents_due_at=DUE, branch=jakarta)
