@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from lapakasik.intake import pipeline, policy
@@ -71,3 +73,27 @@ def test_every_reason_has_an_english_translation() -> None:
         with translation.override("en"):
             english = str(pipeline.REASONS[code])
         assert indonesian != english, code
+
+
+@pytest.mark.parametrize(("kw", "expected"), [
+    (dict(held=False, size=10, files=0, total_bytes=0, max_files=40, max_bytes=100), None),
+    (dict(held=False, size=10, files=40, total_bytes=0, max_files=40, max_bytes=100), "claim_file_limit"),
+    (dict(held=False, size=11, files=3, total_bytes=90, max_files=40, max_bytes=100), "claim_size_limit"),
+    (dict(held=False, size=10, files=3, total_bytes=90, max_files=40, max_bytes=100), None),
+    (dict(held=False, size=1, files=3, total_bytes=0, max_files=40, max_bytes=100, requirement_files=2,
+          requirement_max=2), "requirement_full"),
+    (dict(held=True, size=1, files=10, total_bytes=0, max_files=10, max_bytes=100), "unverified_sender_limit"),
+    (dict(held=True, size=101, files=0, total_bytes=0, max_files=10, max_bytes=100), "unverified_sender_limit"),
+    (dict(held=True, size=1, files=9, total_bytes=0, max_files=10, max_bytes=100, requirement_files=5,
+          requirement_max=2), None),  # held files do not fill a requirement
+    (dict(held=True, size=1, files=0, total_bytes=0, max_files=0, max_bytes=100), "unverified_sender_limit"),
+], ids=["room", "file_limit", "size_limit", "exactly_full_bytes", "requirement_full", "held_files",
+        "held_bytes", "held_ignores_requirement", "held_budget_zero"])
+def test_storage_refusal(kw: dict[str, Any], expected: str | None) -> None:
+    assert policy.storage_refusal(**kw) == expected
+
+
+@pytest.mark.parametrize(("received", "refused", "outcome"), [
+    (2, 0, "received"), (1, 1, "partial"), (0, 3, "refused"), (0, 0, "none")])
+def test_ack_outcome(received: int, refused: int, outcome: str) -> None:
+    assert policy.ack_outcome(received=received, refused=refused) == outcome

@@ -309,6 +309,52 @@ def test_jpeg_declaring_huge_dimensions_refused_before_decoding(claim: Any) -> N
     assert_refused_nothing_stored(claim, send(claim, bytes(data), "ktp.jpg"), "image_too_many_pixels")
 
 
+@pytest.mark.parametrize(("data", "name", "code"), [
+    (b"PK\x03\x04" + b"\x00" * 100, "ktp.zip", "archive"),
+    (b"", "ktp.jpg", "empty"),
+    (b"<html><script>alert(1)</script></html>", "ktp.jpg", "type_mismatch"),
+], ids=["archive", "empty", "html_as_jpeg"])
+def test_a_refused_held_file_leaves_nothing_on_the_claim(claim: Any, data: bytes, name: str, code: str) -> None:
+    from lapakasik.claims.models import ClaimEvent
+
+    events = ClaimEvent.objects.filter(claim=claim).count()
+    for _ in range(8):  # more than INTAKE_REFUSALS_BEFORE_FAILED
+        r = document_receive(claim=claim, fileobj=io.BytesIO(data), filename=name, declared_type=None,
+                             source="EMAIL", actor=Actor.system("mail"), hold=True)
+        assert r.outcome == "refused" and r.reason_code == code and r.document is None
+    assert not Document.objects.filter(claim=claim).exists()
+    assert ClaimEvent.objects.filter(claim=claim).count() == events
+    claim.refresh_from_db()
+    assert claim.state == "BOOKED"  # not UPLOAD_FAILED
+
+
+def test_a_strangers_held_file_does_not_reset_the_participants_failed_uploads(claim: Any, settings: Any) -> None:
+    settings.INTAKE_REFUSALS_BEFORE_FAILED = 3
+    for i in range(3):
+        send(claim, b"<html></html>", "ktp.jpg")
+        if i == 1:  # a stranger's photo arrives in between
+            document_receive(claim=claim, fileobj=io.BytesIO(jpeg_bytes(seed=9)), filename="x.jpg", declared_type=None,
+                             source="EMAIL", actor=Actor.system("mail"), hold=True)
+    claim.refresh_from_db()
+    assert claim.state == "UPLOAD_FAILED"
+
+
+def test_held_budget_and_the_participants_budget_are_separate(claim: Any, settings: Any) -> None:
+    from lapakasik.intake.types import HoldLimits
+
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "MAX_FILES_PER_CLAIM": 2}
+    budget = HoldLimits(max_files=2, max_bytes=10 * 1024 * 1024)
+
+    def put(seed: int, hold: bool) -> Any:
+        return document_receive(claim=claim, fileobj=io.BytesIO(jpeg_bytes(seed=seed)), filename=f"f{seed}.jpg",
+                                declared_type=None, source="EMAIL", actor=Actor.system("mail"), hold=hold,
+                                hold_limits=budget)
+
+    assert [put(i, True).outcome for i in range(3)] == ["held", "held", "refused"]
+    assert [put(10 + i, False).outcome for i in range(3)] == ["received", "received", "refused"]
+    assert put(20, False).reason_code == "claim_file_limit" and put(21, True).reason_code == "unverified_sender_limit"
+
+
 def test_held_file_does_not_count_until_an_officer_releases_it(claim: Any) -> None:
     from lapakasik.intake.catalogue import claim_checklist
     from lapakasik.intake.services import document_review

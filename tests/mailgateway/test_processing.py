@@ -159,10 +159,14 @@ def test_mail_from_another_address_is_held_and_both_are_told(gateway: Any, claim
     row = deliver(gateway, claim, raw, sender="anak.siti@example.id")
     assert row.sender_matches is False
     assert docs(claim) == [("ktp ibu.jpg", "ktp", "HELD", "")]
-    to_participant = ack(claim, recipient=applicant(claim).email)
-    to_sender = ack(claim, recipient="anak.siti@example.id")
-    assert to_participant.context["received"][0]["outcome"] == "held"
-    assert to_sender.context["held_sender"] is True
+    # neither gets the acknowledgement (it names the participant, the claim, the deadline, the checklist)
+    assert not Notification.objects.filter(event="intake_ack").exists()
+    notice = Notification.objects.get(event="intake_held_notice")
+    assert notice.recipient == applicant(claim).email and notice.context["held_count"] == 1
+    assert notice.context["sender_masked"] == "a***@example.id"
+    reply = Notification.objects.get(event="intake_unverified_reply")
+    assert reply.recipient == "anak.siti@example.id" and reply.claim is None
+    assert reply.context == {"reply_to_message_id": row.message_id}
     from lapakasik.intake.catalogue import claim_checklist
 
     assert claim_checklist(claim).item("ktp").status == "missing"  # held files do not count yet

@@ -11,7 +11,8 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 REQUIRED_EVENTS = ["booking_confirmed", "booking_cancelled", "booking_rescheduled", "waitlist_offer", "otp_code",
-                   "intake_ack", "upload_failed", "documents_incomplete_reminder"]
+                   "intake_ack", "intake_unverified_reply", "intake_held_notice", "upload_failed",
+                   "documents_incomplete_reminder"]
 
 
 def _state_events() -> list[str]:
@@ -138,3 +139,28 @@ def test_admin_refuses_an_unknown_variable_and_saves_a_good_one(admin_client: Cl
     unknown_event = admin_client.post("/admin/notifications/notificationtemplate/add/",
                                       {**form, "event": "made_up", "body": "x"})
     assert "Peristiwa tidak dikenal" in unknown_event.content.decode()
+
+
+def test_migration_0007_gives_shipped_acknowledgements_the_outcome_subject_and_keeps_edited_ones() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from lapakasik.notifications.models import NotificationTemplate
+
+    migration = importlib.import_module("lapakasik.notifications.migrations.0007_unverified_sender_templates")
+    rows = NotificationTemplate.objects.filter(event="intake_ack")
+    old = migration.OLD_ACK
+    rows.filter(channel="email", language="id").update(subject=old["id"]["subject"])
+    rows.filter(channel="email", language="en").update(subject="Edited by an admin: {{ claim_code }}")
+    sms = rows.get(channel="sms", language="id")
+    sms.body = old["id"]["short_start"] + sms.body.partition("}}. ")[2]
+    sms.save()
+    NotificationTemplate.objects.filter(event__in=migration.NEW_EVENTS).delete()
+
+    migration.install(apps, None)
+
+    assert rows.get(channel="email", language="id").subject.endswith("{{ outcome_label|default:'dokumen kami terima' }}")
+    assert rows.get(channel="email", language="en").subject == "Edited by an admin: {{ claim_code }}"
+    assert rows.get(channel="sms", language="id").body.startswith("Klaim {{ claim_code }}: {{ outcome_label")
+    assert NotificationTemplate.objects.filter(event="intake_unverified_reply").count() == 8

@@ -106,6 +106,37 @@ def upload_has_failed(*, refusals_since_last_stored: int, threshold: int) -> boo
     return threshold > 0 and refusals_since_last_stored >= threshold
 
 
+def storage_refusal(*, held: bool, size: int, files: int, total_bytes: int, max_files: int, max_bytes: int,
+                    requirement_files: int = 0, requirement_max: int | None = None) -> str | None:
+    """The limit a new file would break (a reason code), or None. ``files``/``total_bytes`` are what is
+    already counted against the same budget: the participant's own files (everything stored except
+    HELD ones) for a participant's file, and the HELD files (from unverified senders) for a held one —
+    so files from a stranger never use up the participant's limits, and the stranger's own budget is
+    small. A held file is not checked against the requirement's maximum (it does not count for the
+    checklist until an officer or the participant accepts it)."""
+    if held:
+        if files >= max_files or total_bytes + size > max_bytes:
+            return "unverified_sender_limit"
+        return None
+    if files >= max_files:
+        return "claim_file_limit"
+    if total_bytes + size > max_bytes:
+        return "claim_size_limit"
+    if requirement_max is not None and requirement_files >= requirement_max:
+        return "requirement_full"
+    return None
+
+
+def ack_outcome(*, received: int, refused: int) -> str:
+    """What an acknowledgement's subject says: ``received`` (everything taken), ``partial`` (some
+    refused), ``refused`` (every file refused) or ``none`` (nothing arrived at all)."""
+    if refused and received:
+        return "partial"
+    if refused:
+        return "refused"
+    return "received" if received else "none"
+
+
 def reminder_quiet(*, now: Any, confirmed_at: Any, quiet_hours: int) -> bool:
     """True while a reminder would follow the booking confirmation too closely: within ``quiet_hours``
     after it (a next-day booking's deadline reminder 41 s after the confirmation says nothing new)."""

@@ -10,7 +10,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.claims import workflow
@@ -23,7 +24,7 @@ from . import catalogue, files, pipeline, policy
 from .models import Document, DocumentStatus, IntakeProgress, Source
 from .selectors import upload_failed_context
 from .tasks import intake_ack_send
-from .types import ReceiveResult
+from .types import HoldLimits, ReceiveResult
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,16 @@ def _result(outcome: str, filename: str, **kw: Any) -> ReceiveResult:
 
 
 def _refusal(claim: Claim, *, filename: str, code: str, params: dict[str, Any], source: str, actor: Any,
-             requirement: Any, inbound_ref: str | None, size: int = 0, sha256: str = "") -> ReceiveResult:
+             requirement: Any, inbound_ref: str | None, size: int = 0, sha256: str = "",
+             hold: bool = False) -> ReceiveResult:
+    if hold:
+        # A file from an unverified sender: refused, and nothing of it is kept on the claim — no row, no
+        # event, and it never counts towards "upload failed" (a stranger must not move the claim). The
+        # mail gateway records it in the inbound message's outcome.
+        log.info("intake: file from an unverified sender refused for claim %s: %s", claim.pk, code)
+        return _result("refused", filename, reason_code=code,
+                       requirement_code=requirement.code if requirement else None,
+                       message=_reason_message(code, "id", params), message_en=_reason_message(code, "en", params))
     with transaction.atomic():
         locked = claim_lock(claim)
         doc = Document.objects.create(
@@ -45,16 +55,31 @@ def _refusal(claim: Claim, *, filename: str, code: str, params: dict[str, Any], 
         _maybe_upload_failed(locked, actor)
     return _result("refused", filename, document=doc, reason_code=code,
                    requirement_code=requirement.code if requirement else None,
-                   message=pipeline.reason_message(code, "id", **params),
-                   message_en=pipeline.reason_message(code, "en", **params))
+                   message=_reason_message(code, "id", params), message_en=_reason_message(code, "en", params))
+
+
+# Refusals of held files (from unverified senders) that the pipeline does not word itself.
+HELD_REASONS = {"unverified_sender_limit": _(
+    "Berkas ini tidak kami simpan: sudah terlalu banyak berkas dari alamat pengirim yang tidak terdaftar "
+    "untuk klaim ini. Peserta dapat mengirim dokumennya sendiri dari alamat e-mail terdaftar atau lewat "
+    "tautan unggah pribadinya.")}
+
+
+def _reason_message(code: str, language: str, params: dict[str, Any]) -> str:
+    if code in HELD_REASONS:
+        with translation.override(language):
+            return str(HELD_REASONS[code])
+    return pipeline.reason_message(code, language, **params)
 
 
 NOT_UPLOAD_FAULTS = ("scan_unavailable", "requirement_full", "claim_file_limit", "claim_size_limit",
-                     "unknown_requirement", "officer_refused")
+                     "unknown_requirement", "officer_refused", "unverified_sender_limit")
 
 
 def refusals_since_last_stored(claim: Claim) -> int:
-    last = (Document.objects.filter(claim=claim).exclude(status=DocumentStatus.REFUSED)
+    # The participant's last stored file: a HELD one (an unverified sender's) says nothing about whether
+    # the participant's own uploads work.
+    last = (Document.objects.filter(claim=claim).exclude(status__in=[DocumentStatus.REFUSED, DocumentStatus.HELD])
             .order_by("-created_at", "-id").values_list("created_at", flat=True).first())
     # Only refusals of the file itself count (not our scanner being down, nor limits).
     qs = Document.objects.filter(claim=claim, status=DocumentStatus.REFUSED).exclude(reason_code__in=NOT_UPLOAD_FAULTS)
@@ -90,9 +115,54 @@ def clean_filename(filename: str | None) -> str:
     return name[:255]
 
 
+def _limit_refusal(claim: Claim, *, hold: bool, hold_limits: HoldLimits, size: int, requirement: Any) -> str | None:
+    """Which limit a new file of ``size`` bytes would break (see ``policy.storage_refusal``). Run once
+    before any decoding and again under the claim's lock."""
+    stored = Document.objects.filter(claim=claim).exclude(status=DocumentStatus.REFUSED)
+    budget = stored.filter(status=DocumentStatus.HELD) if hold else stored.exclude(status=DocumentStatus.HELD)
+    counted = budget.aggregate(files=Count("id"), total=Sum("size"))
+    lim = pipeline.limits()
+    requirement_files = 0
+    if requirement is not None and not hold:
+        requirement_files = budget.filter(requirement=requirement).count()
+    return policy.storage_refusal(
+        held=hold, size=size, files=counted["files"] or 0, total_bytes=counted["total"] or 0,
+        max_files=hold_limits.max_files if hold else lim.max_files_per_claim,
+        max_bytes=hold_limits.max_bytes if hold else lim.max_bytes_per_claim,
+        requirement_files=requirement_files, requirement_max=requirement.max_files if requirement else None)
+
+
+def _promote_held(claim: Claim, *, earlier: Document, filename: str, source: str, actor: Any, requirement: Any,
+                  hold_limits: HoldLimits) -> ReceiveResult:
+    """The participant sends (from their own address or link) a file an unverified sender had sent: the
+    participant vouches for it, so the held document now counts as theirs — within their own limits."""
+    with transaction.atomic():
+        locked = claim_lock(claim)
+        doc = Document.objects.select_for_update().get(pk=earlier.pk)
+        if doc.status != DocumentStatus.HELD:  # someone else changed it meanwhile
+            return _result("duplicate", filename, document=doc,
+                           requirement_code=doc.requirement.code if doc.requirement else None)
+        requirement = requirement or doc.requirement
+        refusal = _limit_refusal(locked, hold=False, hold_limits=hold_limits, size=doc.size, requirement=requirement)
+        if refusal is None:
+            doc.status = DocumentStatus.RECEIVED
+            doc.requirement = requirement
+            doc.save(update_fields=["status", "requirement"])
+            claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_RECEIVED, actor=actor, data={
+                "document": doc.pk, "requirement": requirement.code if requirement else None, "source": source,
+                "held": False, "confirmed_held": True, "sha256": doc.sha256})
+            _state_after_document(locked, actor)
+            claim.state = locked.state
+            return _result("received", filename, document=doc,
+                           requirement_code=requirement.code if requirement else None)
+    return _refusal(claim, filename=filename, code=refusal, params={}, source=source, actor=actor,
+                    requirement=requirement, inbound_ref=None, size=doc.size, sha256=doc.sha256)
+
+
 def document_receive(
     *, claim: Claim, fileobj: IO[bytes], filename: str, declared_type: str | None, source: str,
     requirement_code: str | None = None, actor: Any, inbound_ref: str | None = None, hold: bool = False,
+    hold_limits: HoldLimits | None = None,
 ) -> ReceiveResult:
     """Run one incoming file through THE pipeline and record the outcome.
 
@@ -101,8 +171,10 @@ def document_receive(
     content decides). ``source`` is an ``intake.models.Source`` value. ``requirement_code`` is the
     participant's choice (web) or the gateway's classification; None → classified from the file name,
     and when nothing matches the document waits for an officer to assign it. ``hold=True`` stores the
-    file with status HELD (mail from an address other than the claim's). ``actor`` is a
-    ``claims.services.Actor``.
+    file with status HELD (mail from an address other than the claim's): it does not count against the
+    participant's limits but against ``hold_limits`` (default ``HoldLimits()``); a refused held file
+    leaves no row at all. A participant's file identical to a HELD one makes that one theirs
+    (RECEIVED). ``actor`` is a ``claims.services.Actor``.
 
     Crash-safety: the file is written to storage first under a generated name, then the Document
     row and the ClaimEvent in one transaction; an orphan file from a crash in between is removed by
@@ -110,6 +182,7 @@ def document_receive(
     Never raises for bad files (returns ``outcome="refused"``); raises ``ServiceError`` only when the
     claim no longer accepts documents.
     """
+    hold_limits = hold_limits or HoldLimits()
     filename = clean_filename(filename)
     if claim.state not in workflow.ACCEPTS_DOCUMENTS:
         raise Conflict(_("Klaim ini tidak lagi menerima dokumen. Hubungi contact center 175 bila perlu bantuan."),
@@ -122,7 +195,7 @@ def document_receive(
         applicable = {req.pk for req, _required in catalogue.requirements_for(claim)}
         if requirement is None or requirement.pk not in applicable:
             return _refusal(claim, filename=filename, code="unknown_requirement", params={}, source=source,
-                            actor=actor, requirement=None, inbound_ref=inbound_ref)
+                            actor=actor, requirement=None, inbound_ref=inbound_ref, hold=hold)
     else:
         code = catalogue.requirement_classify(claim=claim, filename=filename)
         requirement = catalogue.requirement_get(claim, code) if code else None
@@ -130,37 +203,41 @@ def document_receive(
     lim = pipeline.limits()
     # A claim that is already full refuses before the file is even read: no spooling, no decoding
     # (4 parallel uploads of large PNGs to a full claim used to hold the web workers for 14–28 s).
-    full = _limit_refusal(_counted(claim), size=1, requirement=None, lim=lim)
+    full = _limit_refusal(claim, hold=hold, hold_limits=hold_limits, size=1, requirement=None)
     if full is not None:
         return _refusal(claim, filename=filename, code=full, params={}, source=source, actor=actor,
-                        requirement=requirement, inbound_ref=inbound_ref)
+                        requirement=requirement, inbound_ref=inbound_ref, hold=hold)
     try:
         spooled = pipeline.spool(fileobj, lim.max_file_bytes)
     except pipeline.Refused as exc:
         return _refusal(claim, filename=filename, code=exc.code, params=exc.params, source=source, actor=actor,
-                        requirement=requirement, inbound_ref=inbound_ref)
+                        requirement=requirement, inbound_ref=inbound_ref, hold=hold)
     try:
         # The same file again: answer at once (no need to scan or decode it twice).
         earlier = Document.objects.filter(claim=claim, sha256=spooled.sha256).exclude(
             status=DocumentStatus.REFUSED).first()
         if earlier is not None:
+            if earlier.status == DocumentStatus.HELD and not hold:
+                return _promote_held(claim, earlier=earlier, filename=filename, source=source, actor=actor,
+                                     requirement=requirement, hold_limits=hold_limits)
             return _result("duplicate", filename, document=earlier,
                            requirement_code=earlier.requirement.code if earlier.requirement else None)
-        # A new file for a requirement that already has its files: refused before any decoding too.
-        full = _limit_refusal(_counted(claim), size=1, requirement=requirement, lim=lim)
+        # A new file for a requirement that already has its files, or past the unverified sender's own
+        # budget: refused before any decoding too (and again under the lock).
+        full = _limit_refusal(claim, hold=hold, hold_limits=hold_limits, size=1, requirement=requirement)
         if full is not None:
             return _refusal(claim, filename=filename, code=full, params={}, source=source, actor=actor,
                             requirement=requirement, inbound_ref=inbound_ref, size=spooled.size,
-                            sha256=spooled.sha256)
+                            sha256=spooled.sha256, hold=hold)
         try:
             prepared = pipeline.inspect(spooled, filename, declared_type)
         except pipeline.Refused as exc:
             return _refusal(claim, filename=filename, code=exc.code, params=exc.params, source=source, actor=actor,
                             requirement=requirement, inbound_ref=inbound_ref, size=spooled.size,
-                            sha256=spooled.sha256)
+                            sha256=spooled.sha256, hold=hold)
         try:
             return _store(claim, prepared=prepared, filename=filename, source=source, actor=actor,
-                          requirement=requirement, inbound_ref=inbound_ref, hold=hold)
+                          requirement=requirement, inbound_ref=inbound_ref, hold=hold, hold_limits=hold_limits)
         finally:
             prepared.close()
     finally:
@@ -172,20 +249,8 @@ def _counted(claim: Claim) -> Any:
     return Document.objects.filter(claim=claim).exclude(status=DocumentStatus.REFUSED)
 
 
-def _limit_refusal(stored: Any, *, size: int, requirement: Any, lim: pipeline.Limits) -> str | None:
-    """Which per-claim limit a file of ``size`` bytes would break (checked before any work on the
-    file with size 1 — "is anything left?" — and again under the claim's lock before storing)."""
-    if stored.count() >= lim.max_files_per_claim:
-        return "claim_file_limit"
-    if (stored.aggregate(total=Sum("size"))["total"] or 0) + size > lim.max_bytes_per_claim:
-        return "claim_size_limit"
-    if requirement is not None and stored.filter(requirement=requirement).count() >= requirement.max_files:
-        return "requirement_full"
-    return None
-
-
 def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: str, actor: Any, requirement: Any,
-           inbound_ref: str | None, hold: bool) -> ReceiveResult:
+           inbound_ref: str | None, hold: bool, hold_limits: HoldLimits) -> ReceiveResult:
     # 1. file(s) to storage under generated names — a crash after this leaves only an orphan file.
     name = files.save(files.generated_name(claim.code, prepared.extension), prepared.path)
     thumb = ""
@@ -196,7 +261,9 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
         files.delete_quietly(name)
         raise
     # 2. the row, the event and the state change in one transaction, limits re-checked under the lock.
-    refusal: tuple[str, dict[str, Any]] | None = None
+    # The participant's limits count their own files only; an unverified sender's (HELD) files have a
+    # small budget of their own (hold_limits).
+    refusal: str | None = None
     doc: Document | None = None
     duplicate: Document | None = None
     try:
@@ -205,8 +272,8 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
             stored = _counted(locked)
             duplicate = stored.filter(sha256=prepared.sha256).first()
             if duplicate is None:
-                code = _limit_refusal(stored, size=prepared.size, requirement=requirement, lim=pipeline.limits())
-                refusal = (code, {}) if code else None
+                refusal = _limit_refusal(locked, hold=hold, hold_limits=hold_limits, size=prepared.size,
+                                         requirement=requirement)
             if duplicate is None and refusal is None:
                 doc = Document.objects.create(
                     claim=locked, requirement=requirement, source=source,
@@ -238,9 +305,9 @@ def _store(claim: Claim, *, prepared: pipeline.Prepared, filename: str, source: 
             return _result("duplicate", filename, document=duplicate,
                            requirement_code=duplicate.requirement.code if duplicate.requirement else None)
         assert refusal is not None
-        return _refusal(claim, filename=filename, code=refusal[0], params=refusal[1], source=source, actor=actor,
+        return _refusal(claim, filename=filename, code=refusal, params={}, source=source, actor=actor,
                         requirement=requirement, inbound_ref=inbound_ref, size=prepared.original_size,
-                        sha256=prepared.sha256)
+                        sha256=prepared.sha256, hold=hold)
     return _result("held" if hold else "received", filename, document=doc,
                    requirement_code=requirement.code if requirement else None)
 

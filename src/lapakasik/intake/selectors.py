@@ -11,12 +11,13 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from lapakasik.branches.selectors import branch_effective_policy, branch_list, effective_policies
 from lapakasik.claims.models import Claim
 from lapakasik.core.dates import long_moment
 
-from . import catalogue
+from . import catalogue, policy
 from .models import Document, DocumentStatus, IntakeAccess
 from .types import IntakeLinks, ReceiveResult
 
@@ -86,9 +87,19 @@ def stored_documents(claim: Claim) -> QuerySet[Document]:
 # --- what intake's messages say -----------------------------------------------------------------
 
 
+# What the acknowledgement's subject says after "Klaim <code>: " (intake.policy.ack_outcome).
+ACK_OUTCOME_LABELS = {
+    "received": _("dokumen kami terima"),
+    "partial": _("sebagian dokumen tidak dapat kami terima"),
+    "refused": _("dokumen tidak dapat kami terima"),
+    "none": _("tidak ada dokumen yang kami terima"),
+}
+
+
 def ack_context(claim: Claim, results: list[ReceiveResult], language: str = "id") -> dict[str, Any]:
     """The ``intake_ack`` message's variables: what arrived, what was refused and why, what is still
-    missing, and the documents deadline in the branch's time."""
+    missing, the documents deadline in the branch's time, and the outcome for the subject (``outcome``,
+    ``outcome_label``: see ``ACK_OUTCOME_LABELS``)."""
     with translation.override(language):
         checklist = catalogue.claim_checklist(claim, language=language)
         labels = {i.code: i.label for i in checklist.items}
@@ -102,12 +113,15 @@ def ack_context(claim: Claim, results: list[ReceiveResult], language: str = "id"
                                  "requirement": labels.get(r.requirement_code or "", ""),
                                  "requirement_code": r.requirement_code or ""})
         missing = [{"code": i.code, "label": i.label} for i in checklist.missing]
+        outcome = policy.ack_outcome(received=len(received), refused=len(refused))
+        outcome_label = str(ACK_OUTCOME_LABELS[outcome])
     due = claim.documents_due_at
     due_local = ""
     if due is not None:
         local = timezone.localtime(due, ZoneInfo(getattr(claim.branch, "time_zone", "") or "Asia/Jakarta"))
         due_local = long_moment(local, getattr(claim.branch, "tz_abbreviation", ""), language)  # the one format
     return {"received": received, "refused": refused, "missing": missing, "complete": checklist.complete,
+            "outcome": outcome, "outcome_label": outcome_label,
             "documents_due_at": due.isoformat() if due else "", "documents_due_local": due_local,
             "claim_code": claim.code}
 

@@ -84,24 +84,18 @@ def intake_revoke(*, claim: Claim, actor: Any, kind: str | None = None) -> Intak
 
 def intake_acknowledge(
     *, claim: Claim, results: list[ReceiveResult], reply_to_message_id: str | None = None,
-    recipient: str | None = None,
 ) -> None:
-    """Enqueue notification event ``intake_ack`` for ``claim``: what arrived, what was refused and
+    """Enqueue notification event ``intake_ack`` for ``claim`` — to the participant's own contact only
+    (it names them, the claim, the deadline and the checklist): what arrived, what was refused and
     why, what is still missing, and the documents deadline (H-1). ``reply_to_message_id`` makes the
-    e-mail a reply in the participant's thread; ``recipient`` (another sender than the claim's address,
-    whose files were held) is told too. Call inside the caller's transaction."""
+    e-mail a reply in the participant's thread. Call inside the caller's transaction."""
     if not results:
         return
     to = applicant_recipient(claim)
     context = ack_context(claim, results, language=to.language or "id")
     if reply_to_message_id:
         context["reply_to_message_id"] = reply_to_message_id
-    with transaction.atomic():
-        notification_enqueue(event="intake_ack", claim=claim, to=to, context=context)
-        if recipient and recipient.strip().lower() != (to.email or "").lower():
-            # e.g. mail from another address, held for review: that sender is told too.
-            notification_enqueue(event="intake_ack", claim=claim, context={**context, "held_sender": True},
-                                 channels=["email"], recipient=recipient)
+    notification_enqueue(event="intake_ack", claim=claim, to=to, context=context)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,3 +38,13 @@ class ReceiveResult:
     @property
     def ok(self) -> bool:
         return self.outcome in {"received", "held", "duplicate"}
+
+
+@dataclass(frozen=True)
+class HoldLimits:
+    """The budget of HELD files (from unverified senders) per claim at a time. HELD files never count
+    against the participant's own limits; past this budget further ones are refused and not stored.
+    The mail gateway passes its configured values (``MAILGATEWAY_UNVERIFIED_MAX_*``)."""
+
+    max_files: int = 10
+    max_bytes: int = 30 * 1024 * 1024

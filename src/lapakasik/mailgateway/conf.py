@@ -100,9 +100,47 @@ def max_messages_per_claim_hour() -> int:
 
 def trusted_authserv_ids() -> list[str]:
     """authserv-ids of the MTA(s) whose ``Authentication-Results`` header is trusted (RFC 8601). Empty =
-    the header is ignored."""
+    the header is ignored (a sender can write one). ``MAILGATEWAY_TRUSTED_AUTHSERV_IDS`` (a list or a
+    comma-separated string); ``MAILGATEWAY_TRUSTED_AUTHSERV_ID`` (one) is read as well."""
     raw = getattr(settings, "MAILGATEWAY_TRUSTED_AUTHSERV_IDS", None)
     if raw is None:
         raw = os.environ.get("MAILGATEWAY_TRUSTED_AUTHSERV_IDS", "")
-    items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
-    return [str(i).strip().lower() for i in items if str(i).strip()]
+    single = getattr(settings, "MAILGATEWAY_TRUSTED_AUTHSERV_ID", None)
+    if single is None:
+        single = os.environ.get("MAILGATEWAY_TRUSTED_AUTHSERV_ID", "")
+    items = list(raw) if isinstance(raw, list | tuple) else str(raw).split(",")
+    items += str(single or "").split(",")
+    return list(dict.fromkeys(str(i).strip().lower() for i in items if str(i).strip()))
+
+
+def _int_setting(name: str, default: int) -> int:
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name, "")
+    try:
+        return max(0, int(value)) if str(value).strip() != "" else default
+    except (TypeError, ValueError):
+        return default
+
+
+def unverified_max_files_per_claim() -> int:
+    """Files from senders other than the claim's own address that are kept (HELD) per claim at a time;
+    more are refused and not stored. They never count against the participant's own limits."""
+    return _int_setting("MAILGATEWAY_UNVERIFIED_MAX_FILES_PER_CLAIM", 10)
+
+
+def unverified_max_bytes_per_claim() -> int:
+    """Bytes of HELD files (from other senders) kept per claim at a time."""
+    return _int_setting("MAILGATEWAY_UNVERIFIED_MAX_BYTES_PER_CLAIM", 30 * 1024 * 1024)
+
+
+def unverified_replies_per_sender_day() -> int:
+    """Generic replies to one unverified sender address about one claim within 24 hours (0 = never
+    reply to unverified senders)."""
+    return _int_setting("MAILGATEWAY_UNVERIFIED_REPLIES_PER_SENDER_DAY", 1)
+
+
+def unverified_replies_per_claim_day() -> int:
+    """Generic replies to unverified senders (all addresses together) about one claim within 24 hours:
+    a flood with a different forged From each time cannot turn the gateway into a mail cannon."""
+    return _int_setting("MAILGATEWAY_UNVERIFIED_REPLIES_PER_CLAIM_DAY", 5)

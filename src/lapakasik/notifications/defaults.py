@@ -28,7 +28,10 @@ EVENT_VARIABLES: dict[str, frozenset[str]] = {
     "booking_expired": frozenset(_SESSION),
     "waitlist_offer": frozenset(_SESSION | {"offer_url", "hold_until_local"}),
     "otp_code": frozenset({"otp", "valid_minutes", "purpose"}),
-    "intake_ack": frozenset({"received", "refused", "missing", "complete", "held_sender", "documents_due_at"}),
+    "intake_ack": frozenset({"received", "refused", "missing", "complete", "held_sender", "documents_due_at",
+                             "outcome", "outcome_label"}),
+    "intake_unverified_reply": frozenset(),
+    "intake_held_notice": frozenset({"held_count", "sender_masked"}),
     "upload_failed": frozenset({"dropbox_allowed", "nearest_dropbox_branch", "nearest_dropbox_address",
                                 "cover_sheet_url"}),
     "documents_incomplete": frozenset({"missing", "refused", "received", "complete", "documents_due_at"}),
@@ -62,6 +65,41 @@ _SEND_DOCS_ID = ("{% if upload_url %}Unggah dokumen: {{ upload_url }}\n{% endif 
                  "{% if email_address %}Atau kirim lewat e-mail ke: {{ email_address }}\n{% endif %}")
 _SEND_DOCS_EN = ("{% if upload_url %}Upload documents: {{ upload_url }}\n{% endif %}"
                  "{% if email_address %}Or e-mail them to: {{ email_address }}\n{% endif %}")
+
+# The acknowledgement's subject says what happened ("kami terima" only when it is true): ``outcome_label`` is
+# intake's wording of intake.policy.ack_outcome (received / some refused / all refused / nothing arrived) in
+# the participant's language; the default covers rows queued before it existed.
+_ACK_SUBJECT_ID = "Klaim {{ claim_code }}: {{ outcome_label|default:'dokumen kami terima' }}"
+_ACK_SUBJECT_EN = "Claim {{ claim_code }}: {{ outcome_label|default:'documents received' }}"
+
+# The reply to a sender who is not the claim's own address (or whose From our MTA found forged). It is
+# stored without a claim, so nothing of the claim can be rendered into it; both languages in one message
+# (we do not know the sender's).
+_UNVERIFIED_ID = (
+    "Pesan Anda ke alamat ini telah sampai.\n\n"
+    "Alamat pengirimnya tidak terdaftar (atau tidak dapat kami verifikasi) untuk alamat tujuan itu. Karena "
+    "itu lampirannya tidak diproses sebagai dokumen klaim: lampiran hanya akan dipertimbangkan setelah "
+    "peserta pemilik klaim mengonfirmasinya atau petugas memeriksanya. Kami tidak memberikan keterangan "
+    "apa pun tentang klaim kepada alamat yang tidak terdaftar.\n\n"
+    "Bila Anda peserta pemilik klaim: kirim dokumen dari alamat e-mail yang Anda daftarkan saat memesan "
+    "antrean, atau unggah lewat tautan pribadi di pesan konfirmasi antrean Anda. Berkas yang sama yang Anda "
+    "kirim sendiri langsung dihitung.\n\n"
+    "Bila Anda tidak mengirim pesan ini, abaikan e-mail ini.\n\n"
+    "Bantuan: contact center {{ contact_centre }}.")
+_UNVERIFIED_EN = (
+    "Your message to this address has arrived.\n\n"
+    "The address it came from is not registered (or could not be verified) for that address, so its "
+    "attachments are not processed as claim documents: they will only be considered after the participant "
+    "who owns the claim confirms them or an officer checks them. We give no information about a claim to an "
+    "address that is not registered.\n\n"
+    "If you are the participant: send your documents from the e-mail address you registered when you "
+    "booked, or upload them through the personal link in your booking confirmation. The same file sent by "
+    "yourself counts at once.\n\n"
+    "If you did not send this message, please ignore this e-mail.\n\n"
+    "Help: contact centre {{ contact_centre }}.")
+_UNVERIFIED_SUBJECT = "Pesan Anda telah sampai / Your message has arrived"
+_UNVERIFIED_SHORT = ("Pesan Anda telah sampai; lampiran dari alamat tidak terdaftar tidak diproses. / Your "
+                     "message arrived; attachments from an unregistered address are not processed.")
 
 TEXTS: dict[str, dict[str, dict[str, str]]] = {
     "booking_confirmed": {
@@ -185,28 +223,64 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
     },
     "intake_ack": {
         "id": {
-            "subject": "Dokumen klaim {{ claim_code }} kami terima",
+            "subject": _ACK_SUBJECT_ID,
             "text": ("Halo {{ name }},\n\n{% if held_sender %}Kami menerima e-mail berisi dokumen untuk klaim "
                      "{{ claim_code }} dari alamat yang tidak terdaftar. Dokumen ditahan untuk diperiksa "
                      "petugas.\n\n{% endif %}Ringkasan dokumen klaim {{ claim_code }}:\n\n" + _DOCS_LIST_ID +
                      "\n{% if complete %}Dokumen sudah lengkap. Petugas akan memverifikasinya.{% else %}"
                      "Mohon lengkapi paling lambat {{ documents_due_local|default:'H-1' }}.\n" + _SEND_DOCS_ID +
                      "{% endif %}"),
-            "short": ("Dokumen klaim {{ claim_code }} diterima. {% if complete %}Lengkap, menunggu verifikasi."
+            "short": (_ACK_SUBJECT_ID + ". {% if complete %}Lengkap, menunggu verifikasi."
                       "{% else %}Masih kurang {{ missing|length }} dokumen, batas "
                       "{{ documents_due_local|default:'H-1' }}.{% endif %}"),
         },
         "en": {
-            "subject": "Documents for claim {{ claim_code }} received",
+            "subject": _ACK_SUBJECT_EN,
             "text": ("Hello {{ name }},\n\n{% if held_sender %}We received an e-mail with documents for claim "
                      "{{ claim_code }} from an address that is not registered. The documents are held for an "
                      "officer to check.\n\n{% endif %}Documents of claim {{ claim_code }}:\n\n" + _DOCS_LIST_EN +
                      "\n{% if complete %}Your documents are complete. An officer will verify them.{% else %}"
                      "Please complete them by {{ documents_due_local|default:'the day before your session' }}.\n"
                      + _SEND_DOCS_EN + "{% endif %}"),
-            "short": ("Documents for claim {{ claim_code }} received. {% if complete %}Complete, awaiting "
+            "short": (_ACK_SUBJECT_EN + ". {% if complete %}Complete, awaiting "
                       "verification.{% else %}{{ missing|length }} still missing, due "
                       "{{ documents_due_local|default:'the day before' }}.{% endif %}"),
+        },
+    },
+    "intake_unverified_reply": {
+        "id": {"subject": _UNVERIFIED_SUBJECT, "text": _UNVERIFIED_ID + "\n\n---\n\n" + _UNVERIFIED_EN,
+               "short": _UNVERIFIED_SHORT},
+        "en": {"subject": "Your message has arrived / Pesan Anda telah sampai",
+               "text": _UNVERIFIED_EN + "\n\n---\n\n" + _UNVERIFIED_ID, "short": _UNVERIFIED_SHORT},
+    },
+    "intake_held_notice": {
+        "id": {
+            "subject": "Klaim {{ claim_code }}: berkas dari alamat lain ditahan",
+            "text": ("Halo {{ name }},\n\nKami menerima {{ held_count }} berkas untuk klaim {{ claim_code }} dari "
+                     "alamat e-mail yang tidak terdaftar untuk klaim Anda ({{ sender_masked }}). Berkas itu "
+                     "ditahan: tidak dihitung sebagai dokumen Anda dan tidak mengurangi batas berkas Anda. Kami "
+                     "tidak memberikan keterangan apa pun tentang klaim Anda kepada pengirimnya.\n\n"
+                     "Bila berkas itu memang dokumen Anda (misalnya dikirim keluarga), kirim ulang berkas yang "
+                     "sama dari alamat e-mail terdaftar Anda atau lewat tautan unggah pribadi Anda: berkas itu "
+                     "langsung dihitung. Bila Anda tidak mengenal pengirimnya, abaikan pesan ini: berkas itu "
+                     "tidak dipakai tanpa konfirmasi Anda atau pemeriksaan petugas.\n\n" + _SEND_DOCS_ID +
+                     "\nBantuan: contact center {{ contact_centre }}."),
+            "short": ("Klaim {{ claim_code }}: {{ held_count }} berkas dari alamat lain ditahan dan tidak "
+                      "dihitung. Kirim dokumen Anda sendiri dari e-mail terdaftar atau tautan pribadi Anda."),
+        },
+        "en": {
+            "subject": "Claim {{ claim_code }}: files from another address are held",
+            "text": ("Hello {{ name }},\n\nWe received {{ held_count }} file(s) for claim {{ claim_code }} from "
+                     "an e-mail address that is not registered for your claim ({{ sender_masked }}). They are "
+                     "held: they do not count as your documents and do not use up your file limit. We give the "
+                     "sender no information about your claim.\n\n"
+                     "If they are your documents (sent by family, for example), send the same files again "
+                     "from your registered e-mail address or through your personal upload link: they then "
+                     "count at once. If you do not know the sender, ignore this message: the files are not "
+                     "used without your confirmation or an officer's check.\n\n" + _SEND_DOCS_EN +
+                     "\nHelp: contact centre {{ contact_centre }}."),
+            "short": ("Claim {{ claim_code }}: {{ held_count }} file(s) from another address held, not "
+                      "counted. Send your own from your registered e-mail or personal link."),
         },
     },
     "upload_failed": {
@@ -481,7 +555,9 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "received": [{"filename": "ktp.jpg", "requirement": "e-KTP"}],
     "refused": [{"filename": "kk.pdf", "reason": "Berkas PDF terenkripsi"}],
     "missing": [{"code": "KK", "label": "Kartu Keluarga"}, {"code": "BANK", "label": "Buku tabungan"}],
-    "complete": False, "held_sender": False, "documents_due_at": "2026-12-01T16:59:00Z",
+    "complete": False, "held_sender": False, "documents_due_at": "2026-12-01T16:59:00Z", "outcome": "partial",
+    "outcome_label": "sebagian dokumen tidak dapat kami terima",
+    "held_count": 3, "sender_masked": "a***@example.id",
     "dropbox_allowed": True, "nearest_dropbox_branch": "KC Tangerang", "nearest_dropbox_address": "Jl. Daan Mogot 1",
     "cover_sheet_url": "https://lapakasik.example/unggah/contoh/lembar-sampul.pdf",
     "call_window_local": "Kamis, 3 Desember 2026 10:00–11:00 WIB", "officer_name": "Budi", "call_channel": "WhatsApp video",
