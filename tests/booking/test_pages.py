@@ -335,7 +335,7 @@ def test_not_eligible_shows_the_rule_and_the_date(client: Any, booking_world: di
     body = text(r)
     assert "Masa tunggu satu bulan" in body
     possible = clock.now().date() - timedelta(days=5)
-    from lapakasik.booking.policy import add_months
+    from lapakasik.claims.policy import add_months
 
     assert day_label(add_months(possible, 1)) in body
     assert 'id="possible-from"' in body

@@ -67,7 +67,7 @@ def test_every_message_shows_dates_in_the_one_format(row: dict[str, Any]) -> Non
 
 
 def test_eligibility_dates_use_the_one_format() -> None:
-    from lapakasik.booking.policy import eligibility
+    from lapakasik.claims.policy import eligibility
     from lapakasik.registry.adapters import MemberRecord
 
     member = MemberRecord(nik="3174014506900003", kpj="12345678901", full_name="Siti", birth_date=date(1990, 6, 5),

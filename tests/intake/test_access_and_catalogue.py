@@ -55,12 +55,10 @@ def test_every_type_and_reason_has_a_checklist(make_claim: Any, claim_type: str,
 
 
 def test_conditions_from_claim_facts(make_claim: Any) -> None:
-    rich = make_claim()
-    rich.registry_balance = 80_000_000
+    rich = make_claim(**registered(balance=80_000_000))
     npwp = next(i for i in claim_checklist(rich).items if i.code == "npwp")
     assert npwp.required
-    poor = make_claim()
-    poor.registry_balance = 10_000_000
+    poor = make_claim(**registered(balance=10_000_000, index=1))
     assert "npwp" not in {i.code for i in claim_checklist(poor).items}
     partial = make_claim(claim_reason="PARTIAL_30")
     codes = {i.code: i.required for i in claim_checklist(partial).items}
@@ -96,19 +94,75 @@ def test_complete_checklist_moves_claim_to_documents_received(claim: Any) -> Non
     assert claim_checklist(claim).complete
 
 
-def test_registry_adapter_balance_decides_npwp(make_claim: Any, monkeypatch: Any) -> None:
-    import sys
-    import types
+def registered(*, balance: int, index: int = 0) -> dict[str, str]:
+    """A participant in the demo registry (the product's default adapter) with this JHT balance; the
+    claim keywords that make them the claim's insured worker."""
+    from lapakasik.core import clock
+    from lapakasik.registry import seed
+    from lapakasik.registry.models import DemoParticipant
 
-    fake = types.ModuleType("lapakasik.registry.services")
-    calls: list[tuple[str, str]] = []
+    fields = {k: v for k, v in seed.participant(index, clock.now().date()).items() if k != "case"}
+    DemoParticipant.objects.create(**{**fields, "balance": balance})
+    return {"nik": fields["nik"], "kpj": fields["kpj"], "full_name": fields["full_name"]}
 
-    def registry_lookup(*, nik: str, kpj: str) -> Any:
-        calls.append((nik, kpj))
-        return types.SimpleNamespace(balance=75_000_000, married=None)
 
-    fake.registry_lookup = registry_lookup  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "lapakasik.registry.services", fake)
-    claim = make_claim()
+@pytest.mark.parametrize(("balance", "required"), [
+    (75_000_000, True), (50_000_001, True), (50_000_000, False), (49_999_999, False), (0, False),
+])
+def test_the_registry_balance_decides_npwp(make_claim: Any, balance: int, required: bool) -> None:
+    """Through the real demo adapter, no injected module: the insured worker's balance in the registry
+    decides whether NPWP is required above Rp 50,000,000 (at or below: not asked at all)."""
+    claim = make_claim(**registered(balance=balance))
+    codes = {i.code: i.required for i in claim_checklist(claim).items}
+    assert codes.get("npwp", False) is required
+    if not required:
+        assert "npwp" not in codes
+
+
+def test_npwp_follows_the_configured_threshold(make_claim: Any, settings: Any) -> None:
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "NPWP_THRESHOLD_RUPIAH": 10_000_000}
+    claim = make_claim(**registered(balance=10_000_001))
+    assert next(i for i in claim_checklist(claim).items if i.code == "npwp").required
+
+
+def test_a_claim_the_registry_does_not_know_leaves_npwp_optional(make_claim: Any) -> None:
+    registered(balance=90_000_000)  # someone else is in the registry
+    claim = make_claim(nik="3174010101900077", kpj="99999999999")
     npwp = next(i for i in claim_checklist(claim).items if i.code == "npwp")
-    assert npwp.required and calls
+    assert npwp.required is False and npwp.condition_note
+
+
+def test_a_kpj_that_is_not_the_niks_reads_no_balance(make_claim: Any) -> None:
+    who = registered(balance=90_000_000)
+    claim = make_claim(nik=who["nik"], kpj="99999999999", full_name=who["full_name"])
+    assert next(i for i in claim_checklist(claim).items if i.code == "npwp").required is False
+
+
+def test_one_registry_lookup_per_claim_however_often_the_checklist_is_computed(
+        make_claim: Any, monkeypatch: Any) -> None:
+    from lapakasik.registry import adapters
+
+    claim = make_claim(**registered(balance=75_000_000))
+    calls: list[str] = []
+    real = adapters.registry_lookup
+
+    def counting(*, nik: str, kpj: str) -> Any:
+        calls.append(kpj)
+        return real(nik=nik, kpj=kpj)
+
+    monkeypatch.setattr("lapakasik.intake.catalogue.registry_lookup", counting)
+    for _ in range(3):
+        assert claim_checklist(claim).item("npwp").required  # type: ignore[union-attr]
+    assert calls == [claim.insured_kpj]
+
+
+def test_a_registry_that_fails_shows_the_checklist_with_npwp_optional(make_claim: Any, monkeypatch: Any) -> None:
+    claim = make_claim(**registered(balance=75_000_000))
+
+    def down(*, nik: str, kpj: str) -> Any:
+        raise ConnectionError("registry unreachable")
+
+    monkeypatch.setattr("lapakasik.intake.catalogue.registry_lookup", down)
+    assert claim_checklist(claim).item("npwp").required is False  # type: ignore[union-attr]
+    monkeypatch.undo()
+    assert claim_checklist(claim).item("npwp").required is True  # type: ignore[union-attr]  # not cached

@@ -1,26 +1,13 @@
-"""Pure rules of the online queue: the booking window, eligibility against the registry record, the
-broker threshold. No database."""
+"""Pure rules of the online queue: the booking window, the H-1 deadline, the broker threshold. No
+database. Eligibility against the registry record is the claim's rule: ``claims.policy``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext_lazy as _
-
 from lapakasik.branches import policy as branch_policy
-from lapakasik.core.dates import long_date
-from lapakasik.core.validators import normalize_name
-from lapakasik.registry.adapters import MemberRecord
-
-WAITING_PERIOD_MONTHS = 1
-RETIREMENT_AGE = 56
-PARTIAL_MIN_YEARS = 10
-SEPARATION_REASONS = frozenset({"RESIGNED", "PHK"})
-PARTIAL_REASONS = frozenset({"PARTIAL_10", "PARTIAL_30"})
-
 
 # --- the booking follows its claim -------------------------------------------------------------------
 
@@ -34,26 +21,7 @@ def booking_status_after(claim_state: str) -> str | None:
     return BOOKING_STATUS_FOR_CLAIM_STATE.get(claim_state)
 
 
-# --- calendar -------------------------------------------------------------------------------------
-
-def add_months(day: date, months: int) -> date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
-
-
-def add_years(day: date, years: int) -> date:
-    return add_months(day, 12 * years)
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
+# --- the booking window -----------------------------------------------------------------------------
 
 def window_last_day(today: date, local_hour: int, *, open_hour: int, days: int,
                     closed_days: Iterable[date] = ()) -> date | None:
@@ -99,62 +67,7 @@ def parse_session_start(value: str) -> time | None:
     return time(hour, minute)
 
 
-# --- eligibility ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Verdict:
-    eligible: bool
-    rule: str = ""
-    possible_from: date | None = None
-    message: str = ""
-
-
-OK = Verdict(True)
-
-
-def names_match(given: str, registered: str) -> bool:
-    """Case- and space-insensitive: ``budi  santoso`` matches ``BUDI SANTOSO``."""
-    return bool(given) and normalize_name(given) == normalize_name(registered)
-
-
-def eligibility(member: MemberRecord, claim_type: str, reason: str, today: date) -> Verdict:
-    """Whether the registry record allows this claim now; when not, the rule and the date it becomes
-    possible (None when no date can be given, e.g. while still employed)."""
-    if claim_type != "JHT":
-        return OK
-    if reason in SEPARATION_REASONS:
-        if member.active or member.membership_end is None:
-            return Verdict(False, "membership_active", None, str(_(
-                "Kepesertaan Anda masih aktif (masih tercatat bekerja). Klaim JHT karena berhenti bekerja "
-                "baru bisa diajukan setelah perusahaan menonaktifkan kepesertaan Anda.")))
-        possible = add_months(member.membership_end, WAITING_PERIOD_MONTHS)
-        if today < possible:
-            return Verdict(False, "waiting_period", possible, str(_(
-                "Masa tunggu satu bulan setelah berhenti bekerja belum selesai. Klaim bisa diajukan mulai "
-                "%(date)s.") % {"date": long_date(possible)}))
-        return OK
-    if reason == "AGE_56":
-        possible = add_years(member.birth_date, RETIREMENT_AGE)
-        if today < possible:
-            return Verdict(False, "age_56", possible, str(_(
-                "Klaim karena usia pensiun bisa diajukan saat Anda berusia 56 tahun, yaitu mulai %(date)s.")
-                % {"date": long_date(possible)}))
-        return OK
-    if reason in PARTIAL_REASONS:
-        if member.partial_withdrawal_taken:
-            return Verdict(False, "partial_once", None, str(_(
-                "Klaim JHT sebagian hanya bisa diambil satu kali, dan Anda sudah pernah mengambilnya.")))
-        if not member.active:
-            return Verdict(False, "membership_inactive", None, str(_(
-                "Klaim JHT sebagian hanya untuk peserta yang masih aktif bekerja.")))
-        possible = add_years(member.membership_start, PARTIAL_MIN_YEARS)
-        if today < possible:
-            return Verdict(False, "membership_10_years", possible, str(_(
-                "Klaim JHT sebagian memerlukan kepesertaan minimal 10 tahun; Anda bisa mengajukannya mulai "
-                "%(date)s.") % {"date": long_date(possible)}))
-        return OK
-    return OK  # disability, leaving Indonesia, death: decided on the documents
-
+# --- brokers ---------------------------------------------------------------------------------------
 
 def is_broker(distinct_niks: int, threshold: int) -> bool:
     return threshold > 0 and distinct_niks >= threshold

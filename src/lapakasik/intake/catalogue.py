@@ -4,12 +4,15 @@ checklist of a claim. The catalogue itself is data (``Requirement`` rows, editab
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import get_language
+
+from lapakasik.registry.adapters import MemberRecord, registry_lookup
 
 from . import pipeline, policy
 from .models import Document, DocumentStatus, Requirement
@@ -154,59 +157,42 @@ def catalogue_seed(model: Any = Requirement) -> int:
 
 
 _MISSING = object()
+logger = logging.getLogger(__name__)
 
 
 def claim_facts(claim: Any) -> policy.Facts:
-    """What the conditions need to know about the claim. Registry data when the registry adapter
-    (``lapakasik.registry``) offers it, else claim-level attributes; unknown stays None (the
-    requirement is then shown as "bila berlaku" — optional, with its condition explained)."""
-    cached = getattr(claim, "_intake_registry_record", _MISSING)
-    record = _registry_record(claim) if cached is _MISSING else cached
-    try:
-        claim._intake_registry_record = record  # one registry lookup per claim object (per request)
-    except AttributeError:  # pragma: no cover - slotted test doubles
-        pass
+    """What the conditions need to know about the claim. The JHT balance comes from the registry, through
+    its adapter (``registry.adapters.registry_lookup`` with the insured worker's NIK and KPJ) and from
+    nowhere else; family facts the registry does not hold (married, children, road accident) are claim
+    attributes when set. Unknown stays None (the requirement is then shown as "bila berlaku" — optional,
+    with its condition explained)."""
+    record = claim_registry_record(claim)
 
-    def fact(name: str, *aliases: str) -> Any:
-        value = getattr(claim, name, None)
-        if value is None and record is not None:
-            for key in (name, *aliases):
-                value = record.get(key) if isinstance(record, dict) else getattr(record, key, None)
-                if value is not None:
-                    break
-        return value
+    def fact(name: str) -> Any:
+        return getattr(claim, name, None)
 
-    balance = fact("registry_balance", "balance", "jht_balance")
     return policy.Facts(
         claim_type=claim.claim_type, reason=claim.claim_reason,
-        balance=int(balance) if balance is not None else None,
-        married=fact("married", "is_married"), has_children=fact("has_children"),
-        road_accident=fact("road_accident"),
+        balance=record.balance if record is not None else None,
+        married=fact("married"), has_children=fact("has_children"), road_accident=fact("road_accident"),
         npwp_threshold=int(getattr(settings, "LAPAKASIK", {}).get("NPWP_THRESHOLD_RUPIAH", 50_000_000)),
     )
 
 
-def _registry_record(claim: Any) -> Any:
-    """The participant's registry record when ``lapakasik.registry`` offers a lookup (helper A1 builds
-    it: ``services``/``selectors``/``adapter`` with ``registry_lookup``/``lookup``/``participant_lookup``
-    taking ``nik``/``kpj``). None when there is no adapter or the lookup fails."""
-    if getattr(claim, "registry_balance", None) is not None:
-        return None
-    import importlib
-
-    for module_name in ("lapakasik.registry.services", "lapakasik.registry.selectors", "lapakasik.registry.adapter"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        for func_name in ("registry_lookup", "lookup", "participant_lookup"):
-            lookup = getattr(module, func_name, None)
-            if callable(lookup):
-                try:
-                    return lookup(nik=claim.insured_nik, kpj=claim.insured_kpj)
-                except Exception:  # registry down / unknown participant: conditions stay unknown
-                    return None
-    return None
+def claim_registry_record(claim: Any) -> MemberRecord | None:
+    """The insured worker's registry record, looked up once per claim object (a page that computes the
+    checklist several times asks the adapter once). None when the registry does not know the NIK/KPJ
+    pair, or cannot be reached (logged; the conditions then stay unknown rather than the page failing)."""
+    cached = getattr(claim, "_intake_registry_record", _MISSING)
+    if cached is not _MISSING:
+        return cast("MemberRecord | None", cached)
+    try:
+        record = registry_lookup(nik=claim.insured_nik, kpj=claim.insured_kpj)
+    except Exception:  # the registry is down: the checklist still shows, with "bila berlaku"
+        logger.warning("registry lookup failed for claim %s", getattr(claim, "code", "?"), exc_info=True)
+        return None  # not cached: the next computation asks again
+    claim._intake_registry_record = record
+    return record
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lapakasik.booking import policy, selectors
 from lapakasik.booking.selectors import BranchInfo, SessionAvailability
+from lapakasik.claims import policy as claim_policy
 from lapakasik.claims.models import Claim
 from lapakasik.claims.parties import Applicant, applicant_validate
 from lapakasik.claims.reasons import is_valid_reason
@@ -165,13 +166,13 @@ def check_registry(req: BookingRequest, today: date | None = None) -> MemberReco
             _("NIK dan nomor KPJ tidak cocok dengan data kepesertaan. Periksa kartu peserta dan KTP Anda."),
             code="registry_mismatch",
             fields={"kpj": [_("Nomor KPJ tidak cocok dengan NIK ini menurut data kepesertaan.")]})
-    if not policy.names_match(who.full_name, member.full_name):
+    if not claim_policy.names_match(who.full_name, member.full_name):
         raise InvalidInput(
             _("Nama tidak sama dengan nama di data kepesertaan. Tulis nama lengkap seperti di KTP."),
             code="name_mismatch",
             fields={"full_name": [_("Nama tidak sama dengan data kepesertaan (huruf besar/kecil dan spasi "
                                     "tidak berpengaruh).")]})
-    verdict = policy.eligibility(member, req.claim_type, req.claim_reason, today or clock.now().date())
+    verdict = claim_policy.eligibility(member, req.claim_type, req.claim_reason, today or clock.now().date())
     if not verdict.eligible:
         raise Conflict(verdict.message, code="not_eligible", extra={
             "rule": verdict.rule,
@@ -192,7 +193,8 @@ def duplicate() -> Conflict:
                       "mengubah jadwal atau membatalkannya."), code="duplicate_active_booking")
 
 
-def booking_eligibility(*, nik: str, kpj: str, full_name: str, claim_type: str, claim_reason: str) -> policy.Verdict:
+def booking_eligibility(*, nik: str, kpj: str, full_name: str, claim_type: str,
+                        claim_reason: str) -> claim_policy.Verdict:
     """For the pages' identity step: the registry verdict before a slot is chosen. Raises InvalidInput for
     malformed identity or a registry mismatch; returns the Verdict (eligible or rule + date)."""
     fields: dict[str, list[Any]] = {}
@@ -210,7 +212,7 @@ def booking_eligibility(*, nik: str, kpj: str, full_name: str, claim_type: str, 
     if member is None:
         raise InvalidInput(code="registry_mismatch", fields={"kpj": [_(
             "Nomor KPJ tidak cocok dengan NIK ini menurut data kepesertaan.")]})
-    if not policy.names_match(full_name, member.full_name):
+    if not claim_policy.names_match(full_name, member.full_name):
         raise InvalidInput(code="name_mismatch", fields={"full_name": [_(
             "Nama tidak sama dengan data kepesertaan (huruf besar/kecil dan spasi tidak berpengaruh).")]})
-    return policy.eligibility(member, str(claim_type).upper(), str(claim_reason).upper(), clock.now().date())
+    return claim_policy.eligibility(member, str(claim_type).upper(), str(claim_reason).upper(), clock.now().date())
