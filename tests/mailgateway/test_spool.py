@@ -75,7 +75,12 @@ def test_a_gateway_killed_mid_data_leaves_nothing_after_the_next_start(gateway_f
     env = child_env(tmp_path / "data", MAILGATEWAY_SPOOL_DIR=str(tmp_path / "spool2"))
     from django.conf import settings
 
-    env["DATABASE_URL"] = f"sqlite:///{settings.DATABASES['default']['NAME']}"
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):  # the test database of this run, on the same server
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        env["DATABASE_URL"] = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
     port = free_port()
     env["MAILGATEWAY_PORT"] = str(port)
     spool2 = tmp_path / "spool2"
