@@ -7,7 +7,7 @@ server (a real HTTP server on 127.0.0.1 in a thread, same test database).
 - ``phone``: a fresh context + page with a phone viewport (390×844, touch, id-ID), downloads on.
 - ``phone_factory``: more such contexts (another "device"), optionally without JavaScript.
 
-Launch recipe from /work/shared/ENVIRONMENT.md: ``executable_path=/usr/bin/chromium`` and the flags
+Launch recipe for Debian's Chromium: ``executable_path=/usr/bin/chromium`` and the flags
 below; never ``playwright install``.
 """
 

@@ -1,5 +1,5 @@
 """What the participant pages need from the booking engine, in page-ready shape. The pages call
-only this module, the engine (``services``/``selectors``, helper A's) is called only from here."""
+only this module, the engine (``services``/``selectors``) is called only from here."""
 
 from __future__ import annotations
 
