@@ -66,7 +66,9 @@ def worker_id_new() -> str:
     return f"{this_host()}:{os.getpid()}:{get_random_string(16)}"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True while process ``pid`` of this machine exists and is not a zombie (someone else's process
+    counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -86,7 +88,7 @@ def worker_gone(worker_id: str) -> bool:
     if len(parts) != 3 or parts[0] != this_host() or not parts[1].isdigit():
         return False
     pid = int(parts[1])
-    return pid != os.getpid() and not _pid_alive(pid)
+    return pid != os.getpid() and not pid_alive(pid)
 
 
 def task_runs_requeue(*, now: datetime | None = None, lease_seconds: int | None = None, limit: int = 500) -> int:

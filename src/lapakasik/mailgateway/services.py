@@ -16,6 +16,7 @@ from django.db.models import F
 
 from lapakasik.core import clock
 from lapakasik.core.codes import new_token
+from lapakasik.core.recovery import pid_alive
 from lapakasik.intake.selectors import intake_address_resolve
 
 from . import conf, parser
@@ -148,20 +149,6 @@ def _delete_stored(name: str) -> None:
         log.warning("mailgateway: could not remove stored message %s", name)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's live process
-    try:  # a zombie is dead for our purpose
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
 def spool_leftovers_clean(*, older_than_seconds: int = 3600, grace_seconds: int = 5) -> int:
     """Remove spool files a crashed gateway left behind mid-transfer. Run when the gateway starts. A
     file named by a gateway of this machine whose process is gone goes at once (after a few seconds'
@@ -176,7 +163,7 @@ def spool_leftovers_clean(*, older_than_seconds: int = 3600, grace_seconds: int 
             age = now - path.stat().st_mtime
             owner = conf.spool_owner(path.name)
             dead = (owner is not None and owner[0] == me and owner[1] != os.getpid()
-                    and not _pid_alive(owner[1]))
+                    and not pid_alive(owner[1]))
             if (dead and age >= grace_seconds) or age >= older_than_seconds:
                 path.unlink()
                 removed += 1
