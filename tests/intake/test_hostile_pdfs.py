@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lapakasik.intake import pipeline
+from lapakasik.intake import pdfcheck, pipeline
 from lapakasik.intake.models import Document, DocumentStatus
 from tests.mailgateway.conftest import gateway, gateway_factory  # noqa: F401 - the real gateway, for e-mail
 
@@ -115,7 +115,7 @@ def test_ascii85_and_flate_images_pass_and_are_counted() -> None:
         b"/Type /XObject /Subtype /Image /Width 480 /Height 640 /ColorSpace /DeviceGray /BitsPerComponent 8 "
         b"/Filter [/ASCII85Decode /FlateDecode]", data)])
     pipeline.process(io.BytesIO(pdf), "scan.pdf").close()
-    assert pipeline._a85decode(data) == zlib.compress(pixels)
+    assert pdfcheck._a85decode(data) == zlib.compress(pixels)
 
 
 def test_broken_ascii85_is_refused() -> None:
