@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import smtplib
+import uuid
 from email import policy
 from email.message import EmailMessage
 from typing import Any
@@ -81,7 +82,7 @@ def mail(*, to: str, subject: str = "Dokumen klaim", body: str = "Berikut dokume
     msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
-    msg["Message-ID"] = message_id or f"<{abs(hash((subject, body, to)))}.{id(msg)}@mail.example.id>"
+    msg["Message-ID"] = message_id or f"<{uuid.uuid4().hex}@mail.example.id>"  # unique: a reused id is a re-delivery
     msg.set_content(body)
     for data, filename, ctype in attachments or []:
         maintype, _, subtype = ctype.partition("/")
