@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("lapakasik.intake.urls")),
     path("", include("lapakasik.notifications.urls")),
     path("", include("lapakasik.claims.urls")),
+    path("", include("lapakasik.casework.urls")),  # after intake: /petugas/klaim/<code>/dokumen/ is intake's
 ]

@@ -46,7 +46,7 @@ def open_claim(*, token: str = "", **kw: Any) -> Any:
     known = [c for c in raw_channels if c in CHANNELS] or ["email"]
     insured = kw.pop("insured", None)
     applicant = Applicant(**{**party, "channels": tuple(known)})
-    extra = {k: kw.pop(k) for k in ("state", "documents_due_at", "code") if k in kw}
+    extra = {k: kw.pop(k) for k in ("state", "documents_due_at", "session_at", "code") if k in kw}
     assert not kw or set(kw) <= {"access_token_digest"}, f"unknown claim fields: {set(kw)}"
     opened = claim_open(applicant=applicant, claim_type=claim_type, claim_reason=claim_reason, branch=branch,
                         channel="booking", actor=Actor.system("test"),

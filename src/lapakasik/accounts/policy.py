@@ -35,7 +35,11 @@ class Action(enum.StrEnum):
     RESCHEDULE_BOOKING = "reschedule_booking"
     RESCHEDULE_TO_BRANCH = "reschedule_to_branch"  # the target is the branch the booking moves to
     RECORD_PHONE_CALL = "record_phone_call"  # the phone-call tasks of a branch and their outcomes
+    VIEW_QUEUE = "view_queue"  # the branch's work queue (/petugas/)
     TAKE_CLAIM = "take_claim"  # take a claim into one's own work (and release it)
+    DECIDE_CLAIM = "decide_claim"  # ask for documents, verify, reject
+    CONFIRM_CLAIM = "confirm_claim"  # schedule a confirmation call and record its outcome
+    VIEW_LOAD = "view_load"  # each officer's load (before reassigning)
     ASSIGN_CLAIM = "assign_claim"  # give a claim to another officer
     APPROVE_SECOND = "approve_second"  # the second signature of a four-eyes decision
     SET_CHANNEL_POLICY = "set_channel_policy"  # online-only / online + dropbox for a region or branch
@@ -72,7 +76,11 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RESCHEDULE_BOOKING: frozenset({_O, _S, _R, _N}),
     Action.RESCHEDULE_TO_BRANCH: frozenset({_O, _S, _R, _N}),
     Action.RECORD_PHONE_CALL: frozenset({_O, _S}),
+    Action.VIEW_QUEUE: frozenset({_O, _S, _R, _N}),
     Action.TAKE_CLAIM: frozenset({_O, _S}),
+    Action.DECIDE_CLAIM: frozenset({_O, _S}),
+    Action.CONFIRM_CLAIM: frozenset({_O, _S}),
+    Action.VIEW_LOAD: frozenset({_S, _R, _N}),
     Action.ASSIGN_CLAIM: frozenset({_S}),
     Action.APPROVE_SECOND: frozenset({_S}),
     Action.SET_CHANNEL_POLICY: frozenset({_R, _N}),

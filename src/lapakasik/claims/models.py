@@ -46,7 +46,10 @@ class Claim(models.Model):
     access_token_digest = models.CharField(max_length=64, unique=True, help_text=_("HMAC dari token akses peserta"))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="assigned_claims")
+    assigned_at = models.DateTimeField(null=True, blank=True, help_text=_("Sejak kapan petugas memegang klaim"))
     documents_due_at = models.DateTimeField(null=True, blank=True, help_text=_("Batas kirim dokumen (H-1)"))
+    session_at = models.DateTimeField(null=True, blank=True, help_text=_(
+        "Mulai sesi layanan klaim (sesi booking; UTC): urutan antrean kerja petugas"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -61,6 +64,9 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["branch", "state"]),
             models.Index(fields=["insured_nik", "claim_type"], name="claim_insured_type_idx"),
+            # The officers' work queue: a branch's claims in session order (casework.selectors).
+            models.Index(fields=["branch", "session_at", "id"], name="claim_queue_idx"),
+            models.Index(fields=["assignee", "state"], name="claim_assignee_state_idx"),
         ]
         verbose_name = _("klaim")
         verbose_name_plural = _("klaim")
@@ -137,6 +143,10 @@ class ClaimEvent(models.Model):
         INTAKE_ACK_SENT = "intake_ack_sent", _("Tanda terima dokumen dikirim")
         DOCUMENTS_REMINDER_SENT = "documents_reminder_sent", _("Pengingat dokumen dikirim")
         PHONE_CALL_RECORDED = "phone_call_recorded", _("Panggilan telepon dicatat")
+        CLAIM_ASSIGNED = "claim_assigned", _("Petugas pemegang klaim berubah")
+        REGISTRY_OPENED = "registry_opened", _("Data kepesertaan dibuka petugas")
+        CONFIRMATION_SCHEDULED = "confirmation_scheduled", _("Konfirmasi dijadwalkan")
+        CONFIRMATION_RECORDED = "confirmation_recorded", _("Hasil konfirmasi dicatat")
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()

@@ -181,7 +181,7 @@ def _party_row(claim: Claim, party: Applicant, *, is_applicant: bool) -> ClaimPa
 def claim_open(
     *, applicant: Applicant, claim_type: str, claim_reason: str, branch: Any, channel: str, actor: Actor,
     insured: Insured | None = None, others: tuple[Applicant, ...] = (), state: str = workflow.State.BOOKED,
-    documents_due_at: Any = None, first_event_kind: str = ClaimEvent.Kind.CLAIM_OPENED,
+    documents_due_at: Any = None, session_at: Any = None, first_event_kind: str = ClaimEvent.Kind.CLAIM_OPENED,
     first_event_data: dict[str, Any] | None = None, code: str | None = None,
 ) -> OpenedClaim:
     """Open a claim: the Claim row, its applicant party (and ``others``), the first event of its hash
@@ -189,7 +189,8 @@ def claim_open(
     (booking takes its seat in the same one); an IntegrityError (the one-open-claim rule, a code
     collision) is the caller's to answer. ``insured``: the worker the claim is about — by default the
     applicant, who must then be that participant; an heir or an employer's officer must name them.
-    ``channel``: how it was opened ("booking", "employer_report", "dropbox", …). ``branch``: a Branch,
+    ``channel``: how it was opened ("booking", "employer_report", "dropbox", …). ``session_at``: the start
+    of the session the claim is served in (a booking's session), the officers' queue order. ``branch``: a Branch,
     or anything with an ``id`` (the cached BranchInfo). Raises InvalidInput (nothing written) for an
     unknown party role, a party without e-mail and phone, an unknown claim type or reason, an unknown
     channel, or a missing insured worker."""
@@ -216,7 +217,8 @@ def claim_open(
         claim = Claim.objects.create(
             code=code or new_code(8), claim_type=claim_type, claim_reason=claim_reason, branch_id=branch.id,
             state=state, opened_via=channel, insured_nik=insured.nik, insured_kpj=insured.kpj,
-            access_token_digest=token_digest(token), documents_due_at=documents_due_at)
+            access_token_digest=token_digest(token), documents_due_at=documents_due_at,
+            session_at=session_at)
         main = _party_row(claim, applicant, is_applicant=True)
         if others:
             ClaimParty.objects.bulk_create([main, *(_party_row(claim, p, is_applicant=False) for p in others)])

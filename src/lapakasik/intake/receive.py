@@ -82,7 +82,9 @@ def refusals_since_last_stored(claim: Claim) -> int:
     last = (Document.objects.filter(claim=claim).exclude(status__in=[DocumentStatus.REFUSED, DocumentStatus.HELD])
             .order_by("-created_at", "-id").values_list("created_at", flat=True).first())
     # Only refusals of the file itself count (not our scanner being down, nor limits).
-    qs = Document.objects.filter(claim=claim, status=DocumentStatus.REFUSED).exclude(reason_code__in=NOT_UPLOAD_FAULTS)
+    # An officer's refusal (``reviewed_at`` set) is a judgement of the content, not a failed upload.
+    qs = (Document.objects.filter(claim=claim, status=DocumentStatus.REFUSED, reviewed_at__isnull=True)
+          .exclude(reason_code__in=NOT_UPLOAD_FAULTS))
     if last is not None:
         qs = qs.filter(created_at__gt=last)
     return qs.count()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lapakasik.intake",
     "lapakasik.mailgateway",
     "lapakasik.notifications",
+    "lapakasik.casework",
     "lapakasik.api",
 ]
 
@@ -129,7 +130,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "casework:home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Request bodies: API JSON is small; uploads stream to temporary files above 2.5 MB.

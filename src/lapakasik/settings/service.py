@@ -44,3 +44,13 @@ CACHES = {
            if _CACHE_BACKEND.endswith("LocMemCache") else {}),
     }
 }
+
+# --- the officer's casework (casework app) ---------------------------------------------------------
+# Video confirmation calls: a Jitsi-compatible server; rooms are "<base>/LapakAsik-<random>".
+VIDEO_CALL_BASE_URL = env_str("VIDEO_CALL_BASE_URL", "https://meet.jit.si")
+# "Minta dokumen": the participant's new deadline, in working days of the branch.
+CASEWORK_DOCUMENTS_REQUEST_DAYS = env_int("CASEWORK_DOCUMENTS_REQUEST_DAYS", 3)
+# A claim is verified only after one confirmation (phone, e-mail or video) was reached.
+CASEWORK_CONFIRMATION_REQUIRED = env_str("CASEWORK_CONFIRMATION_REQUIRED", "1") not in {"0", "false", "no"}
+# Reminder to the participant this many minutes before a confirmation call.
+CASEWORK_CALL_REMINDER_MINUTES = env_int("CASEWORK_CALL_REMINDER_MINUTES", 60)

@@ -200,8 +200,9 @@ def booking_reschedule(
             claim = locked.claim
             tz = ZoneInfo(branch.time_zone)
             claim.documents_due_at = policy.documents_due(new.starts_at.astimezone(tz))
+            claim.session_at = new.starts_at
             claim.branch_id = branch.id
-            claim.save(update_fields=["documents_due_at", "branch", "updated_at"])
+            claim.save(update_fields=["documents_due_at", "session_at", "branch", "updated_at"])
             context = slot_context(new, branch)
             claim_event_record(claim=claim, kind=ClaimEvent.Kind.BOOKING_RESCHEDULED, actor=actor,
                                data={"from": ctx_for(old), "to": context})

@@ -78,7 +78,7 @@ def open_booking(*, slot_id: int, req: BookingRequest, actor: Actor, now: dateti
     opened = claim_open(
         applicant=req.applicant, claim_type=req.claim_type, claim_reason=req.claim_reason, branch=req.branch,
         channel="booking", actor=actor, code=code, state=State.BOOKED, first_event_kind=ClaimEvent.Kind.BOOKING_CREATED,
-        documents_due_at=policy.documents_due(req.session.starts_at.astimezone(tz)),
+        documents_due_at=policy.documents_due(req.session.starts_at.astimezone(tz)), session_at=req.session.starts_at,
         first_event_data={**context, **(event_data or {})})
     claim = opened.claim
     booking = Booking.objects.create(code=code, claim=claim, slot_id=slot_id)

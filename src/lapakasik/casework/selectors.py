@@ -1,0 +1,184 @@
+"""Reads for the officer's pages and API: the work queue (a fixed number of queries whatever the page
+and filter), counts per state, each officer's load, the claim page's parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from lapakasik.accounts.models import OfficerProfile, Role
+from lapakasik.claims import workflow
+from lapakasik.claims.models import Claim, ClaimEvent, ClaimParty, ClaimType
+from lapakasik.claims.reasons import reason_label
+from lapakasik.core import clock
+from lapakasik.core.codes import normalize_code
+from lapakasik.core.masking import mask_nik
+from lapakasik.notifications.models import Notification
+
+from . import policy
+from .models import CallWindowOffer, Confirmation, RefusalReason
+
+
+@dataclass
+class QueueRow:
+    id: int
+    code: str
+    state: str
+    state_label: str
+    claim_type: str
+    claim_type_label: str
+    reason_label: str
+    name: str
+    nik_masked: str
+    session_at: datetime | None
+    deadline: datetime | None
+    overdue: bool
+    documents_complete: bool
+    assignee: str
+    mine: bool
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _applicant(column: str) -> Subquery:
+    return Subquery(ClaimParty.objects.filter(claim_id=OuterRef("pk"), is_applicant=True).values(column)[:1])
+
+
+def queue_base(branch_ids: list[int]) -> QuerySet[Claim]:
+    return Claim.objects.filter(branch_id__in=branch_ids, state__in=sorted(policy.QUEUE_STATES))
+
+
+def _filtered(qs: QuerySet[Claim], f: policy.QueueFilter, *, user_id: int | None, now: datetime) -> QuerySet[Claim]:
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.claim_type:
+        qs = qs.filter(claim_type=f.claim_type)
+    if f.mine:
+        qs = qs.filter(assignee_id=user_id)
+    if f.unassigned:
+        qs = qs.filter(assignee__isnull=True)
+    if f.overdue:
+        qs = qs.filter(Q(state__in=sorted(workflow.AWAITING_PARTICIPANT), documents_due_at__lt=now)
+                       | (~Q(state__in=sorted(workflow.AWAITING_PARTICIPANT)) & Q(session_at__lt=now)))
+    if f.q:
+        kind = policy.search_kind(f.q)
+        if kind == "nik":
+            qs = qs.filter(insured_nik=f.q.replace(" ", ""))
+        elif kind == "code":
+            code = normalize_code(f.q)
+            qs = qs.filter(Q(code=code) | Exists(ClaimParty.objects.filter(
+                claim_id=OuterRef("pk"), is_applicant=True, full_name__icontains=f.q)))
+        else:
+            qs = qs.filter(Exists(ClaimParty.objects.filter(claim_id=OuterRef("pk"), is_applicant=True,
+                                                            full_name__icontains=f.q)))
+    return qs
+
+
+def work_queue(*, branch_ids: list[int], f: policy.QueueFilter, user_id: int | None) -> QueuePage:
+    """The page of the branch's work queue in session order (then opening order): three queries —
+    the counts per state, the filtered total, the page itself (applicant name and NIK by subquery)."""
+    now = clock.now()
+    base = queue_base(branch_ids)
+    counts = {row["state"]: row["n"] for row in base.order_by().values("state").annotate(n=Count("id"))}
+    qs = _filtered(base, f, user_id=user_id, now=now)
+    total = qs.count()
+    pages = max(1, -(-total // policy.PAGE_SIZE))
+    page = min(f.page, pages)
+    start = (page - 1) * policy.PAGE_SIZE
+    values = (qs.order_by("session_at", "id")
+              .annotate(applicant_name=_applicant("full_name"))
+              .values("id", "code", "state", "claim_type", "claim_reason", "insured_nik", "session_at",
+                      "documents_due_at", "assignee_id", "assignee__username", "assignee__first_name",
+                      "assignee__last_name", "applicant_name")[start:start + policy.PAGE_SIZE])
+    type_labels = dict(ClaimType.choices)
+    rows = []
+    for v in values:
+        deadline = policy.claim_deadline(state=v["state"], documents_due_at=v["documents_due_at"],
+                                         session_at=v["session_at"])
+        who = " ".join(x for x in (v["assignee__first_name"], v["assignee__last_name"]) if x) or (
+            v["assignee__username"] or "")
+        rows.append(QueueRow(
+            id=v["id"], code=v["code"], state=v["state"], state_label=str(workflow.State(v["state"]).label),
+            claim_type=v["claim_type"], claim_type_label=str(type_labels.get(v["claim_type"], v["claim_type"])),
+            reason_label=reason_label(v["claim_type"], v["claim_reason"]), name=v["applicant_name"] or "",
+            nik_masked=mask_nik(v["insured_nik"]), session_at=v["session_at"], deadline=deadline,
+            overdue=deadline is not None and deadline < now and v["state"] not in workflow.TERMINAL,
+            documents_complete=v["state"] in policy.DOCUMENTS_COMPLETE, assignee=who,
+            mine=user_id is not None and v["assignee_id"] == user_id))
+    return QueuePage(rows=rows, total=total, page=page, pages=pages, counts=counts)
+
+
+def officer_load(*, branch_ids: list[int]) -> list[dict[str, Any]]:
+    """Each officer of the branches and how many open claims they hold, per state (the supervisor's
+    view before reassigning)."""
+    held = (Claim.objects.filter(branch_id__in=branch_ids, assignee__isnull=False)
+            .exclude(state__in=sorted(workflow.TERMINAL)).order_by()
+            .values("assignee_id", "state").annotate(n=Count("id")))
+    per: dict[int, dict[str, int]] = {}
+    for row in held:
+        per.setdefault(row["assignee_id"], {})[row["state"]] = row["n"]
+    people = (OfficerProfile.objects.filter(branch_id__in=branch_ids, role__in=[Role.OFFICER, Role.SUPERVISOR])
+              .select_related("user").order_by("user__username"))
+    return [{"user": p.user, "role": p.get_role_display(), "states": per.get(p.user_id, {}),
+             "total": sum(per.get(p.user_id, {}).values())} for p in people]
+
+
+def officers_of_branch(branch_id: int) -> QuerySet[Any]:
+    return get_user_model().objects.filter(officer__branch_id=branch_id,
+                                           officer__role__in=[Role.OFFICER, Role.SUPERVISOR]).order_by("username")
+
+
+def claim_by_code(code: str) -> Claim | None:
+    return Claim.objects.select_related("branch", "branch__region", "assignee").filter(
+        code=normalize_code(code)).first()
+
+
+def refusal_reasons() -> list[RefusalReason]:
+    return list(RefusalReason.objects.filter(is_active=True))
+
+
+def refusal_reason_get(code: str) -> RefusalReason | None:
+    return RefusalReason.objects.filter(code=code, is_active=True).first()
+
+
+def claim_history(claim: Claim) -> list[ClaimEvent]:
+    return list(ClaimEvent.objects.filter(claim=claim).select_related("actor_user").order_by("seq"))
+
+
+def claim_messages(claim: Claim) -> list[Notification]:
+    """Every message sent (or being sent) to the claim's parties, newest first."""
+    return list(Notification.objects.filter(claim_id=claim.pk).order_by("-created_at", "-id")[:200])
+
+
+def claim_confirmations(claim: Claim) -> list[Confirmation]:
+    return list(Confirmation.objects.filter(claim=claim).select_related("officer").order_by("window_start", "id"))
+
+
+def confirmation_open(claim: Claim) -> Confirmation | None:
+    return Confirmation.objects.filter(claim=claim, outcome="", cancelled_at__isnull=True).first()
+
+
+def confirmations_in_room(room: str) -> list[Confirmation]:
+    return list(Confirmation.objects.filter(room=room).select_related("claim"))
+
+
+def officer_busy(*, officer_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    return list(Confirmation.objects.filter(officer_id=officer_id, cancelled_at__isnull=True, outcome="",
+                                            window_start__lt=end, window_end__gt=start)
+                .values_list("window_start", "window_end"))
+
+
+def call_window_offer_get(token_digest: str) -> CallWindowOffer | None:
+    return (CallWindowOffer.objects.select_related("claim", "claim__branch", "officer")
+            .filter(token_digest=token_digest).first())
