@@ -62,7 +62,7 @@ def complete_documents(claim: Any) -> None:
 
 
 @pytest.fixture
-def ready_claim(make_claim: Any, branch: Any) -> Any:
+def ready_claim(make_claim: Any, branch: Any) -> Any:  # noqa: F811 - the imported fixture
     """A claim of ``branch`` whose documents are complete (DOCUMENTS_RECEIVED), with a session tomorrow."""
     from datetime import timedelta
 

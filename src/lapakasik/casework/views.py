@@ -288,7 +288,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, str(exc.message))
     return render(request, "casework/tokens.html", {
-        "tokens": OfficerApiToken.objects.filter(user=request.user), "shown": shown})
+        "tokens": OfficerApiToken.objects.filter(user_id=request.user.pk), "shown": shown})
 
 
 # --- the participant's pages ---------------------------------------------------------------------------
