@@ -46,6 +46,7 @@ class Place:
     document_id: int
     call_id: int
     call_phone: str
+    branch_code: str = ""
 
 
 @dataclass
@@ -106,7 +107,8 @@ def _seed() -> World:
         call = PhoneCall.objects.create(notification=note, branch=branch, phone=phone, script="Halo.",
                                         due_at=FIXED_NOW + timedelta(hours=2))
         places[place] = Place(booking_code=booked.booking.code, token=booked.access_token,
-                              document_id=received.document.pk, call_id=call.pk, call_phone=phone)
+                              document_id=received.document.pk, call_id=call.pk, call_phone=phone,
+                              branch_code=branch.code)
     home = branches["MXA01"]
     users = {
         "officer": make_officer("mx.petugas", "officer", branch=home),
@@ -173,7 +175,8 @@ class Operation:
     name: str
     route: str  # the URL pattern (pages) or the OpenAPI path (API) this row covers
     kind: str  # "page" (login redirect, Django 404/403), "api" (401 and the error shape), "list" (a page
-    #            listing rows of its scope: out of scope = the row is absent)
+    #            listing rows of its scope: out of scope = the row is absent; ``listed`` says what a row
+    #            shows), "self" (the caller's own work, no target: allowed roles get it, others 403)
     method: str
     path: Callable[[Place], str]
     action: Action
@@ -182,6 +185,7 @@ class Operation:
     done: Callable[[Any, Place], None] = lambda r, p: None
     state: Callable[[Place], Any] = lambda p: None
     not_found_code: str = "not_found"
+    listed: Callable[[Place], str] = lambda p: p.call_phone
 
 
 def _api_booking_done(r: Any, place: Place) -> None:
@@ -210,6 +214,39 @@ def _review_done(r: Any, place: Place) -> None:
 def _download_done(r: Any, place: Place) -> None:
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment;")
     assert b"".join(r.streaming_content)[:3] == b"\xff\xd8\xff" and _opened(place) == 1
+
+
+def _assignee(place: Place) -> Any:
+    from lapakasik.claims.models import Claim
+
+    return Claim.objects.get(code=place.booking_code).assignee_id
+
+
+def _user_id(username: str) -> int:
+    from django.contrib.auth import get_user_model
+
+    return int(get_user_model().objects.get(username=username).pk)
+
+
+def _claim_page_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200 and place.booking_code in r.content.decode() and "ktp.jpg" in r.content.decode()
+
+
+def _take_done(r: Any, place: Place) -> None:
+    assert r.status_code == 302 and _assignee(place) is not None
+
+
+def _reassign_done(r: Any, place: Place) -> None:
+    assert r.status_code == 302 and _assignee(place) == _user_id("mx.petugas")
+
+
+def _redirect_to_claim(r: Any, place: Place) -> None:
+    # allowed through the policy; the claim's state (a booking awaiting documents) then refuses the move
+    assert r.status_code == 302 and r["Location"] == f"/petugas/klaim/{place.booking_code}/"
+
+
+def _ok(r: Any, place: Place) -> None:
+    assert r.status_code in (200, 302), r.status_code
 
 
 def _call_done(r: Any, place: Place) -> None:
@@ -246,6 +283,32 @@ OPERATIONS = [
               "page", "POST", lambda p: f"/petugas/panggilan/{p.call_id}/hasil/",
               Action.RECORD_PHONE_CALL, body=lambda p: {"outcome": "REACHED"}, done=_call_done,
               state=_call_outcome),
+    # the officer's casework (casework app)
+    Operation("page_queue", "petugas/", "list", "GET", lambda p: f"/petugas/?cabang={p.branch_code}",
+              Action.VIEW_QUEUE, listed=lambda p: p.booking_code),
+    Operation("page_claim", "petugas/klaim/<str:code>/", "page", "GET", lambda p: f"/petugas/klaim/{p.booking_code}/",
+              Action.VIEW_CLAIM, done=_claim_page_done),
+    Operation("page_claim_take", "petugas/klaim/<str:code>/<slug:action>/", "page", "POST",
+              lambda p: f"/petugas/klaim/{p.booking_code}/take/", Action.TAKE_CLAIM, done=_take_done, state=_assignee),
+    Operation("page_claim_reassign", "petugas/klaim/<str:code>/<slug:action>/", "page", "POST",
+              lambda p: f"/petugas/klaim/{p.booking_code}/reassign/", Action.ASSIGN_CLAIM,
+              body=lambda p: {"officer": _user_id("mx.petugas")}, done=_reassign_done, state=_assignee),
+    Operation("page_claim_request", "petugas/klaim/<str:code>/<slug:action>/", "page", "POST",
+              lambda p: f"/petugas/klaim/{p.booking_code}/request/", Action.DECIDE_CLAIM, done=_redirect_to_claim,
+              state=_document_status),
+    Operation("page_claim_confirm", "petugas/klaim/<str:code>/<slug:action>/", "page", "POST",
+              lambda p: f"/petugas/klaim/{p.booking_code}/confirm/", Action.CONFIRM_CLAIM,
+              body=lambda p: {"channel": "video", "start": "2026-12-22T08:00", "minutes": "30"},
+              done=_redirect_to_claim, state=_document_status),
+    Operation("page_claim_review", "petugas/klaim/<str:code>/<slug:action>/", "page", "POST",
+              lambda p: f"/petugas/klaim/{p.booking_code}/review/", Action.REVIEW_DOCUMENT,
+              body=lambda p: {"document": p.document_id, "verdict": "accept"}, done=_redirect_to_claim,
+              state=_document_status),
+    Operation("page_take_next", "petugas/ambil-berikutnya/", "self", "POST", lambda p: "/petugas/ambil-berikutnya/",
+              Action.TAKE_CLAIM, done=_ok),
+    Operation("page_load", "petugas/beban/", "self", "GET", lambda p: "/petugas/beban/", Action.VIEW_LOAD, done=_ok),
+    Operation("page_api_tokens", "petugas/token-api/", "self", "GET", lambda p: "/petugas/token-api/",
+              Action.VIEW_CLAIM, done=_ok),
 ]
 
 
@@ -295,9 +358,12 @@ def test_permission_matrix(world: World, op: Operation, caller: str) -> None:
             assert r.status_code == 403, where
             if op.kind == "api":
                 assert _error(r)["code"] == "forbidden", where
+        elif op.kind == "self":
+            op.done(r, place)
+            continue
         elif op.kind == "list":
             assert r.status_code == 200, where
-            listed = place.call_phone in r.content.decode()
+            listed = op.listed(place) in r.content.decode()
             assert listed is (place_name in REACH[caller_role(caller)]), where
         elif place_name in REACH[caller_role(caller)]:
             op.done(r, place)
@@ -315,7 +381,7 @@ def caller_role(caller: str) -> Any:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("caller", [role.value for role in ROLES])
-@pytest.mark.parametrize("op", [op for op in OPERATIONS if op.kind != "list"], ids=lambda op: op.name)
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if op.kind not in ("list", "self")], ids=lambda op: op.name)
 def test_an_unknown_code_gets_the_answer_of_a_code_out_of_scope(world: World, op: Operation, caller: str) -> None:
     """No caller can tell a code outside their scope from one that does not exist."""
     place = world.places["other_region"]

@@ -31,7 +31,11 @@ cancel_booking            Y       Y          .          Y              Y
 reschedule_booking        Y       Y          .          Y              Y
 reschedule_to_branch      Y       Y          .          Y              Y
 record_phone_call         Y       Y          .          .              .
+view_queue                Y       Y          .          Y              Y
 take_claim                Y       Y          .          .              .
+decide_claim              Y       Y          .          .              .
+confirm_claim             Y       Y          .          .              .
+view_load                 .       Y          .          Y              Y
 assign_claim              .       Y          .          .              .
 approve_second            .       Y          .          .              .
 set_channel_policy        .       .          .          Y              Y

@@ -45,6 +45,7 @@ from .models import Confirmation, OfficerApiToken
 
 def _branch_for(request: HttpRequest, action: Action) -> tuple[Branch, list[Branch]]:
     """The branch whose queue the page shows: an officer's own; an admin picks one of their scope."""
+    require_page(request.user, action)  # the role first: 403 before anything is looked up
     visible = list(branches_visible_to(request.user, action).order_by("name")[:400])
     if not visible:
         raise Http404
@@ -87,8 +88,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if principal is None or principal.role is None:
         raise Http404
     if not authorise(request.user, Action.VIEW_QUEUE).allowed:
-        # The front desk's work is at the door, not in the queue.
-        return render(request, "casework/home_front_desk.html", {"principal": principal})
+        # The front desk's work is at the door, not in the queue: a 403 that says where their work is.
+        return render(request, "casework/home_front_desk.html", {"principal": principal}, status=403)
     branch, visible = _branch_for(request, Action.VIEW_QUEUE)
     f = policy.queue_filter_parse(request.GET.dict(), claim_types=ClaimType.values)
     page = selectors.work_queue(branch_ids=[branch.pk], f=f, user_id=request.user.pk)
@@ -288,7 +289,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, str(exc.message))
     return render(request, "casework/tokens.html", {
-        "tokens": OfficerApiToken.objects.filter(user_id=request.user.pk), "shown": shown})
+        "tokens": OfficerApiToken.objects.filter(user_id=int(request.user.pk or 0)), "shown": shown})
 
 
 # --- the participant's pages ---------------------------------------------------------------------------
