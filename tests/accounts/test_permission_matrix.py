@@ -249,6 +249,30 @@ def _ok(r: Any, place: Place) -> None:
     assert r.status_code in (200, 302), r.status_code
 
 
+def _api_claim_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200, r.content
+    assert r.json()["code"] == place.booking_code
+
+
+def _api_queue_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200, r.content
+    assert place.booking_code in {row["code"] for row in r.json()["items"]}
+
+
+def _api_take_done(r: Any, place: Place) -> None:
+    _api_claim_done(r, place)
+    assert _assignee(place) is not None
+
+
+def _api_passed_policy(r: Any, place: Place) -> None:
+    # allowed through the policy; the claim's state (a booking awaiting documents, nobody's) refuses the move
+    assert r.status_code in (200, 409), r.content
+
+
+def _api_ok(r: Any, place: Place) -> None:
+    assert r.status_code in (200, 204), r.content
+
+
 def _call_done(r: Any, place: Place) -> None:
     assert r.status_code == 302 and _call_outcome(place) == "REACHED"
 
@@ -309,6 +333,44 @@ OPERATIONS = [
     Operation("page_load", "petugas/beban/", "self", "GET", lambda p: "/petugas/beban/", Action.VIEW_LOAD, done=_ok),
     Operation("page_api_tokens", "petugas/token-api/", "self", "GET", lambda p: "/petugas/token-api/",
               Action.VIEW_CLAIM, done=_ok),
+    # the officer API of the casework app
+    Operation("api_queue", "/api/v1/officer/queue", "api", "GET", lambda p: f"/api/v1/officer/queue?branch={p.branch_code}",
+              Action.VIEW_QUEUE, done=_api_queue_done, not_found_code="branch_not_found"),
+    Operation("api_take_next", "/api/v1/officer/queue/take-next", "self", "POST",
+              lambda p: "/api/v1/officer/queue/take-next", Action.TAKE_CLAIM, done=_api_ok),
+    Operation("api_claim", "/api/v1/officer/claims/{code}", "api", "GET",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}", Action.VIEW_CLAIM, done=_api_claim_done,
+              not_found_code="claim_not_found"),
+    Operation("api_take", "/api/v1/officer/claims/{code}/take", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/take", Action.TAKE_CLAIM, done=_api_take_done,
+              state=_assignee, not_found_code="claim_not_found"),
+    Operation("api_release", "/api/v1/officer/claims/{code}/release", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/release", Action.TAKE_CLAIM, done=_api_claim_done,
+              state=_assignee, not_found_code="claim_not_found"),
+    Operation("api_review", "/api/v1/officer/claims/{code}/documents/{document_id}/review", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/documents/{p.document_id}/review",
+              Action.REVIEW_DOCUMENT, body=lambda p: {"verdict": "accept"}, done=_api_passed_policy,
+              state=_document_status, not_found_code="claim_not_found"),
+    Operation("api_request_documents", "/api/v1/officer/claims/{code}/request-documents", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/request-documents", Action.DECIDE_CLAIM,
+              body=lambda p: {"note": "x"}, done=_api_passed_policy, state=_document_status,
+              not_found_code="claim_not_found"),
+    Operation("api_verify", "/api/v1/officer/claims/{code}/verify", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/verify", Action.DECIDE_CLAIM,
+              done=_api_passed_policy, state=_document_status, not_found_code="claim_not_found"),
+    Operation("api_reject", "/api/v1/officer/claims/{code}/reject", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/reject", Action.DECIDE_CLAIM,
+              body=lambda p: {"reason": "other", "note": "x"}, done=_api_passed_policy, state=_document_status,
+              not_found_code="claim_not_found"),
+    Operation("api_confirmation", "/api/v1/officer/claims/{code}/confirmations", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/confirmations", Action.CONFIRM_CLAIM,
+              body=lambda p: {"channel": "video", "window_start": "2026-12-22T08:00:00+07:00",
+                              "window_end": "2026-12-22T08:30:00+07:00"},
+              done=_api_passed_policy, state=_document_status, not_found_code="claim_not_found"),
+    Operation("api_confirmation_outcome", "/api/v1/officer/claims/{code}/confirmations/{confirmation_id}/outcome",
+              "api", "POST", lambda p: f"/api/v1/officer/claims/{p.booking_code}/confirmations/999999/outcome",
+              Action.CONFIRM_CLAIM, body=lambda p: {"outcome": "reached"}, done=lambda r, p: None,
+              state=_document_status, not_found_code="claim_not_found"),
 ]
 
 
@@ -327,7 +389,7 @@ def _send(client: Client, op: Operation, place: Place, headers: dict[str, str]) 
     if op.method == "GET":
         return client.get(path, **headers)  # type: ignore[arg-type]
     body = op.body(place) if op.body else {}
-    if op.kind == "api":
+    if op.route.startswith("/api/"):
         return client.post(path, data=json.dumps(body), content_type="application/json", **headers)  # type: ignore[arg-type]
     return client.post(path, body, **headers)  # type: ignore[arg-type]
 
@@ -348,15 +410,16 @@ def test_permission_matrix(world: World, op: Operation, caller: str) -> None:
         before = op.state(place)
         r = _send(client, op, place, headers)
         where = f"{op.name} × {caller} × {place_name}: {r.status_code}"
+        is_api = op.route.startswith("/api/")
         if caller in ("anonymous", "participant"):
-            if op.kind == "api":
+            if is_api:
                 assert r.status_code == 401, where
                 assert _error(r)["code"] == "unauthorized", where
             else:
                 assert r.status_code == 302 and r["Location"].startswith("/petugas/masuk/"), where
         elif not EXPECTED[(op.action.value, caller_role(caller))]:
             assert r.status_code == 403, where
-            if op.kind == "api":
+            if is_api:
                 assert _error(r)["code"] == "forbidden", where
         elif op.kind == "self":
             op.done(r, place)
@@ -386,7 +449,7 @@ def test_an_unknown_code_gets_the_answer_of_a_code_out_of_scope(world: World, op
     """No caller can tell a code outside their scope from one that does not exist."""
     place = world.places["other_region"]
     unknown = Place(booking_code="ZZZZZZZZ", token="x", document_id=999_999_999, call_id=999_999_999,
-                    call_phone="")
+                    call_phone="", branch_code="ZZZ99")
     client, headers = _client(world, caller, place)
     answers = [_send(client, op, p, headers) for p in (place, unknown)]
     if caller == "national_admin" and EXPECTED[(op.action.value, caller_role(caller))]:
@@ -412,8 +475,8 @@ def test_every_officer_url_is_in_the_matrix() -> None:
 
     pages = {u for u in walk(get_resolver().url_patterns) if u.startswith("petugas/")}
     pages -= {"petugas/masuk/", "petugas/keluar/"}  # log-in and log-out
-    assert pages == {op.route for op in OPERATIONS if op.kind != "api"}
+    assert pages == {op.route for op in OPERATIONS if not op.route.startswith("/api/")}
     schema = api.get_openapi_schema()
     officer_ops = {(method.upper(), path) for path, item in schema["paths"].items() if "/officer/" in path
                    for method in item}
-    assert officer_ops == {(op.method, op.route) for op in OPERATIONS if op.kind == "api"}
+    assert officer_ops == {(op.method, op.route) for op in OPERATIONS if op.route.startswith("/api/")}

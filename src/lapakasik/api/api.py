@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lapakasik.booking.api import router as booking_router
 from lapakasik.branches.api import router as branches_router
+from lapakasik.casework.api import router as casework_router
 from lapakasik.core.errors import InvalidInput, NotFound, ServiceError
 from lapakasik.intake.api import router as intake_router
 from lapakasik.notifications.api import router as notifications_router
@@ -149,5 +150,5 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 # Each app's router, in the order of the OpenAPI document.
-for _router in (branches_router, booking_router, intake_router, notifications_router):
+for _router in (branches_router, booking_router, intake_router, notifications_router, casework_router):
     api.add_router("/", _router)
