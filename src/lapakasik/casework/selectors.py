@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from lapakasik.accounts.models import OfficerProfile, Role
 from lapakasik.claims import workflow
-from lapakasik.claims.models import Claim, ClaimEvent, ClaimParty, ClaimType
+from lapakasik.claims.models import TERMINAL_STATES, Claim, ClaimEvent, ClaimParty, ClaimType
 from lapakasik.claims.reasons import reason_label
 from lapakasik.core import clock
 from lapakasik.core.codes import normalize_code
@@ -56,7 +56,10 @@ def _applicant(column: str) -> Subquery:
 
 
 def queue_base(branch_ids: list[int]) -> QuerySet[Claim]:
-    return Claim.objects.filter(branch_id__in=branch_ids, state__in=sorted(policy.QUEUE_STATES))
+    """The branch's open claims but the bare seats (``policy.QUEUE_STATES``), written as the condition of
+    the partial index ``claim_queue_open_idx`` (not terminal) and one more term, so the index serves it."""
+    qs = Claim.objects.exclude(state__in=TERMINAL_STATES).exclude(state=workflow.State.BOOKED)
+    return qs.filter(branch_id=branch_ids[0]) if len(branch_ids) == 1 else qs.filter(branch_id__in=branch_ids)
 
 
 def _filtered(qs: QuerySet[Claim], f: policy.QueueFilter, *, user_id: int | None, now: datetime) -> QuerySet[Claim]:
@@ -75,11 +78,9 @@ def _filtered(qs: QuerySet[Claim], f: policy.QueueFilter, *, user_id: int | None
         kind = policy.search_kind(f.q)
         if kind == "nik":
             qs = qs.filter(insured_nik=f.q.replace(" ", ""))
-        elif kind == "code":
-            code = normalize_code(f.q)
-            qs = qs.filter(Q(code=code) | Exists(ClaimParty.objects.filter(
-                claim_id=OuterRef("pk"), is_applicant=True, full_name__icontains=f.q)))
-        else:
+        elif kind == "code" and qs.filter(code=normalize_code(f.q)).exists():
+            qs = qs.filter(code=normalize_code(f.q))
+        else:  # a name (or eight letters that are no claim code here: "Setyawan")
             qs = qs.filter(Exists(ClaimParty.objects.filter(claim_id=OuterRef("pk"), is_applicant=True,
                                                             full_name__icontains=f.q)))
     return qs

@@ -64,8 +64,11 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["branch", "state"]),
             models.Index(fields=["insured_nik", "claim_type"], name="claim_insured_type_idx"),
-            # The officers' work queue: a branch's claims in session order (casework.selectors).
-            models.Index(fields=["branch", "session_at", "id"], name="claim_queue_idx"),
+            # The officers' work queue: a branch's open claims in session order (casework.selectors.queue_base
+            # filters with this very condition, so the planner can use the partial index; ``state`` rides
+            # along for the counts per state).
+            models.Index(fields=["branch", "session_at", "id", "state"], condition=~Q(state__in=TERMINAL_STATES),
+                         name="claim_queue_open_idx"),
             models.Index(fields=["assignee", "state"], name="claim_assignee_state_idx"),
         ]
         verbose_name = _("klaim")
