@@ -143,7 +143,8 @@ def page_scale(width_pt: float, height_pt: float, *, max_width: int, max_pixels:
     """The scale (pixels per point) that fits a page into the width and pixel budget."""
     if not (math.isfinite(width_pt) and math.isfinite(height_pt)) or width_pt <= 0 or height_pt <= 0:
         raise ImageRefused("unreadable")
-    return min(max_width / width_pt, math.sqrt(max_pixels * 0.98 / (width_pt * height_pt)), _UPSCALE_MAX)
+    # pdfium rounds the bitmap size up: aim a hair under the bounds
+    return min((max_width - 0.01) / width_pt, math.sqrt(max_pixels * 0.98 / (width_pt * height_pt)), _UPSCALE_MAX)
 
 
 def _view_pdf_page(src: str, out: str, *, page: int, max_width: int, max_pixels: int,
