@@ -103,6 +103,7 @@ def _reencode(img: Any, kind: str, out: str, thumb: str, thumb_size: int) -> dic
 # --- the officer's viewer ----------------------------------------------------------------------
 
 _UPSCALE_MAX = 4.0  # a tiny PDF page (a stamp-sized scan) is drawn at most at 288 dpi
+_MAX_SIDE = 16384  # a long roll of a page is cut to this many pixels high (JPEG's limit is 65535)
 
 
 def view_page(src: str, kind: str, out: str, *, page: int, max_width: int, max_pixels: int,
@@ -144,7 +145,8 @@ def page_scale(width_pt: float, height_pt: float, *, max_width: int, max_pixels:
     if not (math.isfinite(width_pt) and math.isfinite(height_pt)) or width_pt <= 0 or height_pt <= 0:
         raise ImageRefused("unreadable")
     # pdfium rounds the bitmap size up: aim a hair under the bounds
-    return min((max_width - 0.01) / width_pt, math.sqrt(max_pixels * 0.98 / (width_pt * height_pt)), _UPSCALE_MAX)
+    return min((max_width - 0.01) / width_pt, (_MAX_SIDE - 0.01) / height_pt,
+               math.sqrt(max_pixels * 0.98 / (width_pt * height_pt)), _UPSCALE_MAX)
 
 
 def _view_pdf_page(src: str, out: str, *, page: int, max_width: int, max_pixels: int,
@@ -167,7 +169,7 @@ def _view_pdf_page(src: str, out: str, *, page: int, max_width: int, max_pixels:
         scale = page_scale(width_pt, height_pt, max_width=max_width, max_pixels=max_pixels)
         if math.ceil(width_pt * scale) * math.ceil(height_pt * scale) > max_pixels or min(
                 width_pt * scale, height_pt * scale) < 1:
-            raise ImageRefused("too_many_pixels")  # a sliver page: no scale fits it into the budget
+            raise ImageRefused("too_many_pixels")  # a sliver page: no scale fits it into the bounds
         try:
             bitmap = pdf_page.render(scale=scale, may_draw_forms=False)
             image = bitmap.to_pil().convert("RGB")
