@@ -356,15 +356,18 @@ def test_second_view_is_a_file_read_and_never_another_documents_page(client: Any
     assert viewer.renders_started() == before + 2  # its own rendering, never the first document's
 
 
-def test_a_page_rendered_twice_at_once_is_stored_once(claim: Any) -> None:
+def test_a_page_asked_for_twice_at_once_is_drawn_and_stored_once(claim: Any, settings: Any) -> None:
+    settings.INTAKE_IMAGE_MAX_CONCURRENT = 1  # the second request waits for the slot, then finds the page
     doc = receive(claim, report_pdf(1), "surat.pdf")
+    before = viewer.renders_started()
     results: list[bytes] = []
     threads = [threading.Thread(target=lambda: results.append(viewer.document_page_image(doc, 1))) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
-    assert len(results) == 2 and all(r[:3] == b"\xff\xd8\xff" for r in results)
+    assert len(results) == 2 and results[0] == results[1] and results[0][:3] == b"\xff\xd8\xff"
+    assert viewer.renders_started() == before + 1
     assert [n for n in _folder_of(doc) if n.endswith(".view.jpg")] == [viewer.page_cache_name(doc, 1).rsplit("/", 1)[1]]
 
 

@@ -23,7 +23,7 @@ import io
 import itertools
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -154,13 +154,14 @@ def document_page_image(doc: Any, page: int) -> bytes:
     try:
         result = _run(doc, {"op": "view", "page": page, "max_width": lim.max_width, "max_pixels": lim.max_pixels,
                             "max_source_pixels": pipeline.limits().max_pixels, "quality": lim.quality},
-                      output=True)
+                      output=True, ready=lambda: _read(store, name))
     except ViewerUnavailable as exc:
         if exc.code != "busy":
             _remember_failure(name, exc.code)
         raise
     data: bytes = result["data"]
-    _store(store, name, data)
+    if not result.get("cached"):
+        _store(store, name, data)
     return data
 
 
@@ -206,16 +207,21 @@ def _remember_failure(name: str, code: str) -> None:
 # --- the child process -------------------------------------------------------------------------
 
 
-def _run(doc: Any, job: dict[str, Any], *, output: bool = False) -> dict[str, Any]:
+def _run(doc: Any, job: dict[str, Any], *, output: bool = False,
+         ready: Callable[[], bytes | None] | None = None) -> dict[str, Any]:
     """Run one ``imagework`` job on the document's file in a decoding slot, in a child process (or in
     this process when INTAKE_IMAGE_SUBPROCESS is off). With ``output`` the JPEG is read back into
-    ``result["data"]``."""
+    ``result["data"]``. ``ready`` is asked once the slot is ours: a page another request rendered
+    while this one waited is taken from the cache (``result["cached"]``) instead of drawn again."""
     global _renders_started
     lim = viewer_limits()
     slots = pipeline.decode_slots()
     if not slots.acquire(timeout=lim.queue_seconds):
         raise ViewerUnavailable("busy")
     try:
+        done = ready() if ready is not None else None
+        if done is not None:
+            return {"ok": True, "data": done, "cached": True}
         _renders_started = next(_renders)
         with _local_file(doc.file) as src, _temp_output() as out:
             job = {**job, "src": src, "kind": doc.kind, "out": out, "mem_mb": lim.memory_mb}
