@@ -131,8 +131,8 @@ def test_a_sideways_phone_photo_is_shown_upright_bounded_and_without_metadata(cl
     doc = stored_as_is(claim, photo_jpeg((4000, 3000), orientation=6, secret="Jl. Rahasia 1"), "jpeg")
     data = viewer.document_page_image(doc, 1)
     img = decoded(data)
-    # stored 4000×3000 landscape, shown turned a quarter clockwise: portrait, 1400 px wide at most and
-    # within the pixel budget (the budget decides here: 1400×1867 would be 2.6 MP, fine; the width rules)
+    # stored 4000×3000 landscape, shown turned a quarter clockwise: portrait, cut to 1400 px wide
+    # (1400 × 1866 = 2.6 MP, within the 4 MP budget)
     assert img.size == (1400, 1866)
     assert img.width * img.height <= 4_000_000
     # the stored top-left block is now top-right; the rest is noise, not blank

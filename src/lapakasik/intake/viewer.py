@@ -154,14 +154,12 @@ def document_page_image(doc: Any, page: int) -> bytes:
     try:
         result = _run(doc, {"op": "view", "page": page, "max_width": lim.max_width, "max_pixels": lim.max_pixels,
                             "max_source_pixels": pipeline.limits().max_pixels, "quality": lim.quality},
-                      output=True, ready=lambda: _read(store, name))
+                      output=True, ready=lambda: _read(store, name), keep=lambda data: _store(store, name, data))
     except ViewerUnavailable as exc:
         if exc.code != "busy":
             _remember_failure(name, exc.code)
         raise
     data: bytes = result["data"]
-    if not result.get("cached"):
-        _store(store, name, data)
     return data
 
 
@@ -207,12 +205,12 @@ def _remember_failure(name: str, code: str) -> None:
 # --- the child process -------------------------------------------------------------------------
 
 
-def _run(doc: Any, job: dict[str, Any], *, output: bool = False,
-         ready: Callable[[], bytes | None] | None = None) -> dict[str, Any]:
+def _run(doc: Any, job: dict[str, Any], *, output: bool = False, ready: Callable[[], bytes | None] | None = None,
+         keep: Callable[[bytes], None] | None = None) -> dict[str, Any]:
     """Run one ``imagework`` job on the document's file in a decoding slot, in a child process (or in
     this process when INTAKE_IMAGE_SUBPROCESS is off). With ``output`` the JPEG is read back into
-    ``result["data"]``. ``ready`` is asked once the slot is ours: a page another request rendered
-    while this one waited is taken from the cache (``result["cached"]``) instead of drawn again."""
+    ``result["data"]`` and handed to ``keep`` before the slot is given back; ``ready`` is asked once the
+    slot is ours, so a page another request drew while this one waited is taken, not drawn again."""
     global _renders_started
     lim = viewer_limits()
     slots = pipeline.decode_slots()
@@ -221,7 +219,7 @@ def _run(doc: Any, job: dict[str, Any], *, output: bool = False,
     try:
         done = ready() if ready is not None else None
         if done is not None:
-            return {"ok": True, "data": done, "cached": True}
+            return {"ok": True, "data": done}
         _renders_started = next(_renders)
         with _local_file(doc.file) as src, _temp_output() as out:
             job = {**job, "src": src, "kind": doc.kind, "out": out, "mem_mb": lim.memory_mb}
@@ -234,6 +232,8 @@ def _run(doc: Any, job: dict[str, Any], *, output: bool = False,
                     result["data"] = fh.read()
                 if not result["data"].startswith(b"\xff\xd8\xff"):
                     raise ViewerUnavailable("unreadable")
+                if keep is not None:
+                    keep(result["data"])
             return result
     finally:
         slots.release()
