@@ -199,7 +199,7 @@ def test_decode_over_the_time_limit_is_killed_and_refused(claim: Any, settings: 
 def test_decodes_beyond_the_concurrency_bound_wait_then_are_refused(claim: Any, settings: Any) -> None:
     settings.INTAKE_IMAGE_MAX_CONCURRENT = 1
     settings.INTAKE_IMAGE_QUEUE_SECONDS = 0.2
-    slots = pipeline._decode_slots()
+    slots = pipeline.decode_slots()
     assert slots.acquire(timeout=1)  # another upload is decoding
     try:
         started = time.monotonic()

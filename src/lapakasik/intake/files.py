@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,22 @@ def generated_name(claim_code: str, ext: str, suffix: str = "") -> str:
     prefix = str(getattr(settings, "INTAKE_STORAGE_PREFIX", "documents")).strip("/")
     day = clock.now().strftime("%Y/%m")
     return f"{prefix}/{day}/{claim_code}/{new_token(12)}{suffix}.{ext}"
+
+
+# The officer viewer's rendered pages sit next to their document: "<file>.p<page>-<key>.view.jpg". The key
+# is derived from the document (id, hash, file name) and the rendering settings, so a page rendered for
+# one document is never found under another's name, and changed settings render afresh.
+_VIEW_PAGE = re.compile(r"^(?P<owner>.+)\.p[0-9]+-[0-9a-f]{20}\.view\.jpg$")
+
+
+def view_page_name(file: str, page: int, key: str) -> str:
+    return f"{file}.p{page}-{key}.view.jpg"
+
+
+def view_page_owner(name: str) -> str | None:
+    """The document file a rendered page belongs to (None: not a rendered page)."""
+    match = _VIEW_PAGE.match(name)
+    return match.group("owner") if match else None
 
 
 def save(name: str, path: str) -> str:

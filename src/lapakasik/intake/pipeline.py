@@ -18,10 +18,13 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import json
 import logging
 import os
 import socket
 import struct
+import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -357,7 +360,7 @@ def _process_image(src: str, kind: str, lim: Limits, prepared: Prepared) -> None
     """Decode/re-encode through ``imagework`` — in a throw-away child process (default, see
     INTAKE_IMAGE_SUBPROCESS) or in this process."""
     global _decodes_started
-    slots = _decode_slots()
+    slots = decode_slots()
     # A flood of uploads must not hold every web worker in decoding: at most N decodes at once per
     # process; a file that cannot get a slot in time is refused as "try again in a few minutes".
     if not slots.acquire(timeout=float(getattr(settings, "INTAKE_IMAGE_QUEUE_SECONDS", 10))):
@@ -373,7 +376,9 @@ _slots: tuple[int, threading.BoundedSemaphore] | None = None
 _slots_lock = threading.Lock()
 
 
-def _decode_slots() -> threading.BoundedSemaphore:
+def decode_slots() -> threading.BoundedSemaphore:
+    """The process's decoding slots (INTAKE_IMAGE_MAX_CONCURRENT), shared by intake's image decoding
+    and the officer's document viewer (``viewer.py``): heavy decoding never holds every web worker."""
     global _slots
     wanted = max(1, int(getattr(settings, "INTAKE_IMAGE_MAX_CONCURRENT", 2)))
     with _slots_lock:
@@ -382,11 +387,28 @@ def _decode_slots() -> threading.BoundedSemaphore:
         return _slots[1]
 
 
-def _decode_image(src: str, kind: str, lim: Limits, prepared: Prepared) -> None:
-    import json
-    import subprocess
-    import sys
+class ChildTimeout(Exception):
+    """The child did not answer in time (it has been killed)."""
 
+
+def child_run(job: dict[str, Any], *, timeout: float) -> dict[str, Any]:
+    """Run one ``imagework`` job in a throw-away child process (``python -m lapakasik.intake.imagework``,
+    JSON in on stdin, JSON out on stdout, address space limited to ``job["mem_mb"]``). Returns the
+    child's answer, or ``{}`` when it died (memory limit, decoder crash); raises ChildTimeout after
+    ``timeout`` seconds (the child is killed first)."""
+    try:
+        done = subprocess.run([sys.executable, "-m", "lapakasik.intake.imagework"], input=json.dumps(job),
+                              capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise ChildTimeout from None
+    try:
+        result = json.loads(done.stdout or "{}")
+    except ValueError:
+        return {}
+    return result if isinstance(result, dict) else {}
+
+
+def _decode_image(src: str, kind: str, lim: Limits, prepared: Prepared) -> None:
     from . import imagework
 
     out_kind = "png" if kind == "png" else "jpeg"
@@ -401,14 +423,9 @@ def _decode_image(src: str, kind: str, lim: Limits, prepared: Prepared) -> None:
            "mem_mb": int(getattr(settings, "INTAKE_IMAGE_MEMORY_MB", 1024))}
     if getattr(settings, "INTAKE_IMAGE_SUBPROCESS", True):
         try:
-            done = subprocess.run(
-                [sys.executable, "-m", "lapakasik.intake.imagework"], input=json.dumps(job), capture_output=True,
-                text=True, timeout=float(getattr(settings, "INTAKE_IMAGE_TIMEOUT", 20)), check=False)
-            result = json.loads(done.stdout or "{}")
-        except subprocess.TimeoutExpired:  # the child is killed; the file is refused, never half-done
+            result = child_run(job, timeout=float(getattr(settings, "INTAKE_IMAGE_TIMEOUT", 20)))
+        except ChildTimeout:  # the child is killed; the file is refused, never half-done
             raise Refused("too_slow") from None
-        except ValueError:
-            result = {}
         if not result:  # the child died (memory limit, decoder crash): the image is not usable
             raise Refused("image_unreadable")
     else:

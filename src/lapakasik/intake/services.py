@@ -159,13 +159,22 @@ def document_review(*, document: Any, actor: Any, accept: bool, reason_code: str
     return doc
 
 
-def document_open_record(*, document: Any, actor: Any, thumbnail: bool = False) -> ClaimEvent:
-    """An officer opened (downloaded) a stored document: recorded in the claim's history, with the
-    claim row locked like every other event write (two officers opening at once get seqs n and n+1)."""
+def document_open_record(*, document: Any, actor: Any, thumbnail: bool = False, viewer: bool = False) -> ClaimEvent:
+    """An officer opened (downloaded, or viewed in the page: ``viewer``) a stored document: recorded in
+    the claim's history, with the claim row locked like every other event write (two officers opening
+    at once get seqs n and n+1)."""
+    data: dict[str, Any] = {"document": document.pk, "thumbnail": thumbnail}
+    if viewer:
+        data["viewer"] = True
     with transaction.atomic():
         locked = claim_lock(document.claim)
-        return claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_OPENED, actor=actor,
-                                  data={"document": document.pk, "thumbnail": thumbnail})
+        return claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_OPENED, actor=actor, data=data)
+
+
+def document_pages_record(*, document: Any, pages: int) -> None:
+    """Remember a PDF's page count the viewer had to work out (intake normally records it)."""
+    Document.objects.filter(pk=document.pk, pages__isnull=True).update(pages=pages)
+    document.pages = pages
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,7 +199,9 @@ def intake_orphans_clean(*, older_than_minutes: int | None = None, full: bool = 
 
     def referenced(paths: list[str]) -> set[str]:
         known = set(Document.objects.filter(file__in=paths).values_list("file", flat=True))
-        return known | set(Document.objects.filter(thumbnail__in=paths).values_list("thumbnail", flat=True))
+        known |= set(Document.objects.filter(thumbnail__in=paths).values_list("thumbnail", flat=True))
+        # the viewer's rendered pages live as long as their document's file (same folder)
+        return known | {p for p in paths if files.view_page_owner(p) in known}
 
     return unreferenced_files_delete(store=store, tops=tops, referenced=referenced, cutoff=cutoff)
 

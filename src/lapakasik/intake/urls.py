@@ -10,5 +10,6 @@ urlpatterns = [
     path("unggah/<str:token>/bantuan/", views.upload_help, name="help"),
     path("unggah/<str:token>/lembar-sampul.pdf", views.cover_sheet, name="cover_sheet"),
     path("petugas/dokumen/<int:pk>/unduh/", views.document_download, name="document_download"),
+    path("petugas/dokumen/<int:pk>/halaman/<int:page>/", views.document_page, name="document_page"),
     path("petugas/klaim/<str:code>/dokumen/", views.officer_documents, name="officer_documents"),
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,6 +35,13 @@ from .ratelimit import upload_rate_check, upload_rate_count_files
 from .receive import document_receive, intake_ack_schedule
 from .selectors import intake_links_get, intake_upload_resolve, upload_failed_context
 from .services import document_assign, document_open_record, document_review, upload_failed_report
+from .viewer import (
+    PageOutOfRange,
+    ViewerUnavailable,
+    document_page_count,
+    document_page_image,
+    placeholder_image,
+)
 
 
 def _claim_or_404(token: str) -> Any:
@@ -192,6 +200,46 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def document_page(request: HttpRequest, pk: int, page: int) -> HttpResponse:
+    """One page of a document as an image rendered on the server (``viewer.py``), for the officer's
+    in-page viewer: authorised like ``document_download``; opening page 1 is recorded in the claim's
+    history as a viewing. The original (a PDF above all) is never sent here: only a JPEG, or a small
+    PNG that says the page cannot be shown (422; 503 when the renderer is busy)."""
+    require_page(request.user, Action.OPEN_DOCUMENT)
+    doc = get_object_or_404(Document.objects.select_related("claim", "claim__branch", "requirement"), pk=pk)
+    require_page(request.user, Action.OPEN_DOCUMENT, claim=doc.claim)
+    if not doc.file or doc.status == DocumentStatus.REFUSED:
+        raise Http404
+    try:
+        count = document_page_count(doc)
+    except ViewerUnavailable:
+        count = 1  # page 1 then says it cannot be shown
+    if not 1 <= page <= count:
+        raise Http404
+    if page == 1:
+        document_open_record(document=doc, actor=Actor.officer(request.user), viewer=True)
+    label = doc.requirement.code if doc.requirement else "dokumen"
+    try:
+        data = document_page_image(doc, page)
+    except PageOutOfRange:
+        raise Http404 from None
+    except ViewerUnavailable as exc:
+        response = HttpResponse(placeholder_image(exc.code), content_type="image/png",
+                                status=503 if exc.code == "busy" else 422)
+        if exc.code == "busy":
+            response["Retry-After"] = "5"
+        filename = f"{doc.claim.code}-{label}-{doc.pk}-{page}.png"
+    else:
+        response = HttpResponse(data, content_type="image/jpeg")
+        filename = f"{doc.claim.code}-{label}-{doc.pk}-{page}.jpg"
+    response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'"
     return response
 
 

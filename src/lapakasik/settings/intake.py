@@ -59,3 +59,10 @@ INTAKE_UPLOAD_RATE_BYTES_PER_HOUR = env_int("INTAKE_UPLOAD_RATE_BYTES_PER_HOUR",
 INTAKE_REMINDER_HOURS = env_int("INTAKE_REMINDER_HOURS", 24)
 # Web/API uploads: one acknowledgement per burst, sent this many seconds after the first upload.
 INTAKE_ACK_DELAY_SECONDS = env_int("INTAKE_ACK_DELAY_SECONDS", 60)
+# The officer's in-page document viewer (intake/viewer.py): every page is rendered to a JPEG at most
+# this wide and with at most this many pixels, in the same kind of child process as the image decoding
+# above (INTAKE_IMAGE_MEMORY_MB, INTAKE_IMAGE_MAX_CONCURRENT), killed after INTAKE_VIEWER_TIMEOUT seconds.
+INTAKE_VIEWER_MAX_WIDTH = env_int("INTAKE_VIEWER_MAX_WIDTH", 1400)
+INTAKE_VIEWER_MAX_PIXELS = env_int("INTAKE_VIEWER_MAX_PIXELS", 4_000_000)
+INTAKE_VIEWER_TIMEOUT = env_int("INTAKE_VIEWER_TIMEOUT", 10)
+INTAKE_VIEWER_JPEG_QUALITY = env_int("INTAKE_VIEWER_JPEG_QUALITY", 85)
