@@ -112,8 +112,15 @@ def test_the_whole_day_up_to_a_verified_claim(client: Any, staff: Any, ready_cla
     claim.refresh_from_db()
     assert claim.state == "IN_REVIEW"
 
-    # refuse the KTP with a reason, accept the rest
+    # every file is viewable in the page, as images drawn on the server
     docs = list(Document.objects.filter(claim=claim).select_related("requirement"))
+    page = client.get(f"/petugas/klaim/{claim.code}/").content.decode()
+    src = f"/petugas/dokumen/{docs[0].pk}/halaman/1/"
+    assert src in page and f"/petugas/dokumen/{docs[0].pk}/unduh/" in page
+    image = client.get(src)
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+
+    # refuse the KTP with a reason, accept the rest
     ktp = next(d for d in docs if d.requirement.code == "ktp")
     post(client, claim, "review", document=ktp.pk, verdict="refuse", reason="unreadable", note="Foto buram.")
     for d in docs:

@@ -36,6 +36,7 @@ from lapakasik.core.errors import ServiceError
 from lapakasik.core.masking import mask_nik
 from lapakasik.intake.catalogue import claim_checklist, claim_registry_record, requirements_for
 from lapakasik.intake.models import Document, DocumentStatus
+from lapakasik.intake.viewer import document_pages
 
 from . import policy, selectors, services
 from .models import Confirmation, OfficerApiToken
@@ -152,7 +153,8 @@ def claim_page(request: HttpRequest, code: str) -> HttpResponse:
                                actor=Actor.officer(request.user), data={"found": registry is not None})
     documents = list(Document.objects.filter(claim=claim).select_related("requirement").order_by("created_at", "id"))
     for d in documents:
-        d.viewable = bool(d.file) and d.status not in (DocumentStatus.REFUSED,)  # type: ignore[attr-defined]
+        d.viewable = bool(d.file) and d.status != DocumentStatus.REFUSED  # type: ignore[attr-defined]
+        d.viewer_pages = document_pages(d) if d.viewable else []  # type: ignore[attr-defined]
     holder = claim.assignee_id == request.user.pk
     may = {a: authorise(request.user, a, claim=claim).allowed for a in (
         Action.TAKE_CLAIM, Action.ASSIGN_CLAIM, Action.REVIEW_DOCUMENT, Action.DECIDE_CLAIM, Action.CONFIRM_CLAIM,
