@@ -1,5 +1,8 @@
-"""The officer's work queue at volume: seeds N claims (default 100,000, all at one branch — the worst case;
-a real branch holds a few thousand open claims) with their applicant parties, then times the queue page
+"""The officer's work queue at volume: seeds N claims (default 100,000) with their applicant parties —
+``--share`` of them at the measured branch (default 0.1: 10,000, more than the 7,266 claims Cilandak
+handled in three months of 2020) and ``--open`` of those still open (default 0.2; the rest paid, rejected,
+cancelled or expired); ``--share 1 --open 1`` is the worst case of every claim open at one branch — then
+times the queue page
 (``casework.views.home``: filters, counts, template) as an officer of that branch would open it, for every
 filter and for the first, a middle and the last page. Per case: server time p50/p95/max over R runs and the
 number of SQL queries (which must not depend on the page or the filter). Baseline of the same run: the
@@ -25,10 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--share", type=float, default=0.1, help="fraction of the claims at the measured branch")
+    parser.add_argument("--open", type=float, default=0.2, help="fraction of the claims still open")
     parser.add_argument("--keep", action="store_true", help="reuse the claims of an earlier run")
 
 
-def _seed(n: int, rng: random.Random, out: Any) -> tuple[Any, Any]:
+def _seed(n: int, rng: random.Random, out: Any, share: float, open_share: float) -> tuple[Any, Any]:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -40,12 +45,14 @@ def _seed(n: int, rng: random.Random, out: Any) -> tuple[Any, Any]:
     from lapakasik.core import clock
 
     branches_seed()
-    branch = Branch.objects.order_by("code").first()
+    branches = list(Branch.objects.order_by("code"))
+    branch = branches[0]
     user, _ = get_user_model().objects.get_or_create(username="bench.queue", defaults={"first_name": "Bench"})
     OfficerProfile.objects.get_or_create(user=user, defaults={"role": "officer", "branch": branch})
     others = [get_user_model().objects.get_or_create(username=f"bench.cso{i}")[0] for i in range(8)]
-    states = [s for s in workflow.State.values]
-    weights = [10 if s in ("DOCUMENTS_RECEIVED", "IN_REVIEW", "AWAITING_DOCUMENTS") else 2 for s in states]
+    open_states = sorted(workflow.PARTICIPANT_ACTIVE)
+    weights = [10 if s in ("DOCUMENTS_RECEIVED", "IN_REVIEW", "AWAITING_DOCUMENTS") else 2 for s in open_states]
+    closed_states, closed_weights = ["PAID", "REJECTED", "CANCELLED", "EXPIRED"], [80, 8, 6, 6]
     now = clock.now()
     names = ["Siti", "Budi", "Agus", "Dewi", "Rina", "Joko", "Wati", "Andi", "Sri", "Eko"]
     started = time.perf_counter()
@@ -53,10 +60,11 @@ def _seed(n: int, rng: random.Random, out: Any) -> tuple[Any, Any]:
     for first in range(0, n, batch):
         claims = []
         for i in range(first, min(n, first + batch)):
-            state = rng.choices(states, weights)[0]
+            state = (rng.choices(open_states, weights)[0] if rng.random() < open_share
+                     else rng.choices(closed_states, closed_weights)[0])
             claims.append(Claim(
                 code=f"Q{i:07d}", claim_type=rng.choice(["JHT"] * 8 + ["JKK", "JKM", "JP"]), claim_reason="RESIGNED",
-                branch=branch, state=state, insured_nik=f"3174{i:012d}", insured_kpj=f"{i:011d}",
+                branch=branch if rng.random() < share else rng.choice(branches), state=state, insured_nik=f"3174{i:012d}", insured_kpj=f"{i:011d}",
                 access_token_digest=f"bench{i:059d}", session_at=now + timedelta(minutes=rng.randint(-43200, 43200)),
                 documents_due_at=now + timedelta(minutes=rng.randint(-43200, 43200)),
                 assignee=rng.choice([None, None, None, user, *others])))
@@ -85,19 +93,21 @@ def run(options: dict[str, Any], stdout: Any) -> None:
     if not options["keep"]:
         ClaimParty.objects.filter(claim__code__startswith="Q").delete()
         Claim.objects.filter(code__startswith="Q").delete()
-    branch, user = _seed(n, rng, stdout) if not options["keep"] else _existing()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
+    branch, user = (_seed(n, rng, stdout, float(options["share"]), float(options["open"])) if not options["keep"]
+                    else _existing())
+    with connection.cursor() as cur:  # planner statistics and visibility map, as a production database keeps them
+        cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     total = Claim.objects.filter(branch=branch).count()
+    open_total = Claim.objects.filter(branch=branch).exclude(state__in=["PAID", "REJECTED", "CANCELLED", "EXPIRED"]).count()
     factory = RequestFactory()
     cases = {
         "first page": "", "middle page": "page=500", "last page": "page=10000", "state": "state=IN_REVIEW",
         "type": "type=JKK", "overdue": "overdue=1", "mine": "mine=1", "unassigned": "unassigned=1",
-        "search code": "q=Q0054321", "search NIK": "q=3174000000054321", "search name": "q=Rina",
+        "search code": f"q={_sample(branch).code}", "search NIK": f"q={_sample(branch).insured_nik}", "search name": "q=Rina",
         "all filters": "state=DOCUMENTS_RECEIVED&type=JHT&overdue=1&unassigned=1&page=3",
     }
-    stdout.write(f"queue benchmark · {connection.vendor} · {total:,} claims at branch {branch.code} · "
+    stdout.write(f"queue benchmark · {connection.vendor} · {Claim.objects.count():,} claims, {total:,} at branch "
+                 f"{branch.code} ({open_total:,} open) · "
                  f"{platform.node()} · {os.cpu_count()} CPUs · load {os.getloadavg()[0]:.2f}\n")
     stdout.write(f"{'case':<14} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8} {'SQL ms':>8} {'ratio':>6}\n")
     worst = 0.0
@@ -135,10 +145,14 @@ def run(options: dict[str, Any], stdout: Any) -> None:
     stdout.write(f"worst p95 {worst:.1f} ms (target < 150 ms); queries per page: {sorted(query_counts)}\n")
 
 
+def _sample(branch: Any) -> Any:
+    from lapakasik.claims.models import Claim
+
+    return Claim.objects.filter(branch=branch, state="IN_REVIEW").order_by("id").first()
+
+
 def _existing() -> tuple[Any, Any]:
     from django.contrib.auth import get_user_model
 
-    from lapakasik.claims.models import Claim
-
     user = get_user_model().objects.get(username="bench.queue")
-    return Claim.objects.filter(code__startswith="Q").first().branch, user  # type: ignore[union-attr]
+    return user.officer.branch, user

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from lapakasik.accounts.models import OfficerProfile, Role
 from lapakasik.claims import workflow
-from lapakasik.claims.models import TERMINAL_STATES, Claim, ClaimEvent, ClaimParty, ClaimType
+from lapakasik.claims.models import Claim, ClaimEvent, ClaimParty, ClaimType
 from lapakasik.claims.reasons import reason_label
 from lapakasik.core import clock
 from lapakasik.core.codes import normalize_code
@@ -56,9 +56,9 @@ def _applicant(column: str) -> Subquery:
 
 
 def queue_base(branch_ids: list[int]) -> QuerySet[Claim]:
-    """The branch's open claims but the bare seats (``policy.QUEUE_STATES``), written as the condition of
-    the partial index ``claim_queue_open_idx`` (not terminal) and one more term, so the index serves it."""
-    qs = Claim.objects.exclude(state__in=TERMINAL_STATES).exclude(state=workflow.State.BOOKED)
+    """The branch's open claims but the bare seats (``policy.QUEUE_STATES``), in ``queue_at`` order: the index
+    ``claim_queue_idx`` (branch, queue_at, id, state) serves the filter, the order and the counts."""
+    qs = Claim.objects.filter(queue_at__isnull=False).exclude(state=workflow.State.BOOKED)
     return qs.filter(branch_id=branch_ids[0]) if len(branch_ids) == 1 else qs.filter(branch_id__in=branch_ids)
 
 
@@ -97,7 +97,7 @@ def work_queue(*, branch_ids: list[int], f: policy.QueueFilter, user_id: int | N
     pages = max(1, -(-total // policy.PAGE_SIZE))
     page = min(f.page, pages)
     start = (page - 1) * policy.PAGE_SIZE
-    values = (qs.order_by("session_at", "id")
+    values = (qs.order_by("queue_at", "id")
               .annotate(applicant_name=_applicant("full_name"))
               .values("id", "code", "state", "claim_type", "claim_reason", "insured_nik", "session_at",
                       "documents_due_at", "assignee_id", "assignee__username", "assignee__first_name",

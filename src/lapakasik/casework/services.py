@@ -76,8 +76,8 @@ def claim_take_next(*, user: Any, branch_id: int) -> Claim | None:
     actor = Actor.officer(user)
     for _attempt in range(5):
         with transaction.atomic():
-            qs = (Claim.objects.filter(branch_id=branch_id, state__in=sorted(policy.TAKEABLE), assignee__isnull=True)
-                  .order_by("session_at", "id"))
+            qs = (Claim.objects.filter(branch_id=branch_id, queue_at__isnull=False, state__in=sorted(policy.TAKEABLE),
+                                       assignee__isnull=True).order_by("queue_at", "id"))
             if connection.features.has_select_for_update_skip_locked:
                 qs = qs.select_for_update(skip_locked=True)
             candidate = qs.first()

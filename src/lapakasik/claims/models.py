@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .parties import Role as PartyRole
@@ -52,6 +53,12 @@ class Claim(models.Model):
         "Mulai sesi layanan klaim (sesi booking; UTC): urutan antrean kerja petugas"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The officers' queue order, computed by the database (never written by the code): the session the claim
+    # is served in (else when it was opened) while the claim is open, NULL once it is over.
+    queue_at = models.GeneratedField(
+        expression=Case(When(state__in=TERMINAL_STATES, then=Value(None)),
+                        default=Coalesce("session_at", "created_at")),
+        output_field=models.DateTimeField(null=True), db_persist=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -64,11 +71,10 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["branch", "state"]),
             models.Index(fields=["insured_nik", "claim_type"], name="claim_insured_type_idx"),
-            # The officers' work queue: a branch's open claims in session order (casework.selectors.queue_base
-            # filters with this very condition, so the planner can use the partial index; ``state`` rides
-            # along for the counts per state).
-            models.Index(fields=["branch", "session_at", "id", "state"], condition=~Q(state__in=TERMINAL_STATES),
-                         name="claim_queue_open_idx"),
+            # The officers' work queue: a branch's open claims in session order (casework.selectors); ``state``
+            # rides along for the counts per state. A computed column rather than a partial index: the planner
+            # cannot prove a partial index's condition from a query's bound parameters (SQLite).
+            models.Index(fields=["branch", "queue_at", "id", "state"], name="claim_queue_idx"),
             models.Index(fields=["assignee", "state"], name="claim_assignee_state_idx"),
         ]
         verbose_name = _("klaim")
