@@ -27,7 +27,7 @@ def race(officers: list[Any], branch_id: int) -> list[str | None]:
             barrier.wait(timeout=30)
             claim = claim_take_next(user=user, branch_id=branch_id)
             got[i] = claim.code if claim else None
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
