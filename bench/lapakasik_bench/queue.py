@@ -54,7 +54,12 @@ def _seed(n: int, rng: random.Random, out: Any, share: float, open_share: float)
     weights = [10 if s in ("DOCUMENTS_RECEIVED", "IN_REVIEW", "AWAITING_DOCUMENTS") else 2 for s in open_states]
     closed_states, closed_weights = ["PAID", "REJECTED", "CANCELLED", "EXPIRED"], [80, 8, 6, 6]
     now = clock.now()
-    names = ["Siti", "Budi", "Agus", "Dewi", "Rina", "Joko", "Wati", "Andi", "Sri", "Eko"]
+    syllables = ["ba", "di", "ri", "na", "wa", "ti", "su", "har", "yan", "to", "ka", "ma", "sa", "put", "ra",
+                 "dew", "an", "go", "ni", "lis", "ja", "ya", "nu", "hen", "dra", "se", "tia", "wan", "fi", "kur"]
+
+    def name() -> str:  # thousands of distinct names, as a branch's participants have
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).capitalize()
+
     started = time.perf_counter()
     batch = 5000
     for first in range(0, n, batch):
@@ -71,8 +76,7 @@ def _seed(n: int, rng: random.Random, out: Any, share: float, open_share: float)
         with transaction.atomic():
             made = Claim.objects.bulk_create(claims)
             ClaimParty.objects.bulk_create([ClaimParty(
-                claim=c, role="participant", is_applicant=True, nik=c.insured_nik, full_name=(
-                    f"{rng.choice(names)} {rng.choice(names)}wati {c.pk}"), email=f"p{c.pk}@contoh.id",
+                claim=c, role="participant", is_applicant=True, nik=c.insured_nik, full_name=f"{name()} {name()}", email=f"p{c.pk}@contoh.id",
                 channels=["email"]) for c in made])
     out.write(f"seeded {n:,} claims in {time.perf_counter() - started:.1f} s\n")
     return branch, user
@@ -103,7 +107,7 @@ def run(options: dict[str, Any], stdout: Any) -> None:
     cases = {
         "first page": "", "middle page": "page=500", "last page": "page=10000", "state": "state=IN_REVIEW",
         "type": "type=JKK", "overdue": "overdue=1", "mine": "mine=1", "unassigned": "unassigned=1",
-        "search code": f"q={_sample(branch).code}", "search NIK": f"q={_sample(branch).insured_nik}", "search name": "q=Rina",
+        "search code": f"q={_sample(branch).code}", "search NIK": f"q={_sample(branch).insured_nik}", "search name": f"q={_sample_name(branch)}",
         "all filters": "state=DOCUMENTS_RECEIVED&type=JHT&overdue=1&unassigned=1&page=3",
     }
     stdout.write(f"queue benchmark · {connection.vendor} · {Claim.objects.count():,} claims, {total:,} at branch "
@@ -149,6 +153,12 @@ def _sample(branch: Any) -> Any:
     from lapakasik.claims.models import Claim
 
     return Claim.objects.filter(branch=branch, state="IN_REVIEW").order_by("id").first()
+
+
+def _sample_name(branch: Any) -> str:
+    from lapakasik.claims.models import ClaimParty
+
+    return str(ClaimParty.objects.filter(claim=_sample(branch), is_applicant=True).get().full_name)
 
 
 def _existing() -> tuple[Any, Any]:

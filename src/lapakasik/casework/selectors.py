@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from lapakasik.accounts.models import OfficerProfile, Role
 from lapakasik.claims import workflow
-from lapakasik.claims.models import Claim, ClaimEvent, ClaimParty, ClaimType
+from lapakasik.claims.models import Claim, ClaimEvent, ClaimType
 from lapakasik.claims.reasons import reason_label
 from lapakasik.core import clock
 from lapakasik.core.codes import normalize_code
@@ -40,6 +42,8 @@ class QueueRow:
     documents_complete: bool
     assignee: str
     mine: bool
+    session_text: str = ""
+    left: str = ""
 
 
 @dataclass
@@ -49,10 +53,6 @@ class QueuePage:
     page: int
     pages: int
     counts: dict[str, int] = field(default_factory=dict)
-
-
-def _applicant(column: str) -> Subquery:
-    return Subquery(ClaimParty.objects.filter(claim_id=OuterRef("pk"), is_applicant=True).values(column)[:1])
 
 
 def queue_base(branch_ids: list[int]) -> QuerySet[Claim]:
@@ -80,15 +80,28 @@ def _filtered(qs: QuerySet[Claim], f: policy.QueueFilter, *, user_id: int | None
             qs = qs.filter(insured_nik=f.q.replace(" ", ""))
         elif kind == "code" and qs.filter(code=normalize_code(f.q)).exists():
             qs = qs.filter(code=normalize_code(f.q))
-        else:  # a name (or eight letters that are no claim code here: "Setyawan")
-            qs = qs.filter(Exists(ClaimParty.objects.filter(claim_id=OuterRef("pk"), is_applicant=True,
-                                                            full_name__icontains=f.q)))
+        else:  # a name (or eight letters that are no claim code here: "Setyawan"): a join from the branch's
+            # open claims to their applicant (one per claim), not a scan of every party's name
+            qs = qs.filter(parties__is_applicant=True, parties__full_name__icontains=f.q)
     return qs
 
 
-def work_queue(*, branch_ids: list[int], f: policy.QueueFilter, user_id: int | None) -> QueuePage:
-    """The page of the branch's work queue in session order (then opening order): three queries —
-    the counts per state, the filtered total, the page itself (applicant name and NIK by subquery)."""
+_UNITS = {"d": _("%(n)s hari"), "h": _("%(n)s jam"), "m": _("%(n)s menit")}
+
+
+def _left_text(deadline: datetime | None, now: datetime) -> str:
+    n, unit = policy.time_left(deadline, now)
+    if not unit:
+        return "—"
+    text = str(_UNITS[unit]) % {"n": abs(n)}
+    return str(_("lewat %(t)s") % {"t": text}) if n < 0 else text
+
+
+def work_queue(*, branch_ids: list[int], f: policy.QueueFilter, user_id: int | None,
+               time_zone: str = "Asia/Jakarta") -> QueuePage:
+    """The page of the branch's work queue in session order (then opening order): four queries — the
+    counts per state, the filtered total, the page's ids, those rows with applicant and holder (a search
+    by an eight-character text asks once more whether it is a claim code here)."""
     now = clock.now()
     base = queue_base(branch_ids)
     counts = {row["state"]: row["n"] for row in base.order_by().values("state").annotate(n=Count("id"))}
@@ -97,12 +110,18 @@ def work_queue(*, branch_ids: list[int], f: policy.QueueFilter, user_id: int | N
     pages = max(1, -(-total // policy.PAGE_SIZE))
     page = min(f.page, pages)
     start = (page - 1) * policy.PAGE_SIZE
-    values = (qs.order_by("queue_at", "id")
-              .annotate(applicant_name=_applicant("full_name"))
-              .values("id", "code", "state", "claim_type", "claim_reason", "insured_nik", "session_at",
-                      "documents_due_at", "assignee_id", "assignee__username", "assignee__first_name",
-                      "assignee__last_name", "applicant_name")[start:start + policy.PAGE_SIZE])
-    type_labels = dict(ClaimType.choices)
+    # The page's ids first (an index-only walk, however deep the page), then those 50 rows with their joins.
+    ids = list(qs.order_by("queue_at", "id").values_list("id", flat=True)[start:start + policy.PAGE_SIZE])
+    found = {v["id"]: v for v in (
+        Claim.objects.filter(pk__in=ids)
+        .annotate(applicant=FilteredRelation("parties", condition=Q(parties__is_applicant=True)))
+        .values("id", "code", "state", "claim_type", "claim_reason", "insured_nik", "session_at",
+                "documents_due_at", "assignee_id", "assignee__username", "assignee__first_name",
+                "assignee__last_name", "applicant__full_name"))}
+    values = [found[i] for i in ids if i in found]
+    type_labels = {k: str(v) for k, v in ClaimType.choices}
+    state_labels = {k: str(v) for k, v in workflow.State.choices}
+    zone = ZoneInfo(time_zone)
     rows = []
     for v in values:
         deadline = policy.claim_deadline(state=v["state"], documents_due_at=v["documents_due_at"],
@@ -110,13 +129,15 @@ def work_queue(*, branch_ids: list[int], f: policy.QueueFilter, user_id: int | N
         who = " ".join(x for x in (v["assignee__first_name"], v["assignee__last_name"]) if x) or (
             v["assignee__username"] or "")
         rows.append(QueueRow(
-            id=v["id"], code=v["code"], state=v["state"], state_label=str(workflow.State(v["state"]).label),
-            claim_type=v["claim_type"], claim_type_label=str(type_labels.get(v["claim_type"], v["claim_type"])),
-            reason_label=reason_label(v["claim_type"], v["claim_reason"]), name=v["applicant_name"] or "",
+            id=v["id"], code=v["code"], state=v["state"], state_label=state_labels.get(v["state"], v["state"]),
+            claim_type=v["claim_type"], claim_type_label=type_labels.get(v["claim_type"], v["claim_type"]),
+            reason_label=reason_label(v["claim_type"], v["claim_reason"]), name=v["applicant__full_name"] or "",
             nik_masked=mask_nik(v["insured_nik"]), session_at=v["session_at"], deadline=deadline,
             overdue=deadline is not None and deadline < now and v["state"] not in workflow.TERMINAL,
             documents_complete=v["state"] in policy.DOCUMENTS_COMPLETE, assignee=who,
-            mine=user_id is not None and v["assignee_id"] == user_id))
+            mine=user_id is not None and v["assignee_id"] == user_id,
+            session_text=v["session_at"].astimezone(zone).strftime("%d/%m %H:%M") if v["session_at"] else "—",
+            left=_left_text(deadline, now)))
     return QueuePage(rows=rows, total=total, page=page, pages=pages, counts=counts)
 
 

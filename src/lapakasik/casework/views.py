@@ -93,7 +93,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "casework/home_front_desk.html", {"principal": principal}, status=403)
     branch, visible = _branch_for(request, Action.VIEW_QUEUE)
     f = policy.queue_filter_parse(request.GET.dict(), claim_types=ClaimType.values)
-    page = selectors.work_queue(branch_ids=[branch.pk], f=f, user_id=request.user.pk)
+    page = selectors.work_queue(branch_ids=[branch.pk], f=f, user_id=request.user.pk,
+                                time_zone=branch.time_zone or "Asia/Jakarta")
     states = [(s, workflow.State(s).label, page.counts.get(s, 0)) for s in workflow.State.values
               if s in policy.QUEUE_STATES]
     query = request.GET.copy()
