@@ -11,6 +11,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from lapakasik.registry.adapters import MemberRecord, registry_lookup
 
@@ -226,7 +227,10 @@ class ChecklistItem:
 def document_row(doc: Document) -> dict[str, Any]:
     reason = ""
     if doc.status == DocumentStatus.REFUSED:
-        reason = pipeline.reason_message(doc.reason_code) if doc.reason_code in pipeline.REASONS else ""
+        if doc.reason_code in pipeline.REASONS:
+            reason = pipeline.reason_message(doc.reason_code)
+        elif doc.reviewed_at is not None:  # an officer's refusal: its reason came in the "Minta dokumen" message
+            reason = str(_("Ditolak petugas; alasannya ada di pesan kami. Kirim ulang dokumen ini."))
     return {"id": doc.pk, "name": doc.original_name, "status": doc.status, "status_label": doc.get_status_display(),
             "refused": doc.status == DocumentStatus.REFUSED, "reason": reason, "created_at": doc.created_at}
 
