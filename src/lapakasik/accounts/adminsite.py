@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +30,3 @@ class OfficerAdminSite(OTPAdminSite):
             raise PermissionDenied
         return redirect_to_login(target, login_url=resolve_url("accounts:login"))
 
-
-class OfficerAdminConfig(AdminConfig):
-    default_site = "lapakasik.accounts.adminsite.OfficerAdminSite"

@@ -26,7 +26,7 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "" if PRODUCTION else development_b
     env_str("HOST", "127.0.0.1"), env_str("PORT", "8000"))).strip().rstrip("/")
 
 INSTALLED_APPS = [
-    "lapakasik.accounts.adminsite.OfficerAdminConfig",  # django.contrib.admin, behind the officer sign-in
+    "lapakasik.accounts.adminconfig.OfficerAdminConfig",  # django.contrib.admin, behind the officer sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
