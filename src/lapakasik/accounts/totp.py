@@ -53,8 +53,8 @@ def qr_data_uri(text: str) -> str:
 
 def token_kind(raw: str) -> tuple[str, str]:
     """What an officer typed: ``("totp", "123456")``, ``("recovery", "ABCDE12345")`` or ``("invalid", "")``.
-    Spaces are ignored; recovery codes are read as Crockford base32 (dashes, case, O/0 and I/L/1)."""
-    compact = "".join(str(raw or "").split())
+    Spaces are ignored (other whitespace is not: nobody types a line break into a code); recovery codes are read as Crockford base32 (dashes, case, O/0 and I/L/1)."""
+    compact = str(raw or "").replace(" ", "")
     if _TOTP_CODE.fullmatch(compact):
         return "totp", compact
     code = normalize_code(compact)
