@@ -34,7 +34,7 @@ from .helpers import csrf_client, csrf_of, officer_login, totp_code, totp_device
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Sandi-Petugas-2026!"  # noqa: S105 - test data
+PASSWORD = "Sandi-Petugas-2026!"
 LOGIN, CODE, ENROL = "/petugas/masuk/", "/petugas/masuk/kode/", "/petugas/masuk/daftar-autentikator/"
 CALLS = "/petugas/panggilan/"  # an officer page (officers and supervisors; other roles: 403)
 HOME = "/petugas/"

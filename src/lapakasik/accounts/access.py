@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -105,7 +105,10 @@ def unverified(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and callable(is_verified) and not is_verified()
 
 
-def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def officer_required(view: View) -> View:
     """``login_required`` for officer pages, with the second step: anonymous → ``/petugas/masuk/``, signed in
     with the password only → ``/petugas/masuk/kode/``; both come back to the page afterwards."""
 
@@ -115,9 +118,9 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
             return redirect_to_login(request.get_full_path())
         if unverified(request.user):
             return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:signin_code"))
-        return view(request, *args, **kwargs)
+        return view(request, *args, **kwargs)  # type: ignore[no-any-return]
 
-    return wrapped
+    return cast(View, wrapped)
 
 
 def require(user: Any, action: Action, *, claim: Any = ROLE_ONLY, branch: Any = ROLE_ONLY,

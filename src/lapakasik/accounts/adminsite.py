@@ -12,6 +12,8 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django_otp.admin import OTPAdminSite
 
+from .access import unverified
+
 
 class OfficerAdminSite(OTPAdminSite):
     """``has_permission`` (from django-otp): active, staff and verified by an OTP device."""
@@ -22,7 +24,7 @@ class OfficerAdminSite(OTPAdminSite):
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         user = request.user
-        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+        if unverified(user):
             return redirect_to_login(target, login_url=reverse("accounts:signin_code"))
         if user.is_authenticated:  # signed in with both steps: the admin, or 403 for a non-staff officer
             if self.has_permission(request):

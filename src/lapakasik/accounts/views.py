@@ -86,7 +86,10 @@ def _pending_user(request: HttpRequest) -> Any:
     if not isinstance(since, int | float) or time.time() - since > settings.OFFICER_SIGNIN_PENDING_SECONDS:
         request.session.pop(PENDING, None)
         return None
-    return get_user_model().objects.filter(pk=pending.get("user"), is_active=True).first()
+    user_id = pending.get("user")
+    if not isinstance(user_id, int):
+        return None
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
 
 
 def _credentials(user: Any) -> dict[str, str]:
