@@ -477,3 +477,15 @@ def test_the_test_helper_signs_in_like_both_steps_do(branch: Any) -> None:
     client = officer_login(Client(), user)
     assert client.get(CALLS).status_code == 200
     assert get_user_model().objects.get(pk=user.pk).last_login is not None
+
+
+def test_the_sign_in_pages_speak_english_too(branch: Any) -> None:
+    user = _officer(branch, device=False)
+    client = csrf_client()
+    client.cookies["lapakasik_lang"] = "en"
+    assert "Step 1 of 2" in client.get(LOGIN).content.decode()
+    assert _password(client, user.username).status_code == 302
+    enrol = client.get(ENROL).content.decode()
+    assert "Enrol an authenticator app" in enrol and "Scan this QR code" in enrol
+    wrong = _code(client, "000000x", ENROL).content.decode()
+    assert "The code does not match" in wrong
