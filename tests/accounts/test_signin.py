@@ -489,3 +489,31 @@ def test_the_sign_in_pages_speak_english_too(branch: Any) -> None:
     assert "Enrol an authenticator app" in enrol and "Scan this QR code" in enrol
     wrong = _code(client, "000000x", ENROL).content.decode()
     assert "The code does not match" in wrong
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_code_sent_twice_at_once_is_accepted_once(branch: Any) -> None:
+    """Two requests with one code at the same moment (a double submit, or an attacker racing the officer): the
+    device row is locked while a code is checked, so the second sees ``last_t`` already moved on."""
+    import threading
+
+    from django.db import connection
+
+    user = _officer(branch)
+    code = totp_code(_device(user))
+    barrier = threading.Barrier(2)
+    results: list[bool] = []
+
+    def attempt() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.second_factor_verify(user=user, token=code).ok)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == [False, True]
