@@ -90,3 +90,12 @@ def overlapping_lines(boxes: list[tuple[int, tuple[float, float, float, float]]]
     """Pairs of text boxes (indexes) on the same page that run into each other."""
     return [(i, j) for i, (pi, a) in enumerate(boxes) for j, (pj, b) in enumerate(boxes)
             if i < j and pi == pj and overlapping(a, b)]
+
+
+def decode_qr_image(png: bytes) -> list[str]:
+    """The payloads of the QR codes zbar finds in a PNG image (a QR code shown on a page)."""
+    _pdfplumber, pyzbar = _tools()
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    return [s.data.decode("utf-8") for s in pyzbar.decode(image) if s.type == "QRCODE"]

@@ -30,6 +30,7 @@ from django.test import Client, override_settings
 from lapakasik.accounts.policy import Action
 
 from .factories import make_officer
+from .helpers import officer_login
 from .test_policy import EXPECTED, REACH, ROLES
 
 FIXED_NOW = datetime(2026, 12, 21, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
@@ -273,6 +274,11 @@ def _api_ok(r: Any, place: Place) -> None:
     assert r.status_code in (200, 204), r.content
 
 
+def _view_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200 and r["Content-Type"] == "image/jpeg" and r.content[:3] == b"\xff\xd8\xff"
+    assert _opened(place) == 1
+
+
 def _call_done(r: Any, place: Place) -> None:
     assert r.status_code == 302 and _call_outcome(place) == "REACHED"
 
@@ -301,6 +307,9 @@ OPERATIONS = [
     Operation("page_download_document", "petugas/dokumen/<int:pk>/unduh/",
               "page", "GET", lambda p: f"/petugas/dokumen/{p.document_id}/unduh/",
               Action.OPEN_DOCUMENT, done=_download_done, state=_opened),
+    Operation("page_view_document", "petugas/dokumen/<int:pk>/halaman/<int:page>/",
+              "page", "GET", lambda p: f"/petugas/dokumen/{p.document_id}/halaman/1/",
+              Action.OPEN_DOCUMENT, done=_view_done, state=_opened),
     Operation("page_phone_calls", "petugas/panggilan/",
               "list", "GET", lambda p: "/petugas/panggilan/", Action.RECORD_PHONE_CALL),
     Operation("page_phone_call_outcome", "petugas/panggilan/<int:pk>/hasil/",
@@ -380,7 +389,7 @@ def _client(world: World, caller: str, place: Place) -> tuple[Client, dict[str, 
     if caller == "participant":
         headers["HTTP_AUTHORIZATION"] = f"Bearer {place.token}"  # the claim's own participant token
     elif caller != "anonymous":
-        client.force_login(world.users[caller])
+        officer_login(client, world.users[caller])
     return client, headers
 
 
@@ -474,7 +483,7 @@ def test_every_officer_url_is_in_the_matrix() -> None:
                 yield prefix + str(p.pattern)
 
     pages = {u for u in walk(get_resolver().url_patterns) if u.startswith("petugas/")}
-    pages -= {"petugas/masuk/", "petugas/keluar/"}  # log-in and log-out
+    pages = {u for u in pages if not u.startswith("petugas/masuk/")} - {"petugas/keluar/"}  # sign-in, sign-out
     assert pages == {op.route for op in OPERATIONS if not op.route.startswith("/api/")}
     schema = api.get_openapi_schema()
     officer_ops = {(method.upper(), path) for path, item in schema["paths"].items() if "/officer/" in path

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.accounts.helpers import officer_login
 from tests.conftest import error_of
 
 from .conftest import TOMORROW, book, snapshot_counts
@@ -22,7 +23,7 @@ def as_user(username: str) -> Client:
     from django.contrib.auth import get_user_model
 
     client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
+    officer_login(client, get_user_model().objects.get(username=username))
     return client
 
 

@@ -78,6 +78,7 @@ def ready_claim(make_claim: Any, branch: Any) -> Any:  # noqa: F811 - the import
 
 
 def login(client: Any, user: Any) -> Any:
-    """Sign an officer in (password and second factor are the accounts tests' subject)."""
-    client.force_login(user)
-    return client
+    """Sign an officer in, both steps done (how they are done is the accounts tests' subject)."""
+    from tests.accounts.helpers import officer_login
+
+    return officer_login(client, user)

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.accounts.helpers import officer_login
+
 pytestmark = pytest.mark.django_db
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "lapakasik"
@@ -74,7 +76,7 @@ def test_every_page_renders_without_inline_scripts_and_with_the_strict_policy(
     pages = 0
     for who in ("anonymous", "admin"):
         if who == "admin":
-            client.force_login(get_user_model().objects.get(username="admin"))
+            officer_login(client, get_user_model().objects.get(username="admin"))
         for url in _plain_urls():
             response = client.get(url)
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lapakasik.intake.models import Document, IntakeAccess
 from tests.accounts.factories import make_officer
+from tests.accounts.helpers import officer_login
 
 from .conftest import jpeg_bytes, stored_files
 
@@ -131,12 +132,12 @@ def test_officer_download_scoped_and_safe(client: Any, claim: Any, officers: Any
     mine = make_officer("cso.claim", "officer", branch=claim.branch)
     other = get_user_model().objects.get(username="petugas.makassar")
     assert other.officer.branch != claim.branch
-    client.force_login(other)
+    officer_login(client, other)
     assert client.get(dl).status_code == 404
     front_desk = make_officer("satpam.claim", "front_desk", branch=claim.branch)
-    client.force_login(front_desk)
+    officer_login(client, front_desk)
     assert client.get(dl).status_code == 403  # the front desk never opens documents, even of its branch
-    client.force_login(mine)
+    officer_login(client, mine)
     r = client.get(dl)
     assert r.status_code == 200
     assert r["X-Content-Type-Options"] == "nosniff"
@@ -189,10 +190,10 @@ def test_officer_documents_page_assign_and_accept(client: Any, claim: Any, offic
     page = f"/petugas/klaim/{claim.code}/dokumen/"
     other = get_user_model().objects.get(username="petugas.makassar")
     assert other.officer.branch != claim.branch
-    client.force_login(other)
+    officer_login(client, other)
     assert client.get(page).status_code == 404
     mine = make_officer("cso.claim", "officer", branch=claim.branch)
-    client.force_login(mine)
+    officer_login(client, mine)
     r = client.get(page)
     assert r.status_code == 200 and "IMG_1.jpg" in r.content.decode()
     client.post(page, {"document": doc.pk, "action": "assign", "requirement": "ktp"})
@@ -224,7 +225,7 @@ def test_front_desk_cannot_review_or_open_its_own_branchs_documents(client: Any,
     satpam = get_user_model().objects.get(username="satpam.bandung")
     assert satpam.officer.branch == claim.branch
     client = Client()  # a fresh session (no flash message of the upload)
-    client.force_login(satpam)
+    officer_login(client, satpam)
     page = f"/petugas/klaim/{claim.code}/dokumen/"
     denied = client.get(page)
     assert denied.status_code == 403 and "Akses ditolak" in denied.content.decode()
@@ -236,7 +237,7 @@ def test_front_desk_cannot_review_or_open_its_own_branchs_documents(client: Any,
     doc.refresh_from_db()
     assert doc.status == "RECEIVED" and ClaimEvent.objects.filter(claim=claim).count() == events
     bandung = make_officer("cso.bandung", "officer", branch=claim.branch)
-    client.force_login(bandung)
+    officer_login(client, bandung)
     assert client.get(page).status_code == 200
     assert client.post(page, {"document": doc.pk, "action": "accept", "requirement": "ktp"}).status_code == 302
     doc.refresh_from_db()

@@ -24,6 +24,7 @@ from lapakasik.intake.models import Document, DocumentStatus, Source
 from lapakasik.intake.receive import document_receive
 from lapakasik.intake.services import intake_orphans_clean
 from tests.accounts.factories import make_officer
+from tests.accounts.helpers import officer_login
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +237,7 @@ def test_a_page_that_fits_no_budget_is_refused(claim: Any, settings: Any) -> Non
 def test_a_damaged_stored_file_shows_cannot_display_never_a_500(client: Any, claim: Any, officers: Any,
                                                                 kind: str, data: bytes) -> None:
     doc = stored_as_is(claim, data, kind, pages=1 if kind == "pdf" else None)
-    client.force_login(make_officer("cso.view", "officer", branch=claim.branch))
+    officer_login(client, make_officer("cso.view", "officer", branch=claim.branch))
     r = client.get(f"/petugas/dokumen/{doc.pk}/halaman/1/")
     assert r.status_code == 422 and r["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(r.content)).size == (900, 200)
@@ -251,7 +252,7 @@ def test_a_missing_file_and_an_uncountable_pdf(client: Any, claim: Any, officers
     gone = stored_as_is(claim, report_pdf(1), "pdf", pages=1, n=1)
     files.storage().delete(gone.file)
     broken = stored_as_is(claim, b"%PDF-1.4 nothing here", "pdf", pages=None, n=2)
-    client.force_login(make_officer("cso.view", "officer", branch=claim.branch))
+    officer_login(client, make_officer("cso.view", "officer", branch=claim.branch))
     assert client.get(f"/petugas/dokumen/{gone.pk}/halaman/1/").status_code == 422
     assert client.get(f"/petugas/dokumen/{broken.pk}/halaman/1/").status_code == 422
     assert client.get(f"/petugas/dokumen/{broken.pk}/halaman/2/").status_code == 404
@@ -273,7 +274,7 @@ def test_busy_renderer_answers_503_with_retry_after(client: Any, claim: Any, off
                                                     settings: Any) -> None:
     settings.INTAKE_IMAGE_QUEUE_SECONDS = 0
     doc = receive(claim, report_pdf(1), "surat.pdf")
-    client.force_login(make_officer("cso.view", "officer", branch=claim.branch))
+    officer_login(client, make_officer("cso.view", "officer", branch=claim.branch))
     slots = pipeline.decode_slots()
     held = 0
     while slots.acquire(blocking=False):
@@ -303,9 +304,9 @@ def test_permission_matrix(client: Any, claim: Any, officers: Any) -> None:
     ]
     assert cases[3][0].officer.branch != claim.branch
     for user, status in cases:
-        client.force_login(user)
+        officer_login(client, user)
         assert client.get(url).status_code == status, user.username
-    client.force_login(cases[0][0])
+    officer_login(client, cases[0][0])
     for bad in (f"/petugas/dokumen/{doc.pk}/halaman/0/", f"/petugas/dokumen/{doc.pk}/halaman/3/",
                 f"/petugas/dokumen/{doc.pk + 999}/halaman/1/", f"/petugas/dokumen/{doc.pk}/halaman/-1/"):
         assert client.get(bad).status_code == 404, bad
@@ -315,7 +316,7 @@ def test_permission_matrix(client: Any, claim: Any, officers: Any) -> None:
 
 def test_page_is_an_inline_image_never_the_original_pdf(client: Any, claim: Any, officers: Any) -> None:
     doc = receive(claim, report_pdf(1), "surat.pdf")
-    client.force_login(make_officer("cso.view", "officer", branch=claim.branch))
+    officer_login(client, make_officer("cso.view", "officer", branch=claim.branch))
     r = client.get(f"/petugas/dokumen/{doc.pk}/halaman/1/")
     assert r.status_code == 200
     assert r["Content-Type"] == "image/jpeg" and r.content[:3] == b"\xff\xd8\xff" and b"%PDF" not in r.content
@@ -328,9 +329,9 @@ def test_page_is_an_inline_image_never_the_original_pdf(client: Any, claim: Any,
 def test_each_viewing_is_one_history_event(client: Any, claim: Any, officers: Any) -> None:
     doc = receive(claim, report_pdf(2), "surat.pdf")
     officer = make_officer("cso.view", "officer", branch=claim.branch)
-    client.force_login(make_officer("satpam.view", "front_desk", branch=claim.branch))
+    officer_login(client, make_officer("satpam.view", "front_desk", branch=claim.branch))
     client.get(f"/petugas/dokumen/{doc.pk}/halaman/1/")  # refused: not recorded
-    client.force_login(officer)
+    officer_login(client, officer)
     for page in (1, 2, 1, 2):  # the officer looks twice, scrolling through both pages
         assert client.get(f"/petugas/dokumen/{doc.pk}/halaman/{page}/").status_code == 200
     opened = ClaimEvent.objects.filter(claim=claim, kind=ClaimEvent.Kind.DOCUMENT_OPENED).order_by("seq")
@@ -343,7 +344,7 @@ def test_second_view_is_a_file_read_and_never_another_documents_page(client: Any
     pdf = report_pdf(1)
     doc = receive(claim, pdf, "surat.pdf")
     other = receive(make_claim(branch=claim.branch), pdf, "surat.pdf")  # the same bytes for another claim
-    client.force_login(make_officer("cso.view", "officer", branch=claim.branch))
+    officer_login(client, make_officer("cso.view", "officer", branch=claim.branch))
     before = viewer.renders_started()
     first = client.get(f"/petugas/dokumen/{doc.pk}/halaman/1/").content
     assert viewer.renders_started() == before + 1

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.accounts.helpers import officer_login
 from tests.claims.factories import applicant
 
 from .conftest import enqueue, run_queue
@@ -123,13 +124,13 @@ def test_officer_call_tasks_page(make_claim: Any, templates: None, officers: Non
     anonymous = Client().get("/petugas/panggilan/")
     assert anonymous.status_code == 302
     client = Client()
-    client.force_login(officer)
+    officer_login(client, officer)
     page = client.get("/petugas/panggilan/")
     assert page.status_code == 200 and applicant(claim).phone in page.content.decode()
     outsider = next((u for u in users if not branches_visible_to(u).filter(pk=branch.pk).exists()), None)
     if outsider is not None:
         other = Client()
-        other.force_login(outsider)
+        officer_login(other, outsider)
         assert applicant(claim).phone not in other.get("/petugas/panggilan/").content.decode()
         assert other.post(f"/petugas/panggilan/{call.pk}/hasil/", {"outcome": "REACHED"}).status_code == 404
     bad = client.post(f"/petugas/panggilan/{call.pk}/hasil/", {"outcome": "MAYBE"})

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.accounts.helpers import officer_login
+
 pytestmark = pytest.mark.django_db
 
 REQUIRED_EVENTS = ["booking_confirmed", "booking_cancelled", "booking_rescheduled", "waitlist_offer", "otp_code",
@@ -112,7 +114,7 @@ def admin_client(db: Any) -> Client:
 
     user = get_user_model().objects.create_superuser("tmpl-admin", "a@example.id", "x")
     client = Client()
-    client.force_login(user)
+    officer_login(client, user)
     return client
 
 

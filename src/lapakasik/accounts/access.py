@@ -9,16 +9,26 @@ Django's 404 / 403). The usual shape of an officer view::
 
 so that an unknown code, another branch's code and a code outside the region all get the same 404, and a
 role that may never do the action gets 403 whatever the code.
+
+Officers sign in with a password **and** a TOTP or recovery code (``accounts.views``). An officer page is
+decorated with ``officer_required`` (anonymous → the sign-in page; signed in without the second step → the
+code page); ``require`` and ``require_page`` refuse a request's user whose session is not verified as well
+(API: 401 ``otp_required``; page: 403), so a page or operation that forgot the decorator is still closed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from lapakasik.core.errors import NotFound, PermissionDenied
+from lapakasik.core.errors import NotFound, PermissionDenied, Unauthorized
 
 from .models import OfficerProfile, Role
 from .policy import OUT_OF_SCOPE, Action, Decision, Principal, Target, decide
@@ -87,10 +97,39 @@ def authorise(user: Any, action: Action, *, claim: Any = ROLE_ONLY, branch: Any 
     return decide(principal, action, target)
 
 
+def unverified(user: Any) -> bool:
+    """A request's signed-in user whose session has not passed the second step (password only). Only a user
+    that came through ``django_otp.middleware.OTPMiddleware`` can answer; a user object loaded elsewhere (a
+    service, a test calling ``require`` directly) is not a request's and is not asked."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(getattr(user, "is_authenticated", False)) and callable(is_verified) and not is_verified()
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def officer_required(view: View) -> View:
+    """``login_required`` for officer pages, with the second step: anonymous → ``/petugas/masuk/``, signed in
+    with the password only → ``/petugas/masuk/kode/``; both come back to the page afterwards."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if unverified(request.user):
+            return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:signin_code"))
+        return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    return cast(View, wrapped)
+
+
 def require(user: Any, action: Action, *, claim: Any = ROLE_ONLY, branch: Any = ROLE_ONLY,
             region: Any = ROLE_ONLY, not_found_code: str = "not_found") -> Principal:
     """Allowed → the principal; out of scope → ``NotFound(code=not_found_code)`` (pass the code the caller
-    answers for an unknown record, so both answers are the same); wrong role → ``PermissionDenied`` (403)."""
+    answers for an unknown record, so both answers are the same); wrong role → ``PermissionDenied`` (403);
+    a session without the second step → ``Unauthorized(code="otp_required")`` (401)."""
+    if unverified(user):
+        raise Unauthorized(_("Masuk lagi dengan kode dari aplikasi autentikator Anda."), code="otp_required")
     decision = authorise(user, action, claim=claim, branch=branch, region=region)
     if not decision.allowed:
         if decision.reason == OUT_OF_SCOPE:
@@ -101,7 +140,10 @@ def require(user: Any, action: Action, *, claim: Any = ROLE_ONLY, branch: Any = 
 
 def require_page(user: Any, action: Action, *, claim: Any = ROLE_ONLY, branch: Any = ROLE_ONLY,
                  region: Any = ROLE_ONLY) -> Principal:
-    """``require`` for server-rendered pages: Django's 404 and 403 pages."""
+    """``require`` for server-rendered pages: Django's 404 and 403 pages (a page without ``officer_required``
+    reached with the password only: 403)."""
+    if unverified(user):
+        raise DjangoPermissionDenied
     decision = authorise(user, action, claim=claim, branch=branch, region=region)
     if not decision.allowed:
         if decision.reason == OUT_OF_SCOPE:

@@ -1,4 +1,5 @@
-"""Demo officer log-ins (demo mode only; printed by `lapakasik up`)."""
+"""Demo officer log-ins (demo mode only; printed by `lapakasik up`): the published password and, per
+officer, a confirmed TOTP device whose secret is derived from the user name (``totp.demo_key``)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lapakasik.branches.models import Branch, Region
 
 from .models import OfficerProfile, Role
+from .totp import demo_key
 
 DEMO_PASSWORD = "lapakasik-demo"  # noqa: S105 - demo data, shown on the demo home page
+DEMO_DEVICE_NAME = "Demo (rahasia diumumkan)"
 
 DEMO_USERS = [
     # username, role, branch code, region code, superuser
@@ -43,5 +47,9 @@ def seed_demo(stdout: Any = None, **options: Any) -> None:
                 "region": Region.objects.get(code=region_code) if region_code else None,
             },
         )
+        # An officer who enrolled an app of their own keeps it; otherwise the published demo secret.
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, key=demo_key(username), confirmed=True)
     if stdout:
-        stdout.write(f"accounts: {len(DEMO_USERS)} demo officers (password '{DEMO_PASSWORD}')")
+        stdout.write(f"accounts: {len(DEMO_USERS)} demo officers (password '{DEMO_PASSWORD}', "
+                     "TOTP secrets: `lapakasik demo_logins`)")

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lapakasik.accounts.access import authorise, principal_of, require_page
+from lapakasik.accounts.access import authorise, officer_required, principal_of, require_page
 from lapakasik.accounts.models import Role
 from lapakasik.accounts.policy import Action
 from lapakasik.accounts.selectors import branches_visible_to
@@ -81,7 +80,7 @@ def _back(claim: Any) -> HttpResponseRedirect:
 # --- the queue -----------------------------------------------------------------------------------------
 
 
-@login_required
+@officer_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """/petugas/: the branch's work queue, with counts per state, filters, search and "take next"."""
@@ -108,7 +107,7 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@officer_required
 @require_POST
 def take_next(request: HttpRequest) -> HttpResponse:
     principal = require_page(request.user, Action.TAKE_CLAIM)
@@ -122,7 +121,7 @@ def take_next(request: HttpRequest) -> HttpResponse:
     return _back(claim)
 
 
-@login_required
+@officer_required
 @require_GET
 def load(request: HttpRequest) -> HttpResponse:
     """Each officer's open claims per state (supervisors, admins), to reassign fairly."""
@@ -138,7 +137,7 @@ def load(request: HttpRequest) -> HttpResponse:
 # --- the claim page ------------------------------------------------------------------------------------
 
 
-@login_required
+@officer_required
 @require_GET
 def claim_page(request: HttpRequest, code: str) -> HttpResponse:
     claim = _claim(request, code, Action.VIEW_CLAIM)
@@ -189,7 +188,7 @@ def claim_page(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
-@login_required
+@officer_required
 @require_POST
 def claim_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     """The claim page's forms: take, release, reassign, review a file or a requirement, ask for documents,
@@ -274,7 +273,7 @@ def _schedule(request: HttpRequest, claim: Any) -> None:
 # --- personal API tokens -------------------------------------------------------------------------------
 
 
-@login_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
     require_page(request.user, Action.VIEW_CLAIM)

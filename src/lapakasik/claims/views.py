@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lapakasik.accounts.access import require_page
+from lapakasik.accounts.access import officer_required, require_page
 from lapakasik.accounts.policy import Action
 from lapakasik.accounts.selectors import branches_visible_to
 from lapakasik.core.errors import ServiceError
@@ -19,7 +18,7 @@ from lapakasik.notifications.selectors import phone_call_open_get, phone_calls_o
 from .services import Actor, claim_phone_call_record
 
 
-@login_required
+@officer_required
 @require_http_methods(["GET"])
 def phone_calls(request: HttpRequest) -> HttpResponse:
     """The open phone-call tasks of the branches where ``accounts.policy`` lets the user record calls."""
@@ -31,7 +30,7 @@ def phone_calls(request: HttpRequest) -> HttpResponse:
         (PhoneCall.Outcome.WRONG_NUMBER, PhoneCall.Outcome.WRONG_NUMBER.label)]})
 
 
-@login_required
+@officer_required
 @require_POST
 def phone_call_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     require_page(request.user, Action.RECORD_PHONE_CALL)

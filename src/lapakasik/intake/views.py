@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lapakasik.accounts.access import authorise, require_page
+from lapakasik.accounts.access import authorise, officer_required, require_page
 from lapakasik.accounts.policy import Action
 from lapakasik.branches.selectors import branch_effective_policy
 from lapakasik.claims import workflow
@@ -179,7 +178,7 @@ def cover_sheet(request: HttpRequest, token: str) -> HttpResponse:
 # --- officers -----------------------------------------------------------------------------------
 
 
-@login_required
+@officer_required
 def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """An officer opens a document: allowed by ``accounts.policy`` (front desk: 403; another branch: 404),
     logged in the claim history, always an attachment with a generated name, never sniffed."""
@@ -203,7 +202,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
     return response
 
 
-@login_required
+@officer_required
 def document_page(request: HttpRequest, pk: int, page: int) -> HttpResponse:
     """One page of a document as an image rendered on the server (``viewer.py``), for the officer's
     in-page viewer: authorised like ``document_download``; opening page 1 is recorded in the claim's
@@ -255,7 +254,7 @@ def _officer_claim(request: HttpRequest, code: str, action: Action) -> Any:
     return claim
 
 
-@login_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def officer_documents(request: HttpRequest, code: str) -> HttpResponse:
     """An officer's view of a claim's documents: checklist, files (download), assign a requirement to

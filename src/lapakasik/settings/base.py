@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import DATA_DIR, development_base_url, env_bool, env_list, env_str, secret_key
+from .env import DATA_DIR, development_base_url, env_bool, env_int, env_list, env_str, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LAPAKASIK_ENV = env_str("LAPAKASIK_ENV", "development")  # development | production | test
@@ -25,7 +26,7 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "" if PRODUCTION else development_b
     env_str("HOST", "127.0.0.1"), env_str("PORT", "8000"))).strip().rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lapakasik.accounts.adminconfig.OfficerAdminConfig",  # django.contrib.admin, behind the officer sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # officers' single-use recovery codes
     "axes",
     "ninja",
     "django_tasks",
@@ -73,11 +75,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hours
+# Officer sign-in (accounts/views.py): password, then a TOTP code (django-otp) or a recovery code. Wrong
+# passwords and wrong codes both count towards the lock-out (django-axes) of that user name from that
+# address; each device also slows down its own wrong codes (django-otp's throttling: 1, 2, 4 … s).
+AXES_FAILURE_LIMIT = env_int("OFFICER_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("OFFICER_LOCKOUT_MINUTES", 60))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "lapakasik.accounts.views.locked_out"
 AXES_VERBOSE = False  # no start-up banner in every process (lock-outs are still logged)
+OTP_TOTP_ISSUER = "Lapak Asik"  # the account's name in the officer's authenticator app
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Between the password and the code (or the enrolment of an authenticator app), in seconds.
+OFFICER_SIGNIN_PENDING_SECONDS = env_int("OFFICER_SIGNIN_PENDING_SECONDS", 600)
 
 # Officer passwords: Django's validators, plus the published demo password is never accepted.
 AUTH_PASSWORD_VALIDATORS = [
@@ -130,7 +141,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "casework:home"
+LOGIN_REDIRECT_URL = "casework:home"  # the officer's home (after password and code)
 LOGOUT_REDIRECT_URL = "home"
 
 # Request bodies: API JSON is small; uploads stream to temporary files above 2.5 MB.

@@ -11,6 +11,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_AGE = 8 * 3600
+# Officer lock-out after repeated wrong passwords or codes (django-axes; limits in base.py). On everywhere;
+# only the test run turns it off (settings/test.py), and one test turns it on again. A production start
+# refuses to run with it off (lapakasik.E007).
+AXES_ENABLED = True
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
