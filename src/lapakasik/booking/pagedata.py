@@ -114,6 +114,11 @@ def alternatives_for(branch: Branch, day: date, start: str) -> dict[str, Any]:
     return selectors.alternatives_for(branch=info, day=day, start=start)
 
 
+def slot_full(branch: Branch, day: date, start: str) -> ServiceError:
+    """The ``slot_full`` refusal of a session already full, with its alternatives."""
+    return services.SlotFull(extra={"alternatives": alternatives_for(branch, day, start)})
+
+
 def alternatives_from(exc: ServiceError, branch: Branch) -> dict[str, Any]:
     """The alternatives of a ``slot_full`` answer, with page labels added."""
     alt = dict((exc.extra or {}).get("alternatives") or {})

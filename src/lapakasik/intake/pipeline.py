@@ -18,10 +18,13 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import json
 import logging
 import os
 import socket
 import struct
+import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -31,7 +34,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import pdfcheck
+from . import imagework, pdfcheck
 
 CHUNK = 64 * 1024
 log = logging.getLogger(__name__)
@@ -294,6 +297,7 @@ def check_type(head: bytes, filename: str) -> str:
 
 def _heif_available() -> bool:
     try:
+        # a probe: is the optional HEIC decoder installed here?
         import pillow_heif  # type: ignore[import-not-found]  # noqa: F401
     except ImportError:
         return False
@@ -383,12 +387,6 @@ def _decode_slots() -> threading.BoundedSemaphore:
 
 
 def _decode_image(src: str, kind: str, lim: Limits, prepared: Prepared) -> None:
-    import json
-    import subprocess
-    import sys
-
-    from . import imagework
-
     out_kind = "png" if kind == "png" else "jpeg"
     fd, out_path = _tmp("." + KINDS[out_kind][2])
     os.close(fd)
