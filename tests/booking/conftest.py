@@ -1,5 +1,14 @@
 """Fixtures of the booking tests: a frozen clock (Monday 21 December 2026, 10:00 WIB, so the window
-holds Christmas), the seeded network, synthetic registry participants and generated slots."""
+holds Christmas), the seeded network, synthetic registry participants and generated slots.
+
+The world the tests book in (network, 400 participants, the slot rows of the window at ``FIXED_NOW``)
+is written and committed **once per package run** (``_booking_world``), not once per test: writing it
+took ~4 s and was most of the booking tests' time. Every test runs inside a transaction that is rolled
+back, so each starts from the same world (a test that asks for ``network`` alone sees the network
+alone: the rest is deleted inside its transaction). A committing test (``transaction=True``) empties the
+database when it ends; ``booking_env`` and ``network`` write again what they find missing. When the
+package's tests are done the world's rows are deleted, so tests elsewhere start from the database
+the migrations left."""
 
 from __future__ import annotations
 
@@ -32,13 +41,81 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> datetime:
     return FIXED_NOW
 
 
+WORLD_PARTICIPANTS = 400
+
+
+def _world_present() -> bool:
+    from lapakasik.booking.models import SlotQuota
+    from lapakasik.registry.models import DemoParticipant
+
+    return SlotQuota.objects.exists() and DemoParticipant.objects.count() >= WORLD_PARTICIPANTS
+
+
+def _write_world() -> None:
+    """Network, participants and slots as at ``FIXED_NOW`` (each step idempotent)."""
+    from lapakasik.booking.services import slots_generate
+    from lapakasik.branches.seed import seed_demo as network_seed
+    from lapakasik.core import clock
+    from lapakasik.registry.seed import seed_demo as registry_seed
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(clock, "now", lambda: FIXED_NOW)
+        network_seed()
+        registry_seed(participants=WORLD_PARTICIPANTS)
+        slots_generate()
+
+
+def _world_models() -> list[Any]:
+    """The models the world writes, dependants first (the order they are deleted in)."""
+    from lapakasik.booking.models import SlotQuota
+    from lapakasik.branches.models import Branch, ChannelPolicy, Region, SessionTemplate
+    from lapakasik.registry.models import DemoParticipant
+
+    return [SlotQuota, DemoParticipant, ChannelPolicy, SessionTemplate, Branch, Region]
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _booking_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The world written and committed once for the package; its rows deleted afterwards (rows that
+    were there before are kept)."""
+    from django.core.cache import cache
+
+    with django_db_blocker.unblock():
+        before = {m: set(m._base_manager.values_list("pk", flat=True)) for m in _world_models()}
+        _write_world()
+    yield
+    with django_db_blocker.unblock():
+        for model in _world_models():
+            model._base_manager.exclude(pk__in=before[model]).delete()
+    cache.clear()
+
+
+@pytest.fixture
+def network(request: pytest.FixtureRequest, db: None) -> None:
+    """The sample network alone, as ``tests/conftest.py`` gives it: the world's participants and slot rows
+    are deleted inside the test's transaction (unless the test asked for ``booking_env``, which keeps them)."""
+    from django.db import connection
+
+    from lapakasik.booking.models import SlotQuota
+    from lapakasik.branches.models import Branch
+    from lapakasik.branches.seed import seed_demo
+    from lapakasik.registry.models import DemoParticipant
+
+    if not Branch.objects.exists():
+        seed_demo()
+    if "booking_env" not in request.fixturenames:
+        # One statement each (the ORM's delete would first read every row to look for dependants: there
+        # are none yet, and reading them took half a second).
+        with connection.cursor() as cursor:
+            for model in (SlotQuota, DemoParticipant):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
 @pytest.fixture
 def booking_env(network: None, frozen: datetime) -> None:
-    from lapakasik.booking.services import slots_generate
-    from lapakasik.registry.seed import seed_demo
-
-    seed_demo(participants=400)
-    slots_generate()
+    """The whole world (network, participants, slots at ``FIXED_NOW``) and the frozen clock."""
+    if not _world_present():
+        _write_world()
 
 
 def new_phone() -> str:

@@ -10,18 +10,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lapakasik.claims.models import ClaimType
 from lapakasik.claims.parties import full_name_clean
 from lapakasik.claims.reasons import REASONS
 from lapakasik.core import validators
 from lapakasik.core.codes import CROCKFORD, normalize_code
 
+from .services import bookable_claim_types
+
 
 def bookable_types() -> list[tuple[str, Any]]:
     """Claim types the queue accepts now (``BOOKING_CLAIM_TYPES``; JHT first, others as they land)."""
-    from lapakasik.claims.models import ClaimType
-
-    from .services import bookable_claim_types
-
     labels = dict(ClaimType.choices)
     return [(t, f"{labels.get(t, t)} ({t})") for t in bookable_claim_types() if t in labels]
 

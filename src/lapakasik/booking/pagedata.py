@@ -21,7 +21,7 @@ from lapakasik.core import clock
 from lapakasik.core.errors import NotFound, ServiceError
 from lapakasik.intake.catalogue import claim_checklist
 
-from . import policy, selectors
+from . import policy, selectors, services
 from .models import Booking, WaitlistEntry
 from .ticket import TicketData, ticket_data
 
@@ -77,8 +77,6 @@ class Created:
 
 
 def create(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip: str) -> Created:
-    from . import services
-
     result = services.booking_create(
         branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
         claim_reason=data["claim_reason"], **applicant_fields(data), actor=Actor.participant(), client_ip=ip,
@@ -89,21 +87,15 @@ def create(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip:
 def eligibility(data: dict[str, Any]) -> Any:
     """The registry verdict for the identity step (before the review): raises InvalidInput for a
     registry or name mismatch; returns the Verdict (``eligible`` or ``rule`` + ``possible_from``)."""
-    from . import services
-
     return services.booking_eligibility(nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"],
                                         claim_type=data["claim_type"], claim_reason=data["claim_reason"])
 
 
 def cancel(*, claim: Claim) -> None:
-    from . import services
-
     services.booking_cancel(booking=_booking(claim), actor=Actor.participant(), reason="dibatalkan peserta")
 
 
 def reschedule(*, claim: Claim, day: date, session: str) -> None:
-    from . import services
-
     services.booking_reschedule(booking=_booking(claim), date=day, session_start=session,
                                 actor=Actor.participant())
 
@@ -120,6 +112,11 @@ def alternatives_for(branch: Branch, day: date, start: str) -> dict[str, Any]:
     if info is None:
         return {}
     return selectors.alternatives_for(branch=info, day=day, start=start)
+
+
+def slot_full(branch: Branch, day: date, start: str) -> ServiceError:
+    """The ``slot_full`` refusal of a session already full, with its alternatives."""
+    return services.SlotFull(extra={"alternatives": alternatives_for(branch, day, start)})
 
 
 def alternatives_from(exc: ServiceError, branch: Branch) -> dict[str, Any]:
@@ -197,22 +194,16 @@ def booking_view(claim: Claim) -> BookingView:
 
 
 def waitlist_join(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip: str) -> Any:
-    from . import services
-
     return services.waitlist_join(
         branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
         claim_reason=data["claim_reason"], **applicant_fields(data), client_ip=ip)
 
 
 def waitlist_entry(entry_id: int, token: str) -> Any:
-    from . import services
-
     return services.waitlist_get_authorised(entry_id=entry_id, token=token)
 
 
 def waitlist_accept(entry: Any) -> Created:
-    from . import services
-
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
     return Created(code=result.booking.code, access_token=result.access_token)
 

@@ -23,6 +23,7 @@ from lapakasik.claims.reasons import reason_label
 from lapakasik.claims.selectors import claim_applicant
 from lapakasik.claims.workflow import State
 from lapakasik.core import dates
+from lapakasik.core.paper import PageFlow, qr_code, qr_png
 from lapakasik.intake.catalogue import claim_checklist
 from lapakasik.intake.selectors import intake_links_get
 
@@ -121,8 +122,6 @@ def _absolute(url: str) -> str:
 
 def qr_matrix(code: str) -> tuple[tuple[int, ...], ...]:
     """The QR module matrix the ticket draws: a standard QR code (never Micro QR)."""
-    from lapakasik.core.paper import qr_code
-
     return tuple(tuple(int(bool(v)) for v in row) for row in qr_code(QR_PREFIX + code).matrix)
 
 
@@ -139,12 +138,11 @@ def ticket_pdf(data: TicketData, language: str | None = None) -> bytes:
 
 
 def ticket_pdf_with_layout(data: TicketData, language: str | None = None) -> tuple[bytes, TicketLayout]:
+    # reportlab is loaded when a ticket is drawn, not by every page that imports the ticket's data.
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
-
-    from lapakasik.core.paper import PageFlow, qr_png
 
     with translation.override(language or translation.get_language() or "id"):
         buf = io.BytesIO()

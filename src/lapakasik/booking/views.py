@@ -18,9 +18,12 @@ What goes where:
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import date
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -35,8 +38,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lapakasik.branches.models import Branch, Region
 from lapakasik.branches.selectors import branch_get, branch_list
+from lapakasik.claims.reasons import reason_label
 from lapakasik.core.codes import token_digest
 from lapakasik.core.errors import InvalidInput, NotFound, RateLimited, ServiceError
+from lapakasik.core.masking import mask_nik
 
 from . import otp
 from . import pagedata as engine
@@ -47,7 +52,7 @@ from .access import (
     waitlist_entry,
     waitlist_remember,
 )
-from .forms import IdentityForm, ReviewForm
+from .forms import CHANNEL_CHOICES, IdentityForm, ReviewForm
 
 DRAFT_KEY = "booking_draft"
 RULE_LABELS = {
@@ -195,10 +200,7 @@ def identity(request: HttpRequest) -> HttpResponse:
         return redirect("booking:dates", branch=b.code)
     if ctx["slot"].status == "full":
         # Full already: say so now, with the alternatives, before the participant types anything.
-        from .services import SlotFull
-
-        full = SlotFull(extra={"alternatives": engine.alternatives_for(b, day, session)})
-        return _booking_refused(request, full, b, reverse("booking:dates", kwargs={"branch": b.code}))
+        return _booking_refused(request, engine.slot_full(b, day, session), b, reverse("booking:dates", kwargs={"branch": b.code}))
     draft = request.session.get(DRAFT_KEY) or {}
     if request.method == "POST":
         form = IdentityForm(request.POST)
@@ -284,11 +286,6 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 def _display(data: dict[str, Any]) -> dict[str, Any]:
-    from lapakasik.claims.reasons import reason_label
-    from lapakasik.core.masking import mask_nik
-
-    from .forms import CHANNEL_CHOICES
-
     labels = dict(CHANNEL_CHOICES)
     return {**data, "nik_masked": mask_nik(data.get("nik")), "reason_label": reason_label(
         data.get("claim_type", ""), data.get("claim_reason", "")),
@@ -325,11 +322,6 @@ def _booked_by_twin(request: HttpRequest, draft_id: str, wait_seconds: float = 3
     """When two POSTs of the same review form run at once (a double click), the engine books one and
     refuses the other as a duplicate. The refused one looks at the session as stored (the database —
     so this works across web processes) for the code its twin booked with the same draft."""
-    import time
-    from importlib import import_module
-
-    from django.conf import settings
-
     key = request.session.session_key
     if not key:
         return ""

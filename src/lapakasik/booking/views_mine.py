@@ -18,6 +18,8 @@ from . import otp
 from . import pagedata as engine
 from .access import LOOKUP_KEY, PENDING_KEY, authorised_claim, grant, grant_required, revoke_all, ticket_claim
 from .forms import CancelForm, LookupForm, OtpForm
+from .ticket import ticket_ics as ics_file
+from .ticket import ticket_pdf as pdf_file
 from .views import _booking_refused, _error_page, _parse_date, _too_many, render
 
 # --- "Booking saya" -------------------------------------------------------------------------------------
@@ -180,17 +182,13 @@ def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 def ticket_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    from .ticket import ticket_pdf as build
-
     claim = ticket_claim(request, code)
     data = engine.ticket_data_for(claim)
-    return _attachment(build(data), "application/pdf", f"tiket-lapakasik-{claim.code}.pdf")
+    return _attachment(pdf_file(data), "application/pdf", f"tiket-lapakasik-{claim.code}.pdf")
 
 
 def ticket_ics(request: HttpRequest, code: str) -> HttpResponse:
-    from .ticket import ticket_ics as build
-
     claim = ticket_claim(request, code)
     data = engine.ticket_data_for(claim)
-    return _attachment(build(data, now=clock.now()), "text/calendar; charset=utf-8",
+    return _attachment(ics_file(data, now=clock.now()), "text/calendar; charset=utf-8",
                        f"jadwal-lapakasik-{claim.code}.ics")

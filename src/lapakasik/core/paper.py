@@ -21,7 +21,7 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (points, bottom-left o
 
 
 def qr_code(data: str) -> Any:
-    import segno
+    import segno  # paper libraries load when a page is drawn, not on import (reportlab below too)
 
     return segno.make_qr(data, error="m")
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django_tasks import task
 
 from lapakasik.core.periodic import periodic
+from lapakasik.core.ratewindow import windows_clean
+from lapakasik.core.recovery import task_runs_requeue
 
 
 @periodic(every=timedelta(seconds=settings.LEASE_CHECK_SECONDS))
 @task(queue_name="periodic", priority=50)
 def task_runs_recover() -> int:
     """Queue again the task rows whose worker stopped while running them (see core/recovery.py)."""
-    from .recovery import task_runs_requeue
-
     return task_runs_requeue()
 
 
@@ -23,8 +24,4 @@ def task_runs_recover() -> int:
 @task(queue_name="periodic")
 def rate_windows_clean() -> int:
     """Delete rate-limit counter rows of windows that started more than an hour ago."""
-    import time
-
-    from .ratewindow import windows_clean
-
     return windows_clean(before_window=int(time.time()) - 3600)

@@ -41,6 +41,7 @@ def process(src: str, kind: str, out: str, thumb: str, *, max_pixels: int, min_s
     from PIL import Image
 
     if kind == "heic":  # iPhone photos: decoded by pillow-heif (libheif), re-encoded as JPEG
+        # Loaded in the child process for a HEIC photo only.
         import pillow_heif  # type: ignore[import-not-found]
 
         pillow_heif.register_heif_opener()
@@ -250,7 +251,7 @@ def _limit_memory(mem_mb: int) -> None:
     if mem_mb <= 0:
         return
     try:
-        import resource
+        import resource  # POSIX only (the ImportError below)
 
         limit = mem_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import mmap
 import re
+import time
 import zlib
 from typing import Any
 
@@ -52,8 +54,6 @@ class _Budget:
     """What inspecting one PDF may still inflate, and until when."""
 
     def __init__(self, max_bytes: int, seconds: float) -> None:
-        import time
-
         self.left = max_bytes
         self._time = time.monotonic
         self.deadline = time.monotonic() + seconds
@@ -90,8 +90,6 @@ def _raw_has_active_names(path: str) -> bool:
     """Belt and braces: active names in the raw bytes outside stream bodies (compressed data is
     random bytes that spell ``/JS`` now and then; the streams themselves are checked by
     ``_check_stream``, object streams as they inflate)."""
-    import mmap
-
     with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
         pos = 0
         while pos < len(data):

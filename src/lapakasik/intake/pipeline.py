@@ -34,7 +34,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import pdfcheck
+from . import imagework, pdfcheck
 
 CHUNK = 64 * 1024
 log = logging.getLogger(__name__)
@@ -297,6 +297,7 @@ def check_type(head: bytes, filename: str) -> str:
 
 def _heif_available() -> bool:
     try:
+        # a probe: is the optional HEIC decoder installed here?
         import pillow_heif  # type: ignore[import-not-found]  # noqa: F401
     except ImportError:
         return False
@@ -409,8 +410,6 @@ def child_run(job: dict[str, Any], *, timeout: float) -> dict[str, Any]:
 
 
 def _decode_image(src: str, kind: str, lim: Limits, prepared: Prepared) -> None:
-    from . import imagework
-
     out_kind = "png" if kind == "png" else "jpeg"
     fd, out_path = _tmp("." + KINDS[out_kind][2])
     os.close(fd)

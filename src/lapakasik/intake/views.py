@@ -22,6 +22,7 @@ from lapakasik.claims.models import Claim
 from lapakasik.claims.selectors import claim_applicant
 from lapakasik.claims.services import Actor
 from lapakasik.core.codes import normalize_code
+from lapakasik.core.dates import long_moment  # the one date format a participant reads
 from lapakasik.core.errors import ServiceError
 
 from . import pipeline, policy
@@ -88,7 +89,6 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
 def _due_local(claim: Any) -> str:
     if claim.documents_due_at is None:
         return ""
-    from lapakasik.core.dates import long_moment  # the one date format a participant reads
 
     local = claim.documents_due_at.astimezone(ZoneInfo(claim.branch.time_zone or "Asia/Jakarta"))
     return long_moment(local, claim.branch.tz_abbreviation)

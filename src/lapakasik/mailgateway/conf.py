@@ -4,6 +4,8 @@ does not define)."""
 from __future__ import annotations
 
 import os
+import re
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +50,6 @@ def spool_dir() -> Path:
 
 
 def _host_tag() -> str:
-    import re
-    import socket
-
     return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:64] or "host"
 
 

@@ -19,40 +19,38 @@ Not files: the body text parts, S/MIME / PGP signatures, delivery reports, and s
 in an HTML body (``multipart/related`` with a Content-ID, shortest side under 300 px: e-mail
 signature logos and icons; a photo pasted into the body is a document) — those are listed
 with ``skipped`` so nothing disappears silently.
+
+This module is the walk over the structure (boundaries, nesting, forwarded messages, limits); header
+blocks are read in ``headers``, bodies decoded in ``transfer``, file names and what is not a document
+decided in ``attachments``.
 """
 
 from __future__ import annotations
 
-import binascii
 import os
 import re
 import tempfile
-import warnings
 from dataclasses import dataclass, field
-from email import policy
-from email.header import decode_header, make_header
 from email.message import EmailMessage
-from email.parser import BytesHeaderParser
 from typing import IO, Any
 
-MAX_LINE = 64 * 1024  # longer lines are read in pieces
-MAX_HEADER_BYTES = 256 * 1024
+from .attachments import EMBEDDED_MIN_SIDE, NOT_DOCUMENTS, clean_filename, too_small_to_be_a_document
+from .headers import (
+    MAX_HEADER_BYTES,
+    MAX_LINE,
+    authentication_results,
+    header_summary,
+    is_auto_submitted,
+    normalize_message_id,
+    parse_headers,
+)
+from .transfer import MAX_TEXT_CHARS, Decoder, Sink, decode_text, transfer_encoding
+
 MAX_DEPTH = 12
 MAX_PARTS = 60
-MAX_TEXT_CHARS = 32 * 1024
-EMBEDDED_MIN_SIDE = 300  # an image embedded in an HTML body smaller than this is decoration
-FLUSH_BYTES = 64 * 1024
 
-NOT_DOCUMENTS = {
-    "application/pkcs7-signature": "signature", "application/x-pkcs7-signature": "signature",
-    "application/pgp-signature": "signature", "application/pgp-keys": "signature",
-    "message/delivery-status": "report", "message/disposition-notification": "report",
-}
-
-_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_B64_DELETE = bytes(b for b in range(256) if b not in _B64_ALPHABET)
-_ENCODED_WORD = re.compile(r"=\?[^?]+\?[bBqQ]\?[^?]*\?=")
 _TAG = re.compile(r"<[^>]{0,2000}>")
+_HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}:")
 
 
 @dataclass
@@ -106,179 +104,6 @@ class Parsed:
         self.cleanup()
 
 
-def normalize_message_id(value: Any) -> str:
-    text = str(value or "").strip()
-    m = re.search(r"<([^<>\s]{1,250})>", text)
-    if m:
-        return m.group(1)
-    return text.split()[0][:250] if text.split() else ""
-
-
-def header_summary(headers: EmailMessage) -> tuple[str, str, str]:
-    """(subject, From address, Message-ID) of parsed headers; never raises."""
-    subject = header_from = message_id = ""
-    try:
-        subject = " ".join(str(headers.get("Subject", "") or "").split())
-    except Exception:  # noqa: S110 - a broken header is just left out
-        pass
-    try:
-        value = headers.get("From")
-        addresses = getattr(value, "addresses", ()) if value is not None else ()
-        if addresses:
-            header_from = str(addresses[0].addr_spec)
-        elif value:
-            header_from = str(value).strip()
-    except Exception:  # noqa: S110
-        pass
-    try:
-        message_id = normalize_message_id(headers.get("Message-ID", ""))
-    except Exception:  # noqa: S110
-        pass
-    return subject[:255], header_from[:254], message_id
-
-
-def is_auto_submitted(headers: EmailMessage) -> bool:
-    """RFC 3834 ``Auto-Submitted`` other than ``no``, ``Precedence: bulk/junk/list``, or the
-    X-Autoreply/X-Autorespond headers of common vacation responders."""
-    try:
-        auto = str(headers.get("Auto-Submitted", "") or "").strip().lower()
-        precedence = str(headers.get("Precedence", "") or "").strip().lower()
-        return (bool(auto) and not auto.startswith("no")) or precedence in {"bulk", "junk", "list", "auto_reply"} or \
-            any(headers.get(h) for h in ("X-Autoreply", "X-Autorespond", "X-Auto-Response"))
-    except Exception:
-        return False
-
-
-def read_headers(path: str) -> EmailMessage:
-    """The top-level headers of a raw message file (at most MAX_HEADER_BYTES are read)."""
-    chunks: list[bytes] = []
-    total = 0
-    with open(path, "rb") as fh:
-        while total < MAX_HEADER_BYTES:
-            line = fh.readline(MAX_LINE)
-            if not line or line in (b"\r\n", b"\n"):
-                break
-            chunks.append(line)
-            total += len(line)
-    return _parse_headers(b"".join(chunks))
-
-
-def _parse_headers(data: bytes) -> EmailMessage:
-    msg = BytesHeaderParser(policy=policy.default).parsebytes(data + b"\r\n")
-    assert isinstance(msg, EmailMessage)
-    return msg
-
-
-def clean_filename(name: str) -> str:
-    name = name or ""
-    if _ENCODED_WORD.search(name):  # an encoded word the parser left alone
-        try:
-            name = str(make_header(decode_header(name)))
-        except Exception:  # noqa: S110
-            pass
-    name = name.replace("\\", "/").rpartition("/")[2]
-    return "".join(ch for ch in name if ch.isprintable()).strip()[:255]
-
-
-def _split_eol(line: bytes) -> tuple[bytes, bytes]:
-    if line.endswith(b"\r\n"):
-        return line[:-2], b"\r\n"
-    if line.endswith(b"\n"):
-        return line[:-1], b"\n"
-    return line, b""
-
-
-class _Sink:
-    """Where a leaf part's decoded bytes go: a temporary file (capped) or the text collector."""
-
-    def __init__(self, path: str | None, max_bytes: int) -> None:
-        self.fh: IO[bytes] | None = open(path, "wb") if path else None
-        self.max_bytes = max_bytes
-        self.size = 0
-        self.truncated = False
-        self.text = bytearray()
-
-    def write(self, data: bytes) -> None:
-        if not data:
-            return
-        self.size += len(data)
-        if self.fh is None:
-            if len(self.text) < MAX_TEXT_CHARS * 4:
-                self.text += data[: MAX_TEXT_CHARS * 4 - len(self.text)]
-            return
-        if self.truncated:
-            return
-        room = self.max_bytes + 1 - (self.size - len(data))
-        if len(data) > room:
-            data = data[: max(room, 0)]
-            self.truncated = True
-        self.fh.write(data)
-
-    def close(self) -> None:
-        if self.fh is not None:
-            self.fh.close()
-
-
-class _Decoder:
-    """Content-Transfer-Encoding decoding, line by line (base64 buffered in blocks)."""
-
-    def __init__(self, cte: str, sink: _Sink) -> None:
-        self.cte = cte if cte in {"base64", "quoted-printable"} else "raw"
-        self.sink = sink
-        self.pending = b""  # the line break before a boundary belongs to the boundary: held back
-        self.buf = bytearray()
-        self.carry = b""
-
-    def feed(self, line: bytes) -> None:
-        if self.cte == "base64":
-            self.buf += line.translate(None, _B64_DELETE + b"=")
-            if len(self.buf) >= FLUSH_BYTES:
-                self._b64(final=False)
-            return
-        content, eol = _split_eol(line)
-        if self.cte == "quoted-printable":
-            content = self.carry + content
-            self.carry = b""
-            if not eol:  # a piece of an over-long line: keep an escape that may be cut
-                cut = content.rfind(b"=", max(0, len(content) - 2))
-                if cut != -1:
-                    content, self.carry = content[:cut], content[cut:]
-                self.sink.write(self.pending + binascii.a2b_qp(content))
-                self.pending = b""
-                return
-            soft = content.endswith(b"=")
-            decoded = binascii.a2b_qp(content[:-1] if soft else content)
-            self.sink.write(self.pending + decoded)
-            self.pending = b"" if soft else b"\r\n"
-            return
-        self.sink.write(self.pending + content)
-        self.pending = eol
-
-    def _b64(self, final: bool) -> None:
-        usable = len(self.buf) if final else len(self.buf) // 4 * 4
-        data = bytes(self.buf[:usable])
-        del self.buf[:usable]
-        if final and len(data) % 4:
-            data = data[: len(data) - len(data) % 4] + _pad(data[len(data) - len(data) % 4:])
-        if data:
-            try:
-                self.sink.write(binascii.a2b_base64(data))
-            except binascii.Error:
-                pass
-
-    def finish(self) -> None:
-        if self.cte == "base64":
-            self._b64(final=True)
-        elif self.cte == "quoted-printable" and self.carry:
-            self.sink.write(binascii.a2b_qp(self.carry))
-
-
-def _pad(rest: bytes) -> bytes:
-    if len(rest) == 1:  # a lone base64 character carries no whole byte
-        return b""
-    return rest + b"=" * (4 - len(rest))
-
-
 class _Reader:
     def __init__(self, fh: IO[bytes]) -> None:
         self.fh = fh
@@ -313,8 +138,7 @@ class _Parser:
             self.result.subject, self.result.header_from, self.result.message_id = header_summary(headers)
             self.result.auto_submitted = is_auto_submitted(headers)
             try:
-                self.result.authentication_results = [
-                    " ".join(str(v).split()) for v in (headers.get_all("Authentication-Results") or [])][:10]
+                self.result.authentication_results = authentication_results(headers)
             except Exception:
                 self.result.defects.append("unreadable Authentication-Results")
         else:  # a forwarded message: its subject says what it carries
@@ -341,7 +165,7 @@ class _Parser:
             if boundaries and line.startswith(b"--") and self._match(line, boundaries):
                 reader.unread(line)  # a part with headers only (or none): its body is empty
                 break
-            looks_like_header = line[:1] in (b" ", b"\t") or re.match(rb"^[\x21-\x39\x3b-\x7e]{1,76}:", line)
+            looks_like_header = line[:1] in (b" ", b"\t") or _HEADER_LINE.match(line)
             if first and not looks_like_header:
                 self.result.defects.append("part without headers")
                 reader.unread(line)
@@ -357,10 +181,10 @@ class _Parser:
                 break
             lines.append(line)
         try:
-            return _parse_headers(b"".join(lines))
+            return parse_headers(b"".join(lines))
         except Exception:
             self.result.defects.append("unparsable headers")
-            return _parse_headers(b"")
+            return parse_headers(b"")
 
     @staticmethod
     def _match(line: bytes, boundaries: tuple[bytes, ...]) -> tuple[bytes, bool] | None:
@@ -404,7 +228,7 @@ class _Parser:
             self.result.defects.append("multipart without boundary")
             ctype = "application/octet-stream"
         if ctype == "message/rfc822" and depth < MAX_DEPTH:
-            cte = _cte(headers)
+            cte = transfer_encoding(headers)
             if cte in {"7bit", "8bit", "binary", ""}:
                 inner = self._headers(reader, boundaries)
                 subject, _from, _mid = header_summary(inner)
@@ -442,7 +266,7 @@ class _Parser:
 
     # --- leaves -----------------------------------------------------------------------------
 
-    def _base64_body(self, reader: _Reader, boundaries: tuple[bytes, ...], decoder: _Decoder) -> bytes | None:
+    def _base64_body(self, reader: _Reader, boundaries: tuple[bytes, ...], decoder: Decoder) -> bytes | None:
         """The hot loop for base64 bodies (most of every message): lines are gathered and decoded in
         blocks, not one by one."""
         readline, match = reader.readline, self._match
@@ -482,15 +306,15 @@ class _Parser:
                         and not as_message)
         skip = NOT_DOCUMENTS.get(ctype, "")
         part: Part | None = None
-        sink: _Sink
+        sink: Sink
         if is_text_body or skip:
-            sink = _Sink(None, 0)
+            sink = Sink(None, 0)
         elif len(self.result.parts) >= MAX_PARTS:
             part = Part(index=len(self.result.parts) + 1, filename=filename, content_type=ctype,
                         disposition=disposition, skipped="too_many_parts", forwarded=self.forwarded)
             self.result.parts.append(part)
             part = None
-            sink = _Sink(None, 0)
+            sink = Sink(None, 0)
             skip = "too_many_parts"
         else:
             fd, path = tempfile.mkstemp(prefix="lapakasik-mail-")
@@ -500,8 +324,8 @@ class _Parser:
                         disposition=disposition, path=path, forwarded=self.forwarded,
                         content_id=normalize_message_id(headers.get("Content-ID", "")))
             self.result.parts.append(part)
-            sink = _Sink(path, self.max_bytes if not as_message else 4 * self.max_bytes + 1)
-        decoder = _Decoder(_cte(headers), sink)
+            sink = Sink(path, self.max_bytes if not as_message else 4 * self.max_bytes + 1)
+        decoder = Decoder(transfer_encoding(headers), sink)
         term: bytes | None = None
         if decoder.cte == "base64":
             term = self._base64_body(reader, boundaries, decoder)
@@ -519,7 +343,7 @@ class _Parser:
         if part is not None:
             part.size, part.truncated = sink.size, sink.truncated
             if (related and part.content_id and disposition != "attachment" and ctype.startswith("image/")
-                    and part.path and _too_small_to_be_a_document(part.path, self.min_side)):
+                    and part.path and too_small_to_be_a_document(part.path, self.min_side)):
                 part.skipped = "embedded_image"
             if as_message and part.path:
                 part.skipped = "forwarded_message"
@@ -531,42 +355,9 @@ class _Parser:
                                           disposition=disposition, skipped=skip, size=sink.size,
                                           forwarded=self.forwarded))
         elif is_text_body:
-            text = _decode_text(bytes(sink.text), headers)
+            text = decode_text(bytes(sink.text), headers)
             (self.plain if ctype == "text/plain" else self.html).append(text)
         return term
-
-
-def _too_small_to_be_a_document(path: str, min_side: int) -> bool:
-    """An image embedded in an HTML body (signature logo, social icons) whose shortest side is below
-    ``min_side`` — read from the image header only, nothing decoded. Unreadable → False (the pipeline
-    decides)."""
-    try:
-        from PIL import Image  # Pillow is loaded when a message has an embedded image, not on import
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(path) as img:
-                return min(img.size) < min_side
-    except Exception:
-        return False
-
-
-def _cte(headers: EmailMessage) -> str:
-    try:
-        return str(headers.get("Content-Transfer-Encoding", "") or "").strip().lower()
-    except Exception:
-        return ""
-
-
-def _decode_text(data: bytes, headers: EmailMessage) -> str:
-    try:
-        charset = str(headers.get_content_charset() or "utf-8")
-    except Exception:
-        charset = "utf-8"
-    try:
-        return data.decode(charset, "replace")
-    except LookupError:
-        return data.decode("utf-8", "replace")
 
 
 def parse(fh: IO[bytes], *, max_bytes: int, embedded_min_side: int = EMBEDDED_MIN_SIDE) -> Parsed:

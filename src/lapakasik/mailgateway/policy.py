@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import authres
+
 # A trusted header longer than this is not parsed (ours are a few hundred characters).
 MAX_RESULTS_HEADER_CHARS = 8192
 
@@ -55,8 +57,6 @@ def _aligned(signing: str, from_domain: str) -> bool:
 
 def _parse(value: str) -> Any:
     """authres' parse of one header value; None when it cannot be read (never raises)."""
-    import authres
-
     try:
         return authres.AuthenticationResultsHeader.parse_value(value)
     except Exception:  # authres.AuthResError and whatever a malformed header provokes

@@ -19,8 +19,9 @@ from lapakasik.core.codes import new_token
 from lapakasik.core.recovery import pid_alive
 from lapakasik.intake.selectors import intake_address_resolve
 
-from . import conf, parser
+from . import conf
 from .conf import storage
+from .headers import header_summary, read_headers
 from .models import InboundMessage
 from .tasks import inbound_message_process
 
@@ -88,8 +89,8 @@ def inbound_message_store(*, spool_path: str, sha256: str, size: int, envelope_f
     its ``deliveries`` counter goes up and the spool file is removed. Returns the new rows (empty for
     a pure re-delivery). The file is in storage (fsync'ed) before the rows commit; the rows and the
     task commit together. Raises on failure (the gateway then answers 451 and the MTA retries)."""
-    headers = parser.read_headers(spool_path)
-    subject, header_from, message_id = parser.header_summary(headers)
+    headers = read_headers(spool_path)
+    subject, header_from, message_id = header_summary(headers)
     dedupe_key = message_id or f"sha256:{sha256}"
     claim_ids = sorted(set(recipients.values()))
     address_of = {claim_id: address for address, claim_id in recipients.items()}

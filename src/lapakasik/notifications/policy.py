@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import random
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 # --- retries -------------------------------------------------------------------------------------
@@ -44,7 +45,6 @@ def gsm7_transliterate(text: str) -> str:
     """``text`` in the GSM-7 alphabet: typographic dashes, quotes and ellipses become their plain forms,
     letters outside the alphabet their closest ASCII letters ("ş" → "s", "ő" → "o"), emoji and other
     symbols are dropped and a letter with no stand-in becomes "?". Characters already in GSM-7 (including "é", "ü", "à", "Ñ") are kept."""
-    import unicodedata
 
     out: list[str] = []
     for ch in text:

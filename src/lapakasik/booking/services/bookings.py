@@ -40,6 +40,7 @@ from lapakasik.claims.workflow import EXPIRES_ON_NO_SHOW, State
 from lapakasik.core import clock
 from lapakasik.core.errors import Conflict, InvalidInput
 from lapakasik.core.masking import mask_nik
+from lapakasik.notifications.services import notification_enqueue
 
 from .opening import BookingResult, open_booking
 from .slots import ctx_for, ensure_slot, retrying, slot_context, slot_full, take_seat
@@ -206,8 +207,6 @@ def booking_reschedule(
             context = slot_context(new, branch)
             claim_event_record(claim=claim, kind=ClaimEvent.Kind.BOOKING_RESCHEDULED, actor=actor,
                                data={"from": ctx_for(old), "to": context})
-            from lapakasik.notifications.services import notification_enqueue
-
             previous = {f"old_{k}": v for k, v in ctx_for(old).items() if k in ("date", "start", "end", "time_zone")}
             notification_enqueue(event="booking_rescheduled", claim=claim, to=applicant_recipient(claim),
                                  context={"code": locked.code, **context, **previous})

@@ -20,6 +20,8 @@ from lapakasik.claims.parties import Role
 from lapakasik.claims.services import Actor, applicant_recipient, claim_open
 from lapakasik.claims.workflow import State
 from lapakasik.core.codes import new_code
+from lapakasik.intake.services import intake_open
+from lapakasik.notifications.services import notification_enqueue
 
 from .slots import ticket_urls, times_context
 from .validation import BookingRequest, setting
@@ -69,9 +71,6 @@ def open_booking(*, slot_id: int, req: BookingRequest, actor: Actor, now: dateti
     notification. A new claim: no reads of its (empty) event chain or intake links, and no savepoints —
     the caller retries the whole transaction on an IntegrityError (the one-open-claim index, a code
     collision)."""
-    from lapakasik.intake.services import intake_open
-    from lapakasik.notifications.services import notification_enqueue
-
     code = new_code(8)
     tz = ZoneInfo(req.branch.time_zone)
     context = times_context(req.session.starts_at, req.session.ends_at, req.branch)

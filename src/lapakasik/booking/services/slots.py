@@ -14,6 +14,8 @@ from django.db.models import F
 from lapakasik.booking import cache, policy, selectors
 from lapakasik.booking.models import SlotQuota
 from lapakasik.booking.selectors import BranchInfo, SessionAvailability
+from lapakasik.branches.models import Branch
+from lapakasik.branches.selectors import sessions_for
 from lapakasik.core import clock
 
 from .validation import SlotFull
@@ -89,9 +91,6 @@ def ticket_urls(code: str) -> tuple[str, str]:
 def slots_generate(*, now: datetime | None = None, branch_codes: list[str] | None = None) -> int:
     """Create the SlotQuota rows of every active branch's booking window (idempotent: existing rows are
     left alone) and mark rows of days closed since as closed. Returns rows created."""
-    from lapakasik.branches.models import Branch
-    from lapakasik.branches.selectors import sessions_for
-
     now = now or clock.now()
     created = 0
     qs = Branch.objects.select_related("region").filter(is_active=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.booking import cache, ratelimit, selectors
@@ -22,6 +23,7 @@ from lapakasik.claims.services import Actor
 from lapakasik.core import clock
 from lapakasik.core.codes import new_token, token_digest
 from lapakasik.core.errors import Conflict, NotFound
+from lapakasik.notifications.services import notification_enqueue
 
 from .opening import BookingResult, open_booking
 from .slots import ensure_slot, retrying, slot_context
@@ -91,10 +93,6 @@ def release_seat(slot: SlotQuota, now: datetime) -> None:
 
 
 def offer(entry: WaitlistEntry, slot: SlotQuota, now: datetime) -> None:
-    from django.urls import NoReverseMatch, reverse
-
-    from lapakasik.notifications.services import notification_enqueue
-
     hold = now + timedelta(minutes=int(setting("WAITLIST_HOLD_MINUTES", 30)))
     WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.OFFERED, offered_at=now,
                                                      hold_until=hold)

@@ -44,7 +44,7 @@ def _probe_database(timeout: int = 5) -> None:
     """Connect once, outside the connection pool: an unreachable PostgreSQL fails fast, in one line,
     instead of the pool retrying (and logging) until its timeout."""
     if connection.vendor == "postgresql":
-        import psycopg
+        import psycopg  # the driver is loaded only when the database is PostgreSQL
 
         params = connection.get_connection_params()
         libpq = {k: v for k, v in params.items() if k not in {"cursor_factory", "context", "prepare_threshold"}}
@@ -71,7 +71,7 @@ def _check_port(host: str, port: int) -> None:
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
     """Linux: the child gets SIGTERM if `up` itself dies (e.g. SIGKILL), so nothing is orphaned."""
     try:
-        import ctypes
+        import ctypes  # Linux's prctl, between fork and exec
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
