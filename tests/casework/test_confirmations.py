@@ -84,3 +84,20 @@ def test_a_window_another_participant_just_took_is_refused(staff: Any, ready_cla
     assert taken.value.code == "window_taken"
     second = CallWindowOffer.objects.get(token_digest=token_digest(tokens[1]))
     assert second.used_at is None and first_free.start not in {w.start for w in services.call_windows_free(second)}
+
+
+def test_one_reminder_before_each_call(staff: Any, ready_claim: Any) -> None:
+    from lapakasik.notifications.models import Notification
+    from lapakasik.notifications.services import notification_render
+
+    claim = _in_review(ready_claim, staff["officer"])
+    c = services.confirmation_schedule(user=staff["officer"], claims=[claim], channel="phone",
+                                       window=_window(hours=0.75))[0]
+    assert services.confirmation_reminders_send(now=clock.now() - timedelta(hours=2)) == 0  # not yet
+    assert services.confirmation_reminders_send() == 1
+    assert services.confirmation_reminders_send() == 0  # once
+    row = Notification.objects.get(claim_id=claim.pk, event="call_reminder")
+    text = notification_render(row).text
+    assert "Pengingat" in text and "telepon" in text and "budi" in text and claim.code in text
+    c.refresh_from_db()
+    assert c.reminder_sent_at is not None

@@ -174,7 +174,7 @@ def test_the_whole_day_up_to_a_verified_claim(client: Any, staff: Any, ready_cla
     post(client, claim, "confirm", channel="video", start=local, minutes=30)
     c2 = Confirmation.objects.filter(claim=claim).exclude(pk=c1.pk).get()
     post(client, claim, "outcome", confirmation=c2.pk, outcome="not_reached")
-    link = text(Notification.objects.filter(claim_id=claim.pk, event="confirmation_needed").order_by("id").last())
+    link = text(Notification.objects.filter(claim_id=claim.pk, event="confirmation_missed").order_by("id").last())
     match = re.search(r"https?://\S+/panggilan/pilih/(\S+)/", link)
     assert match, link
     participant = client.__class__()

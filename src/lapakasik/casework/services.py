@@ -428,9 +428,8 @@ def confirmation_record(*, user: Any, confirmation_id: int, outcome: str, notes:
                         .values_list("outcome", flat=True))
         if outcome != Confirmation.Outcome.REACHED and policy.needs_self_service(outcomes):
             url = _offer_create(locked, c)
-            notification_enqueue(claim=locked, to=applicant_recipient(locked), event="confirmation_needed",
-                                 context={**_confirmation_context(locked, c, reschedule_url=url),
-                                          "call_window_local": ""})
+            notification_enqueue(claim=locked, to=applicant_recipient(locked), event="confirmation_missed",
+                                 context=_confirmation_context(locked, c, reschedule_url=url))
         return c
 
 

@@ -8,6 +8,8 @@ from .shared import SEND_DOCS_EN, SEND_DOCS_ID
 # Variables each event may use besides ``defaults.COMMON_VARIABLES``.
 VARIABLES: dict[str, frozenset[str]] = {
     "confirmation_needed": frozenset({"call_window_local", "officer_name", "call_channel", "reschedule_url"}),
+    "confirmation_missed": frozenset({"officer_name", "call_channel", "reschedule_url"}),
+    "call_reminder": frozenset({"call_window_local", "officer_name", "call_channel"}),
     "claim_in_review": frozenset(),
     "claim_verified": frozenset(),
     "claim_approved": frozenset({"amount", "transfer_date"}),
@@ -41,6 +43,45 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
                      "{% endif %}\nOfficers never ask for PINs, passwords or any fee."),
             "short": ("Claim {{ claim_code }}: an officer will contact you{% if call_window_local %} "
                       "{{ call_window_local }}{% endif %} to confirm details. Officers never ask for fees."),
+        },
+    },
+    "confirmation_missed": {
+        "id": {
+            "subject": "Klaim {{ claim_code }}: pilih waktu baru untuk konfirmasi",
+            "text": ("Halo {{ name }},\n\nPetugas{% if officer_name %} {{ officer_name }}{% endif %} belum berhasil "
+                     "menghubungi Anda{% if call_channel %} melalui {{ call_channel }}{% endif %} untuk konfirmasi "
+                     "klaim {{ claim_code }}.\nPilih sendiri waktu yang cocok (berlaku 7 hari, satu kali pakai):\n"
+                     "{{ reschedule_url }}\n\nPetugas tidak akan pernah meminta PIN, kata sandi, atau biaya apa pun."),
+            "short": ("Klaim {{ claim_code }}: petugas belum berhasil menghubungi Anda. Pilih waktu baru: "
+                      "{{ reschedule_url }}"),
+        },
+        "en": {
+            "subject": "Claim {{ claim_code }}: choose a new time for the confirmation",
+            "text": ("Hello {{ name }},\n\nThe officer{% if officer_name %} {{ officer_name }}{% endif %} could not "
+                     "reach you{% if call_channel %} by {{ call_channel }}{% endif %} to confirm claim "
+                     "{{ claim_code }}.\nPick a time that suits you (valid 7 days, one use):\n{{ reschedule_url }}\n\n"
+                     "Officers never ask for PINs, passwords or any fee."),
+            "short": "Claim {{ claim_code }}: we could not reach you. Pick a new time: {{ reschedule_url }}",
+        },
+    },
+    "call_reminder": {
+        "id": {
+            "subject": "Pengingat: konfirmasi klaim {{ claim_code }} {{ call_window_local }}",
+            "text": ("Halo {{ name }},\n\nPengingat: petugas{% if officer_name %} {{ officer_name }}{% endif %} akan "
+                     "menghubungi Anda {{ call_window_local }}{% if call_channel %} melalui {{ call_channel }}"
+                     "{% endif %} untuk konfirmasi klaim {{ claim_code }}. Siapkan KTP dan dokumen asli Anda.\n\n"
+                     "Petugas tidak akan pernah meminta PIN, kata sandi, atau biaya apa pun."),
+            "short": ("Pengingat: konfirmasi klaim {{ claim_code }} {{ call_window_local }}"
+                      "{% if call_channel %} via {{ call_channel }}{% endif %}. Siapkan KTP asli."),
+        },
+        "en": {
+            "subject": "Reminder: confirmation of claim {{ claim_code }} {{ call_window_local }}",
+            "text": ("Hello {{ name }},\n\nReminder: the officer{% if officer_name %} {{ officer_name }}{% endif %} "
+                     "will contact you {{ call_window_local }}{% if call_channel %} by {{ call_channel }}{% endif %} "
+                     "to confirm claim {{ claim_code }}. Have your ID card and original documents ready.\n\n"
+                     "Officers never ask for PINs, passwords or any fee."),
+            "short": ("Reminder: confirmation of claim {{ claim_code }} {{ call_window_local }}"
+                      "{% if call_channel %} by {{ call_channel }}{% endif %}. Have your ID ready."),
         },
     },
     "claim_in_review": {
