@@ -175,7 +175,8 @@ def claim_page(request: HttpRequest, code: str) -> HttpResponse:
         "history": selectors.claim_history(claim), "sent": selectors.claim_messages(claim),
         "confirmations": selectors.claim_confirmations(claim), "open_confirmation": open_c,
         "room_claims": room_claims, "video_url": services.video_url(open_c.room) if open_c and open_c.room else "",
-        "holder": holder, "may_take": may[Action.TAKE_CLAIM] and claim.assignee_id is None,
+        "holder": holder, "may_take": may[Action.TAKE_CLAIM] and (claim.assignee_id is None or (
+            holder and claim.state in policy.TAKEABLE)),
         "may_assign": may[Action.ASSIGN_CLAIM], "may_review": holder and may[Action.REVIEW_DOCUMENT]
         and claim.state in policy.DECIDING, "may_decide": holder and may[Action.DECIDE_CLAIM],
         "may_confirm": holder and may[Action.CONFIRM_CLAIM] and claim.state in policy.DECIDING,
@@ -334,7 +335,9 @@ def call_window_pick(request: HttpRequest, token: str) -> HttpResponse:
         "abbr": getattr(claim.branch, "tz_abbreviation", ""), "officer": offer.officer,
         "channel_label": Confirmation.Channel(offer.channel).label})
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The link's token never leaves the site ("no-referrer" would also make the browser send "Origin: null"
+    # with the page's own form, which CSRF protection rightly refuses).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
