@@ -11,12 +11,13 @@ from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 
 from lapakasik.api.auth import claim_of, participant_claim
 from lapakasik.api.openapi import error_responses
 from lapakasik.claims.services import Actor
 from lapakasik.core.errors import InvalidInput, ServiceError
+from lapakasik.core.validators import PublicCode
 
 from . import pipeline, policy
 from .catalogue import claim_checklist
@@ -174,7 +175,7 @@ def _bearer_token(request: HttpRequest) -> str:
 
 @router.post("/claims/{code}/documents", auth=participant_claim, response={201: IntakeUploadOut, 200: IntakeUploadOut},
              summary="Kirim dokumen klaim / upload claim documents", openapi_extra=_UPLOAD_BODY)
-def upload_documents(request: HttpRequest, code: str) -> Any:
+def upload_documents(request: HttpRequest, code: Path[PublicCode]) -> Any:
     claim = claim_of(request)
     if request_too_large(request):
         raise too_large_error()
@@ -205,6 +206,6 @@ def _lang_en() -> bool:
 
 @router.get("/claims/{code}/documents", auth=participant_claim, response=IntakeChecklistOut,
             summary="Daftar dokumen dan status / documents checklist")
-def list_documents(request: HttpRequest, code: str) -> IntakeChecklistOut:
+def list_documents(request: HttpRequest, code: Path[PublicCode]) -> IntakeChecklistOut:
     return checklist_out(claim_of(request))
 
