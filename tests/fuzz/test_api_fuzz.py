@@ -1,18 +1,22 @@
 """API fuzzing with schemathesis: every operation of /api/v1/openapi.json, called in-process through
-the production WSGI application (Django behind the micro-cache), with generated valid (positive) and
-invalid (negative) inputs.
+the production WSGI application (``lapakasik.wsgi``: Django behind the micro-cache, with the production
+middleware), with every check schemathesis has, in every phase the pytest integration runs (examples,
+coverage, fuzzing), generating valid (positive) and invalid (negative) inputs.
 
-Checks, for every response:
-- no 5xx (``not_a_server_error``);
-- 2xx bodies and content types conform to the documented schema;
-- every status received is documented for the operation (``status_code_conformance``; the generic
-  401/404/422 answers are added by ``lapakasik.api.openapi``);
-- every error (4xx) is the project's error shape ``{"error": {"code", "message", "fields"}}``.
+The checks are schemathesis' defaults — all of them, none excluded — plus ours:
+- no 5xx; documented statuses, content types, headers and bodies only;
+- ``positive_data_acceptance``: a request the document says is valid is never a 422 (the document states every
+  format the server enforces; what the server still refuses depends on state and is a 409);
+- ``negative_data_rejection``: a request the document says is invalid is refused;
+- ``ignored_auth``: the participant operations get the real booking's token (an explicit credential), and
+  schemathesis checks that no token and a wrong token are each refused with 401;
+- ``unsupported_method`` / ``allow_header_conformance``: an undocumented method is a 405 whose ``Allow``
+  names exactly the documented methods;
+- ``error_shape`` (ours): every error is ``{"error": {"code", "message", "fields"}}``.
 
 The test is generic over the operations in the schema, so endpoints added later are fuzzed too.
-Authorisation failures (401/403/404) are fine answers to random input. ``FUZZ_MAX_EXAMPLES``
-(default 25) bounds the examples per operation and mode; the run is deterministic unless
-``FUZZ_SEED=random``.
+``FUZZ_MAX_EXAMPLES`` (default 25) bounds the examples per operation in the fuzzing phase; the run is
+deterministic unless ``FUZZ_SEED=random``.
 """
 
 from __future__ import annotations
@@ -34,12 +38,6 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import Case, CheckContext, GenerationMode, HookContext, Response
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 
@@ -61,9 +59,6 @@ def error_shape(ctx: CheckContext, response: Response, case: Case) -> bool | Non
         assert isinstance(messages, list) and all(isinstance(m, str) and m for m in messages), (
             f"field {name!r} messages are not a list of texts: {body!r}")
     return None
-
-
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance, error_shape]
 
 
 def _application() -> Any:
@@ -106,10 +101,6 @@ def _booked_code(_: Any) -> str:
     return _BOOKED.get("code", "")
 
 
-def _bearer(_: Any) -> str:
-    return f"Bearer {_BOOKED.get('token', '')}"
-
-
 @schema.hook
 def flatmap_path_parameters(context: HookContext, path_parameters: Any) -> Any:
     path = context.operation.path
@@ -121,12 +112,16 @@ def flatmap_path_parameters(context: HookContext, path_parameters: Any) -> Any:
     return _with_seeded(path_parameters, {"branch_code": SEEDED_BRANCHES})
 
 
-@schema.hook
-def flatmap_headers(context: HookContext, headers: Any) -> Any:
-    if "/officer/" in context.operation.path:
-        return st.just(headers)
-    base = dict(headers or {})
-    return st.one_of(st.just(headers), st.integers(0, 1).map(_bearer).map(lambda v: {**base, "Authorization": v}))
+# The participant operations' credential: the real booking's access token, given as the API's documented
+# bearer scheme (an explicit credential, so ``ignored_auth`` probes a missing and a wrong token itself).
+# Not cached: every operation's test books its own claim.
+@schema.auth(refresh_interval=None).apply_to(path_regex=r"/(bookings|claims)/\{code\}")
+class BookedClaimToken:
+    def get(self, case: Case, ctx: Any) -> str | None:
+        return _BOOKED.get("token") or None
+
+    def set(self, case: Case, data: str, ctx: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
 @schema.hook
@@ -181,8 +176,28 @@ def _book_one() -> dict[str, str]:
     return {"code": result.code, "token": result.access_token}
 
 
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (640, 400), (200, 180, 160))
+    ImageDraw.Draw(img).rectangle((10, 10, 300, 120), fill=(20, 20, 20))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=80)
+    return buf.getvalue()
+
+
+# The upload's files: the document says each part is image/jpeg, image/png or application/pdf
+# (``encoding.contentType``); whether the bytes are a readable scan is content, which no schema states. A
+# schema-valid upload therefore carries a real JPEG (schemathesis' documented way for binary media types);
+# negative cases keep generated bytes. The hostile corpus is tests/intake's.
+schemathesis.openapi.media_type("image/jpeg", st.just([_jpeg()]))  # the property is an array of files
+
+
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=MAX_EXAMPLES)
 def test_api_operation(case: Case) -> None:
     response = case.call()
+    # Every check schemathesis has (its defaults: all enabled), and the error shape.
     case.validate_response(response, additional_checks=[error_shape])

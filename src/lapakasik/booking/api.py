@@ -310,7 +310,7 @@ def branch_availability(request: HttpRequest, code: Path[BranchCode], q: Query[A
     return microcache.mark(_json(body), deps={cache.gen_key(info.id): gen})
 
 
-@router.get("/availability", response=list[BranchRoomOut],
+@router.get("/availability", response={200: list[BranchRoomOut], 409: ErrorOut},
             summary="Cabang yang masih punya kuota pada tanggal tertentu / branches with room on a date")
 def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResponse:
     claim_type = q.claim_type
