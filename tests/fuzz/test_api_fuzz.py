@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,11 +36,22 @@ if os.environ.get("CI") != "true" and os.environ.get("LAPAKASIK_REQUIRE_FUZZ") !
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import Case, CheckContext, GenerationMode, HookContext, Response
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
+CALLS: Counter[str] = Counter()  # generated cases per operation (the figures in docs/smoke-and-fuzz.md)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and CALLS:
+        reporter.write_line(f"schemathesis: {len(CALLS)} operations, {sum(CALLS.values())} cases "
+                            f"(min {min(CALLS.values())}, max {max(CALLS.values())} per operation)")
 
 
 def error_shape(ctx: CheckContext, response: Response, case: Case) -> bool | None:
@@ -61,16 +73,37 @@ def error_shape(ctx: CheckContext, response: Response, case: Case) -> bool | Non
     return None
 
 
-def _application() -> Any:
-    """The production WSGI application: Django behind the micro-cache (core/microcache.py)."""
-    from lapakasik.wsgi import application
+# Production settings where the in-process transport allows them: no DEBUG, no demo mode, HTTPS required
+# behind a proxy that says so (every request carries ``X-Forwarded-Proto: https``, as behind the reverse
+# proxy), secure cookies, HSTS. Django's middleware reads some of these when it is built, so the
+# application is built under them, and the tests run under them (``_app_state``).
+PRODUCTION_LIKE: dict[str, Any] = {
+    "DEBUG": False, "DEMO_MODE": False, "SECURE_SSL_REDIRECT": True,
+    "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"), "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True, "SECURE_HSTS_SECONDS": 31536000, "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+}
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
-    return application
+
+def _application() -> Any:
+    """The production WSGI application (``lapakasik.wsgi``: Django behind the micro-cache), built the same
+    way under production settings."""
+    from django.core.wsgi import get_wsgi_application
+
+    from lapakasik import wsgi
+    from lapakasik.core.microcache import MicroCacheApp
+
+    assert isinstance(wsgi.application, MicroCacheApp)  # the composition below is production's
+    with override_settings(**PRODUCTION_LIKE):
+        return MicroCacheApp(get_wsgi_application())
 
 
 # Loaded at import (pytest-django has set Django up by then; building the schema needs no database).
 # ``schemathesis.pytest.from_fixture`` would be lazier but does not work with pytest 9 (Function._nodeid).
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _application())
+APPLICATION = _application()
+with override_settings(**PRODUCTION_LIKE):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APPLICATION, headers=PROXY_HEADERS)
+schema.config.update(headers=PROXY_HEADERS)
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
     max_examples=MAX_EXAMPLES,
@@ -135,9 +168,11 @@ def flatmap_body(context: HookContext, body: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _app_state(network: None) -> Iterator[None]:
-    """The seeded branch network in the test database; the WSGI handler must not close the test's
-    connection (inside its transaction) after each request."""
+def _app_state(network: None, settings: Any) -> Iterator[None]:
+    """The seeded branch network in the test database, production settings; the WSGI handler must not
+    close the test's connection (inside its transaction) after each request."""
+    for name, value in PRODUCTION_LIKE.items():
+        setattr(settings, name, value)
     _BOOKED.update(_book_one())
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
@@ -163,7 +198,7 @@ def _book_one() -> dict[str, str]:
 
     cache.clear()  # rate-limit counters of the previous operation's examples
     seed_demo(participants=30)
-    slots_generate()
+    slots_generate(branch_codes=SEEDED_BRANCHES)  # the branches the hooks use; all of them took ~5 s per test
     slot = (SlotQuota.objects.select_related("branch").filter(booked__lt=F("capacity"), starts_at__gt=clock.now())
             .order_by("starts_at").first())
     person = DemoParticipant.objects.filter(case="eligible").order_by("id").first()
@@ -198,6 +233,7 @@ schemathesis.openapi.media_type("image/jpeg", st.just([_jpeg()]))  # the propert
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=MAX_EXAMPLES)
 def test_api_operation(case: Case) -> None:
+    CALLS[case.operation.label] += 1
     response = case.call()
     # Every check schemathesis has (its defaults: all enabled), and the error shape.
     case.validate_response(response, additional_checks=[error_shape])

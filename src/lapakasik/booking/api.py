@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.security import django_auth
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from lapakasik.accounts.access import authorise, require
@@ -35,7 +35,7 @@ from lapakasik.claims.schemas import ApplicantIn
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
-from lapakasik.core.validators import BranchCode, IsoDate, PublicCode, RegionCode, SessionStart
+from lapakasik.core.validators import BranchCode, IsoDate, PublicCode, RegionCode, SessionStart, free_text
 from lapakasik.intake.selectors import intake_links_get
 
 from . import cache, selectors, services
@@ -101,6 +101,8 @@ class SearchQuery(Schema):
 
 
 class SessionChoiceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     branch_code: BranchCode
     date: IsoDate = Field(..., description="YYYY-MM-DD (branch-local)")
     session_start: SessionStart
@@ -158,10 +160,14 @@ class BookingCreatedOut(BookingOut):
 
 
 class CancelIn(Schema):
-    reason: str = Field("", max_length=500)
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = free_text(500)
 
 
 class RescheduleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     date: IsoDate
     session_start: SessionStart
     branch_code: BranchCode | None = None
@@ -399,7 +405,9 @@ def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any
 # --- officers (Django session log-in; every decision from accounts.policy) ---------------------------
 
 class OfficerCancelIn(Schema):
-    reason: str = Field(..., min_length=3, max_length=500)
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = free_text(500, min_length=3)
 
 
 def _officer_booking(request: HttpRequest, code: str, action: Action) -> Booking:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from lapakasik.core.validators import Email, FullName, Kpj, MobilePhone, Nik
 
@@ -18,6 +19,9 @@ Channel = Literal["email", "whatsapp", "sms", "phone"]
 
 
 class ApplicantIn(Schema):
+    # Unknown properties are refused (422), so what the document lists is all a request can carry.
+    model_config = ConfigDict(extra="forbid")
+
     nik: Nik
     kpj: Kpj
     full_name: FullName

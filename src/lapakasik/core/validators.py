@@ -191,6 +191,9 @@ BRANCH_CODE_PATTERN = r"^[A-Za-z0-9]{2,16}$"
 REGION_CODE_PATTERN = r"^[A-Za-z0-9_]{2,32}$"
 SESSION_START_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
 ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# Free text: anything but NUL (PostgreSQL cannot store it; ``core.middleware.NulByteGuardMiddleware`` refuses
+# it in every request under /api/ before a view runs — the document says so).
+NO_NUL_PATTERN = r"^[^\x00]*$"
 _ISO_DATE = re.compile(ISO_DATE_PATTERN)
 
 
@@ -224,4 +227,9 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date_text),
 PublicCode = Annotated[str, Field(pattern=PUBLIC_CODE_PATTERN, description="Crockford base32, 8 characters")]
 BranchCode = Annotated[str, Field(pattern=BRANCH_CODE_PATTERN, description="Kode kantor cabang, misalnya JKT01")]
 RegionCode = Annotated[str, Field(pattern=REGION_CODE_PATTERN, description="Kode wilayah (Kanwil), misalnya DKI")]
+def free_text(max_length: int, min_length: int = 0, description: str | None = None) -> Any:
+    """A free-text field: its bounds and "no NUL" in the document and enforced."""
+    return Field(pattern=NO_NUL_PATTERN, max_length=max_length, min_length=min_length, description=description)
+
+
 SessionStart = Annotated[str, Field(pattern=SESSION_START_PATTERN, description="HH:MM, waktu setempat / branch-local")]

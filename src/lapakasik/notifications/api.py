@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from lapakasik.api.openapi import error_responses
 from lapakasik.core.errors import RateLimited, Unauthorized
+from lapakasik.core.validators import NO_NUL_PATTERN, free_text
 
 from . import selectors, webhooks
 from .views import check_wait
@@ -38,13 +39,13 @@ def whatsapp_status(request: HttpRequest) -> WebhookOut:
 
 
 class CheckQuery(Schema):
-    code: str = Field("", max_length=32, description="the verification code printed in the message")
+    code: str = free_text(32, description="the verification code printed in the message")
 
 
 class VerifyQuery(Schema):
     mode: Literal["subscribe"] = Field(..., alias="hub.mode")
-    verify_token: str = Field(..., alias="hub.verify_token", max_length=200)
-    challenge: str = Field(..., alias="hub.challenge", max_length=200)
+    verify_token: str = Field(..., alias="hub.verify_token", max_length=200, pattern=NO_NUL_PATTERN)
+    challenge: str = Field(..., alias="hub.challenge", max_length=200, pattern=NO_NUL_PATTERN)
 
 
 _VERIFY_ANSWERS = {"responses": {
