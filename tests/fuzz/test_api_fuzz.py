@@ -42,16 +42,9 @@ from hypothesis import strategies as st
 from schemathesis import Case, CheckContext, GenerationMode, HookContext, Response
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
-CALLS: Counter[str] = Counter()  # generated cases per operation (the figures in docs/smoke-and-fuzz.md)
+CALLS: Counter[str] = Counter()  # cases per operation, printed at the end (tests/fuzz/conftest.py)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _figures(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and CALLS:
-        reporter.write_line(f"schemathesis: {len(CALLS)} operations, {sum(CALLS.values())} cases "
-                            f"(min {min(CALLS.values())}, max {max(CALLS.values())} per operation)")
 
 
 def error_shape(ctx: CheckContext, response: Response, case: Case) -> bool | None:
@@ -181,7 +174,6 @@ def _app_state(network: None, settings: Any) -> Iterator[None]:
     finally:
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)
-
 
 def _book_one() -> dict[str, str]:
     """Synthetic registry participants, the slots of the booking window, and one real booking."""
