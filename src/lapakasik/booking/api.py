@@ -15,9 +15,9 @@ Errors: 422 per field, 409 ``slot_full`` (with ``alternatives``) / ``duplicate_a
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
