@@ -162,7 +162,7 @@ class BookingCreatedOut(BookingOut):
 class CancelIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = free_text(500)
+    reason: str = free_text(500, default="")
 
 
 class RescheduleIn(Schema):

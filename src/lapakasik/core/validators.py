@@ -177,9 +177,10 @@ NIK_PATTERN = (
 )
 KPJ_PATTERN = r"^[0-9]{11}$"
 # A name as on the KTP: Latin letters (with accents), spaces and . , ' - ; starting with a letter, 2–150
-# characters (the server's rule, ``claims.parties.full_name_clean``, accepts every such name).
+# characters, spaces around allowed (the server's rule, ``claims.parties.full_name_clean``, collapses spaces
+# and accepts every such name).
 _LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
-FULL_NAME_PATTERN = f"^[{_LETTER}][{_LETTER} .,'-]{{0,148}}[{_LETTER}.]$"
+FULL_NAME_PATTERN = f"^ {{0,20}}[{_LETTER}][{_LETTER} .,'-]{{0,148}}[{_LETTER}.] {{0,20}}$"
 # An Indonesian mobile number, digits only: 08…, 628… or +628…, then 8–11 more digits (10–13 digits in the
 # national form 08…); the operator prefixes 081–083 and 085–089 (084 is not a mobile range).
 PHONE_PATTERN = r"^(?:\+62|62|0)8[1-35-9][0-9]{7,10}$"
@@ -207,6 +208,36 @@ def _iso_date_text(value: Any) -> Any:
     return value
 
 
+def _refused_by(validator: Any) -> Any:
+    """A before-validator that runs the server's own rule first, so a value it refuses gets its specific
+    message ("Kode provinsi NIK (99) tidak dikenal …") rather than "does not match the pattern"; the value
+    is passed on unchanged to the pattern check."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                validator(value)
+            except ValidationError as exc:
+                raise ValueError(exc.messages[0]) from None
+        return value
+
+    return BeforeValidator(check)
+
+
+# The message of a value that passes the server's rule but not the document's stricter pattern.
+PATTERN_MESSAGES: dict[str, Any] = {
+    PHONE_PATTERN: _("Tulis nomor HP dengan angka saja, misalnya 081234567890 atau +6281234567890."),
+    NIK_PATTERN: _("NIK harus 16 angka seperti di KTP."),
+    KPJ_PATTERN: _("Nomor KPJ harus 11 angka, seperti di kartu peserta BPJAMSOSTEK."),
+    FULL_NAME_PATTERN: _("Tulis nama lengkap seperti di KTP: huruf, spasi, titik, koma, tanda petik atau tanda hubung."),
+    PUBLIC_CODE_PATTERN: _("Kode terdiri dari 8 huruf/angka."),
+    BRANCH_CODE_PATTERN: _("Kode kantor cabang tidak valid, misalnya JKT01."),
+    REGION_CODE_PATTERN: _("Kode wilayah tidak valid, misalnya DKI."),
+    SESSION_START_PATTERN: _("Jam sesi harus berformat JJ:MM, misalnya 08:00."),
+    NO_NUL_PATTERN: _("Teks tidak boleh berisi karakter NUL."),
+}
+
+
 def _django_email(value: str) -> str:
     try:
         return normalize_email(value)
@@ -215,10 +246,11 @@ def _django_email(value: str) -> str:
 
 
 # The types the API's schemas use. Each puts its rule in the document and enforces it.
-Nik = Annotated[str, Field(pattern=NIK_PATTERN, description="NIK: 16 angka seperti di KTP / 16-digit national id")]
-FullName = Annotated[str, Field(pattern=FULL_NAME_PATTERN, description="Nama lengkap seperti di KTP / name as on the id card")]
-Kpj = Annotated[str, Field(pattern=KPJ_PATTERN, description="Nomor KPJ: 11 angka / 11-digit membership number")]
-MobilePhone = Annotated[str, Field(pattern=PHONE_PATTERN, description=(
+Nik = Annotated[str, _refused_by(parse_nik), Field(pattern=NIK_PATTERN, description="NIK: 16 angka seperti di KTP / 16-digit national id")]
+FullName = Annotated[str, Field(pattern=FULL_NAME_PATTERN, max_length=200,
+                                description="Nama lengkap seperti di KTP / name as on the id card")]
+Kpj = Annotated[str, _refused_by(validate_kpj), Field(pattern=KPJ_PATTERN, description="Nomor KPJ: 11 angka / 11-digit membership number")]
+MobilePhone = Annotated[str, _refused_by(normalize_phone), Field(pattern=PHONE_PATTERN, description=(
     "Nomor HP Indonesia / Indonesian mobile number: 08…, 628… or +628…, digits only"))]
 Email = Annotated[str, Field(max_length=EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"}),
                   AfterValidator(_django_email)]
@@ -227,9 +259,10 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date_text),
 PublicCode = Annotated[str, Field(pattern=PUBLIC_CODE_PATTERN, description="Crockford base32, 8 characters")]
 BranchCode = Annotated[str, Field(pattern=BRANCH_CODE_PATTERN, description="Kode kantor cabang, misalnya JKT01")]
 RegionCode = Annotated[str, Field(pattern=REGION_CODE_PATTERN, description="Kode wilayah (Kanwil), misalnya DKI")]
-def free_text(max_length: int, min_length: int = 0, description: str | None = None) -> Any:
+def free_text(max_length: int, min_length: int = 0, description: str | None = None, default: Any = ...) -> Any:
     """A free-text field: its bounds and "no NUL" in the document and enforced."""
-    return Field(pattern=NO_NUL_PATTERN, max_length=max_length, min_length=min_length, description=description)
+    return Field(default, pattern=NO_NUL_PATTERN, max_length=max_length, min_length=min_length,
+                 description=description)
 
 
 SessionStart = Annotated[str, Field(pattern=SESSION_START_PATTERN, description="HH:MM, waktu setempat / branch-local")]

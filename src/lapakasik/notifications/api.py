@@ -39,7 +39,7 @@ def whatsapp_status(request: HttpRequest) -> WebhookOut:
 
 
 class CheckQuery(Schema):
-    code: str = free_text(32, description="the verification code printed in the message")
+    code: str = free_text(32, description="the verification code printed in the message", default="")
 
 
 class VerifyQuery(Schema):
