@@ -18,6 +18,10 @@ Language = Literal["id", "en"]
 Channel = Literal["email", "whatsapp", "sms", "phone"]
 
 
+def _email_only() -> list[Channel]:
+    return ["email"]
+
+
 class ApplicantIn(Schema):
     # Unknown properties are refused (422), so what the document lists is all a request can carry.
     model_config = ConfigDict(extra="forbid")
@@ -28,7 +32,7 @@ class ApplicantIn(Schema):
     email: Email
     phone: MobilePhone
     language: Language = "id"
-    channels: list[Channel] = Field(default_factory=lambda: ["email"], min_length=1, max_length=4)
+    channels: list[Channel] = Field(default_factory=_email_only, min_length=1, max_length=4)
 
     def applicant_fields(self) -> dict[str, Any]:
         """The keywords ``applicant_validate`` (and the booking services) take."""

@@ -209,7 +209,7 @@ def _iso_date_text(value: Any) -> Any:
 
 
 def _refused_by(validator: Any) -> Any:
-    """A before-validator that runs the server's own rule first, so a value it refuses gets its specific
+    """A before-validator (after the ``Field``, so it wraps the pattern check) that runs the server's own rule first, so a value it refuses gets its specific
     message ("Kode provinsi NIK (99) tidak dikenal …") rather than "does not match the pattern"; the value
     is passed on unchanged to the pattern check."""
 
@@ -246,12 +246,14 @@ def _django_email(value: str) -> str:
 
 
 # The types the API's schemas use. Each puts its rule in the document and enforces it.
-Nik = Annotated[str, _refused_by(parse_nik), Field(pattern=NIK_PATTERN, description="NIK: 16 angka seperti di KTP / 16-digit national id")]
+Nik = Annotated[str, Field(pattern=NIK_PATTERN, description="NIK: 16 angka seperti di KTP / 16-digit national id"),
+                _refused_by(parse_nik)]
 FullName = Annotated[str, Field(pattern=FULL_NAME_PATTERN, max_length=200,
                                 description="Nama lengkap seperti di KTP / name as on the id card")]
-Kpj = Annotated[str, _refused_by(validate_kpj), Field(pattern=KPJ_PATTERN, description="Nomor KPJ: 11 angka / 11-digit membership number")]
-MobilePhone = Annotated[str, _refused_by(normalize_phone), Field(pattern=PHONE_PATTERN, description=(
-    "Nomor HP Indonesia / Indonesian mobile number: 08…, 628… or +628…, digits only"))]
+Kpj = Annotated[str, Field(pattern=KPJ_PATTERN, description="Nomor KPJ: 11 angka / 11-digit membership number"),
+                _refused_by(validate_kpj)]
+MobilePhone = Annotated[str, Field(pattern=PHONE_PATTERN, description=(
+    "Nomor HP Indonesia / Indonesian mobile number: 08…, 628… or +628…, digits only")), _refused_by(normalize_phone)]
 Email = Annotated[str, Field(max_length=EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"}),
                   AfterValidator(_django_email)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date_text),
