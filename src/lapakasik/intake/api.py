@@ -206,8 +206,9 @@ def upload_documents(request: HttpRequest, code: Path[PublicCode]) -> Any:
     upload_rate_check(claim=claim, link=token, body_bytes=body_length(request))
     files, requirement = uploaded_files(request)
     upload_rate_count_files(claim=claim, link=token, files=len(files))
-    if requirement is not None:
-        requirement_check(claim, requirement)
+    raw_requirement = request.POST.get("requirement")  # as sent: "" or spaces do not match the pattern either
+    if raw_requirement is not None:
+        requirement_check(claim, raw_requirement)
     if not files:
         raise InvalidInput(_("Tidak ada berkas. Lampirkan berkas pada kolom 'file'."), code="no_file",
                            fields={"file": [_("Wajib diisi.")]})
