@@ -23,7 +23,8 @@ def post(client: Client, body: Any, content_type: str = "application/json") -> A
     return client.post(URL, data=data, content_type=content_type)
 
 
-# (name, overrides, status, error code, field that must carry a message)
+# (name, overrides, status, error code, field that must carry a message). 422: malformed by the API document's
+# rules; 409: well-formed, refused by the state of the world (branch, window, calendar, sessions, registry).
 CASES: list[tuple[str, dict[str, Any], int, str, str | None]] = [
     ("nik too short", {"nik": "317401010190"}, 422, "invalid", "nik"),
     ("nik letters", {"nik": "31740101019O0001"}, 422, "invalid", "nik"),
@@ -33,24 +34,24 @@ CASES: list[tuple[str, dict[str, Any], int, str, str | None]] = [
     ("nik empty", {"nik": ""}, 422, "invalid", "nik"),
     ("nik arabic-indic digits", {"nik": "٣١٧٤٠١٠١٠١٩٠٠٠٠١"}, 422, "invalid", "nik"),
     ("kpj wrong length", {"kpj": "123"}, 422, "invalid", "kpj"),
-    ("kpj not matching the nik", {"kpj": "99999999999"}, 422, "registry_mismatch", "kpj"),
-    ("name mismatch", {"full_name": "Orang Lain Sekali"}, 422, "name_mismatch", "full_name"),
+    ("kpj not matching the nik", {"kpj": "99999999999"}, 409, "registry_mismatch", "kpj"),
+    ("name mismatch", {"full_name": "Orang Lain Sekali"}, 409, "name_mismatch", "full_name"),
     ("name empty", {"full_name": "   "}, 422, "invalid", "full_name"),
     ("name control characters", {"full_name": "Budi\x00Santoso"}, 422, "invalid", "full_name"),
     ("email invalid", {"email": "bukan-email"}, 422, "invalid", "email"),
     ("phone landline-ish garbage", {"phone": "12"}, 422, "invalid", "phone"),
     ("phone foreign", {"phone": "+14155552671"}, 422, "invalid", "phone"),
-    ("past date", {"date": "2026-12-18"}, 422, "invalid", "date"),
-    ("today", {"date": "2026-12-21"}, 422, "invalid", "date"),
-    ("beyond the window", {"date": "2027-01-08"}, 422, "invalid", "date"),
-    ("holiday (Christmas)", {"date": "2026-12-25"}, 422, "invalid", "date"),
-    ("weekend", {"date": "2026-12-26"}, 422, "invalid", "date"),
+    ("past date", {"date": "2026-12-18"}, 409, "refused", "date"),
+    ("today", {"date": "2026-12-21"}, 409, "refused", "date"),
+    ("beyond the window", {"date": "2027-01-08"}, 409, "refused", "date"),
+    ("holiday (Christmas)", {"date": "2026-12-25"}, 409, "refused", "date"),
+    ("weekend", {"date": "2026-12-26"}, 409, "refused", "date"),
     ("date not a date", {"date": "besok"}, 422, "invalid", "date"),
     ("date impossible", {"date": "2026-02-30"}, 422, "invalid", "date"),
-    ("unknown session", {"session_start": "07:00"}, 422, "invalid", "session_start"),
+    ("unknown session", {"session_start": "07:00"}, 409, "refused", "session_start"),
     ("session malformed", {"session_start": "8 pagi"}, 422, "invalid", "session_start"),
-    ("unknown branch", {"branch_code": "XXX99"}, 422, "invalid", "branch_code"),
-    ("claim type not bookable", {"claim_type": "JKK", "claim_reason": "ACCIDENT"}, 422, "invalid", "claim_type"),
+    ("unknown branch", {"branch_code": "XXX99"}, 409, "refused", "branch_code"),
+    ("claim type not bookable", {"claim_type": "JKK", "claim_reason": "ACCIDENT"}, 409, "refused", "claim_type"),
     ("claim type unknown", {"claim_type": "ABC"}, 422, "invalid", "claim_type"),
     ("claim reason unknown", {"claim_reason": "BOSAN"}, 422, "invalid", "claim_reason"),
     ("language unknown", {"language": "fr"}, 422, "invalid", "language"),
@@ -81,7 +82,7 @@ def test_bad_booking_request(client: Client, payload: Callable[..., dict[str, An
 
 
 def test_several_errors_are_reported_together(client: Client, payload: Callable[..., dict[str, Any]]) -> None:
-    r = post(client, payload(nik="1", kpj="2", email="x", phone="3", date="2026-12-25"))
+    r = post(client, payload(nik="1", kpj="2", email="x", phone="3", date="besok"))
     assert r.status_code == 422
     assert {"nik", "kpj", "email", "phone", "date"} <= set(error_of(r)["fields"])
 
@@ -95,7 +96,7 @@ def test_closed_branch_is_refused(client: Client, payload: Callable[..., dict[st
     cache.clear()
     before = snapshot_counts()
     r = post(client, payload())
-    assert r.status_code == 422 and error_of(r)["fields"]["branch_code"]
+    assert r.status_code == 409 and error_of(r)["fields"]["branch_code"]
     assert snapshot_counts() == before
 
 
@@ -112,7 +113,7 @@ def test_branch_closure_day_is_refused(client: Client, payload: Callable[..., di
     slots_generate()
     before = snapshot_counts()
     r = post(client, payload(date="2026-12-24"))
-    assert r.status_code == 422
+    assert r.status_code == 409
     assert "Renovasi kantor" in error_of(r)["fields"]["date"][0]
     assert snapshot_counts() == before
     avail = client.get("/api/v1/branches/JKT02/availability", {"from": "2026-12-24", "to": "2026-12-24"}).json()
@@ -157,7 +158,7 @@ def test_cancel_and_reschedule_bad_input(client: Client, payload: Callable[..., 
                         ({"date": TOMORROW, "session_start": "06:00"}, "session_start"),
                         ({"date": TOMORROW, "session_start": "08:00", "branch_code": "NOPE"}, "branch_code")]:
         r = client.post(url, data=json.dumps(body), content_type="application/json", **auth)
-        assert r.status_code == 422 and error_of(r)["fields"][field], (body, r.content)
+        assert r.status_code == 409 and error_of(r)["fields"][field], (body, r.content)
     no_auth = client.post(url, data=json.dumps({"date": TOMORROW, "session_start": "09:00"}),
                           content_type="application/json")
     assert no_auth.status_code == 401

@@ -71,7 +71,7 @@ def test_regional_admin_reschedules_within_the_region_only(payload: Callable[...
     url = f"/api/v1/officer/bookings/{result.code}/reschedule"
     before = snapshot_counts()
     outside = post(kanwil, url, {"date": TOMORROW, "session_start": "09:00", "branch_code": "MKS01"})
-    assert outside.status_code == 422 and error_of(outside)["fields"]["branch_code"]
+    assert outside.status_code == 409 and error_of(outside)["fields"]["branch_code"]
     assert snapshot_counts() == before
     r = post(kanwil, url, {"date": TOMORROW, "session_start": "09:00", "branch_code": "JKT05"})
     assert r.status_code == 200, r.content

@@ -1,5 +1,6 @@
 """"Booking saya": booking code + one-time code. 6 digits, ≤ 10 minutes, single use, ≤ 5 tries, only a
-hash stored, the same answer whether or not the booking exists, rate-limited."""
+hash stored, the same answer whether or not the booking exists, rate-limited — and bound to the session that
+asked for it, so a stranger who knows the booking code cannot lock the participant out."""
 
 from __future__ import annotations
 
@@ -28,12 +29,16 @@ def booked(booking_world: dict[str, Any]) -> str:
     return book(Client(), booking_world)
 
 
-def ask(client: Any, code: str, channel: str = "email") -> Any:
-    return client.post(reverse("booking:mine"), {"code": code, "channel": channel}, REMOTE_ADDR="10.0.0.1")
+def ask(client: Any, code: str, channel: str = "email", ip: str = "10.0.0.1") -> Any:
+    return client.post(reverse("booking:mine"), {"code": code, "channel": channel}, REMOTE_ADDR=ip)
 
 
-def answer(client: Any, value: str) -> Any:
-    return client.post(reverse("booking:mine_code"), {"otp": value}, REMOTE_ADDR="10.0.0.1")
+def answer(client: Any, value: str, ip: str = "10.0.0.1") -> Any:
+    return client.post(reverse("booking:mine_code"), {"otp": value}, REMOTE_ADDR=ip)
+
+
+def session_of(client: Any) -> str:
+    return str(client.session.session_key)
 
 
 def assert_no_access(client: Any, code: str) -> None:
@@ -113,24 +118,18 @@ def test_five_wrong_tries_kill_the_code(booked: str) -> None:
     r = answer(client, right)
     assert r.status_code == 403
     assert_no_access(client, booked)
-    # the server-side count holds across sessions too: a fresh browser cannot use the code either
-    other = Client()
-    other.session["x"] = 1
-    assert otp.otp_verify(code=booked, otp=right).reason == "locked"
+    # the count is on the code, server-side: clearing the page's own count does not revive it
+    assert otp.otp_verify(code=booked, otp=right, session=session_of(client)).reason == "locked"
     assert OneTimeCode.objects.get(claim__code=booked).tries == 5
 
 
-def test_tries_are_counted_server_side_across_sessions(booked: str) -> None:
-    ask(Client(), booked)
+def test_a_code_works_only_in_the_session_that_asked_for_it(booked: str) -> None:
+    asker, stranger = Client(), Client()
+    ask(asker, booked)
     right = otp_from_outbox(booked)
-    wrong = "111111" if right != "111111" else "222222"
-    for _i in range(5):
-        c = Client()
-        c.post(reverse("booking:mine"), {"code": booked, "channel": "email"}, REMOTE_ADDR="10.0.0.9")
-        # each new request is silently capped per booking; we answer on the first challenge only
-    for _i in range(5):
-        assert not otp.otp_verify(code=booked, otp=wrong).ok
-    assert otp.otp_verify(code=booked, otp=right).reason == "locked"
+    stranger.session.save()
+    assert otp.otp_verify(code=booked, otp=right, session=session_of(stranger)).reason == "none"
+    assert otp.otp_verify(code=booked, otp=right, session=session_of(asker)).ok
 
 
 def test_expired_code_is_refused(booked: str, monkeypatch: Any) -> None:
@@ -143,7 +142,7 @@ def test_expired_code_is_refused(booked: str, monkeypatch: Any) -> None:
     monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=10, seconds=1))
     r = answer(client, right)
     assert r.status_code == 422 and "Kode salah atau sudah tidak berlaku" in r.content.decode()
-    assert otp.otp_verify(code=booked, otp=right).reason == "expired"
+    assert otp.otp_verify(code=booked, otp=right, session=session_of(client)).reason == "expired"
     assert_no_access(client, booked)
 
 
@@ -160,7 +159,8 @@ def test_code_works_once(booked: str) -> None:
     r = answer(second, right)
     assert r.status_code == 422
     assert_no_access(second, booked)
-    assert otp.otp_verify(code=booked, otp=right).reason == "used"
+    assert otp.otp_verify(code=booked, otp=right, session=session_of(first)).reason == "none"  # cycled on success
+    assert OneTimeCode.objects.get(claim__code=booked).used_at is not None
 
 
 def test_a_new_code_replaces_the_old_one(booked: str) -> None:
@@ -171,15 +171,58 @@ def test_a_new_code_replaces_the_old_one(booked: str) -> None:
     new = otp_from_outbox(booked)
     if old == new:  # pragma: no cover - one in a million
         return
-    assert not otp.otp_verify(code=booked, otp=old).ok
-    assert otp.otp_verify(code=booked, otp=new).ok
+    assert not otp.otp_verify(code=booked, otp=old, session=session_of(client)).ok
+    assert otp.otp_verify(code=booked, otp=new, session=session_of(client)).ok
 
 
 def test_codes_per_booking_are_capped_silently(booked: str) -> None:
-    for i in range(5):
-        r = Client().post(reverse("booking:mine"), {"code": booked, "channel": "email"}, REMOTE_ADDR=f"10.1.0.{i}")
+    """Ten codes per claim and 15 minutes from everyone together (the brake on the participant's inbox and
+    on guesses); beyond that the page answers the same and nothing is sent."""
+    for i in range(12):
+        r = ask(Client(), booked, ip=f"10.1.0.{i}")
         assert r.status_code == 302
+    assert Notification.objects.filter(claim__code=booked, event="otp_code").count() == 10
+
+
+def test_codes_per_client_are_capped_silently(booked: str) -> None:
+    """One address gets at most three codes per claim and window, even with a fresh session each time."""
+    for _i in range(6):
+        assert ask(Client(), booked, ip="10.1.1.1").status_code == 302
     assert Notification.objects.filter(claim__code=booked, event="otp_code").count() == 3
+
+
+def test_a_stranger_cannot_lock_the_participant_out(booked: str) -> None:
+    """Hostile: one client hammering "send me a code" for someone else's booking — with one session and
+    with a fresh session every time — gets 429, and the participant, from their own phone, still gets a
+    code and opens the booking."""
+    stranger = Client()
+    statuses = [ask(stranger, booked, ip="10.6.6.6").status_code for _ in range(8)]
+    statuses += [ask(Client(), booked, ip="10.6.6.6").status_code for _ in range(8)]
+    assert statuses[:3] == [302] * 3 and 429 in statuses
+    assert Notification.objects.filter(claim__code=booked, event="otp_code").count() == 3  # to the participant only
+    assert set(Notification.objects.filter(claim__code=booked, event="otp_code")
+               .values_list("recipient", flat=True)) == {"siti@example.id"}
+    participant = Client()
+    assert ask(participant, booked, ip="10.0.0.77").status_code == 302
+    assert Notification.objects.filter(claim__code=booked, event="otp_code").count() == 4
+    r = answer(participant, otp_from_outbox(booked), ip="10.0.0.77")
+    assert r.status_code == 302 and r["Location"] == reverse("booking:manage", kwargs={"code": booked})
+
+
+def test_a_strangers_requests_and_wrong_tries_leave_the_participants_code_valid(booked: str) -> None:
+    """The participant asked and is reading the code from their inbox; meanwhile a stranger asks for new
+    codes and burns five wrong tries. The participant's code still opens the booking."""
+    participant = Client()
+    ask(participant, booked, ip="10.0.0.77")
+    theirs = otp_from_outbox(booked)
+    stranger = Client()
+    for _i in range(2):
+        ask(stranger, booked, ip="10.6.6.6")
+    for _i in range(5):
+        answer(stranger, "111111" if theirs != "111111" else "222222", ip="10.6.6.6")
+    assert answer(stranger, otp_from_outbox(booked), ip="10.6.6.6").status_code == 403  # theirs is dead
+    r = answer(participant, theirs, ip="10.0.0.77")
+    assert r.status_code == 302 and r["Location"] == reverse("booking:manage", kwargs={"code": booked})
 
 
 def test_per_client_rate_limit_is_the_same_for_known_and_unknown(booked: str) -> None:
@@ -271,7 +314,9 @@ def test_concurrent_wrong_tries_are_counted_exactly(booking_world: dict[str, Any
     from django.db import connection
 
     code = book(Client(), booking_world)
-    ask(Client(), code)
+    asker = Client()
+    ask(asker, code)
+    session = session_of(asker)
     right = otp_from_outbox(code)
     wrong = [f"{(int(right) + k) % 10**6:06d}" for k in range(1, 21)]
     barrier = threading.Barrier(len(wrong))
@@ -280,7 +325,7 @@ def test_concurrent_wrong_tries_are_counted_exactly(booking_world: dict[str, Any
     def guess(value: str) -> None:
         try:
             barrier.wait()
-            results.append(otp.otp_verify(code=code, otp=value).reason)
+            results.append(otp.otp_verify(code=code, otp=value, session=session).reason)
         finally:
             connection.close()
 
@@ -291,7 +336,40 @@ def test_concurrent_wrong_tries_are_counted_exactly(booking_world: dict[str, Any
         t.join()
     assert sorted(results).count("wrong") == 4 and results.count("locked") == 16
     assert OneTimeCode.objects.get(claim__code=code).tries == 5
-    assert otp.otp_verify(code=code, otp=right).reason == "locked"
+    assert otp.otp_verify(code=code, otp=right, session=session).reason == "locked"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_from_many_clients_never_pass_the_claims_ceiling(booking_world: dict[str, Any]) -> None:
+    """Race: 30 clients ask at the same moment (4 of them from one address). The claim lock serialises the
+    counts: exactly 10 codes are issued and sent, at most 3 to the shared address, none lost or doubled."""
+    import threading
+
+    from django.db import connection
+
+    code = book(Client(), booking_world)
+    clients = [(f"s{i}", "10.9.9.9" if i < 4 else f"10.9.0.{i}") for i in range(30)]
+    barrier = threading.Barrier(len(clients))
+    results: list[str] = []
+
+    def request(session: str, client: str) -> None:
+        try:
+            barrier.wait()
+            results.append(otp.otp_request(code=code, channel="email", session=session, client=client).reason)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request, args=c) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 30 and results.count("sent") == 10
+    assert OneTimeCode.objects.filter(claim__code=code).count() == 10
+    assert Notification.objects.filter(claim__code=code, event="otp_code").count() == 10
+    shared = otp.requester_digest("client:10.9.9.9")
+    assert OneTimeCode.objects.filter(claim__code=code, client_digest=shared).count() <= 3
 
 
 def test_response_time_does_not_tell_whether_the_booking_exists(booked: str) -> None:

@@ -169,7 +169,7 @@ def test_waitlist_api_join_status_accept(client: Any, payload: Callable[..., dic
     auth = {"HTTP_AUTHORIZATION": f"Bearer {entry['access_token']}"}
     assert entry["position"] == 1 and entry["status"] == "WAITING"
     assert client.get(f"/api/v1/waitlist/{entry['id']}").status_code == 401
-    assert client.get(f"/api/v1/waitlist/{entry['id']}", HTTP_AUTHORIZATION="Bearer nope").status_code == 404
+    assert client.get(f"/api/v1/waitlist/{entry['id']}", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
     early = client.post(f"/api/v1/waitlist/{entry['id']}/accept", **auth)
     assert early.status_code == 409
     booking_cancel(booking=first.booking, actor=Actor.participant())

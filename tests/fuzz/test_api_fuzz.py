@@ -1,24 +1,29 @@
 """API fuzzing with schemathesis: every operation of /api/v1/openapi.json, called in-process through
-the production WSGI application (Django behind the micro-cache), with generated valid (positive) and
-invalid (negative) inputs.
+the production WSGI application (``lapakasik.wsgi``: Django behind the micro-cache, with the production
+middleware), with every check schemathesis has, in every phase the pytest integration runs (examples,
+coverage, fuzzing), generating valid (positive) and invalid (negative) inputs.
 
-Checks, for every response:
-- no 5xx (``not_a_server_error``);
-- 2xx bodies and content types conform to the documented schema;
-- every status received is documented for the operation (``status_code_conformance``; the generic
-  401/404/422 answers are added by ``lapakasik.api.openapi``);
-- every error (4xx) is the project's error shape ``{"error": {"code", "message", "fields"}}``.
+The checks are schemathesis' defaults — all of them, none excluded — plus ours:
+- no 5xx; documented statuses, content types, headers and bodies only;
+- ``positive_data_acceptance``: a request the document says is valid is never a 422 (the document states every
+  format the server enforces; what the server still refuses depends on state and is a 409);
+- ``negative_data_rejection``: a request the document says is invalid is refused;
+- ``ignored_auth``: the participant operations get the real booking's token (an explicit credential), and
+  schemathesis checks that no token and a wrong token are each refused with 401;
+- ``unsupported_method`` / ``allow_header_conformance``: an undocumented method is a 405 whose ``Allow``
+  names exactly the documented methods;
+- ``error_shape`` (ours): every error is ``{"error": {"code", "message", "fields"}}``.
 
 The test is generic over the operations in the schema, so endpoints added later are fuzzed too.
-Authorisation failures (401/403/404) are fine answers to random input. ``FUZZ_MAX_EXAMPLES``
-(default 25) bounds the examples per operation and mode; the run is deterministic unless
-``FUZZ_SEED=random``.
+``FUZZ_MAX_EXAMPLES`` (default 25) bounds the examples per operation in the fuzzing phase; the run is
+deterministic unless ``FUZZ_SEED=random``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,17 +36,15 @@ if os.environ.get("CI") != "true" and os.environ.get("LAPAKASIK_REQUIRE_FUZZ") !
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import Case, CheckContext, GenerationMode, HookContext, Response
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
+CALLS: Counter[str] = Counter()  # cases per operation, printed at the end (tests/fuzz/conftest.py)
+
+
 
 
 def error_shape(ctx: CheckContext, response: Response, case: Case) -> bool | None:
@@ -63,19 +66,37 @@ def error_shape(ctx: CheckContext, response: Response, case: Case) -> bool | Non
     return None
 
 
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance, error_shape]
+# Production settings where the in-process transport allows them: no DEBUG, no demo mode, HTTPS required
+# behind a proxy that says so (every request carries ``X-Forwarded-Proto: https``, as behind the reverse
+# proxy), secure cookies, HSTS. Django's middleware reads some of these when it is built, so the
+# application is built under them, and the tests run under them (``_app_state``).
+PRODUCTION_LIKE: dict[str, Any] = {
+    "DEBUG": False, "DEMO_MODE": False, "SECURE_SSL_REDIRECT": True,
+    "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"), "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True, "SECURE_HSTS_SECONDS": 31536000, "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+}
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
 def _application() -> Any:
-    """The production WSGI application: Django behind the micro-cache (core/microcache.py)."""
-    from lapakasik.wsgi import application
+    """The production WSGI application (``lapakasik.wsgi``: Django behind the micro-cache), built the same
+    way under production settings."""
+    from django.core.wsgi import get_wsgi_application
 
-    return application
+    from lapakasik import wsgi
+    from lapakasik.core.microcache import MicroCacheApp
+
+    assert isinstance(wsgi.application, MicroCacheApp)  # the composition below is production's
+    with override_settings(**PRODUCTION_LIKE):
+        return MicroCacheApp(get_wsgi_application())
 
 
 # Loaded at import (pytest-django has set Django up by then; building the schema needs no database).
 # ``schemathesis.pytest.from_fixture`` would be lazier but does not work with pytest 9 (Function._nodeid).
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _application())
+APPLICATION = _application()
+with override_settings(**PRODUCTION_LIKE):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APPLICATION, headers=PROXY_HEADERS)
+schema.config.update(headers=PROXY_HEADERS)
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
     max_examples=MAX_EXAMPLES,
@@ -106,10 +127,6 @@ def _booked_code(_: Any) -> str:
     return _BOOKED.get("code", "")
 
 
-def _bearer(_: Any) -> str:
-    return f"Bearer {_BOOKED.get('token', '')}"
-
-
 @schema.hook
 def flatmap_path_parameters(context: HookContext, path_parameters: Any) -> Any:
     path = context.operation.path
@@ -121,12 +138,16 @@ def flatmap_path_parameters(context: HookContext, path_parameters: Any) -> Any:
     return _with_seeded(path_parameters, {"branch_code": SEEDED_BRANCHES})
 
 
-@schema.hook
-def flatmap_headers(context: HookContext, headers: Any) -> Any:
-    if "/officer/" in context.operation.path:
-        return st.just(headers)
-    base = dict(headers or {})
-    return st.one_of(st.just(headers), st.integers(0, 1).map(_bearer).map(lambda v: {**base, "Authorization": v}))
+# The participant operations' credential: the real booking's access token, given as the API's documented
+# bearer scheme (an explicit credential, so ``ignored_auth`` probes a missing and a wrong token itself).
+# Not cached: every operation's test books its own claim.
+@schema.auth(refresh_interval=None).apply_to(path_regex=r"/(bookings|claims)/\{code\}")
+class BookedClaimToken:
+    def get(self, case: Case, ctx: Any) -> str | None:
+        return _BOOKED.get("token") or None
+
+    def set(self, case: Case, data: str, ctx: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
 @schema.hook
@@ -140,9 +161,11 @@ def flatmap_body(context: HookContext, body: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _app_state(network: None) -> Iterator[None]:
-    """The seeded branch network in the test database; the WSGI handler must not close the test's
-    connection (inside its transaction) after each request."""
+def _app_state(network: None, settings: Any) -> Iterator[None]:
+    """The seeded branch network in the test database, production settings; the WSGI handler must not
+    close the test's connection (inside its transaction) after each request."""
+    for name, value in PRODUCTION_LIKE.items():
+        setattr(settings, name, value)
     _BOOKED.update(_book_one())
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
@@ -151,7 +174,6 @@ def _app_state(network: None) -> Iterator[None]:
     finally:
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)
-
 
 def _book_one() -> dict[str, str]:
     """Synthetic registry participants, the slots of the booking window, and one real booking."""
@@ -168,7 +190,7 @@ def _book_one() -> dict[str, str]:
 
     cache.clear()  # rate-limit counters of the previous operation's examples
     seed_demo(participants=30)
-    slots_generate()
+    slots_generate(branch_codes=SEEDED_BRANCHES)  # the branches the hooks use; all of them took ~5 s per test
     slot = (SlotQuota.objects.select_related("branch").filter(booked__lt=F("capacity"), starts_at__gt=clock.now())
             .order_by("starts_at").first())
     person = DemoParticipant.objects.filter(case="eligible").order_by("id").first()
@@ -181,8 +203,29 @@ def _book_one() -> dict[str, str]:
     return {"code": result.code, "token": result.access_token}
 
 
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (640, 400), (200, 180, 160))
+    ImageDraw.Draw(img).rectangle((10, 10, 300, 120), fill=(20, 20, 20))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=80)
+    return buf.getvalue()
+
+
+# The upload's files: the document says each part is image/jpeg, image/png or application/pdf
+# (``encoding.contentType``); whether the bytes are a readable scan is content, which no schema states. A
+# schema-valid upload therefore carries a real JPEG (schemathesis' documented way for binary media types);
+# negative cases keep generated bytes. The hostile corpus is tests/intake's.
+schemathesis.openapi.media_type("image/jpeg", st.just([_jpeg()]))  # the property is an array of files
+
+
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=MAX_EXAMPLES)
 def test_api_operation(case: Case) -> None:
+    CALLS[case.operation.label] += 1
     response = case.call()
-    case.validate_response(response, checks=CHECKS)
+    # Every check schemathesis has (its defaults: all enabled), and the error shape.
+    case.validate_response(response, additional_checks=[error_shape])

@@ -1,6 +1,6 @@
 """The participant's bearer token, resolved by the API's auth class (``api.auth.AccessToken``) to the claim
-the URL names: a token of another claim gets exactly the answer of an unknown code, a missing or malformed
-header gets 401, and the operations receive the claim itself."""
+the URL names: a token of another claim gets exactly the answer of an unknown code — a 401, as a missing or
+malformed header does — and the operations receive the claim itself."""
 
 from __future__ import annotations
 
@@ -51,9 +51,9 @@ def test_another_claims_token_gets_the_answer_of_an_unknown_code(make_claim: Any
                                                                          strict=True):
         wrong = _send(method, path, kwargs, **bearer)
         unknown = _send(method, unknown_path, unknown_kwargs, **bearer)
-        assert wrong.status_code == unknown.status_code == 404, (method, path)
+        assert wrong.status_code == unknown.status_code == 401, (method, path)
         assert error_of(wrong) == error_of(unknown)
-        assert error_of(wrong)["code"] == "claim_not_found"
+        assert error_of(wrong)["code"] == "unauthorized"
     after = (list(Claim.objects.values_list("state", flat=True)), ClaimEvent.objects.count(),
              Document.objects.count())
     assert after == before
@@ -109,17 +109,17 @@ def test_oversized_upload_with_a_wrong_token_is_refused_before_its_size(claim: A
     big = SimpleUploadedFile("ktp.jpg", b"\xff\xd8\xff" + b"\x00" * 80_000, content_type="image/jpeg")
     r = Client().post(f"/api/v1/claims/{claim.code}/documents", {"file": big},
                       HTTP_AUTHORIZATION=f"Bearer {other.test_token}")
-    assert r.status_code == 404 and error_of(r)["code"] == "claim_not_found"
+    assert r.status_code == 401 and error_of(r)["code"] == "unauthorized"
 
 
 def test_waiting_list_tokens(db: Any) -> None:
     bearer = {"HTTP_AUTHORIZATION": "Bearer some-token"}
     unknown = Client().get("/api/v1/waitlist/987654", **bearer)
-    assert unknown.status_code == 404 and error_of(unknown)["code"] == "waitlist_not_found"
+    assert unknown.status_code == 401 and error_of(unknown)["code"] == "unauthorized"
     not_a_number = Client().get("/api/v1/waitlist/abc", **bearer)
     assert not_a_number.status_code == 422 and "entry_id" in error_of(not_a_number)["fields"]
     assert Client().get("/api/v1/waitlist/987654").status_code == 401
-    assert Client().post("/api/v1/waitlist/987654/accept", **bearer).status_code == 404
+    assert Client().post("/api/v1/waitlist/987654/accept", **bearer).status_code == 401
 
 
 def test_the_openapi_document_keeps_the_bearer_scheme() -> None:

@@ -37,7 +37,7 @@ def test_two_web_workers_share_one_limit(tmp_path: Path) -> None:
         for n in range(2 * LIMIT):
             body = {"branch_code": "JKT02", "date": (date.today() + timedelta(days=1)).isoformat(),
                     "session_start": "08:00", "claim_type": "JHT", "claim_reason": "RESIGNED",
-                    "nik": f"31740101019{n:05d}", "kpj": f"{12345678900 + n}", "full_name": "Budi Santoso",
+                    "nik": f"31740101019{n + 1:05d}", "kpj": f"{12345678900 + n}", "full_name": "Budi Santoso",
                     "email": f"budi{n}@contoh.id", "phone": f"0812{55550000 + n:08d}", "language": "id",
                     "channels": ["email"]}
             # a new connection each time, so the requests spread over both workers

@@ -19,6 +19,7 @@ from lapakasik.booking.api import router as booking_router
 from lapakasik.branches.api import router as branches_router
 from lapakasik.casework.api import router as casework_router
 from lapakasik.core.errors import InvalidInput, NotFound, ServiceError
+from lapakasik.core.validators import PATTERN_MESSAGES
 from lapakasik.intake.api import router as intake_router
 from lapakasik.notifications.api import router as notifications_router
 
@@ -76,7 +77,9 @@ _PYDANTIC_MESSAGES = {
 
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "payload", "header", "cookie")]
+    """The field a message belongs to: ``channels`` for ``channels[0]`` (a list's items are one field)."""
+    parts = [str(p) for p in loc if not isinstance(p, int)
+             and p not in ("body", "query", "path", "form", "file", "payload", "header", "cookie")]
     return ".".join(parts) or "_body"
 
 
@@ -87,6 +90,8 @@ def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
         kind = err.get("type", "")
         if kind == "value_error" and err.get("ctx", {}).get("error") is not None:
             message = str(err["ctx"]["error"])
+        elif kind == "string_pattern_mismatch":  # the document's pattern, in words
+            message = str(PATTERN_MESSAGES.get(err.get("ctx", {}).get("pattern"), _("Nilai tidak valid.")))
         else:
             message = _(_PYDANTIC_MESSAGES.get(kind, "Nilai tidak valid."))
         fields.setdefault(_field_name(err.get("loc", ())), []).append(message)

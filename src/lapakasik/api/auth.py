@@ -9,7 +9,10 @@ and authorises that record only. ``AccessToken`` resolves it to the record the U
 - ``AccessToken(resolve=…)``: any other record (the booking API's waiting-list entries).
 
 Answers: no header, another scheme or an empty token → 401 (the error shape, ``api.api._unauthenticated``);
-a token of another claim and an unknown code → the same 404, after the same work. Django Ninja documents the
+a token that does not open the record the URL names — a token of another claim, or any token with an unknown
+code — → the same 401, after the same work (the look-up and a constant-time comparison either way), so the
+answer tells nothing about whether a code exists. (Until 2026-12 both were a 404; 401 is what a client and
+the fuzzing's ``ignored_auth`` check expect of credentials that do not open the resource.) Django Ninja documents the
 scheme (``AccessToken``, HTTP bearer) in the OpenAPI document. The token never appears in a URL.
 """
 
@@ -23,6 +26,7 @@ from ninja.security import HttpBearer
 
 from lapakasik.claims.models import Claim
 from lapakasik.claims.selectors import claim_get_authorised
+from lapakasik.core.errors import NotFound
 
 Resolver = Callable[[dict[str, Any], str], Any]
 
@@ -50,7 +54,10 @@ class AccessToken(HttpBearer):
         token = token.strip()
         if not token:
             return None
-        return self._resolve(path_params(request), token)
+        try:
+            return self._resolve(path_params(request), token)
+        except NotFound:
+            return None  # → 401, the answer of a missing token
 
 
 participant_claim = AccessToken()

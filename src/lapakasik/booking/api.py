@@ -15,15 +15,17 @@ Errors: 422 per field, 409 ``slot_full`` (with ``alternatives``) / ``duplicate_a
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.security import django_auth
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from lapakasik.accounts.access import authorise, require
@@ -32,13 +34,21 @@ from lapakasik.api.auth import AccessToken, claim_of, participant_claim
 from lapakasik.claims.schemas import ApplicantIn
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
-from lapakasik.core.errors import InvalidInput, NotFound
+from lapakasik.core.errors import Conflict, InvalidInput, NotFound
+from lapakasik.core.validators import BranchCode, IsoDate, PublicCode, RegionCode, SessionStart, free_text
 from lapakasik.intake.selectors import intake_links_get
 
 from . import cache, selectors, services
 from .models import Booking, WaitlistEntry
 
 router = Router(tags=["booking"])
+
+# The claim types and reasons the document lists (``claims.reasons.REASONS``; a test keeps them equal). A
+# type that is not bookable online here, or a reason of another type, is a 409: well-formed, refused.
+ClaimType = Literal["JHT", "JKK", "JKM", "JP"]
+ClaimReason = Literal["RESIGNED", "PHK", "AGE_56", "DISABILITY", "LEAVING_INDONESIA", "DEATH", "PARTIAL_10",
+                      "PARTIAL_30", "ACCIDENT", "OCCUPATIONAL_DISEASE", "OLD_AGE"]
+CodePath = Path[PublicCode]
 
 
 # --- schemas -------------------------------------------------------------------------------------------
@@ -69,8 +79,8 @@ class BranchAvailabilityOut(Schema):
 
 
 class AvailabilityQuery(Schema):
-    date_from: date | None = Field(None, alias="from")
-    date_to: date | None = Field(None, alias="to")
+    date_from: IsoDate | None = Field(None, alias="from")
+    date_to: IsoDate | None = Field(None, alias="to", description="to before from: no days")
 
 
 class BranchRoomOut(Schema):
@@ -85,17 +95,19 @@ class BranchRoomOut(Schema):
 
 
 class SearchQuery(Schema):
-    region: str | None = Field(None, max_length=32)
-    date: date
-    claim_type: str = Field("JHT", max_length=8)
+    region: RegionCode | None = None
+    date: IsoDate
+    claim_type: ClaimType = "JHT"
 
 
 class SessionChoiceIn(Schema):
-    branch_code: str = Field(..., max_length=32)
-    date: str = Field(..., max_length=32, description="YYYY-MM-DD (branch-local)")
-    session_start: str = Field(..., max_length=8, description="HH:MM (branch-local)")
-    claim_type: str = Field("JHT", max_length=8)
-    claim_reason: str = Field(..., max_length=32)
+    model_config = ConfigDict(extra="forbid")
+
+    branch_code: BranchCode
+    date: IsoDate = Field(..., description="YYYY-MM-DD (branch-local)")
+    session_start: SessionStart
+    claim_type: ClaimType = "JHT"
+    claim_reason: ClaimReason
 
 
 # The session and claim chosen, then who applies (``claims.schemas.ApplicantIn``, defined once). A comment,
@@ -148,13 +160,17 @@ class BookingCreatedOut(BookingOut):
 
 
 class CancelIn(Schema):
-    reason: str = Field("", max_length=500)
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = free_text(500, default="")
 
 
 class RescheduleIn(Schema):
-    date: str = Field(..., max_length=32)
-    session_start: str = Field(..., max_length=8)
-    branch_code: str | None = Field(None, max_length=32)
+    model_config = ConfigDict(extra="forbid")
+
+    date: IsoDate
+    session_start: SessionStart
+    branch_code: BranchCode | None = None
 
 
 class WaitlistOut(Schema):
@@ -249,6 +265,19 @@ def _waitlist_out(entry: WaitlistEntry, position: int | None = None) -> dict[str
             "session_start": f"{entry.slot.session_start:%H:%M}"}
 
 
+@contextmanager
+def refused_as_conflict() -> Iterator[None]:
+    """The request met every rule of the document (Django Ninja checked it first); what the services still
+    refuse depends on the state of the world — the branch, the booking window, the calendar, the sessions,
+    the registry — so it is a 409 (same error code, message and fields), never a 422. A client generated
+    from the document gets 422 only for what the document says is malformed."""
+    try:
+        yield
+    except InvalidInput as exc:
+        raise Conflict(exc.message, code=exc.code if exc.code != "invalid" else "refused", fields=exc.fields,
+                       extra=exc.extra, headers=exc.headers) from None
+
+
 # --- routes ---------------------------------------------------------------------------------------------
 
 def _session_json(s: selectors.SessionAvailability) -> dict[str, Any]:
@@ -266,9 +295,7 @@ def _json(body: bytes) -> HttpResponse:
 
 @router.get("/branches/{code}/availability", response=BranchAvailabilityOut,
             summary="Ketersediaan sesi satu cabang / one branch's session availability")
-def branch_availability(request: HttpRequest, code: str, q: Query[AvailabilityQuery]) -> HttpResponse:
-    if q.date_from and q.date_to and q.date_to < q.date_from:
-        raise InvalidInput(fields={"to": [_("Tanggal akhir harus sama dengan atau sesudah tanggal awal.")]})
+def branch_availability(request: HttpRequest, code: Path[BranchCode], q: Query[AvailabilityQuery]) -> HttpResponse:
     info = selectors.branch_info(code)
     if info is None:
         raise NotFound(code="branch_not_found")
@@ -289,12 +316,12 @@ def branch_availability(request: HttpRequest, code: str, q: Query[AvailabilityQu
     return microcache.mark(_json(body), deps={cache.gen_key(info.id): gen})
 
 
-@router.get("/availability", response=list[BranchRoomOut],
+@router.get("/availability", response={200: list[BranchRoomOut], 409: ErrorOut},
             summary="Cabang yang masih punya kuota pada tanggal tertentu / branches with room on a date")
 def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResponse:
-    claim_type = q.claim_type.upper()
+    claim_type = q.claim_type
     if claim_type not in services.bookable_claim_types():
-        raise InvalidInput(fields={"claim_type": [_("Jenis klaim ini belum bisa dipesan melalui antrean online.")]})
+        raise Conflict(code="not_bookable", fields={"claim_type": [_("Jenis klaim ini belum bisa dipesan melalui antrean online.")]})
     region = (q.region or "").strip().upper()
     gen_all = cache.generation_all()
     key = (f"booking:json:search:{gen_all}:{cache.key_part(region) if region else ''}:"
@@ -314,22 +341,23 @@ def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResp
 @router.post("/bookings", response={201: BookingCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
              summary="Pesan antrean / book a session")
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
-    result = services.booking_create(
-        branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-        claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
-        actor=Actor.participant(), client_ip=_client_ip(request))
+    with refused_as_conflict():
+        result = services.booking_create(
+            branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
+            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
+            actor=Actor.participant(), client_ip=_client_ip(request))
     return Status(201, _created_out(result))
 
 
 @router.get("/bookings/{code}", auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
             summary="Booking saya / my booking (Authorization: Bearer)")
-def get_booking(request: HttpRequest, code: str) -> dict[str, Any]:
+def get_booking(request: HttpRequest, code: CodePath) -> dict[str, Any]:
     return booking_out(_authorised(request))
 
 
 @router.post("/bookings/{code}/cancel", auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              summary="Batalkan booking / cancel (Authorization: Bearer)")
-def cancel_booking(request: HttpRequest, code: str, payload: CancelIn | None = None) -> dict[str, Any]:
+def cancel_booking(request: HttpRequest, code: CodePath, payload: CancelIn | None = None) -> dict[str, Any]:
     booking = _authorised(request)
     services.booking_cancel(booking=booking, actor=Actor.participant(), reason=(payload.reason if payload else ""))
     return booking_out(selectors.booking_get(code=booking.code))
@@ -338,20 +366,22 @@ def cancel_booking(request: HttpRequest, code: str, payload: CancelIn | None = N
 @router.post("/bookings/{code}/reschedule",
              auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Ubah jadwal / reschedule (Authorization: Bearer)")
-def reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -> dict[str, Any]:
+def reschedule_booking(request: HttpRequest, code: CodePath, payload: RescheduleIn) -> dict[str, Any]:
     booking = _authorised(request)
-    services.booking_reschedule(booking=booking, date=payload.date, session_start=payload.session_start,
-                                branch_code=payload.branch_code, actor=Actor.participant())
+    with refused_as_conflict():
+        services.booking_reschedule(booking=booking, date=payload.date, session_start=payload.session_start,
+                                    branch_code=payload.branch_code, actor=Actor.participant())
     return booking_out(selectors.booking_get(code=booking.code))
 
 
 @router.post("/waitlist", response={201: WaitlistCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
              summary="Masuk daftar tunggu sesi penuh / join a full session's waitlist")
 def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
-    result = services.waitlist_join(
-        branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-        claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
-        client_ip=_client_ip(request))
+    with refused_as_conflict():
+        result = services.waitlist_join(
+            branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
+            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
+            client_ip=_client_ip(request))
     entry = WaitlistEntry.objects.select_related("slot", "slot__branch").get(pk=result.entry.pk)
     return Status(201, {**_waitlist_out(entry, result.position), "access_token": result.token})
 
@@ -375,7 +405,9 @@ def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any
 # --- officers (Django session log-in; every decision from accounts.policy) ---------------------------
 
 class OfficerCancelIn(Schema):
-    reason: str = Field(..., min_length=3, max_length=500)
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = free_text(500, min_length=3)
 
 
 def _officer_booking(request: HttpRequest, code: str, action: Action) -> Booking:
@@ -391,14 +423,14 @@ def _officer_booking(request: HttpRequest, code: str, action: Action) -> Booking
 @router.get("/officer/bookings/{code}", auth=django_auth, response={200: BookingOut, 401: ErrorOut, 403: ErrorOut,
                                                                       404: ErrorOut},
             summary="Booking di cabang petugas / a booking at the officer's branch")
-def officer_get_booking(request: HttpRequest, code: str) -> dict[str, Any]:
+def officer_get_booking(request: HttpRequest, code: CodePath) -> dict[str, Any]:
     return booking_out(_officer_booking(request, code, Action.VIEW_CLAIM))
 
 
 @router.post("/officer/bookings/{code}/cancel", auth=django_auth,
              response={200: BookingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Petugas membatalkan booking / an officer cancels a booking")
-def officer_cancel_booking(request: HttpRequest, code: str, payload: OfficerCancelIn) -> dict[str, Any]:
+def officer_cancel_booking(request: HttpRequest, code: CodePath, payload: OfficerCancelIn) -> dict[str, Any]:
     booking = _officer_booking(request, code, Action.CANCEL_BOOKING)
     services.booking_cancel(booking=booking, actor=Actor.officer(request.user), reason=payload.reason)
     return booking_out(selectors.booking_get(code=booking.code))
@@ -407,15 +439,16 @@ def officer_cancel_booking(request: HttpRequest, code: str, payload: OfficerCanc
 @router.post("/officer/bookings/{code}/reschedule", auth=django_auth,
              response={200: BookingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Petugas mengubah jadwal booking / an officer reschedules a booking")
-def officer_reschedule_booking(request: HttpRequest, code: str, payload: RescheduleIn) -> dict[str, Any]:
+def officer_reschedule_booking(request: HttpRequest, code: CodePath, payload: RescheduleIn) -> dict[str, Any]:
     from lapakasik.branches.models import Branch
 
     booking = _officer_booking(request, code, Action.RESCHEDULE_BOOKING)
     if payload.branch_code:
         target = Branch.objects.filter(code__iexact=payload.branch_code.strip()).first()
         if target is not None and not authorise(request.user, Action.RESCHEDULE_TO_BRANCH, branch=target).allowed:
-            raise InvalidInput(fields={"branch_code": [_("Anda hanya dapat memindahkan booking ke cabang wilayah "
-                                                         "kerja Anda.")]})
-    services.booking_reschedule(booking=booking, date=payload.date, session_start=payload.session_start,
-                                branch_code=payload.branch_code, actor=Actor.officer(request.user))
+            raise Conflict(code="out_of_scope", fields={"branch_code": [_(
+                "Anda hanya dapat memindahkan booking ke cabang wilayah kerja Anda.")]})
+    with refused_as_conflict():
+        services.booking_reschedule(booking=booking, date=payload.date, session_start=payload.session_start,
+                                    branch_code=payload.branch_code, actor=Actor.officer(request.user))
     return booking_out(selectors.booking_get(code=booking.code))

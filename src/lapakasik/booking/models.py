@@ -140,9 +140,11 @@ class BrokerSignal(models.Model):
 
 class OneTimeCode(models.Model):
     """A one-time code sent to a claim's own contact (``booking.otp``). Only a keyed hash of the code
-    is stored (``digest``, with a per-code ``nonce``), never the code. The latest code of a claim and
-    purpose is the only one that counts; it is dead once used, after ``tries`` reaches the limit, or
-    after ``expires_at``. Written only by ``booking.otp`` with the claim row locked."""
+    is stored (``digest``, with a per-code ``nonce``), never the code. A code belongs to the browser session
+    that asked for it (``session_digest``): only the latest code of that session counts there, and no other
+    session's request or wrong tries touch it. It is dead once used, after ``tries`` reaches the limit, or
+    after ``expires_at``. ``client_digest`` (keyed hash of the client address) caps the codes one client
+    can have sent for a claim. Written only by ``booking.otp`` with the claim row locked."""
 
     class Purpose(models.TextChoices):
         BOOKING = "booking", _("Buka booking saya")
@@ -156,6 +158,9 @@ class OneTimeCode(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
+    session_digest = models.CharField(max_length=64, blank=True, default="",
+                                      help_text=_("HMAC dari sesi peminta; kode hanya berlaku di sesi itu"))
+    client_digest = models.CharField(max_length=64, blank=True, default="", help_text=_("HMAC dari alamat peminta"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

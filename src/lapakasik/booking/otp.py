@@ -12,11 +12,20 @@ try counts under concurrency). Only a successful opening goes into the claim's h
 (``ClaimEvent.Kind.OTP_VERIFIED``): officers see who opened a booking and when (useful against
 brokers); issuing and wrong tries are bookkeeping of the code, not events of the claim.
 
-Rate limits (answers that differ must not depend on whether the booking exists):
-- per booking: at most ``OTP_MAX_PER_WINDOW`` codes per ``OTP_WINDOW_MINUTES`` — silently not sent
-  beyond that (the page answers the same);
-- per client IP and per session: a visible 429 for known and unknown codes alike (Django's cache;
-  per process with the default local-memory cache, shared when ``CACHE_BACKEND`` is Redis).
+Who can lock whom out (docs/security.md, "One-time codes"): anyone who knows a booking code can ask for
+a code — it is always sent only to the claim's own e-mail or phone, so asking leaks nothing, but asking
+used to be able to lock the participant out (3 codes per claim per 15 minutes, and each new code killed
+the one the participant was about to type). Now:
+- a code belongs to the session that asked for it (``session_digest``): it can be entered only there, a
+  new request kills only that session's earlier code, and wrong tries kill only that session's code — a
+  stranger's requests and guesses never touch the participant's code;
+- per client address, at most ``OTP_MAX_PER_CLIENT`` (3) codes per claim per ``OTP_WINDOW_MINUTES`` (15);
+- per claim, at most ``OTP_MAX_PER_WINDOW`` (10) codes per window from everyone together — the brake on
+  messages to the participant's inbox and on guesses (≤ 10 codes × 5 tries per window);
+- beyond either, the code is silently not sent (the page answers the same: whether the booking exists
+  must not show);
+- per client IP and per session, a visible 429 for known and unknown codes alike (``rate_limit_hit``:
+  shared by every process — database counters on the embedded default, the cache with Redis).
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from lapakasik.claims.models import Claim, ClaimEvent
 from lapakasik.claims.services import Actor, applicant_recipient, claim_event_record, claim_lock
 from lapakasik.core import clock
 from lapakasik.core.codes import new_otp, normalize_code, token_digest
+from lapakasik.core.ratewindow import window_take
 
 from .models import OneTimeCode
 
@@ -70,13 +80,20 @@ class RequestOutcome:
     """What happened (for tests and logs). The PAGE shows the same thing in every case."""
 
     sent: bool
-    reason: str  # "sent" | "unknown" | "booking_limit"
+    reason: str  # "sent" | "unknown" | "booking_limit" | "client_limit"
 
 
-def otp_request(*, code: str, channel: str) -> RequestOutcome:
-    """Issue a new code for booking ``code`` and store an ``otp_code`` notification for it on
-    ``channel`` ("email", "sms", "whatsapp"), in one transaction. Issuing a code kills any earlier one.
-    Never raises for an unknown booking: the caller answers the same whatever the outcome."""
+def requester_digest(value: str) -> str:
+    """What is stored of a session key or a client address: a keyed hash."""
+    return token_digest(f"otp-requester:{value}")
+
+
+def otp_request(*, code: str, channel: str, session: str, client: str) -> RequestOutcome:
+    """Issue a new code for booking ``code``, bound to the browser ``session`` that asked, and store an
+    ``otp_code`` notification for it on ``channel`` ("email", "sms", "whatsapp") to the claim's own contact,
+    in one transaction. Issuing a code kills this session's earlier code, no other. ``client``: the
+    requester's address (at most ``OTP_MAX_PER_CLIENT`` codes per claim and window). Never raises for an
+    unknown booking: the caller answers the same whatever the outcome."""
     from lapakasik.notifications.services import notification_enqueue
 
     if channel not in CHANNELS:
@@ -88,14 +105,18 @@ def otp_request(*, code: str, channel: str) -> RequestOutcome:
     with transaction.atomic():
         locked = claim_lock(claim)
         window = now - timedelta(minutes=_conf("OTP_WINDOW_MINUTES", 15))
-        recent = OneTimeCode.objects.filter(claim=locked, purpose=PURPOSE, created_at__gte=window).count()
-        if recent >= _conf("OTP_MAX_PER_WINDOW", 3):
+        recent = OneTimeCode.objects.filter(claim=locked, purpose=PURPOSE, created_at__gte=window)
+        if recent.count() >= _conf("OTP_MAX_PER_WINDOW", 10):
             return RequestOutcome(False, "booking_limit")
+        client_key = requester_digest(f"client:{client}")
+        if recent.filter(client_digest=client_key).count() >= _conf("OTP_MAX_PER_CLIENT", 3):
+            return RequestOutcome(False, "client_limit")
         otp = new_otp()
         nonce = secrets.token_hex(8)
         OneTimeCode.objects.create(claim=locked, purpose=PURPOSE, channel=channel, nonce=nonce,
                                    digest=_digest(locked.code, nonce, otp), created_at=now,
-                                   expires_at=now + timedelta(minutes=ttl_minutes()))
+                                   expires_at=now + timedelta(minutes=ttl_minutes()),
+                                   session_digest=requester_digest(f"session:{session}"), client_digest=client_key)
         notification_enqueue(
             event="otp_code", claim=locked, to=applicant_recipient(locked), channels=[channel],
             context={"otp": otp, "valid_minutes": ttl_minutes(), "purpose": "booking"},
@@ -114,9 +135,10 @@ def _is_well_formed(otp: str) -> bool:
     return len(otp) == 6 and otp.isascii() and otp.isdigit()
 
 
-def otp_verify(*, code: str, otp: str) -> VerifyOutcome:
-    """Check ``otp`` for booking ``code``. Only the latest issued code counts; it must be unexpired,
-    unused and have fewer than ``max_tries()`` wrong tries. A wrong try is counted on the code (and
+def otp_verify(*, code: str, otp: str, session: str) -> VerifyOutcome:
+    """Check ``otp`` for booking ``code`` in the browser ``session`` that asked for it. Only the latest code
+    issued to this session counts; it must be unexpired, unused and have fewer than ``max_tries()`` wrong
+    tries. A wrong try is counted on the code (and
     the 5th one kills it); a good one marks it used and is recorded in the claim's history. The claim
     row is locked so concurrent tries are counted exactly."""
     otp = "".join(str(otp or "").split())
@@ -127,7 +149,9 @@ def otp_verify(*, code: str, otp: str) -> VerifyOutcome:
     now = clock.now()
     with transaction.atomic():
         locked = claim_lock(claim)
-        issued = OneTimeCode.objects.filter(claim=locked, purpose=PURPOSE).order_by("-created_at", "-id").first()
+        issued = (OneTimeCode.objects.filter(claim=locked, purpose=PURPOSE,
+                                             session_digest=requester_digest(f"session:{session}"))
+                  .order_by("-created_at", "-id").first())
         if issued is None:
             return VerifyOutcome(False, "none")
         if issued.used_at is not None:
@@ -167,18 +191,23 @@ def response_floor() -> Iterator[None]:
 
 
 def rate_limit_hit(key: str, *, limit: int, window_seconds: int) -> int:
-    """Count one hit on ``key``; return 0 when allowed, else the seconds to wait. Fixed window in the
-    configured cache (best effort: per process with local memory, shared with Redis)."""
-    bucket = int(clock.now().timestamp()) // window_seconds
+    """Count one hit on ``key``; return 0 when allowed, else the seconds to wait. A fixed window shared by
+    every web process: a database counter (``core.RateWindow``) where the cache is per process (the
+    embedded default, ``RATE_LIMIT_STORE=database``), else the cache (Redis)."""
+    now = int(clock.now().timestamp())
+    bucket = now // window_seconds
+    wait = window_seconds - now % window_seconds
+    if str(getattr(settings, "RATE_LIMIT_STORE", "cache")) == "database":
+        digest = token_digest(f"otp-rl:{key}")[:32]
+        granted = window_take(key=f"otp:{digest}:{window_seconds}", window=bucket * window_seconds, limit=limit)
+        return 0 if granted else wait
     full = f"booking-rl:{key}:{bucket}"
     try:
         count = cache.incr(full)
     except ValueError:
         cache.add(full, 0, timeout=window_seconds + 5)
         count = cache.incr(full)
-    if count > limit:
-        return window_seconds - int(clock.now().timestamp()) % window_seconds
-    return 0
+    return wait if count > limit else 0
 
 
 def client_ip(request: Any) -> str:

@@ -40,7 +40,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             code = form.cleaned_data["code"]
             with otp.response_floor():  # as long for an unknown booking as for a real one
-                otp.otp_request(code=code, channel=form.cleaned_data["channel"])
+                otp.otp_request(code=code, channel=form.cleaned_data["channel"], session=_session_id(request),
+                                client=otp.client_ip(request))
             # The same answer and the same session state whether or not the booking exists.
             request.session[PENDING_KEY] = {"code": code, "tries": 0, "channel": form.cleaned_data["channel"]}
             return redirect("booking:mine_code")
@@ -72,7 +73,8 @@ def mine_code(request: HttpRequest) -> HttpResponse:
             status = 403
         elif form.is_valid():
             with otp.response_floor():
-                outcome = otp.otp_verify(code=pending["code"], otp=form.cleaned_data["otp"])
+                outcome = otp.otp_verify(code=pending["code"], otp=form.cleaned_data["otp"],
+                                         session=_session_id(request))
             if outcome.ok and outcome.claim is not None:
                 request.session.pop(PENDING_KEY, None)
                 request.session.cycle_key()

@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
+
+from lapakasik.core.validators import BranchCode, RegionCode
 
 from . import selectors
 
@@ -45,13 +47,13 @@ def branch_out(branch, policy: selectors.EffectivePolicy) -> BranchOut:  # type:
 
 
 @router.get("/branches", response=list[BranchOut], summary="Daftar kantor cabang / list branches")
-def list_branches(request: HttpRequest, region: str | None = None) -> list[BranchOut]:
+def list_branches(request: HttpRequest, region: RegionCode | None = None) -> list[BranchOut]:
     branches = list(selectors.branch_list(region=region))
     policies = selectors.effective_policies(branches)
     return [branch_out(b, policies[b.id]) for b in branches]
 
 
 @router.get("/branches/{code}", response=BranchOut, summary="Satu kantor cabang / one branch")
-def get_branch(request: HttpRequest, code: str) -> BranchOut:
+def get_branch(request: HttpRequest, code: Path[BranchCode]) -> BranchOut:
     branch = selectors.branch_get(code)
     return branch_out(branch, selectors.branch_effective_policy(branch))

@@ -8,11 +8,12 @@ do it → 403 before any look-up; a claim outside the caller's scope → the sam
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
+from pydantic import ConfigDict
 
 from lapakasik.accounts.access import authorise, require
 from lapakasik.accounts.policy import Action
@@ -25,6 +26,7 @@ from lapakasik.core import clock
 from lapakasik.core.codes import token_digest
 from lapakasik.core.errors import InvalidInput, NotFound
 from lapakasik.core.masking import mask_nik
+from lapakasik.core.validators import BranchCode, PublicCode, free_text
 from lapakasik.intake.catalogue import claim_checklist
 from lapakasik.intake.models import Document
 
@@ -33,7 +35,11 @@ from .models import Confirmation, OfficerApiToken
 
 router = Router(tags=["officer"])
 
-CODE = r"^[0-9A-Za-z]{4,16}$"
+SLUG = r"^[a-z0-9_]{1,40}$"
+PositiveId = Annotated[int, Field(ge=1, le=2**53)]
+STATES = Literal["", "BOOKED", "AWAITING_DOCUMENTS", "DOCUMENTS_RECEIVED", "DOCUMENTS_INCOMPLETE", "UPLOAD_FAILED",
+                 "DROPBOX_EXPECTED", "IN_REVIEW", "NEEDS_CONFIRMATION", "VERIFIED", "APPROVED", "PAID", "REJECTED",
+                 "CANCELLED", "EXPIRED"]
 
 
 class OfficerToken(HttpBearer):
@@ -83,13 +89,13 @@ class QueueOut(Schema):
 
 
 class QueueQuery(Schema):
-    branch: str = Field("", max_length=16, description="Kode cabang (admin); petugas: cabangnya sendiri")
-    state: str = Field("", max_length=24)
+    branch: BranchCode | None = Field(None, description="Kode cabang (admin); petugas: cabangnya sendiri")
+    state: STATES = ""
     type: Literal["", "JHT", "JKK", "JKM", "JP"] = ""
     overdue: bool = False
     mine: bool = False
     unassigned: bool = False
-    q: str = Field("", max_length=64, description="Kode klaim, NIK (tepat 16 angka) atau nama")
+    q: str = free_text(64, default="", description="Kode klaim, NIK (tepat 16 angka) atau nama")
     page: int = Field(1, ge=1, le=10_000)
 
 
@@ -171,10 +177,11 @@ def claim_out(claim: Claim) -> dict[str, Any]:
 def officer_queue(request: HttpRequest, filters: Query[QueueQuery]) -> dict[str, Any]:
     require(request.user, Action.VIEW_QUEUE)
     visible = branches_visible_to(request.user, Action.VIEW_QUEUE)
-    branch = visible.filter(code=filters.branch).first() if filters.branch else visible.order_by("name").first()
+    branch = (visible.filter(code__iexact=filters.branch).first() if filters.branch
+              else visible.order_by("name").first())
     if branch is None:
         raise NotFound(code="branch_not_found")
-    f = policy.queue_filter_parse({k: str(v).lower() if isinstance(v, bool) else str(v)
+    f = policy.queue_filter_parse({k: str(v).lower() if isinstance(v, bool) else str(v or "")
                                    for k, v in filters.dict().items()}, claim_types=ClaimType.values)
     page = selectors.work_queue(branch_ids=[branch.pk], f=f, user_id=request.user.pk)
     return {"branch_code": branch.code, "total": page.total, "page": page.page, "pages": page.pages,
@@ -193,13 +200,13 @@ def officer_take_next(request: HttpRequest) -> Any:
 
 @router.get("/officer/claims/{code}", auth=AUTH, response={200: ClaimOut, **ERRORS},
             summary="Satu klaim / one claim")
-def officer_claim(request: HttpRequest, code: str = Path(..., pattern=CODE)) -> dict[str, Any]:
+def officer_claim(request: HttpRequest, code: PublicCode) -> dict[str, Any]:
     return claim_out(_claim_for(request, code, Action.VIEW_CLAIM))
 
 
 @router.post("/officer/claims/{code}/take", auth=AUTH, response={200: ClaimOut, **WRITE_ERRORS},
              summary="Ambil klaim / take a claim")
-def officer_take(request: HttpRequest, code: str = Path(..., pattern=CODE)) -> dict[str, Any]:
+def officer_take(request: HttpRequest, code: PublicCode) -> dict[str, Any]:
     claim = _claim_for(request, code, Action.TAKE_CLAIM)
     services.claim_take(user=request.user, claim=claim)
     return claim_out(_claim_for(request, code, Action.VIEW_CLAIM))
@@ -207,7 +214,7 @@ def officer_take(request: HttpRequest, code: str = Path(..., pattern=CODE)) -> d
 
 @router.post("/officer/claims/{code}/release", auth=AUTH, response={200: ClaimOut, **WRITE_ERRORS},
              summary="Lepas klaim ke antrean / release a claim")
-def officer_release(request: HttpRequest, code: str = Path(..., pattern=CODE)) -> dict[str, Any]:
+def officer_release(request: HttpRequest, code: PublicCode) -> dict[str, Any]:
     claim = _claim_for(request, code, Action.TAKE_CLAIM)
     services.claim_release(user=request.user, claim=claim,
                            is_supervisor=authorise(request.user, Action.ASSIGN_CLAIM, claim=claim).allowed)
@@ -215,16 +222,18 @@ def officer_release(request: HttpRequest, code: str = Path(..., pattern=CODE)) -
 
 
 class ReviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     verdict: Literal["accept", "refuse"]
-    reason: str = Field("", max_length=40, description="Kode alasan (wajib bila ditolak)")
-    note: str = Field("", max_length=500)
-    requirement: str = Field("", max_length=40)
+    reason: str = Field("", pattern=r"^[a-z0-9_]{0,40}$", description="Kode alasan (wajib bila ditolak)")
+    note: str = free_text(500, default="")
+    requirement: str = Field("", pattern=r"^[a-z0-9_]{0,40}$")
 
 
 @router.post("/officer/claims/{code}/documents/{document_id}/review", auth=AUTH,
              response={200: ClaimOut, **WRITE_ERRORS}, summary="Periksa satu berkas / review one file")
-def officer_review(request: HttpRequest, payload: ReviewIn, code: str = Path(..., pattern=CODE),
-                   document_id: int = Path(..., ge=1, le=2**53)) -> dict[str, Any]:
+def officer_review(request: HttpRequest, payload: ReviewIn, code: PublicCode,
+                   document_id: PositiveId) -> dict[str, Any]:
     claim = _claim_for(request, code, Action.REVIEW_DOCUMENT)
     doc = Document.objects.filter(pk=document_id, claim=claim).first()
     if doc is None:
@@ -235,12 +244,14 @@ def officer_review(request: HttpRequest, payload: ReviewIn, code: str = Path(...
 
 
 class NoteIn(Schema):
-    note: str = Field("", max_length=500)
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = free_text(500, default="")
 
 
 @router.post("/officer/claims/{code}/request-documents", auth=AUTH, response={200: ClaimOut, **WRITE_ERRORS},
              summary="Minta dokumen / ask the participant for documents")
-def officer_request_documents(request: HttpRequest, payload: NoteIn, code: str = Path(..., pattern=CODE)) -> Any:
+def officer_request_documents(request: HttpRequest, payload: NoteIn, code: PublicCode) -> Any:
     claim = _claim_for(request, code, Action.DECIDE_CLAIM)
     services.documents_request(user=request.user, claim=claim, note=payload.note)
     return claim_out(_claim_for(request, code, Action.VIEW_CLAIM))
@@ -248,21 +259,23 @@ def officer_request_documents(request: HttpRequest, payload: NoteIn, code: str =
 
 @router.post("/officer/claims/{code}/verify", auth=AUTH, response={200: ClaimOut, **WRITE_ERRORS},
              summary="Verifikasi klaim / verify a claim")
-def officer_verify(request: HttpRequest, code: str = Path(..., pattern=CODE)) -> dict[str, Any]:
+def officer_verify(request: HttpRequest, code: PublicCode) -> dict[str, Any]:
     claim = _claim_for(request, code, Action.DECIDE_CLAIM)
     services.claim_verify(user=request.user, claim=claim)
     return claim_out(_claim_for(request, code, Action.VIEW_CLAIM))
 
 
 class RejectIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=40)
-    note: str = Field("", max_length=500)
-    next_step: str = Field("", max_length=300)
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(..., pattern=SLUG)
+    note: str = free_text(500, default="")
+    next_step: str = free_text(300, default="")
 
 
 @router.post("/officer/claims/{code}/reject", auth=AUTH, response={200: ClaimOut, **WRITE_ERRORS},
              summary="Tolak klaim / reject a claim")
-def officer_reject(request: HttpRequest, payload: RejectIn, code: str = Path(..., pattern=CODE)) -> dict[str, Any]:
+def officer_reject(request: HttpRequest, payload: RejectIn, code: PublicCode) -> dict[str, Any]:
     claim = _claim_for(request, code, Action.DECIDE_CLAIM)
     services.claim_reject(user=request.user, claim=claim, reason_code=payload.reason, note=payload.note,
                           next_step=payload.next_step)
@@ -270,16 +283,18 @@ def officer_reject(request: HttpRequest, payload: RejectIn, code: str = Path(...
 
 
 class ConfirmationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     channel: Literal["phone", "email", "video"]
     window_start: datetime
     window_end: datetime
-    with_claims: list[str] = Field(default_factory=list, max_length=11,
+    with_claims: list[PublicCode] = Field(default_factory=list, max_length=11,
                                    description="Klaim lain (kode) dalam panggilan yang sama")
 
 
 @router.post("/officer/claims/{code}/confirmations", auth=AUTH, response={200: ClaimOut, **WRITE_ERRORS},
              summary="Jadwalkan konfirmasi / schedule a confirmation")
-def officer_confirmation(request: HttpRequest, payload: ConfirmationIn, code: str = Path(..., pattern=CODE)) -> Any:
+def officer_confirmation(request: HttpRequest, payload: ConfirmationIn, code: PublicCode) -> Any:
     claim = _claim_for(request, code, Action.CONFIRM_CLAIM)
     if payload.window_start.tzinfo is None or payload.window_end.tzinfo is None:
         raise InvalidInput(code="invalid", fields={"window_start": ["Sertakan zona waktu (mis. +07:00)."]})
@@ -290,14 +305,16 @@ def officer_confirmation(request: HttpRequest, payload: ConfirmationIn, code: st
 
 
 class OutcomeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     outcome: Literal["reached", "not_reached", "asked_to_move", "identity_doubt"]
-    notes: str = Field("", max_length=1000)
+    notes: str = free_text(1000, default="")
 
 
 @router.post("/officer/claims/{code}/confirmations/{confirmation_id}/outcome", auth=AUTH,
              response={200: ClaimOut, **WRITE_ERRORS}, summary="Catat hasil konfirmasi / record the outcome")
-def officer_confirmation_outcome(request: HttpRequest, payload: OutcomeIn, code: str = Path(..., pattern=CODE),
-                                 confirmation_id: int = Path(..., ge=1, le=2**53)) -> Any:
+def officer_confirmation_outcome(request: HttpRequest, payload: OutcomeIn, code: PublicCode,
+                                 confirmation_id: PositiveId) -> Any:
     claim = _claim_for(request, code, Action.CONFIRM_CLAIM)
     if not Confirmation.objects.filter(pk=confirmation_id, claim=claim).exists():
         raise NotFound(code="confirmation_not_found")

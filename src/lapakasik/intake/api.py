@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -11,15 +12,16 @@ from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 
 from lapakasik.api.auth import claim_of, participant_claim
 from lapakasik.api.openapi import error_responses
 from lapakasik.claims.services import Actor
-from lapakasik.core.errors import InvalidInput, ServiceError
+from lapakasik.core.errors import Conflict, InvalidInput, ServiceError
+from lapakasik.core.validators import PublicCode
 
 from . import pipeline, policy
-from .catalogue import claim_checklist
+from .catalogue import claim_checklist, requirement_get, requirements_for
 from .models import Document, Source
 from .ratelimit import upload_rate_check, upload_rate_count_files
 from .receive import document_receive, intake_ack_schedule
@@ -149,21 +151,43 @@ def request_too_large(request: HttpRequest) -> bool:
     return body_length(request) > int(getattr(settings, "INTAKE_MAX_REQUEST_BYTES", 7 * 1024 * 1024))
 
 
+REQUIREMENT_CODE_PATTERN = r"^[a-z0-9_]{1,32}$"
+ACCEPTED_FILE_TYPES = "image/jpeg, image/png, application/pdf"
+
 _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["file"],
-            "properties": {
-                "file": {"type": "array", "items": {"type": "string", "format": "binary"},
-                         "description": "JPG, PNG or PDF, at most 6 MB each"},
-                "requirement": {"type": "string", "description": "requirement code, e.g. ktp, kk, npwp"},
+        "content": {"multipart/form-data": {
+            "schema": {
+                "type": "object", "required": ["file"],
+                "properties": {
+                    "file": {"type": "array", "items": {"type": "string", "format": "binary"},
+                             "description": "JPG, PNG or PDF, at most 6 MB each; each file is inspected and "
+                                            "received or refused with a reason"},
+                    "requirement": {"type": "string", "pattern": REQUIREMENT_CODE_PATTERN,
+                                    "description": "requirement code of this claim's checklist, e.g. ktp, kk, "
+                                                   "npwp (409 unknown_requirement if the claim has no such "
+                                                   "requirement); without it each file is classified"},
+                },
             },
-        }}},
+            "encoding": {"file": {"contentType": ACCEPTED_FILE_TYPES}},
+        }},
     },
-    # 429: too many files per minute or bytes per hour for this token or claim (Retry-After says when)
-    **error_responses(429),
+    # 409: the claim no longer accepts documents, or has no such requirement; 429: too many files per minute
+    # or bytes per hour for this token or claim (Retry-After says when)
+    **error_responses(409, 429),
 }
+
+
+def requirement_check(claim: Any, code: str) -> None:
+    """The requirement the request names: malformed → 422 (the document's pattern); one this claim's
+    checklist does not have → 409 before any file is read (a well-formed code the catalogue decides)."""
+    if not re.fullmatch(REQUIREMENT_CODE_PATTERN, code):
+        raise InvalidInput(fields={"requirement": [_("Kode dokumen hanya huruf kecil, angka atau garis bawah.")]})
+    requirement = requirement_get(claim, code)
+    if requirement is None or requirement.pk not in {req.pk for req, _required in requirements_for(claim)}:
+        raise Conflict(pipeline.reason_message("unknown_requirement"), code="unknown_requirement",
+                       fields={"requirement": [pipeline.reason_message("unknown_requirement")]})
 
 
 def _bearer_token(request: HttpRequest) -> str:
@@ -174,7 +198,7 @@ def _bearer_token(request: HttpRequest) -> str:
 
 @router.post("/claims/{code}/documents", auth=participant_claim, response={201: IntakeUploadOut, 200: IntakeUploadOut},
              summary="Kirim dokumen klaim / upload claim documents", openapi_extra=_UPLOAD_BODY)
-def upload_documents(request: HttpRequest, code: str) -> Any:
+def upload_documents(request: HttpRequest, code: Path[PublicCode]) -> Any:
     claim = claim_of(request)
     if request_too_large(request):
         raise too_large_error()
@@ -182,6 +206,9 @@ def upload_documents(request: HttpRequest, code: str) -> Any:
     upload_rate_check(claim=claim, link=token, body_bytes=body_length(request))
     files, requirement = uploaded_files(request)
     upload_rate_count_files(claim=claim, link=token, files=len(files))
+    raw_requirement = request.POST.get("requirement")  # as sent: "" or spaces do not match the pattern either
+    if raw_requirement is not None:
+        requirement_check(claim, raw_requirement)
     if not files:
         raise InvalidInput(_("Tidak ada berkas. Lampirkan berkas pada kolom 'file'."), code="no_file",
                            fields={"file": [_("Wajib diisi.")]})
@@ -205,6 +232,6 @@ def _lang_en() -> bool:
 
 @router.get("/claims/{code}/documents", auth=participant_claim, response=IntakeChecklistOut,
             summary="Daftar dokumen dan status / documents checklist")
-def list_documents(request: HttpRequest, code: str) -> IntakeChecklistOut:
+def list_documents(request: HttpRequest, code: Path[PublicCode]) -> IntakeChecklistOut:
     return checklist_out(claim_of(request))
 
