@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 from pydantic import ConfigDict
@@ -297,7 +298,7 @@ class ConfirmationIn(Schema):
 def officer_confirmation(request: HttpRequest, payload: ConfirmationIn, code: PublicCode) -> Any:
     claim = _claim_for(request, code, Action.CONFIRM_CLAIM)
     if payload.window_start.tzinfo is None or payload.window_end.tzinfo is None:
-        raise InvalidInput(code="invalid", fields={"window_start": ["Sertakan zona waktu (mis. +07:00)."]})
+        raise InvalidInput(code="invalid", fields={"window_start": [_("Sertakan zona waktu (mis. +07:00).")]})
     claims = [claim] + [_claim_for(request, c, Action.CONFIRM_CLAIM) for c in payload.with_claims if c != claim.code]
     services.confirmation_schedule(user=request.user, claims=claims, channel=payload.channel,
                                    window=services.Window(payload.window_start, payload.window_end))

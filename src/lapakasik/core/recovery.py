@@ -48,6 +48,8 @@ RERUNNABLE: dict[str, str] = {
     "lapakasik.booking.tasks.slots_generate": "creates missing slots only (unique per branch, date, time)",
     "lapakasik.booking.tasks.booking_expire_no_shows": "a sweep: conditional on each booking's status",
     "lapakasik.booking.tasks.waitlist_expire_offers": "a sweep: conditional on each offer's status",
+    "lapakasik.casework.tasks.confirmation_reminders": "a sweep: reminder_sent_at, set under the claim's lock, "
+                                                       "marks each confirmation once",
     "lapakasik.core.tasks.task_runs_recover": "this sweep itself",
     "lapakasik.core.tasks.rate_windows_clean": "deletes counter rows of windows long past",
 }
