@@ -107,7 +107,7 @@ def test_no_numeric_date_format_in_participant_facing_code() -> None:
 
 
 PARTICIPANT_TEMPLATES = ["booking", "intake", "notifications/templates/notifications/check.html", "templates"]
-_OFFICER_OR_DEV = {"notifications/inbox.html", "claims/calls.html"}
+_OFFICER_OR_DEV = {"notifications/inbox.html", "claims/calls.html", "casework/claim.html", "casework/tokens.html"}
 
 
 def test_participant_templates_use_the_one_format() -> None:

@@ -83,7 +83,7 @@ class Confirmation(models.Model):
         verbose_name_plural = _("konfirmasi")
 
     def __str__(self) -> str:
-        return f"{self.claim_id} {self.channel} {self.window_start:%Y-%m-%d %H:%M}"
+        return f"{self.claim_id} {self.channel} {self.window_start.isoformat(timespec='minutes')}"
 
     @property
     def is_open(self) -> bool:

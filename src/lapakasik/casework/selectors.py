@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.accounts.models import OfficerProfile, Role
@@ -136,7 +137,7 @@ def work_queue(*, branch_ids: list[int], f: policy.QueueFilter, user_id: int | N
             overdue=deadline is not None and deadline < now and v["state"] not in workflow.TERMINAL,
             documents_complete=v["state"] in policy.DOCUMENTS_COMPLETE, assignee=who,
             mine=user_id is not None and v["assignee_id"] == user_id,
-            session_text=v["session_at"].astimezone(zone).strftime("%d/%m %H:%M") if v["session_at"] else "—",
+            session_text=formats.date_format(v["session_at"].astimezone(zone), "D j M H:i") if v["session_at"] else "—",
             left=_left_text(deadline, now)))
     return QueuePage(rows=rows, total=total, page=page, pages=pages, counts=counts)
 

@@ -31,6 +31,7 @@ from lapakasik.claims.selectors import claim_applicant
 from lapakasik.claims.services import Actor, claim_event_record, claim_lock
 from lapakasik.core import clock
 from lapakasik.core.codes import token_digest
+from lapakasik.core.dates import time_range
 from lapakasik.core.errors import ServiceError
 from lapakasik.core.masking import mask_nik
 from lapakasik.intake.catalogue import claim_checklist, claim_registry_record, requirements_for
@@ -183,7 +184,7 @@ def claim_page(request: HttpRequest, code: str) -> HttpResponse:
         "may_open": may[Action.OPEN_DOCUMENT],
         "officers": selectors.officers_of_branch(claim.branch_id) if may[Action.ASSIGN_CLAIM] else [],
         "outcomes": Confirmation.Outcome.choices, "channels": Confirmation.Channel.choices,
-        "default_start": timezone.localtime(start, tz).strftime("%Y-%m-%dT%H:%M"),
+        "default_start": timezone.localtime(start, tz).replace(tzinfo=None).isoformat(timespec="minutes"),
         "default_minutes": int((window.end - window.start).total_seconds() // 60) if window else 30,
         "tz": tz, "State": workflow.State,
     })
@@ -327,11 +328,12 @@ def call_window_pick(request: HttpRequest, token: str) -> HttpResponse:
     days: dict[str, list[Any]] = {}
     for w in windows:
         local = w.start.astimezone(tz)
-        days.setdefault(local.date().isoformat(), []).append((w, local, w.end.astimezone(tz)))
+        days.setdefault(local.date().isoformat(), []).append((w, time_range(local, w.end.astimezone(tz))))
     response = render(request, "casework/call_window.html", {
         "claim": claim, "offer": offer, "usable": usable, "days": sorted(days.items()), "chosen": chosen,
         "chosen_local": chosen.window_start.astimezone(tz) if chosen else None,
-        "chosen_end": chosen.window_end.astimezone(tz) if chosen else None,
+        "chosen_range": time_range(chosen.window_start.astimezone(tz), chosen.window_end.astimezone(tz),
+                                   getattr(claim.branch, "tz_abbreviation", "")) if chosen else "",
         "abbr": getattr(claim.branch, "tz_abbreviation", ""), "officer": offer.officer,
         "channel_label": Confirmation.Channel(offer.channel).label})
     response["Cache-Control"] = "private, no-store"
