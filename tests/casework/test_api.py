@@ -31,7 +31,7 @@ def test_a_personal_token_works_like_its_officer_and_dies_when_revoked(client: A
     doc = taken.json()["documents"][0]
     bad = api.post(f"/api/v1/officer/claims/{claim.code}/documents/{doc['id']}/review",
                    data=json.dumps({"verdict": "refuse", "reason": "nope"}), content_type="application/json", **auth)
-    assert bad.status_code == 422 and bad.json()["error"]["code"] == "unknown_reason"
+    assert bad.status_code == 409 and bad.json()["error"]["code"] == "unknown_reason"
     ok = api.post(f"/api/v1/officer/claims/{claim.code}/documents/{doc['id']}/review",
                   data=json.dumps({"verdict": "refuse", "reason": "unreadable"}), content_type="application/json", **auth)
     assert ok.status_code == 200

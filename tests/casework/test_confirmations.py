@@ -31,7 +31,7 @@ def _window(hours: float = 24, minutes: int = 30) -> services.Window:
 def test_a_window_in_the_past_or_backwards_is_refused(staff: Any, ready_claim: Any) -> None:
     claim = _in_review(ready_claim, staff["officer"])
     for window in (_window(hours=-2), services.Window(_window().end, _window().start)):
-        with pytest.raises(InvalidInput):
+        with pytest.raises(Conflict):
             services.confirmation_schedule(user=staff["officer"], claims=[claim], channel="video", window=window)
     with pytest.raises(InvalidInput):
         services.confirmation_schedule(user=staff["officer"], claims=[claim], channel="carrier-pigeon", window=_window())

@@ -141,10 +141,21 @@ def flatmap_path_parameters(context: HookContext, path_parameters: Any) -> Any:
 # The participant operations' credential: the real booking's access token, given as the API's documented
 # bearer scheme (an explicit credential, so ``ignored_auth`` probes a missing and a wrong token itself).
 # Not cached: every operation's test books its own claim.
-@schema.auth(refresh_interval=None).apply_to(path_regex=r"/(bookings|claims)/\{code\}")
+@schema.auth(refresh_interval=None).apply_to(path_regex=r"^/api/v1/(bookings|claims)/\{code\}")
 class BookedClaimToken:
     def get(self, case: Case, ctx: Any) -> str | None:
         return _BOOKED.get("token") or None
+
+    def set(self, case: Case, data: str, ctx: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+# The officer operations' credential: a personal API token of the booked claim's branch supervisor, so the
+# fuzzing reaches past authorisation into the queue, the claim and its actions.
+@schema.auth(refresh_interval=None).apply_to(path_regex=r"^/api/v1/officer/")
+class OfficerPersonalToken:
+    def get(self, case: Case, ctx: Any) -> str | None:
+        return _BOOKED.get("officer_token") or None
 
     def set(self, case: Case, data: str, ctx: Any) -> None:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
@@ -200,7 +211,12 @@ def _book_one() -> dict[str, str]:
                             session_start=f"{start:%H:%M}", claim_type="JHT", claim_reason=REASON_FOR_CASE[person.case],
                             nik=person.nik, kpj=person.kpj, full_name=person.full_name, email="fuzz@contoh.id",
                             phone="081234567890", channels=["email"])
-    return {"code": result.code, "token": result.access_token}
+    from lapakasik.casework.services import api_token_create
+    from tests.accounts.factories import make_officer
+
+    supervisor = make_officer(f"fuzz.kepala.{result.code.lower()}", "supervisor", branch=slot.branch)
+    return {"code": result.code, "token": result.access_token,
+            "officer_token": api_token_create(user=supervisor, name="fuzz")}
 
 
 def _jpeg() -> bytes:

@@ -150,21 +150,23 @@ def _require_holder(locked: Claim, user: Any) -> None:
 
 def _reason(code: str, note: str) -> Any:
     if not code:
-        raise InvalidInput(_("Pilih alasan penolakan."), code="reason_required",
+        raise Conflict(_("Pilih alasan penolakan."), code="reason_required",
                            fields={"reason": [_("Alasan wajib dipilih.")]})
     reason = refusal_reason_get(code)
     if reason is None:
-        raise InvalidInput(_("Alasan penolakan tidak dikenal."), code="unknown_reason",
+        raise Conflict(_("Alasan penolakan tidak dikenal."), code="unknown_reason",
                            fields={"reason": [_("Alasan tidak dikenal.")]})
     if reason.note_required and not note.strip():
-        raise InvalidInput(_("Alasan ini memerlukan catatan untuk peserta."), code="note_required",
+        raise Conflict(_("Alasan ini memerlukan catatan untuk peserta."), code="note_required",
                            fields={"note": [_("Tulis catatan untuk peserta.")]})
     return reason
 
 
 def document_decide(*, user: Any, document: Document, accept: bool, reason_code: str = "", note: str = "",
                     requirement_code: str | None = None) -> Review:
-    """Accept or refuse one stored file (and match it to a requirement). A refusal needs a reason from the
+    """Accept or refuse one stored file (and match it to a requirement). Refusals the data decides (a reason
+    missing, unknown, or without its required note) are 409, like every refusal a well-formed request can
+    meet (the API document's rule: 422 only for what the document itself forbids). A refusal needs a reason from the
     managed list (``other`` also a note); the participant hears of it when the officer asks for documents
     ("Minta dokumen"). An officer's refusal never counts towards the automatic "upload failed"."""
     note = note.strip()[:500]
@@ -194,7 +196,7 @@ def requirement_refuse(*, user: Any, claim: Claim, requirement_code: str, reason
             raise Conflict(_("Dokumen diperiksa saat klaim sedang diverifikasi."), code="invalid_state")
         requirement = requirement_get(locked, requirement_code)
         if requirement is None:
-            raise InvalidInput(code="invalid", fields={"requirement": [_("Persyaratan tidak dikenal.")]})
+            raise Conflict(code="unknown_requirement", fields={"requirement": [_("Persyaratan tidak dikenal.")]})
         for doc in Document.objects.select_for_update().filter(
                 claim=locked, requirement=requirement, status__in=[DocumentStatus.RECEIVED, DocumentStatus.ACCEPTED]):
             document_review(document=doc, actor=Actor.officer(user), accept=False, reason_code=reason.code)
@@ -364,10 +366,10 @@ def confirmation_schedule(*, user: Any, claims: list[Claim], channel: str, windo
     if channel not in Confirmation.Channel.values:
         raise InvalidInput(code="invalid", fields={"channel": [_("Pilih telepon, e-mail atau video.")]})
     if window.end <= window.start or window.end <= clock.now():
-        raise InvalidInput(_("Waktu panggilan harus di masa depan."), code="invalid",
+        raise Conflict(_("Waktu panggilan harus di masa depan."), code="window_invalid",
                            fields={"window": [_("Waktu tidak valid.")]})
     if not claims or len({c.branch_id for c in claims}) != 1 or len(claims) > 12:
-        raise InvalidInput(code="invalid", fields={"claims": [_("Pilih 1–12 klaim dari satu cabang.")]})
+        raise Conflict(code="claims_invalid", fields={"claims": [_("Pilih 1–12 klaim dari satu cabang.")]})
     room = _video_room() if channel == Confirmation.Channel.VIDEO else ""
     out = []
     with transaction.atomic():
