@@ -81,6 +81,7 @@ def test_the_officer_works_a_claim_up_to_verified(chromium: Any, live_server: An
     from lapakasik.intake.models import Document
 
     settings.PUBLIC_BASE_URL = live_server.url
+    settings.INTAKE_IMAGE_SUBPROCESS = False  # the claim's papers; intake's tests cover the child process
     claim, officer, device = _world()
     desk = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     desk.set_default_timeout(20000)
