@@ -66,3 +66,21 @@ def error_of(response: Any) -> dict[str, Any]:
     assert set(body) == {"error"}, body
     assert {"code", "message", "fields"} <= set(body["error"]), body
     return body["error"]  # type: ignore[no-any-return]
+
+
+def _uses_database(item: Any) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return (item.get_closest_marker("django_db") is not None
+            or bool(names & {"db", "transactional_db", "live_server"}))
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """``LAPAKASIK_DATABASE_TESTS_ONLY=1`` (CI's PostgreSQL pass): only the tests that touch the database —
+    a test that never does runs the very same code on SQLite and PostgreSQL, and the first pass ran it."""
+    if os.environ.get("LAPAKASIK_DATABASE_TESTS_ONLY") != "1":
+        return
+    keep = [item for item in items if _uses_database(item)]
+    deselected = [item for item in items if not _uses_database(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = keep
