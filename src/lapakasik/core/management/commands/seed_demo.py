@@ -16,12 +16,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--participants", type=int, default=200, help="synthetic registry participants")
+        parser.add_argument("--skip", action="append", default=[], choices=SEED_ORDER,
+                            help="an app whose demo data to leave out (e.g. casework's demo claims)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
             raise CommandError("Data demo hanya untuk mode demo / demo data is for demo mode only "
                                "(never in production).")
         for app in SEED_ORDER:
+            if app in options["skip"]:
+                continue
             try:
                 module = importlib.import_module(f"lapakasik.{app}.seed")
             except ModuleNotFoundError as exc:
