@@ -220,3 +220,15 @@ def test_officer_refusals_do_not_make_the_upload_fail(client: Any, staff: Any, r
     assert refusals_since_last_stored(claim) == 0
     claim.refresh_from_db()
     assert claim.state == "IN_REVIEW"
+
+
+@pytest.mark.django_db
+def test_opening_the_registry_record_is_recorded_with_who(client: Any, staff: Any, ready_claim: Any) -> None:
+    claim = ready_claim()
+    login(client, staff["officer"])
+    assert client.get(f"/petugas/klaim/{claim.code}/").status_code == 200
+    assert not ClaimEvent.objects.filter(claim=claim, kind="registry_opened").exists()  # only when asked
+    page = client.get(f"/petugas/klaim/{claim.code}/?kepesertaan=1")
+    assert page.status_code == 200
+    event = ClaimEvent.objects.get(claim=claim, kind="registry_opened")
+    assert event.actor_user == staff["officer"]

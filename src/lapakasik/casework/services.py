@@ -144,6 +144,13 @@ def _require_holder(locked: Claim, user: Any) -> None:
         raise Conflict(_("Ambil klaim ini dulu sebelum memeriksanya."), code="not_holder")
 
 
+def registry_open_record(*, user: Any, claim: Claim, found: bool) -> None:
+    """An officer opened the claim's registry record: one event in the claim's history, under its lock."""
+    with transaction.atomic():
+        claim_event_record(claim=claim_lock(claim), kind=ClaimEvent.Kind.REGISTRY_OPENED, actor=Actor.officer(user),
+                           data={"found": found})
+
+
 # ---------------------------------------------------------------------------------------------
 # Reviewing documents
 

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,10 +24,9 @@ from lapakasik.accounts.policy import Action
 from lapakasik.accounts.selectors import branches_visible_to
 from lapakasik.branches.models import Branch
 from lapakasik.claims import workflow
-from lapakasik.claims.models import ClaimEvent, ClaimType
+from lapakasik.claims.models import ClaimType
 from lapakasik.claims.reasons import reason_label
 from lapakasik.claims.selectors import claim_applicant
-from lapakasik.claims.services import Actor, claim_event_record, claim_lock
 from lapakasik.core import clock
 from lapakasik.core.codes import token_digest
 from lapakasik.core.dates import time_range
@@ -149,9 +147,7 @@ def claim_page(request: HttpRequest, code: str) -> HttpResponse:
     if request.GET.get("kepesertaan") == "1":
         require_page(request.user, Action.VIEW_REGISTRY_RECORD, claim=claim)
         registry = claim_registry_record(claim)
-        with transaction.atomic():
-            claim_event_record(claim=claim_lock(claim), kind=ClaimEvent.Kind.REGISTRY_OPENED,
-                               actor=Actor.officer(request.user), data={"found": registry is not None})
+        services.registry_open_record(user=request.user, claim=claim, found=registry is not None)
     documents = list(Document.objects.filter(claim=claim).select_related("requirement").order_by("created_at", "id"))
     for d in documents:
         d.viewable = bool(d.file) and d.status != DocumentStatus.REFUSED  # type: ignore[attr-defined]
