@@ -125,3 +125,21 @@ def test_email() -> None:
     for bad in ["", "budi", "budi@", "@contoh.id", "a@b", "x" * 250 + "@contoh.id", "budi@contoh.id\r\nBcc: x@y.id"]:
         with pytest.raises(ValidationError):
             normalize_email(bad)
+
+
+@pytest.mark.parametrize("raw,code", [("0212345678", "phone_not_mobile"), ("+62812", "phone_invalid")])
+def test_a_refused_phone_stays_refused_in_each_language(raw: str, code: str) -> None:
+    """Phone answers are kept per process for speed; a refusal is never kept, so asking again refuses
+    again, with the message in the language of the request that asks."""
+    from django.utils import translation
+
+    messages = {}
+    for language in ("id", "en", "id"):
+        with translation.override(language):
+            with pytest.raises(ValidationError) as exc:
+                normalize_phone(raw)
+            messages.setdefault(language, set()).add(str(exc.value.messages[0]))
+        assert exc.value.code == code
+    assert len(messages["id"]) == 1
+    assert messages["id"] != messages["en"]
+    assert normalize_phone("0812 3456 7890") == normalize_phone("+62 812-3456-7890") == "+6281234567890"

@@ -74,12 +74,15 @@ def check_identity(*, nik: str, phone: str) -> None:
     phone_digits = _digits(phone)
     if phone_digits.startswith("0"):
         phone_digits = "62" + phone_digits[1:]
+    nik_limit, phone_limit = _limit("RATE_LIMIT_NIK_PER_MINUTE", 10), _limit("RATE_LIMIT_PHONE_PER_MINUTE", 10)
+    if nik_limit <= 0 and phone_limit <= 0:
+        return  # both switched off: no transaction to open
     refused: RateLimited | None = None
     # Database counts: one write transaction for both (SQLite: one lock, one commit); the cache needs none.
     with transaction.atomic() if _store() == "database" else contextlib.nullcontext():
         try:
-            hit("nik", _digits(nik), _limit("RATE_LIMIT_NIK_PER_MINUTE", 10))
-            hit("phone", phone_digits, _limit("RATE_LIMIT_PHONE_PER_MINUTE", 10))
+            hit("nik", _digits(nik), nik_limit)
+            hit("phone", phone_digits, phone_limit)
         except RateLimited as exc:
             refused = exc  # raised after the commit: what was counted stays counted
     if refused is not None:

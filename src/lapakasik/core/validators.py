@@ -15,6 +15,7 @@ before any validator runs — so the document and the server cannot disagree in 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -123,18 +124,38 @@ def normalize_phone(value: str) -> str:
     digits = re.sub(r"[^0-9+]", "", raw)
     if digits.startswith("62") and not digits.startswith("+"):
         digits = "+" + digits
+    result = _e164(digits)
+    if result in _PHONE_REFUSALS:
+        code, message = result, _PHONE_REFUSALS[result]
+        raise ValidationError(message, code=code)
+    return result
+
+
+#: What ``_e164`` answers for a number it refuses (an error code), with the participant's message.
+_PHONE_REFUSALS: dict[str, Any] = {
+    "phone_format": _("Nomor HP tidak dikenali. Tulis seperti 0812 3456 7890."),
+    "phone_invalid": _("Nomor HP Indonesia tidak valid. Tulis seperti 0812 3456 7890."),
+    "phone_not_mobile": _("Gunakan nomor HP (seluler) agar bisa menerima SMS/WhatsApp."),
+}
+
+
+@functools.lru_cache(maxsize=8192)
+def _e164(digits: str) -> str:
+    """The E.164 form of an Indonesian mobile number, or the code of why it is refused. Parsing with
+    phonenumbers is the dearest step of a booking's validation and runs in the API schema and again in
+    the service, so its answer is kept per process (pure: the same digits always give the same answer)."""
     try:
         number = phonenumbers.parse(digits, "ID")
     except phonenumbers.NumberParseException:
-        raise ValidationError(_("Nomor HP tidak dikenali. Tulis seperti 0812 3456 7890."), code="phone_format") from None
+        return "phone_format"
     if number.country_code != 62 or not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("Nomor HP Indonesia tidak valid. Tulis seperti 0812 3456 7890."), code="phone_invalid")
+        return "phone_invalid"
     if phonenumbers.number_type(number) not in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     ):
-        raise ValidationError(_("Gunakan nomor HP (seluler) agar bisa menerima SMS/WhatsApp."), code="phone_not_mobile")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return "phone_not_mobile"
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def normalize_email(value: str) -> str:
@@ -213,10 +234,14 @@ def _refused_by(validator: Any) -> Any:
     message ("Kode provinsi NIK (99) tidak dikenal …") rather than "does not match the pattern"; the value
     is passed on unchanged to the pattern check."""
 
+    # Only successes are kept (lru_cache does not keep a raised error): a participant retrying at the
+    # opening sends the same NIK, phone and e-mail many times, and the rules are pure.
+    passes = functools.lru_cache(maxsize=8192)(validator)
+
     def check(value: Any) -> Any:
         if isinstance(value, str):
             try:
-                validator(value)
+                passes(value)
             except ValidationError as exc:
                 raise ValueError(exc.messages[0]) from None
         return value
