@@ -165,11 +165,18 @@ def normalize_email(value: str) -> str:
     if len(raw) > 254:
         raise ValidationError(_("Alamat e-mail terlalu panjang."), code="email_length")
     try:
-        _django_validate_email(raw)
+        _email_passes(raw)
     except ValidationError:
         raise ValidationError(_("Alamat e-mail tidak valid. Tulis seperti nama@contoh.id."), code="email_invalid") from None
     local, _sep, domain = raw.rpartition("@")
     return f"{local}@{domain.lower()}"
+
+
+@functools.lru_cache(maxsize=8192)
+def _email_passes(raw: str) -> bool:
+    """Django's e-mail check, its successes kept per process (it runs in the API schema and in the service)."""
+    _django_validate_email(raw)
+    return True
 
 
 def normalize_name(value: str) -> str:
