@@ -273,7 +273,7 @@ def test_a_lapsed_offer_says_so_and_books_nothing(payload: Callable[..., dict[st
     from lapakasik.booking.services import waitlist_expire_offers
     from lapakasik.core import clock
 
-    entry, link = offered(payload)
+    _entry, link = offered(payload)
     monkeypatch.setattr(clock, "now", lambda: FIXED_NOW + timedelta(minutes=31))  # held for 30 minutes
     other = Client()
     page = text(other.get(link))

@@ -35,7 +35,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from lapakasik.branches.models import Branch, Region
 from lapakasik.branches.selectors import branch_get, branch_list

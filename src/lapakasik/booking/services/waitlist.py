@@ -35,7 +35,6 @@ from .opening import BookingResult, open_booking
 from .slots import ensure_slot, retrying, slot_context
 from .validation import BookingRequest, checked_request, duplicate, setting
 
-
 # What ``new_token`` makes (URL-safe base64); anything else is refused before a look-up.
 OFFER_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
