@@ -6,7 +6,8 @@
 - ``POST /bookings`` — 201 with code, status, branch, slot, intake links, ticket URLs, access token.
 - ``GET  /bookings/{code}``, ``POST /bookings/{code}/cancel``, ``POST /bookings/{code}/reschedule`` —
   authorised by ``Authorization: Bearer <access_token>`` (never a token in a URL).
-- ``POST /waitlist``, ``GET /waitlist/{id}``, ``POST /waitlist/{id}/accept``.
+- ``POST /waitlist``, ``GET /waitlist/{id}``, ``POST /waitlist/{id}/accept`` — the waitlist of a full
+  session, authorised by the entry's own bearer token.
 
 Errors: 422 per field, 409 ``slot_full`` (with ``alternatives``) / ``duplicate_active_booking`` /
 ``not_eligible`` (with ``rule`` and ``possible_from``), 429 with ``Retry-After``.
@@ -377,6 +378,12 @@ def reschedule_booking(request: HttpRequest, code: CodePath, payload: Reschedule
 @router.post("/waitlist", response={201: WaitlistCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
              summary="Masuk daftar tunggu sesi penuh / join a full session's waitlist")
 def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
+    """The same body and checks as ``POST /bookings`` (NIK, KPJ, name, eligibility, one open claim per
+    insured NIK and claim type), for a session that is full. 201: the position and the entry's own access
+    token (shown once). 409 ``slot_has_room`` when the session has a free seat (book it instead),
+    ``already_waiting`` when this NIK already waits for the session. When a seat is offered, the message
+    to the participant carries a link of its own (``/antrean/tawaran/<token>/``) that opens the offer in any
+    browser."""
     with refused_as_conflict():
         result = services.waitlist_join(
             branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
@@ -397,6 +404,9 @@ def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
                                                        409: ErrorOut},
              summary="Ambil kursi yang ditawarkan / accept the offered seat (Authorization: Bearer)")
 def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any]]:
+    """The held seat becomes a booking (201, as ``POST /bookings``). Once only: accepting again is a 409
+    ``offer_already_accepted`` with ``booking_code``; an offer not made yet or past its hold time is a 409
+    ``offer_not_open``."""
     entry = _entry(request)
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
     return Status(201, _created_out(result))
