@@ -10,7 +10,8 @@ What goes where:
 - the slot choice (branch code, date, session start) is not personal data and travels in the URL;
 - identity and contact are POSTed and kept server-side in the session until the booking is made;
 - access to a booking is a session grant (after the one-time code, or for the session that made
-  the booking; ``booking.access``); no token or personal data ever appears in a URL;
+  the booking; ``booking.access``); no personal data ever appears in a URL, and no token either except
+  the offer link of a waitlist message (``views_waitlist``, like the upload link of the intake);
 - every write is a service call (``booking.services``); its errors come back as ``ServiceError``
   and are shown here per field, with alternatives for a full session and the rule and date for a
   claim that cannot succeed yet.
