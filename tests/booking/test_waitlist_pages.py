@@ -53,6 +53,7 @@ def join_on_pages(client: Client, body: dict[str, Any]) -> Any:
     assert r.status_code == 302 and r["Location"] == reverse("booking:review"), text(r)[:3000]
     review = text(client.get(reverse("booking:review")))
     assert 'id="submit-waitlist"' in review and 'id="submit-booking"' not in review
+    assert "sisa 0 kursi" not in review and "Penuh" in review
     draft = client.session["booking_draft"]["id"]
     return client.post(reverse("booking:review"), {"draft": draft, "confirm": "on"})
 
@@ -294,3 +295,13 @@ def test_offer_page_in_english_and_in_the_branch_zone(payload: Callable[..., dic
     page = text(other.get(link))
     assert "Take this seat" in page and "Waiting list" in page
     assert "11:30 WITA" in page  # 10:00 WIB + 30 minutes, in Makassar's time
+
+
+def test_the_admin_shows_no_token_digest() -> None:
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from lapakasik.booking.models import WaitlistEntry
+
+    form = admin.site._registry[WaitlistEntry].get_form(RequestFactory().get("/"), obj=None, change=False)
+    assert not {"token_digest", "offer_token_digest", "nik", "applicant"} & set(form.base_fields)
