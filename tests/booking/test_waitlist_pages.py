@@ -305,3 +305,18 @@ def test_the_admin_shows_no_token_digest() -> None:
 
     form = admin.site._registry[WaitlistEntry].get_form(RequestFactory().get("/"), obj=None, change=False)
     assert not {"token_digest", "offer_token_digest", "nik", "applicant"} & set(form.base_fields)
+
+
+def test_a_full_day_leads_to_its_sessions_and_their_waitlist(client: Client) -> None:
+    from django.core.cache import cache
+
+    from lapakasik.booking.models import SlotQuota
+
+    SlotQuota.objects.filter(branch__code="JKT02", date=TOMORROW).update(capacity=1, booked=1)
+    cache.clear()
+    page = text(client.get(reverse("booking:dates", kwargs={"branch": "JKT02"})))
+    sessions = reverse("booking:sessions", kwargs={"branch": "JKT02", "day": TOMORROW})
+    day = re.search(rf'<a href="{sessions}"[^>]*data-status="full">.*?</a>', page)
+    assert day is not None and "Penuh" in day.group(0) and "Daftar tunggu" in day.group(0)
+    listed = text(client.get(sessions))
+    assert listed.count('data-status="full"') >= 5 and 'name="sesi"' not in listed  # every session: waitlist
