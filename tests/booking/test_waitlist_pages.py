@@ -320,3 +320,18 @@ def test_a_full_day_leads_to_its_sessions_and_their_waitlist(client: Client) -> 
     assert day is not None and "Penuh" in day.group(0) and "Daftar tunggu" in day.group(0)
     listed = text(client.get(sessions))
     assert listed.count('data-status="full"') >= 5 and 'name="sesi"' not in listed  # every session: waitlist
+
+
+def test_a_full_branch_still_leads_to_its_dates(client: Client) -> None:
+    from django.core.cache import cache
+
+    from lapakasik.booking.models import SlotQuota
+    from lapakasik.branches.models import Branch
+
+    branch = Branch.objects.get(code="JKT02")
+    SlotQuota.objects.filter(branch=branch).update(capacity=0)
+    cache.clear()
+    page = text(client.get(reverse("booking:branches", kwargs={"region": branch.region.code})))
+    dates = reverse("booking:dates", kwargs={"branch": "JKT02"})
+    row = re.search(rf'<a href="{dates}" data-status="full">.*?</a>', page)
+    assert row is not None and "Penuh" in row.group(0)
