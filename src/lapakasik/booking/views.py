@@ -3,8 +3,8 @@ swaps the session list in place when it is there).
 
 region → branch → date → session → identity and contact → review → done. A full session leads the
 same way (``?tunggu=1``) to its waitlist: identity and contact → review → "Masuk daftar tunggu"; the
-waitlist pages and the offer link are in ``views_waitlist``. "Booking saya" (booking code + one-time code → status, ticket, cancel, reschedule) is in
-``views_mine``; who may see a booking in ``access``.
+waitlist pages and the offer link are in ``views_waitlist``. "Booking saya" (booking code + one-time
+code → status, ticket, cancel, reschedule) is in ``views_mine``; who may see a booking in ``access``.
 
 What goes where:
 - the slot choice (branch code, date, session start) is not personal data and travels in the URL;
