@@ -211,6 +211,7 @@ def test_offer_link_opens_and_books_in_another_browser(payload: Callable[..., di
     for private in (applicant["nik"], applicant["full_name"], applicant["email"], applicant["phone"]):
         assert private not in body
     assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
+    assert other.head(link).status_code == 200 and other.put(link).status_code == 405  # a link checker's HEAD
 
     done = other.post(link)
     booking = Booking.objects.get(claim__insured_nik=applicant["nik"])

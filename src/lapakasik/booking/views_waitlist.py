@@ -89,7 +89,7 @@ def waitlist_accept(request: HttpRequest, entry: int) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])  # link checkers of mail and chat apps may ask HEAD
 def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
     """The offer message's link, in any browser: GET shows the offer, POST takes the seat."""
     try:
