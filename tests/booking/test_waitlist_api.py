@@ -51,8 +51,8 @@ def test_join_a_full_session_answers_the_position_and_a_token(client: Client,
     assert a["session_start"] == "08:00" and len(a["access_token"]) >= 32
     entry = WaitlistEntry.objects.get(pk=a["id"])
     assert a["access_token"] not in json.dumps(entry.applicant) and entry.token_digest != a["access_token"]
-    status = client.get(f"{URL}/{a['id']}", HTTP_AUTHORIZATION=f"Bearer {a['access_token']}").json()
-    assert status["status"] == "WAITING"
+    status = client.get(f"{URL}/{b['id']}", HTTP_AUTHORIZATION=f"Bearer {b['access_token']}").json()
+    assert (status["status"], status["position"], status["booking_code"]) == ("WAITING", 2, None)
     # another entry's token does not open this one; the same answer as an unknown id
     wrong = client.get(f"{URL}/{a['id']}", HTTP_AUTHORIZATION=f"Bearer {b['access_token']}")
     unknown = client.get(f"{URL}/987654", HTTP_AUTHORIZATION=f"Bearer {b['access_token']}")
@@ -157,6 +157,8 @@ def test_double_accept_books_once(client: Client, payload: Callable[..., dict[st
     accepted = client.post(f"{URL}/{joined['id']}/accept", **auth)
     assert accepted.status_code == 201, accepted.content
     code = accepted.json()["code"]
+    status = client.get(f"{URL}/{joined['id']}", **auth).json()
+    assert (status["status"], status["booking_code"], status["position"]) == ("ACCEPTED", code, None)
     before = snapshot_counts()
     again = client.post(f"{URL}/{joined['id']}/accept", **auth)
     assert again.status_code == 409

@@ -182,6 +182,7 @@ class WaitlistOut(Schema):
     branch_code: str
     date: date
     session_start: str
+    booking_code: str | None = Field(None, description="The booking made when the offer was accepted")
 
 
 class WaitlistCreatedOut(WaitlistOut):
@@ -263,7 +264,8 @@ def _entry(request: HttpRequest) -> WaitlistEntry:
 def _waitlist_out(entry: WaitlistEntry, position: int | None = None) -> dict[str, Any]:
     return {"id": entry.pk, "status": entry.status, "position": position, "hold_until": entry.hold_until,
             "branch_code": entry.slot.branch.code, "date": entry.slot.date,
-            "session_start": f"{entry.slot.session_start:%H:%M}"}
+            "session_start": f"{entry.slot.session_start:%H:%M}",
+            "booking_code": entry.booking.code if entry.booking_id else None}
 
 
 @contextmanager
@@ -397,6 +399,9 @@ def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, 
             summary="Status daftar tunggu / waitlist status (Authorization: Bearer)")
 def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     entry = _entry(request)
+    if entry.status == WaitlistEntry.Status.WAITING:
+        return _waitlist_out(entry, WaitlistEntry.objects.filter(
+            slot_id=entry.slot_id, status=WaitlistEntry.Status.WAITING, id__lte=entry.pk).count())
     return _waitlist_out(entry)
 
 

@@ -82,7 +82,7 @@ def waitlist_join(
 
 
 def waitlist_get_authorised(*, entry_id: int, token: str) -> WaitlistEntry:
-    entry = WaitlistEntry.objects.select_related("slot", "slot__branch").filter(pk=entry_id).first()
+    entry = WaitlistEntry.objects.select_related("slot", "slot__branch", "booking").filter(pk=entry_id).first()
     if entry is None or not hmac.compare_digest(entry.token_digest, token_digest(token or "")):
         raise NotFound(code="waitlist_not_found")
     return entry
