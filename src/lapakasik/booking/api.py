@@ -265,7 +265,7 @@ def _waitlist_out(entry: WaitlistEntry, position: int | None = None) -> dict[str
     return {"id": entry.pk, "status": entry.status, "position": position, "hold_until": entry.hold_until,
             "branch_code": entry.slot.branch.code, "date": entry.slot.date,
             "session_start": f"{entry.slot.session_start:%H:%M}",
-            "booking_code": entry.booking.code if entry.booking_id else None}
+            "booking_code": entry.booking.code if entry.booking is not None else None}
 
 
 @contextmanager
