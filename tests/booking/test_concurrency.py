@@ -139,3 +139,46 @@ def test_concurrent_reschedules_and_cancels_keep_counters_equal(payload: Callabl
 def test_concurrent_reschedules_and_cancels_keep_counters_equal_postgres(
         payload: Callable[..., dict[str, Any]]) -> None:
     _churn(payload, workers=120)
+
+
+def _offer_accepted_at_once(payload: Callable[..., dict[str, Any]], browsers: int) -> None:
+    """The offer link opened in several browsers and "Ambil kursi ini" pressed in all at the same moment:
+    one booking; every other browser is told the seat was taken (or, for the same race lost on the
+    hold, that the offer is closed); the counters stay equal."""
+    import re
+
+    from django.test import Client
+
+    from lapakasik.booking.models import Booking, WaitlistEntry
+    from lapakasik.booking.selectors import slot_counters_consistent
+    from lapakasik.booking.services import booking_cancel, booking_create, waitlist_join
+    from lapakasik.claims.services import Actor
+    from lapakasik.notifications.models import Notification
+
+    slot = _slot()
+    type(slot).objects.filter(pk=slot.pk).update(capacity=1)
+    holder = booking_create(**payload())
+    waiting = payload()
+    waitlist_join(**waiting)
+    booking_cancel(booking=holder.booking, actor=Actor.participant())
+    row = Notification.objects.filter(event="waitlist_offer").latest("id")
+    link = re.sub(r"^https?://[^/]+", "", row.context["offer_url"]) if "offer_url" in row.context else ""
+    assert link.startswith("/antrean/tawaran/"), row.context
+    results = run_threads([lambda: Client().post(link).status_code for _ in range(browsers)])
+    assert sorted(results) == [302] + [409] * (browsers - 1), results
+    assert Booking.objects.filter(claim__insured_nik=waiting["nik"]).count() == 1
+    assert WaitlistEntry.objects.get(nik=waiting["nik"]).status == "ACCEPTED"
+    slot.refresh_from_db()
+    assert (slot.booked, slot.held) == (1, 0)
+    assert slot_counters_consistent() == []
+
+
+def test_offer_link_accepted_in_many_browsers_at_once_books_once(payload: Callable[..., dict[str, Any]]) -> None:
+    _offer_accepted_at_once(payload, browsers=8)
+
+
+@pytest.mark.postgres
+def test_offer_link_accepted_in_many_browsers_at_once_books_once_postgres(
+        payload: Callable[..., dict[str, Any]]) -> None:
+    assert connection.vendor == "postgresql"
+    _offer_accepted_at_once(payload, browsers=8)

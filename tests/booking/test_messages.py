@@ -4,6 +4,7 @@ participant's language, and every link must be a full address (a relative link i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -57,7 +58,7 @@ def test_reschedule_message_shows_old_and_new_session(payload: Callable[..., dic
 def test_waitlist_offer_names_the_person_links_the_offer_and_says_until_when(
         payload: Callable[..., dict[str, Any]]) -> None:
     from lapakasik.booking.models import SlotQuota
-    from lapakasik.booking.services import booking_cancel, waitlist_join
+    from lapakasik.booking.services import booking_cancel, waitlist_get_by_offer_token, waitlist_join
     from lapakasik.claims.services import Actor
 
     SlotQuota.objects.filter(branch__code="JKT02", date="2026-12-22", session_start="08:00").update(capacity=1)
@@ -67,7 +68,10 @@ def test_waitlist_offer_names_the_person_links_the_offer_and_says_until_when(
     booking_cancel(booking=first.booking, actor=Actor.participant())
     text = rendered("waitlist_offer", channel="email").text
     assert waiting["full_name"] in text
-    assert f"http://127.0.0.1:8000/antrean/tunggu/{entry.pk}/" in text
+    # The link carries the offer's own unguessable token (any device), never the sequential id.
+    link = re.search(r"http://127\.0\.0\.1:8000/antrean/tawaran/([A-Za-z0-9_-]{32})/", text)
+    assert link is not None and f"/tunggu/{entry.pk}/" not in text
+    assert waitlist_get_by_offer_token(link.group(1)).pk == entry.pk
     assert "Senin, 21 Desember 2026 10:30 WIB" in text  # held 30 minutes from the (frozen) now, local time
 
 

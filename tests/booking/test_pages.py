@@ -82,7 +82,7 @@ def test_sessions_partial_for_htmx(client: Any, booking_world: dict[str, Any]) -
     assert 'name="sesi" value="08:00"' in r.content.decode()
 
 
-def test_full_session_is_shown_disabled(client: Any, booking_world: dict[str, Any]) -> None:
+def test_full_session_is_marked_and_leads_to_its_waitlist(client: Any, booking_world: dict[str, Any]) -> None:
     from django.core.cache import cache
 
     from lapakasik.booking.policy import slot_bounds
@@ -95,9 +95,11 @@ def test_full_session_is_shown_disabled(client: Any, booking_world: dict[str, An
                              starts_at=starts, ends_at=ends, capacity=3, booked=3)
     cache.clear()
     body = text(client.get(reverse("booking:sessions", kwargs={"branch": branch.code, "day": day.isoformat()})))
-    full = re.search(r'<button[^>]*value="09:00"[^>]*>', body)
-    assert full is not None and "disabled" in full.group(0) and 'data-status="full"' in full.group(0)
-    assert "Penuh" in body
+    # A full session cannot be booked, but leads to its waitlist (identity form in waitlist mode).
+    assert re.search(r'<button[^>]*value="09:00"[^>]*>', body) is None
+    full = re.search(r'<a href="([^"]*sesi=09%3A00[^"]*)" class="session" data-status="full">', body)
+    assert full is not None and "tunggu=1" in full.group(1)
+    assert "Penuh" in body and "Masuk daftar tunggu" in body
     free = re.search(r'<button[^>]*value="08:00"[^>]*>', body)
     assert free is not None and "disabled" not in free.group(0)
 

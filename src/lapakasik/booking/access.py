@@ -1,7 +1,8 @@
 """Who may see and change a booking on the participant pages: a grant kept in the browser's server-side
 session (after the one-time code, or for the session that made the booking), the bearer access token
 for the ticket downloads, and the waitlist entries this session joined (entry id → its token, never in
-a URL). No token or personal data ever appears in a URL."""
+a URL). No personal data ever appears in a URL; the only token that does is the waitlist offer link's
+(``views_waitlist``), which is resolved by the booking engine, not here."""
 
 from __future__ import annotations
 

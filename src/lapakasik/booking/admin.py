@@ -39,7 +39,7 @@ class BookingAdmin(admin.ModelAdmin):
 class WaitlistEntryAdmin(admin.ModelAdmin):
     list_display = ["slot", "status", "claim_type", "created_at", "hold_until"]
     list_filter = ["status"]
-    exclude = ["nik", "applicant", "token_digest"]
+    exclude = ["nik", "applicant", "token_digest", "offer_token_digest"]
     readonly_fields = ["slot", "applicant_summary", "claim_type", "claim_reason", "status", "offered_at",
                        "hold_until", "booking"]
 

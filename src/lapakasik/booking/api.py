@@ -6,7 +6,8 @@
 - ``POST /bookings`` — 201 with code, status, branch, slot, intake links, ticket URLs, access token.
 - ``GET  /bookings/{code}``, ``POST /bookings/{code}/cancel``, ``POST /bookings/{code}/reschedule`` —
   authorised by ``Authorization: Bearer <access_token>`` (never a token in a URL).
-- ``POST /waitlist``, ``GET /waitlist/{id}``, ``POST /waitlist/{id}/accept``.
+- ``POST /waitlist``, ``GET /waitlist/{id}``, ``POST /waitlist/{id}/accept`` — the waitlist of a full
+  session, authorised by the entry's own bearer token.
 
 Errors: 422 per field, 409 ``slot_full`` (with ``alternatives``) / ``duplicate_active_booking`` /
 ``not_eligible`` (with ``rule`` and ``possible_from``), 429 with ``Retry-After``.
@@ -181,6 +182,7 @@ class WaitlistOut(Schema):
     branch_code: str
     date: date
     session_start: str
+    booking_code: str | None = Field(None, description="The booking made when the offer was accepted")
 
 
 class WaitlistCreatedOut(WaitlistOut):
@@ -262,7 +264,8 @@ def _entry(request: HttpRequest) -> WaitlistEntry:
 def _waitlist_out(entry: WaitlistEntry, position: int | None = None) -> dict[str, Any]:
     return {"id": entry.pk, "status": entry.status, "position": position, "hold_until": entry.hold_until,
             "branch_code": entry.slot.branch.code, "date": entry.slot.date,
-            "session_start": f"{entry.slot.session_start:%H:%M}"}
+            "session_start": f"{entry.slot.session_start:%H:%M}",
+            "booking_code": entry.booking.code if entry.booking is not None else None}
 
 
 @contextmanager
@@ -377,6 +380,12 @@ def reschedule_booking(request: HttpRequest, code: CodePath, payload: Reschedule
 @router.post("/waitlist", response={201: WaitlistCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
              summary="Masuk daftar tunggu sesi penuh / join a full session's waitlist")
 def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
+    """The same body and checks as ``POST /bookings`` (NIK, KPJ, name, eligibility, one open claim per
+    insured NIK and claim type), for a session that is full. 201: the position and the entry's own access
+    token (shown once). 409 ``slot_has_room`` when the session has a free seat (book it instead),
+    ``already_waiting`` when this NIK already waits for the session. When a seat is offered, the message
+    to the participant carries a link of its own (``/antrean/tawaran/<token>/``) that opens the offer in any
+    browser."""
     with refused_as_conflict():
         result = services.waitlist_join(
             branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
@@ -390,6 +399,9 @@ def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, 
             summary="Status daftar tunggu / waitlist status (Authorization: Bearer)")
 def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     entry = _entry(request)
+    if entry.status == WaitlistEntry.Status.WAITING:
+        return _waitlist_out(entry, WaitlistEntry.objects.filter(
+            slot_id=entry.slot_id, status=WaitlistEntry.Status.WAITING, id__lte=entry.pk).count())
     return _waitlist_out(entry)
 
 
@@ -397,6 +409,9 @@ def get_waitlist(request: HttpRequest, entry_id: int) -> dict[str, Any]:
                                                        409: ErrorOut},
              summary="Ambil kursi yang ditawarkan / accept the offered seat (Authorization: Bearer)")
 def accept_waitlist(request: HttpRequest, entry_id: int) -> Status[dict[str, Any]]:
+    """The held seat becomes a booking (201, as ``POST /bookings``). Once only: accepting again is a 409
+    ``offer_already_accepted`` with ``booking_code``; an offer not made yet or past its hold time is a 409
+    ``offer_not_open``."""
     entry = _entry(request)
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
     return Status(201, _created_out(result))

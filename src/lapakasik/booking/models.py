@@ -95,6 +95,9 @@ class WaitlistEntry(models.Model):
     claim_reason = models.CharField(max_length=32)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     token_digest = models.CharField(max_length=64, unique=True)
+    offer_token_digest = models.CharField(
+        max_length=64, unique=True, null=True, blank=True,
+        help_text=_("HMAC dari token tautan tawaran (dibuat saat kursi ditawarkan); token sendiri tidak disimpan"))
     offered_at = models.DateTimeField(null=True, blank=True)
     hold_until = models.DateTimeField(null=True, blank=True)
     booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL)

@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 from lapakasik.branches.models import Branch
+from lapakasik.branches.selectors import branch_get
 from lapakasik.claims.models import Claim
 from lapakasik.claims.parties import APPLICANT_FIELDS
 from lapakasik.claims.services import Actor
@@ -203,6 +205,19 @@ def waitlist_entry(entry_id: int, token: str) -> Any:
     return services.waitlist_get_authorised(entry_id=entry_id, token=token)
 
 
+def waitlist_by_offer_token(token: str) -> Any:
+    return services.waitlist_get_by_offer_token(token)
+
+
+def waitlist_refresh(entry: Any) -> Any:
+    """The entry as stored now (after an accept was refused)."""
+    return WaitlistEntry.objects.select_related("slot", "slot__branch", "booking").get(pk=entry.pk)
+
+
+def branch_of(code: str) -> Branch:
+    return branch_get(code)
+
+
 def waitlist_accept(entry: Any) -> Created:
     result = services.waitlist_accept(entry=entry, actor=Actor.participant())
     return Created(code=result.booking.code, access_token=result.access_token)
@@ -219,6 +234,7 @@ class WaitlistView:
     time_label: str
     hold_until_label: str
     booking_code: str
+    offer_open: bool
 
 
 def waitlist_view(entry: Any) -> WaitlistView:
@@ -231,11 +247,15 @@ def waitlist_view(entry: Any) -> WaitlistView:
         position = WaitlistEntry.objects.filter(slot_id=slot.id, status=WaitlistEntry.Status.WAITING,
                                                 id__lte=entry.id).count()
     hold = ""
-    if entry.status == WaitlistEntry.Status.OFFERED and entry.hold_until:
+    offer_open = services.offer_is_open(entry)
+    if offer_open and entry.hold_until:
         local = entry.hold_until.astimezone(tz)
         hold = f"{formats.date_format(local, 'l, j F Y')} {local:%H:%M} {branch.tz_abbreviation}"
+    label = str(entry.get_status_display())
+    if entry.status == WaitlistEntry.Status.OFFERED and not offer_open:
+        label = _("Tawaran berakhir")
     return WaitlistView(
-        id=entry.id, status=entry.status, status_label=str(entry.get_status_display()), position=position,
+        id=entry.id, status=entry.status, status_label=label, position=position,
         branch=branch, date_label=str(formats.date_format(start, "l, j F Y")),
         time_label=f"{start:%H:%M}–{end:%H:%M} {branch.tz_abbreviation}", hold_until_label=hold,
-        booking_code=entry.booking.code if entry.booking_id else "")
+        booking_code=entry.booking.code if entry.booking_id else "", offer_open=offer_open)

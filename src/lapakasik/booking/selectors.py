@@ -314,12 +314,13 @@ class Alternatives:
 
 
 def alternatives_for(*, branch: BranchInfo, day: date, start: str, limit: int = 5) -> dict[str, Any]:
-    """For a full slot: the next free sessions at the branch and nearby branches with room that day.
+    """For a full slot: the branch's other free sessions that day (earlier and later), then on the next days,
+    and nearby branches with room that day.
 
     Built from the cached snapshots (which may predate bookings made in the last few seconds — a
     suggested session can be full by the time it is tried, and that try is answered from the cache
-    too) and cached per branch and day for the availability TTL; the sessions after ``start`` are
-    picked from that at answer time. In the opening-time rush most answers are ``slot_full``: each
+    too) and cached per branch and day for the availability TTL; the sessions are picked from that at
+    answer time. In the opening-time rush most answers are ``slot_full``: each
     costs cache reads, not a database read per session that filled."""
     key = cache.alt_key(branch.id, day.isoformat())
     hit = cache.get(key)
@@ -337,8 +338,12 @@ def alternatives_for(*, branch: BranchInfo, day: date, start: str, limit: int = 
             key=lambda r: r.distance_km if r.distance_km is not None else 1e9)[:limit]
         hit = Alternatives(same_branch=open_sessions, nearby=rooms).as_dict(branch)
         cache.put(key, hit)
-    later = [s for s in hit["same_branch"] if (s["date"], s["session_start"]) > (day.isoformat(), start)]
-    return {"same_branch": later[:limit], "nearby": hit["nearby"]}
+    # The same day's other free sessions first (earlier ones too: a participant who wanted that day may
+    # well come earlier), in time order, then the later days; never the refused session itself.
+    iso = day.isoformat()
+    same_day = [s for s in hit["same_branch"] if s["date"] == iso and s["session_start"] != start]
+    later = [s for s in hit["same_branch"] if s["date"] > iso]
+    return {"same_branch": (same_day + later)[:limit], "nearby": hit["nearby"]}
 
 
 def booking_get_authorised(*, code: str, token: str) -> Booking:

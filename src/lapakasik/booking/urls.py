@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_mine
+from . import views, views_mine, views_waitlist
 
 app_name = "booking"
 
@@ -21,9 +21,11 @@ urlpatterns = [
     path("antrean/saya/<str:code>/", views_mine.manage, name="manage"),
     path("antrean/saya/<str:code>/batal/", views_mine.cancel, name="cancel"),
     path("antrean/saya/<str:code>/ubah/", views_mine.reschedule, name="reschedule"),
-    path("antrean/tunggu/", views.waitlist_join, name="waitlist_join"),
-    path("antrean/tunggu/<int:entry>/", views.waitlist, name="waitlist"),
-    path("antrean/tunggu/<int:entry>/ambil/", views.waitlist_accept, name="waitlist_accept"),
+    path("antrean/tunggu/", views_waitlist.waitlist_join, name="waitlist_join"),
+    path("antrean/tunggu/<int:entry>/", views_waitlist.waitlist, name="waitlist"),
+    path("antrean/tunggu/<int:entry>/ambil/", views_waitlist.waitlist_accept, name="waitlist_accept"),
+    # The offer message's link: the token is the credential (any device); no id, no personal data.
+    path("antrean/tawaran/<str:token>/", views_waitlist.waitlist_offer, name="waitlist_offer"),
     path("antrean/tiket/<str:code>.pdf", views_mine.ticket_pdf, name="ticket_pdf"),
     path("antrean/tiket/<str:code>.ics", views_mine.ticket_ics, name="ticket_ics"),
 ]

@@ -1,15 +1,17 @@
 """Participant pages of the online queue (Indonesian first, phone-first, no JavaScript needed; htmx
 swaps the session list in place when it is there).
 
-region → branch → date → session → identity and contact → review → done; the waitlist of a full
-session. "Booking saya" (booking code + one-time code → status, ticket, cancel, reschedule) is in
-``views_mine``; who may see a booking in ``access``.
+region → branch → date → session → identity and contact → review → done. A full session leads the
+same way (``?tunggu=1``) to its waitlist: identity and contact → review → "Masuk daftar tunggu"; the
+waitlist pages and the offer link are in ``views_waitlist``. "Booking saya" (booking code + one-time
+code → status, ticket, cancel, reschedule) is in ``views_mine``; who may see a booking in ``access``.
 
 What goes where:
 - the slot choice (branch code, date, session start) is not personal data and travels in the URL;
 - identity and contact are POSTed and kept server-side in the session until the booking is made;
 - access to a booking is a session grant (after the one-time code, or for the session that made
-  the booking; ``booking.access``); no token or personal data ever appears in a URL;
+  the booking; ``booking.access``); no personal data ever appears in a URL, and no token either except
+  the offer link of a waitlist message (``views_waitlist``, like the upload link of the intake);
 - every write is a service call (``booking.services``); its errors come back as ``ServiceError``
   and are shown here per field, with alternatives for a full session and the rule and date for a
   claim that cannot succeed yet.
@@ -34,7 +36,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from lapakasik.branches.models import Branch, Region
 from lapakasik.branches.selectors import branch_get, branch_list
@@ -45,13 +47,7 @@ from lapakasik.core.masking import mask_nik
 
 from . import otp
 from . import pagedata as engine
-from .access import (
-    authorised_claim,
-    grant,
-    grant_required,
-    waitlist_entry,
-    waitlist_remember,
-)
+from .access import authorised_claim, grant, grant_required, waitlist_remember
 from .forms import CHANNEL_CHOICES, IdentityForm, ReviewForm
 
 DRAFT_KEY = "booking_draft"
@@ -176,10 +172,16 @@ def _slot_from(request: HttpRequest, source: Any) -> tuple[Branch, date, str] | 
     return b, day, str(session)[:5]
 
 
-def _slot_context(b: Branch, day: date, session: str) -> dict[str, Any]:
+def _slot_query(b: Branch, day: date, session: str, *, waiting: bool = False) -> str:
+    """The slot choice as a query string (``tunggu=1``: for the session's waitlist)."""
+    query = {"cabang": b.code, "tanggal": day.isoformat(), "sesi": session}
+    return urlencode({**query, "tunggu": "1"} if waiting else query)
+
+
+def _slot_context(b: Branch, day: date, session: str, *, waiting: bool = False) -> dict[str, Any]:
     info = engine.session_info(b, day, session)
     return {"branch": b, "day": day, "day_label": _date_label(day), "session": session, "slot": info,
-            "slot_query": urlencode({"cabang": b.code, "tanggal": day.isoformat(), "sesi": session})}
+            "waiting": waiting, "slot_query": _slot_query(b, day, session, waiting=waiting)}
 
 
 @never_cache
@@ -191,16 +193,26 @@ def identity(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Pilih kantor cabang, tanggal dan sesi terlebih dahulu."))
         return redirect("booking:start")
     b, day, session = slot
-    ctx = _slot_context(b, day, session)
+    waiting = source.get("tunggu") == "1"
+    ctx = _slot_context(b, day, session, waiting=waiting)
     if ctx["slot"] is None:
         messages.error(request, _("Sesi yang dipilih tidak tersedia. Pilih tanggal dan sesi lain."))
         return redirect("booking:dates", branch=b.code)
     if ctx["slot"].status == "closed":
         messages.error(request, _("Sesi ini ditutup oleh kantor cabang. Pilih sesi atau hari lain."))
         return redirect("booking:dates", branch=b.code)
-    if ctx["slot"].status == "full":
-        # Full already: say so now, with the alternatives, before the participant types anything.
-        return _booking_refused(request, engine.slot_full(b, day, session), b, reverse("booking:dates", kwargs={"branch": b.code}))
+    if ctx["slot"].status == "full" and not waiting:
+        # Full already: say so now, with the alternatives and the way to its waitlist, before the
+        # participant types anything.
+        return _booking_refused(request, engine.slot_full(b, day, session), b,
+                                reverse("booking:dates", kwargs={"branch": b.code}),
+                                waitlist_url=reverse("booking:identity") + "?" + _slot_query(b, day, session,
+                                                                                                waiting=True))
+    if ctx["slot"].status != "full" and waiting:
+        # A seat came free since the session was seen full: book it instead of waiting.
+        messages.info(request, _("Sesi ini masih ada kursi kosong: Anda bisa langsung memesan."))
+        waiting = False
+        ctx = _slot_context(b, day, session)
     draft = request.session.get(DRAFT_KEY) or {}
     if request.method == "POST":
         form = IdentityForm(request.POST)
@@ -219,7 +231,7 @@ def identity(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             request.session[DRAFT_KEY] = {
                 "id": secrets.token_urlsafe(12), "branch": b.code, "date": day.isoformat(), "session": session,
-                "data": dict(form.cleaned_data), "done": "",
+                "data": dict(form.cleaned_data), "done": "", "waitlist": waiting,
             }
             return redirect("booking:review")
     else:
@@ -274,12 +286,14 @@ def review(request: HttpRequest) -> HttpResponse:
         return redirect("booking:done", code=draft["done"])
     b = _branch_or_404(draft["branch"])
     day = date.fromisoformat(draft["date"])
-    ctx = _slot_context(b, day, draft["session"])
+    ctx = _slot_context(b, day, draft["session"], waiting=bool(draft.get("waitlist")))
     form = ReviewForm(request.POST if request.method == "POST" else None, initial={"draft": draft["id"]})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["draft"] != draft["id"]:
             messages.error(request, _("Formulir ini sudah kedaluwarsa. Periksa data Anda lalu kirim lagi."))
             return redirect("booking:review")
+        if draft.get("waitlist"):
+            return join_waitlist(request, draft, b, day)
         return _submit(request, draft, b, day, ctx)
     return render(request, "booking/review.html", {**ctx, "form": form, "data": _display(draft["data"]),
                                                    "step": 6})
@@ -314,7 +328,7 @@ def _submit(request: HttpRequest, draft: dict[str, Any], b: Branch, day: date, c
             twin = _booked_by_twin(request, draft["id"])
             if twin:  # a double click: the other request of this same draft booked; show its result
                 return _finish(request, draft, twin)
-        return _booking_refused(request, exc, b, back, offer_waitlist=True)
+        return _booking_refused(request, exc, b, back, waitlist_draft=draft["id"])
     return _finish(request, draft, result.code)
 
 
@@ -345,14 +359,18 @@ def _finish(request: HttpRequest, draft: dict[str, Any], code: str) -> HttpRespo
 
 
 def _booking_refused(request: HttpRequest, exc: ServiceError, b: Branch, back: str, *,
-                     offer_waitlist: bool = False) -> HttpResponse:
+                     waitlist_draft: str = "", waitlist_url: str = "") -> HttpResponse:
+    """A refusal on its page. A full session shows its alternatives and its waitlist: one button with the
+    data of ``waitlist_draft`` (the review that lost the race for the last seat), else ``waitlist_url``
+    (the identity form for that session's waitlist)."""
     if exc.code == "slot_full":
         alternatives = engine.alternatives_from(exc, b)
-        draft = _draft(request) if offer_waitlist else None
+        draft = _draft(request) if waitlist_draft else None
+        usable = draft is not None and draft.get("id") == waitlist_draft and not draft.get("done")
         return _error_page(request, exc, title=_("Sesi ini sudah penuh"), back=reverse("booking:dates",
                            kwargs={"branch": b.code}), extra={
-                               "alternatives": alternatives,
-                               "waitlist_draft": draft["id"] if draft and not draft.get("done") else ""})
+                               "alternatives": alternatives, "waitlist_draft": waitlist_draft if usable else "",
+                               "waitlist_url": waitlist_url})
     if exc.code == "not_eligible":
         extra = exc.extra or {}
         possible = _parse_date(str(extra.get("possible_from") or extra.get("eligible_from") or ""))
@@ -374,46 +392,40 @@ def done(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "booking/done.html", {"claim": claim, "b": view, "step": 7})
 
 
-# --- waitlist ------------------------------------------------------------------------------------------
+# --- waitlist: joining with the draft (the views of the entry and the offer link are in views_waitlist) ---
 
 
-@require_POST
-def waitlist_join(request: HttpRequest) -> HttpResponse:
-    """From the "session full" answer: wait for a seat in that session with the data already given."""
-    draft = _draft(request)
-    if draft is None or draft.get("done") or request.POST.get("draft") != draft.get("id"):
-        messages.error(request, _("Sesi pengisian Anda sudah berakhir. Silakan mulai lagi."))
-        return redirect("booking:start")
-    b = _branch_or_404(draft["branch"])
-    day = date.fromisoformat(draft["date"])
+def join_waitlist(request: HttpRequest, draft: dict[str, Any], b: Branch, day: date) -> HttpResponse:
+    """Join the waitlist of the draft's session with the draft's data (the waitlist review, or the one
+    button on a "session full" answer). A session with a free seat goes back to the review, to book."""
+    back = reverse("booking:review")
     try:
         result = engine.waitlist_join(branch=b, day=day, session=draft["session"], data=draft["data"],
                                       ip=otp.client_ip(request))
+    except InvalidInput as exc:
+        form = IdentityForm(draft["data"])
+        form.is_valid()
+        _put_errors(form, exc)
+        if set(exc.fields or {}) & {"date", "session_start", "branch_code"}:
+            return _error_page(request, exc, title=_("Jadwal ini tidak bisa dipesan"),
+                               back=reverse("booking:dates", kwargs={"branch": b.code}))
+        ctx = _slot_context(b, day, draft["session"], waiting=True)
+        return render(request, "booking/identity.html", {**ctx, "form": form, "step": 5}, status=422)
+    except RateLimited as exc:
+        return _error_page(request, exc, title=_("Terlalu banyak percobaan"), back=back)
     except ServiceError as exc:
         if exc.code == "slot_has_room":
+            draft["waitlist"] = False
+            request.session[DRAFT_KEY] = draft
             messages.info(request, str(exc.message))
             return redirect("booking:review")
-        return _booking_refused(request, exc, b, reverse("booking:review"))
+        if exc.code == "already_waiting":
+            return _error_page(request, exc, title=_("Anda sudah ada di daftar tunggu"),
+                               back=reverse("booking:dates", kwargs={"branch": b.code}))
+        return _booking_refused(request, exc, b, back)
     waitlist_remember(request, result.entry.id, result.token)
     draft["data"] = {}
     draft["done"] = ""
+    draft["waitlist"] = False
     request.session[DRAFT_KEY] = draft
     return redirect("booking:waitlist", entry=result.entry.id)
-
-
-@never_cache
-def waitlist(request: HttpRequest, entry: int) -> HttpResponse:
-    item = waitlist_entry(request, entry)
-    return render(request, "booking/waitlist.html", {"w": engine.waitlist_view(item)})
-
-
-@require_POST
-def waitlist_accept(request: HttpRequest, entry: int) -> HttpResponse:
-    item = waitlist_entry(request, entry)
-    try:
-        created = engine.waitlist_accept(item)
-    except ServiceError as exc:
-        return _error_page(request, exc, title=_("Kursi tidak dapat diambil"),
-                           back=reverse("booking:waitlist", kwargs={"entry": entry}))
-    grant(request, created.code)
-    return redirect("booking:done", code=created.code)

@@ -31,15 +31,18 @@ from .validation import (
 from .waitlist import (
     WaitlistResult,
     entry_applicant,
+    offer_is_open,
     waitlist_accept,
     waitlist_expire_offers,
     waitlist_get_authorised,
+    waitlist_get_by_offer_token,
     waitlist_join,
 )
 
 __all__ = [
     "BookingRequest", "BookingResult", "SlotFull", "WaitlistResult", "bookable_claim_types", "booking_cancel",
     "booking_create", "booking_eligibility", "booking_expire_no_shows", "booking_follow_claim", "booking_reschedule", "check_registry",
-    "ensure_slot", "entry_applicant", "resolve_slot", "slots_generate", "ticket_urls", "validate_request",
-    "waitlist_accept", "waitlist_expire_offers", "waitlist_get_authorised", "waitlist_join",
+    "ensure_slot", "entry_applicant", "offer_is_open", "resolve_slot", "slots_generate", "ticket_urls", "validate_request",
+    "waitlist_accept", "waitlist_expire_offers", "waitlist_get_authorised", "waitlist_get_by_offer_token",
+    "waitlist_join",
 ]

@@ -1,11 +1,17 @@
 """The waitlist of a full session: joining (same checks as booking), the seat a cancellation frees
 going to the first person waiting (*held* for them ``WAITLIST_HOLD_MINUTES``), accepting the offer
 (the held seat becomes a booking) and offers that lapse. The entry stores who applies as one
-``Applicant`` (JSON), the same value the booking request and the claim's party are made from."""
+``Applicant`` (JSON), the same value the booking request and the claim's party are made from.
+
+Two credentials, both stored only as keyed digests: the entry's access token (given once when joining:
+the API's bearer token and the joining browser's session) and the offer link's token, made when a seat is
+offered and sent in the offer message (``/antrean/tawaran/<token>/``): it opens the offer in any browser,
+with no sequential id and no personal data in the link."""
 
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.booking import cache, ratelimit, selectors
-from lapakasik.booking.models import SlotQuota, WaitlistEntry
+from lapakasik.booking.models import Booking, SlotQuota, WaitlistEntry
 from lapakasik.booking.selectors import SessionAvailability
 from lapakasik.claims.parties import Applicant
 from lapakasik.claims.services import Actor
@@ -28,6 +34,9 @@ from lapakasik.notifications.services import notification_enqueue
 from .opening import BookingResult, open_booking
 from .slots import ensure_slot, retrying, slot_context
 from .validation import BookingRequest, checked_request, duplicate, setting
+
+# What ``new_token`` makes (URL-safe base64); anything else is refused before a look-up.
+OFFER_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 @dataclass(frozen=True)
@@ -73,10 +82,30 @@ def waitlist_join(
 
 
 def waitlist_get_authorised(*, entry_id: int, token: str) -> WaitlistEntry:
-    entry = WaitlistEntry.objects.select_related("slot", "slot__branch").filter(pk=entry_id).first()
+    entry = WaitlistEntry.objects.select_related("slot", "slot__branch", "booking").filter(pk=entry_id).first()
     if entry is None or not hmac.compare_digest(entry.token_digest, token_digest(token or "")):
         raise NotFound(code="waitlist_not_found")
     return entry
+
+
+def waitlist_get_by_offer_token(token: str) -> WaitlistEntry:
+    """The entry whose offer link carries ``token``; NotFound for any other string (an unknown, a malformed
+    and a guessed token get the same answer, and nothing else is read)."""
+    token = str(token or "")
+    if not OFFER_TOKEN_RE.fullmatch(token):
+        raise NotFound(code="waitlist_not_found")
+    entry = WaitlistEntry.objects.select_related("slot", "slot__branch", "booking").filter(
+        offer_token_digest=token_digest(token)).first()
+    if entry is None:
+        raise NotFound(code="waitlist_not_found")
+    return entry
+
+
+def offer_is_open(entry: WaitlistEntry, now: datetime | None = None) -> bool:
+    """An offer that can still be accepted: offered and its hold time not passed (the periodic job may not
+    have marked a lapsed offer yet)."""
+    now = now or clock.now()
+    return entry.status == WaitlistEntry.Status.OFFERED and not (entry.hold_until and entry.hold_until <= now)
 
 
 def release_seat(slot: SlotQuota, now: datetime) -> None:
@@ -94,11 +123,12 @@ def release_seat(slot: SlotQuota, now: datetime) -> None:
 
 def offer(entry: WaitlistEntry, slot: SlotQuota, now: datetime) -> None:
     hold = now + timedelta(minutes=int(setting("WAITLIST_HOLD_MINUTES", 30)))
+    link_token = new_token()
     WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.OFFERED, offered_at=now,
-                                                     hold_until=hold)
+                                                     hold_until=hold, offer_token_digest=token_digest(link_token))
     branch = selectors.branch_info(slot.branch.code) if hasattr(slot, "branch") else None
     try:
-        offer_url = reverse("booking:waitlist", kwargs={"entry": entry.pk})
+        offer_url = reverse("booking:waitlist_offer", kwargs={"token": link_token})
     except NoReverseMatch:
         offer_url = ""
     who = entry_applicant(entry)
@@ -123,8 +153,16 @@ def waitlist_accept(*, entry: WaitlistEntry, actor: Actor | None = None, now: da
     def attempt() -> BookingResult:
         with transaction.atomic():
             locked = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
-            if locked.status != WaitlistEntry.Status.OFFERED or (locked.hold_until and locked.hold_until <= now):
-                raise Conflict(_("Tawaran kursi ini sudah tidak berlaku."), code="offer_not_open")
+            if locked.status == WaitlistEntry.Status.ACCEPTED and locked.booking_id:
+                # A double submit, or the offer taken already in another browser: one booking only.
+                code = Booking.objects.filter(pk=locked.booking_id).values_list("code", flat=True).first() or ""
+                raise Conflict(_("Kursi ini sudah Anda ambil; booking sudah dibuat dengan kode {code}. Buka "
+                                 "“Booking saya” untuk melihatnya.").format(code=code),
+                               code="offer_already_accepted", extra={"booking_code": code})
+            if not offer_is_open(locked, now):
+                raise Conflict(_("Tawaran kursi ini sudah tidak berlaku: waktu penahanan kursi sudah lewat atau "
+                                 "kursi sudah ditawarkan kepada orang berikutnya. Pilih sesi lain."),
+                               code="offer_not_open")
             if SlotQuota.objects.filter(id=locked.slot_id, held__gt=0).update(
                     held=F("held") - 1, booked=F("booked") + 1) != 1:
                 raise Conflict(code="offer_not_open")
