@@ -12,6 +12,7 @@ repository), to look at by eye."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from datetime import date, timedelta
@@ -123,6 +124,14 @@ class Walk:
         self.check(name)
 
 
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (900, 600), (230, 230, 220)).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
 def _fill_identity(page: Any, who: tuple[str, str, str], email: str, phone: str) -> None:
     nik, kpj, name = who
     page.fill("#id_nik", nik)
@@ -172,12 +181,40 @@ def test_every_participant_page_fits_a_360px_phone(live_server: Any, chromium: A
     expect(page.locator("#booking-code")).to_be_visible()
     walk.check("done")
     code = page.locator("#booking-code").inner_text().strip()
+    # the personal e-mail address: one tap on "Salin" puts it on the clipboard
+    address = page.locator("#intake-email .copy-text").inner_text().strip()
+    assert re.fullmatch(r"[a-z0-9]+@[a-z0-9.-]+", address), address
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.locator("#intake-email .copy-button").click()
+    expect(page.locator("#intake-email .copy-button")).to_have_text("Tersalin")
+    assert page.evaluate("navigator.clipboard.readText()") == address
     upload = page.locator("#upload-link").get_attribute("href")
     assert upload
     upload = urlsplit(upload).path
     walk.visit("upload", upload)
     walk.visit("help-dropbox", upload + "bantuan/")
     walk.visit("upload-jakarta", world["jakarta_upload"])
+    # a file with a long name from a phone's camera, and one that is refused: both listed with their outcome
+    form = page.locator("#req-ktp form.upload-form")
+    form.locator("input[type=file]").last.set_input_files([
+        {"name": "IMG_20261202_101500_HDR_PORTRAIT_BURST0001_COVER.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()},
+        {"name": "surat_pengunduran_diri_dari_PT_Maju_Bersama_Sejahtera_Abadi.docx",
+         "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04" + b"\0" * 64}])
+    form.locator("button[type=submit]").click()
+    expect(form.locator(".upload-status")).to_contain_text("ditolak", timeout=20000)
+    walk.check("upload-jakarta-refused", again=False)
+    page.reload()
+    expect(page.locator("#req-ktp .files li").first).to_be_visible()
+    walk.check("upload-jakarta-files", again=False)
+    # without JavaScript there is no button, and one tap selects the whole address
+    bare = chromium.new_context(viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True, has_touch=True,
+                                java_script_enabled=False, locale="id-ID")
+    plain = bare.new_page()
+    plain.goto(live_server.url + world["jakarta_upload"])
+    expect(plain.locator(".copy-button")).to_be_hidden()
+    assert plain.evaluate("getComputedStyle(document.querySelector('.copy-text')).userSelect") == "all"
+    assert plain.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    bare.close()
     walk.visit("help-online-only", world["jakarta_upload"] + "bantuan/")
 
     # "Booking saya" from another session: booking code, then the one-time code
@@ -232,6 +269,7 @@ def test_every_participant_page_fits_a_360px_phone(live_server: Any, chromium: A
     page.locator(".lang button").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     walk.lang = "en"
+    waitlist = next(path for name, path in walk.revisit if name == "waitlist")
     for name, path in list(walk.revisit):
         if name == "mine-code":  # a new one-time code, in English
             page.fill("#id_code", code)
@@ -240,5 +278,12 @@ def test_every_participant_page_fits_a_360px_phone(live_server: Any, chromium: A
             walk.check(name)
         else:
             walk.visit(name, path)
+    # The first participant cancels: their page says so, and the seat is offered to the waiting list
+    page.goto(live_server.url + f"/antrean/saya/{code}/batal/")
+    page.locator("#id_confirm").check()
+    page.locator("#confirm-cancel").click()
+    expect(page.locator("#booking-status")).to_contain_text("Cancelled")
+    walk.check("manage-cancelled", again=False)
+    walk.visit("waitlist-offered", waitlist)
     context.close()
     assert not walk.problems, "\n".join(walk.problems)
