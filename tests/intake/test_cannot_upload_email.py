@@ -8,16 +8,14 @@ from typing import Any
 from lapakasik.intake.models import Document, IntakeAccess
 from tests.accounts.factories import make_officer
 from tests.accounts.helpers import officer_login
-from tests.mailgateway.conftest import (  # noqa: F401 - the gateway fixtures
-    address_of,
-    gateway,
-    gateway_factory,
-    mail,
-    run_worker,
-    smtp_send,
-)
+from tests.mailgateway import conftest as mailgateway
+from tests.mailgateway.conftest import address_of, mail, run_worker, smtp_send
 
 from .conftest import jpeg_bytes
+
+# the mail gateway's fixtures: the real gateway on a free port, in a thread
+gateway_factory = mailgateway.gateway_factory
+gateway = mailgateway.gateway
 
 
 def report(client: Any, claim: Any) -> None:
@@ -39,8 +37,8 @@ def test_email_from_the_registered_address_leaves_upload_failed(client: Any, gat
     assert claim.events.filter(kind="state_changed", reason="upload_recovered").exists()
 
 
-def test_held_email_accepted_by_the_officer_leaves_upload_failed(client: Any, gateway: Any, make_claim: Any,
-                                                                 officers: Any) -> None:
+def test_held_email_accepted_by_the_officer_leaves_upload_failed(
+        client: Any, gateway: Any, make_claim: Any, officers: Any) -> None:
     claim = make_claim()
     report(client, claim)
     raw = mail(to=address_of(claim), sender="Adik <adik@example.id>",
