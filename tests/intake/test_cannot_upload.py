@@ -264,3 +264,44 @@ def test_held_email_documents_accepted_by_an_officer_leave_upload_failed(client:
     recovered = ClaimEvent.objects.get(claim=claim, kind="state_changed", reason="upload_recovered")
     assert recovered.from_state == "UPLOAD_FAILED"
     assert Document.objects.get(pk=held.document.pk).status == "ACCEPTED"
+
+
+# --- the message's wording ---------------------------------------------------------------------------
+
+
+def test_online_only_message_does_not_speak_of_a_dropbox_and_links_the_help_page(client: Any,
+                                                                                 make_claim: Any) -> None:
+    from lapakasik.notifications.services import notification_render
+
+    claim = dki_claim(make_claim, language="en")
+    client.post(cannot_url(claim), CONFIRM)
+    (note,) = failed_notes(claim)
+    rendered = notification_render(note)
+    assert rendered.subject == f"Claim {claim.code}: other ways to send your documents"
+    assert "dropbox" not in rendered.subject.lower() and note.context["help_url"] in rendered.text
+    assert note.context["help_url"].endswith(f"/unggah/{token_of(claim)}/bantuan/")
+
+
+def test_stored_shipped_texts_are_updated_and_edited_ones_kept(db: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from lapakasik.notifications.defaults import texts_for
+    from lapakasik.notifications.models import NotificationTemplate
+
+    migration = importlib.import_module("lapakasik.notifications.migrations.0009_upload_failed_online_wording")
+    email_id = NotificationTemplate.objects.get(event="upload_failed", channel="email", language="id")
+    shipped = texts_for("upload_failed")["id"]
+    email_id.subject = migration.OLD_SUBJECT["id"]
+    email_id.body = migration._previous(shipped["text"], "id")
+    email_id.save()
+    whatsapp_en = NotificationTemplate.objects.get(event="upload_failed", channel="whatsapp", language="en")
+    whatsapp_en.body = "Teks yang diubah admin."
+    whatsapp_en.save()
+    migration.install(apps, None)
+    email_id.refresh_from_db()
+    whatsapp_en.refresh_from_db()
+    assert email_id.subject == shipped["subject"] and email_id.body == shipped["text"]
+    assert "help_url" in email_id.body and "wilayah Anda" in email_id.body
+    assert whatsapp_en.body == "Teks yang diubah admin."
