@@ -296,8 +296,7 @@ def document_assign_participant(*, claim: Claim, document_id: int, requirement_c
     assignment may complete the checklist or end UPLOAD_FAILED (``state_after_stored_document``)."""
     with transaction.atomic():
         locked = claim_lock(claim)
-        doc = Document.objects.select_for_update().select_related("requirement").filter(
-            pk=document_id, claim=locked).first()
+        doc = Document.objects.select_for_update().filter(pk=document_id, claim=locked).first()
         if doc is None or doc.status == DocumentStatus.REFUSED:
             raise NotFound(_("Berkas tidak ditemukan."), code="document_not_found")
         req = requirement_get(locked, requirement_code)
