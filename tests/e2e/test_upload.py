@@ -109,3 +109,48 @@ def test_upload_page_without_javascript(live_server: Any, upload_browser_page: A
     page.wait_for_selector("#req-foto[data-status=received]", timeout=20000)
     assert "foto.jpg diterima" in page.content()
     context.close()
+
+
+def _no_horizontal_overflow(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{page.url}: {width}px wide on a 360px screen"
+
+
+def test_phone_every_file_visible_and_cannot_upload_in_two_steps(live_server: Any, upload_browser_page: Any,
+                                                                 upload_claim: Any) -> None:
+    """On a 360 × 740 phone: a refused e-mail attachment stays listed with its reason, a camera file asks "dokumen
+    apa ini?" and one tap files it; "Saya tidak bisa mengunggah" asks first and changes the claim only on the
+    confirmation."""
+    from lapakasik.claims.services import Actor
+    from lapakasik.intake.receive import document_receive
+
+    for name, data in (("dokumen.zip", b"PK\x03\x04" + b"\x00" * 300), ("IMG_20261202_101500.jpg", _jpeg(3))):
+        document_receive(claim=upload_claim, fileobj=io.BytesIO(data), filename=name, declared_type=None,
+                         source="EMAIL", actor=Actor.system("e-mail"))
+    page = upload_browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + upload_claim.upload_path)
+    other = page.locator("#other-files")
+    assert "dokumen.zip" in other.inner_text() and "Arsip" in other.inner_text()
+    camera = other.locator("li", has_text="IMG_20261202_101500.jpg")
+    assert "Diterima — dokumen apa ini?" in camera.inner_text()
+    camera.locator("button[value=ktp]").click()
+    page.wait_for_selector("#req-ktp[data-status=received]", timeout=20000)
+    assert "IMG_20261202_101500.jpg" in page.locator("#req-ktp").inner_text()
+
+    page.get_by_role("link", name="Saya tidak bisa mengunggah").click()
+    page.wait_for_selector("#problem-form")
+    _no_horizontal_overflow(page)
+    upload_claim.refresh_from_db()
+    assert upload_claim.state == "AWAITING_DOCUMENTS"
+    page.locator("input[value=connection]").check()
+    page.get_by_role("button", name="Lanjut").click()
+    page.wait_for_selector("#confirm-form")
+    _no_horizontal_overflow(page)
+    upload_claim.refresh_from_db()
+    assert upload_claim.state == "AWAITING_DOCUMENTS"  # still nothing changed
+    page.get_by_role("button", name="Ya, saya tidak bisa mengunggah").click()
+    page.wait_for_selector("#dropbox")
+    _no_horizontal_overflow(page)
+    upload_claim.refresh_from_db()
+    assert upload_claim.state == "UPLOAD_FAILED"

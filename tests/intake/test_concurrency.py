@@ -42,3 +42,39 @@ def test_same_file_twice_at_once_is_stored_once(make_claim: Any) -> None:
     assert sorted(outcomes) == ["duplicate", "received"]
     assert Document.objects.filter(claim=claim).count() == 1
     assert len(stored_files()) == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_of_cannot_upload_at_once_change_the_claim_once(make_claim: Any) -> None:
+    """A double tap on "Ya, saya tidak bisa mengunggah" as two requests at once: one transition, one message per
+    channel; the other request finds the claim already in UPLOAD_FAILED under the lock and does nothing."""
+    from lapakasik.claims.models import Claim
+    from lapakasik.intake.services import upload_failed_report
+    from lapakasik.notifications.models import Notification
+
+    claim = make_claim(channels=["email", "sms"])
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def confirm() -> None:
+        try:
+            stale = Claim.objects.get(pk=claim.pk)  # each request reads the claim before the other writes
+            barrier.wait()
+            upload_failed_report(claim=stale, actor=Actor.participant(), problem="connection")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    claim.refresh_from_db()
+    assert claim.state == "UPLOAD_FAILED"
+    assert claim.events.filter(kind="state_changed", to_state="UPLOAD_FAILED").count() == 1
+    assert sorted(Notification.objects.filter(claim=claim, event="upload_failed").values_list(
+        "channel", flat=True)) == ["email", "sms"]

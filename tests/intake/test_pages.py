@@ -66,7 +66,7 @@ def test_cannot_upload_with_dropbox_gives_cover_sheet(client: Any, claim: Any) -
     from pypdf import PdfReader
 
     url = upload_url(claim)
-    r = client.post(url + "tidak-bisa/", follow=True)
+    r = client.post(url + "tidak-bisa/", {"masalah": "connection", "konfirmasi": "ya"}, follow=True)
     assert r.status_code == 200
     claim.refresh_from_db()
     assert claim.state == "UPLOAD_FAILED"
@@ -95,14 +95,16 @@ def test_cannot_upload_online_only_shows_alternatives(client: Any, make_claim: A
     dki = Branch.objects.filter(region__code="DKI").order_by("code").first()
     claim = make_claim(branch=dki)
     url = upload_url(claim)
-    r = client.post(url + "tidak-bisa/", follow=True)
+    r = client.post(url + "tidak-bisa/", {"masalah": "refused", "konfirmasi": "ya"}, follow=True)
     html = r.content.decode()
     assert "175" in html and "Coba unggah lagi" in html and "lembar-sampul" not in html
     assert client.get(url + "lembar-sampul.pdf").status_code == 404
     from lapakasik.notifications.models import Notification
 
     ctx = Notification.objects.get(claim=claim, event="upload_failed").context
-    assert ctx["dropbox_allowed"] is False and ctx.get("nearest_dropbox_branch")
+    # DKI Jakarta serves online only: no dropbox anywhere, and never one in another province
+    assert ctx["dropbox_allowed"] is False and "nearest_dropbox_branch" not in ctx
+    assert "Tangerang" not in html
 
 
 def test_deadline_passed_incomplete_goes_upload_failed(claim: Any) -> None:

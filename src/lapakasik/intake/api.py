@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from ninja import Path, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 
 from lapakasik.api.auth import claim_of, participant_claim
 from lapakasik.api.openapi import error_responses
@@ -21,7 +21,14 @@ from lapakasik.core.errors import Conflict, InvalidInput, ServiceError
 from lapakasik.core.validators import PublicCode
 
 from . import pipeline, policy
-from .catalogue import claim_checklist, requirement_get, requirements_for
+from .catalogue import (
+    claim_checklist,
+    document_reason,
+    document_status_label,
+    is_unmatched,
+    requirement_get,
+    requirements_for,
+)
 from .models import Document, Source
 from .ratelimit import upload_rate_check, upload_rate_count_files
 from .receive import document_receive, intake_ack_schedule
@@ -43,6 +50,7 @@ class IntakeDocumentOut(Schema):
     pages: int | None
     reason_code: str
     reason: str
+    unmatched: bool = Field(description="stored, but not matched to a requirement yet: which document is it?")
     created_at: datetime
 
 
@@ -66,7 +74,8 @@ class IntakeChecklistOut(Schema):
     email_address: str | None
     upload_url: str | None
     requirements: list[IntakeRequirementOut]
-    unassigned: list[IntakeDocumentOut]
+    unassigned: list[IntakeDocumentOut] = Field(
+        description="every file not matched to a requirement: stored (unmatched), held, and refused with its reason")
 
 
 class IntakeResultOut(Schema):
@@ -85,11 +94,10 @@ class IntakeUploadOut(Schema):
 
 def document_out(doc: Document) -> IntakeDocumentOut:
     return IntakeDocumentOut(
-        id=doc.pk, filename=doc.original_name, status=doc.status, status_label=str(doc.get_status_display()),
+        id=doc.pk, filename=doc.original_name, status=doc.status, status_label=document_status_label(doc),
         requirement=doc.requirement.code if doc.requirement_id and doc.requirement else None, source=doc.source,
         kind=doc.kind, size=doc.size, pages=doc.pages, reason_code=doc.reason_code,
-        reason=pipeline.reason_message(doc.reason_code) if doc.reason_code in pipeline.REASONS else "",
-        created_at=doc.created_at,
+        reason=document_reason(doc), unmatched=is_unmatched(doc), created_at=doc.created_at,
     )
 
 

@@ -224,21 +224,54 @@ class ChecklistItem:
         return len(self.documents) < self.max_files
 
 
+def document_reason(doc: Document) -> str:
+    """Why a refused file was refused, in the active language ("" for a file that was not refused)."""
+    if doc.status != DocumentStatus.REFUSED:
+        return ""
+    if doc.reason_code in pipeline.REASONS:
+        return pipeline.reason_message(doc.reason_code)
+    if doc.reviewed_at is not None:  # an officer's refusal: its reason came in the "Minta dokumen" message
+        return str(_("Ditolak petugas; alasannya ada di pesan kami. Kirim ulang dokumen ini."))
+    return pipeline.reason_message("type_not_allowed")  # a reason code this version no longer words
+
+
+def is_unmatched(doc: Document) -> bool:
+    """The participant's own stored file that no requirement is matched to yet ("dokumen apa ini?"):
+    they can say which document it is themselves (``services.document_assign_participant``)."""
+    return doc.requirement_id is None and doc.status == DocumentStatus.RECEIVED
+
+
+def document_status_label(doc: Document) -> str:
+    if is_unmatched(doc):
+        return str(_("Diterima — dokumen apa ini?"))
+    return str(doc.get_status_display())
+
+
 def document_row(doc: Document) -> dict[str, Any]:
-    reason = ""
-    if doc.status == DocumentStatus.REFUSED:
-        if doc.reason_code in pipeline.REASONS:
-            reason = pipeline.reason_message(doc.reason_code)
-        elif doc.reviewed_at is not None:  # an officer's refusal: its reason came in the "Minta dokumen" message
-            reason = str(_("Ditolak petugas; alasannya ada di pesan kami. Kirim ulang dokumen ini."))
-    return {"id": doc.pk, "name": doc.original_name, "status": doc.status, "status_label": doc.get_status_display(),
-            "refused": doc.status == DocumentStatus.REFUSED, "reason": reason, "created_at": doc.created_at}
+    return {"id": doc.pk, "name": doc.original_name, "status": doc.status, "status_label": document_status_label(doc),
+            "refused": doc.status == DocumentStatus.REFUSED, "unmatched": is_unmatched(doc),
+            "reason": document_reason(doc), "created_at": doc.created_at}
 
 
 @dataclass
 class Checklist:
     items: list[ChecklistItem]
+    #: every file not matched to a requirement — stored, held and refused (with its reason), oldest first
     unassigned: list[Document]
+
+    @property
+    def unassigned_rows(self) -> list[dict[str, Any]]:
+        return [document_row(d) for d in self.unassigned]
+
+    @property
+    def unmatched(self) -> list[Document]:
+        """The participant's stored files that still wait to be told which document they are."""
+        return [d for d in self.unassigned if is_unmatched(d)]
+
+    @property
+    def assignable(self) -> list[ChecklistItem]:
+        """The requirements an unmatched file can still be assigned to (room left), missing ones first."""
+        return sorted((i for i in self.items if i.can_add), key=lambda i: i.status != policy.MISSING)
 
     @property
     def complete(self) -> bool:
@@ -288,7 +321,7 @@ def claim_checklist(claim: Any, language: str | None = None) -> Checklist:
             requirement=req, code=req.code, label=req.label(lang), required=required, condition_note=note,
             status=status, min_files=req.min_files, max_files=req.max_files, documents=stored, refusals=refused,
             held=held))
-    unassigned = [d for d in docs if d.requirement_id is None and d.status != DocumentStatus.REFUSED]
+    unassigned = [d for d in docs if d.requirement_id is None]
     return Checklist(items=items, unassigned=unassigned)
 
 

@@ -34,7 +34,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import imagework, pdfcheck
+from . import imagework, pdfcheck, policy
 
 CHUNK = 64 * 1024
 log = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ REASONS: dict[str, Any] = {
                        "Kirim foto JPG/PNG atau PDF asli dari kamera atau aplikasi pemindai."),
     "archive": _("Arsip (ZIP/RAR/winmail.dat) tidak diterima. Kirim setiap dokumen sebagai lampiran JPG, "
                  "PNG atau PDF tersendiri."),
+    "office_document": _("Dokumen Word atau Excel tidak diterima. Buka berkasnya, simpan sebagai PDF (File > "
+                         "Simpan Sebagai > PDF), lalu kirim PDF-nya."),
     "svg": _("Gambar SVG tidak diterima. Kirim foto JPG/PNG atau dokumen PDF."),
     "heic_unsupported": _("Foto iPhone (HEIC) belum dapat kami baca. Kirim sebagai JPG: di iPhone pilih "
                           "Pengaturan > Kamera > Format > Paling Kompatibel, atau bagikan foto sebagai JPG."),
@@ -274,6 +276,8 @@ def check_type(head: bytes, filename: str) -> str:
     without extension — e.g. a nameless mail part — is typed by content alone)."""
     allowed = limits().allowed_kinds
     content = sniff(head)
+    if content not in KINDS and policy.is_office_document(head, extension_of(filename)):
+        raise Refused("office_document")
     if content in {"zip", "archive", "tnef"}:
         raise Refused("archive")
     if content == "svg":

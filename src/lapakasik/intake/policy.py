@@ -143,3 +143,63 @@ def reminder_quiet(*, now: Any, confirmed_at: Any, quiet_hours: int) -> bool:
     from datetime import timedelta
 
     return confirmed_at is not None and quiet_hours > 0 and now < confirmed_at + timedelta(hours=quiet_hours)
+
+
+# --- Word, Excel and other office files ----------------------------------------------------------------
+
+OFFICE_EXTENSIONS = frozenset({".doc", ".docx", ".docm", ".dot", ".dotx", ".xls", ".xlsx", ".xlsm", ".xlt",
+                               ".xltx", ".csv", ".odt", ".ods", ".rtf", ".ppt", ".pptx", ".odp", ".pages",
+                               ".numbers"})
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
+_OOXML_MARKS = (b"[Content_Types].xml", b"word/", b"xl/", b"ppt/", b"docProps/")
+_ODF_MARK = b"application/vnd.oasis.opendocument."
+
+
+def is_office_document(head: bytes, extension: str) -> bool:
+    """A Word, Excel (or PowerPoint, OpenDocument, RTF) file: by its content (an OLE2 container, a ZIP
+    whose first entries are an Office Open XML or OpenDocument package) or, when the content is not a
+    kind we accept anyway, by its name. The participant then hears "save it as PDF", not "archive"."""
+    if head.startswith(_OLE2) or head.startswith(b"{\\rtf"):
+        return True
+    if head.startswith(b"PK\x03\x04") and (any(m in head for m in _OOXML_MARKS) or _ODF_MARK in head):
+        return True
+    return extension.lower() in OFFICE_EXTENSIONS
+
+
+# --- "Saya tidak bisa mengunggah": what went wrong, and what helps ---------------------------------------
+
+#: The problems the participant can choose before asking for another way, each with what usually helps.
+#: (code → (label, tip)); ``other`` has no tip of its own.
+UPLOAD_PROBLEMS: dict[str, tuple[Any, Any]] = {
+    "refused": (_("Berkas saya terus ditolak"),
+                _("Baca alasan penolakan di daftar dokumen. Foto dokumen di tempat terang, seluruh halaman "
+                  "terlihat, lalu kirim satu berkas per dokumen sebagai JPG atau PDF.")),
+    "connection": (_("Unggahan terputus atau tidak selesai"),
+                   _("Kirim satu berkas sekali kirim, di tempat dengan sinyal lebih baik atau lewat Wi-Fi. "
+                     "Anda juga bisa mengirim dokumen sebagai lampiran e-mail ke alamat pribadi Anda.")),
+    "too_large": (_("Berkas saya terlalu besar"),
+                  _("Perkecil resolusi kamera atau pindai dengan kualitas lebih rendah. Satu halaman dokumen "
+                    "cukup sekitar 1–2 MB.")),
+    "no_device": (_("Saya tidak bisa memotret atau memindai dokumen"),
+                  _("Minta bantuan keluarga atau kenalan untuk memotret dokumen dengan ponselnya, lalu kirim "
+                    "lewat tautan ini atau lewat e-mail ke alamat pribadi Anda.")),
+    "other": (_("Masalah lain"), ""),
+}
+
+
+def upload_problem_valid(code: str) -> bool:
+    return code in UPLOAD_PROBLEMS
+
+
+def usable_dropbox_branches(*, home_region: Any, home_branch: Any, candidates: list[tuple[Any, Any, bool, float]],
+                            limit: int = 3) -> list[Any]:
+    """The branches whose dropbox the participant may use: their own branch when its effective channel
+    policy allows a dropbox, else other branches of their OWN region that allow one (a region that
+    serves online only is never sent to a dropbox in another province), nearest first.
+    ``candidates``: (branch, region, dropbox_allowed, distance). Empty: the online alternatives only."""
+    own = [c for c in candidates if c[0] == home_branch and c[2]]
+    if own:
+        return [home_branch]
+    same_region = sorted((c for c in candidates if c[1] == home_region and c[2] and c[0] != home_branch),
+                         key=lambda c: (c[3], str(c[0])))
+    return [c[0] for c in same_region[:limit]]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from lapakasik.branches.selectors import branch_effective_policy, branch_list, effective_policies
+from lapakasik.branches.selectors import branch_list, effective_policies
 from lapakasik.claims.models import Claim
 from lapakasik.core.dates import long_moment
 
@@ -126,40 +126,47 @@ def ack_context(claim: Claim, results: list[ReceiveResult], language: str = "id"
             "claim_code": claim.code}
 
 
-def nearest_dropbox_branch(claim: Claim) -> Any:
-    """The nearest active branch whose effective policy allows a dropbox (None when none does)."""
-    branches = list(branch_list())
-    policies = effective_policies(branches)
-    candidates = [b for b in branches if policies.get(b.id) is not None and policies[b.id].dropbox_allowed]
-    if not candidates:
-        return None
+def dropbox_branches(claim: Claim) -> list[Any]:
+    """The branches whose dropbox this participant may use (``policy.usable_dropbox_branches``): the claim's
+    own branch when its effective channel policy allows a dropbox, else the nearest branches of the same
+    region that allow one — never a branch in another region. Empty: online alternatives only."""
     home = claim.branch
+    branches = list(branch_list(region=home.region.code))
+    if home.pk not in {b.pk for b in branches}:
+        branches.append(home)
+    policies = effective_policies(branches)
 
     def distance(b: Any) -> float:
         if home.latitude is None or b.latitude is None or home.longitude is None or b.longitude is None:
-            return 0.0 if b.region_id == home.region_id else 1e9
+            return 0.0
         return float((home.latitude - b.latitude) ** 2 + (home.longitude - b.longitude) ** 2)
 
-    return min(candidates, key=lambda b: (distance(b), b.code))
+    return policy.usable_dropbox_branches(
+        home_region=home.region_id, home_branch=home,
+        candidates=[(b, b.region_id, policies[b.id].dropbox_allowed, distance(b)) for b in branches
+                    if b.id in policies])
 
 
 def upload_failed_context(claim: Claim) -> dict[str, Any]:
-    """What the ``upload_failed`` message needs: the dropbox (when allowed) or the alternatives."""
-    policy = branch_effective_policy(claim.branch)
+    """What the ``upload_failed`` message and the help page need: the dropbox the participant may use (their
+    own branch's, or the nearest one in their own region) or, when their region serves online only, the
+    online alternatives — the personal upload link and e-mail address, the help page, the contact centre."""
+    usable = dropbox_branches(claim)
+    own = bool(usable) and usable[0] == claim.branch
     service = getattr(settings, "LAPAKASIK", {})
     context: dict[str, Any] = {
-        "dropbox_allowed": policy.dropbox_allowed, "branch": claim.branch.name,
+        "dropbox_allowed": own, "branch": claim.branch.name,
         "branch_address": claim.branch.address, "contact_centre": service.get("CONTACT_CENTRE", "175"),
     }
     links = intake_links_get(claim)
     if links:
         context["upload_url"] = links.upload_url
         context["email_address"] = links.email_address
-        if policy.dropbox_allowed:  # the printable cover sheet lives under the personal upload link
+        context["help_url"] = links.upload_url.rstrip("/") + "/bantuan/"
+        if usable:  # the printable cover sheet lives under the personal upload link
             context["cover_sheet_url"] = links.upload_url.rstrip("/") + "/lembar-sampul.pdf"
-    if not policy.dropbox_allowed:
-        nearest = nearest_dropbox_branch(claim)
-        if nearest is not None:
-            context["nearest_dropbox_branch"] = nearest.name
-            context["nearest_dropbox_address"] = nearest.address
+    if usable and not own:
+        context["nearest_dropbox_branch"] = usable[0].name
+        context["nearest_dropbox_address"] = usable[0].address
+        context["dropbox_branches"] = [{"name": b.name, "address": b.address} for b in usable]
     return context

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from lapakasik.claims import workflow
 from lapakasik.claims.models import Claim, ClaimEvent
@@ -22,13 +23,13 @@ from lapakasik.claims.services import (
 )
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token
-from lapakasik.core.errors import Conflict, InvalidInput
+from lapakasik.core.errors import Conflict, InvalidInput, NotFound
 from lapakasik.core.storage import unreferenced_files_delete
 from lapakasik.notifications.selectors import notification_last_confirmation_at
 from lapakasik.notifications.services import notification_enqueue
 
-from . import files, pipeline
-from .catalogue import claim_checklist, requirement_get
+from . import files, pipeline, policy
+from .catalogue import claim_checklist, requirement_get, requirements_for
 from .models import Document, DocumentStatus, IntakeAccess, IntakeProgress, Source
 from .policy import reminder_quiet
 from .selectors import ack_context, intake_links_get, upload_failed_context, upload_url
@@ -102,18 +103,38 @@ def intake_acknowledge(
 # When upload fails
 
 
-def upload_failed_report(*, claim: Claim, actor: Any, reason: str = "participant_reported") -> Claim:
-    """The participant says "Saya tidak bisa mengunggah" (or a job decides so): → UPLOAD_FAILED, with
-    the branch's dropbox instructions or the online-only alternatives in the notification. Already
-    UPLOAD_FAILED: nothing changes (idempotent)."""
-    if claim.state == workflow.State.UPLOAD_FAILED:
-        return claim
-    if not workflow.can_transition(claim.state, workflow.State.UPLOAD_FAILED):
-        raise Conflict(code="invalid_transition")
-    claim_transition(claim=claim, to=workflow.State.UPLOAD_FAILED, actor=actor, reason=reason,
-                     notify_context=upload_failed_context(claim))
+def upload_failed_report(*, claim: Claim, actor: Any, reason: str = "participant_reported",
+                         problem: str = "") -> Claim:
+    """The participant confirms "Saya tidak bisa mengunggah" (or a job decides so): → UPLOAD_FAILED, with
+    the dropbox the participant may use (``selectors.upload_failed_context``) or the online alternatives
+    in ONE notification (one message per chosen channel). ``problem`` is what the participant said went
+    wrong (``policy.UPLOAD_PROBLEMS``), kept in the history for the officer. Decided under the claim's
+    lock: a claim already in UPLOAD_FAILED / DROPBOX_EXPECTED changes nothing and sends nothing (a double
+    submit, two tabs); a claim that cannot go there (under review, closed) is a Conflict."""
+    if problem and not policy.upload_problem_valid(problem):
+        raise InvalidInput(fields={"problem": [str(_("Pilih salah satu masalah dari daftar."))]})
+    with transaction.atomic():
+        locked = claim_lock(claim)
+        if locked.state in workflow.UPLOAD_TROUBLE:
+            claim.state = locked.state
+            return locked
+        if not workflow.can_transition(locked.state, workflow.State.UPLOAD_FAILED):
+            raise Conflict(_("Klaim ini tidak sedang menunggu dokumen, jadi tidak perlu cara lain mengirim."),
+                           code="invalid_transition")
+        claim_transition(claim=locked, to=workflow.State.UPLOAD_FAILED, actor=actor, reason=reason,
+                         data={"problem": problem} if problem else None,
+                         notify_context=upload_failed_context(locked))
     claim.refresh_from_db()
     return claim
+
+
+def state_after_stored_document(claim: Claim, actor: Any) -> None:
+    """A document now counts for the checklist (an officer accepted a held one, the participant said which
+    document an unmatched file is): move the claim as ``workflow.state_after_intake`` says — out of
+    UPLOAD_FAILED, or to DOCUMENTS_RECEIVED once complete. ``claim`` is locked by the caller."""
+    step = workflow.state_after_intake(claim.state, checklist_complete=claim_checklist(claim).complete)
+    if step is not None:
+        claim_transition(claim=claim, to=step.to, actor=actor, reason=step.reason)
 
 
 def intake_deadline_check(*, now: Any = None) -> int:
@@ -150,12 +171,17 @@ def document_review(*, document: Any, actor: Any, accept: bool, reason_code: str
             if req is None:
                 raise InvalidInput(fields={"requirement": ["unknown"]})
             doc.requirement = req
+        was_held = doc.status == DocumentStatus.HELD
         doc.status = DocumentStatus.ACCEPTED if accept else DocumentStatus.REFUSED
         doc.reason_code = "" if accept else (reason_code or "officer_refused")
         doc.reviewed_at = clock.now()
         doc.save(update_fields=["requirement", "status", "reason_code", "reviewed_at"])
         claim_event_record(claim=locked_claim, kind=ClaimEvent.Kind.DOCUMENT_REVIEWED, actor=actor,
                            data={"document": doc.pk, "accepted": accept, "reason": doc.reason_code})
+        if accept and was_held:
+            # A held file (e-mail from another address) counts only now: the documents have arrived, so the
+            # claim leaves UPLOAD_FAILED (or is complete) like a file the participant sent themselves.
+            state_after_stored_document(locked_claim, actor)
     return doc
 
 
@@ -258,6 +284,40 @@ def document_assign(*, document: Any, actor: Any, requirement_code: str) -> Any:
         doc.save(update_fields=["requirement"])
         claim_event_record(claim=locked_claim, kind=ClaimEvent.Kind.DOCUMENT_ASSIGNED, actor=actor,
                            data={"document": doc.pk, "requirement": req.code})
+    return doc
+
+
+def document_assign_participant(*, claim: Claim, document_id: int, requirement_code: str, actor: Any) -> Any:
+    """The participant says which document an unmatched file is ("dokumen apa ini?" on the upload page).
+    Under the claim's lock: the file must be the claim's own stored, unmatched file (another claim's id →
+    NotFound, as if it did not exist); the requirement must be on this claim's checklist and have room
+    (else InvalidInput / Conflict, nothing changes). Saying it again for the same requirement changes
+    nothing (a double tap); a file already matched is not moved (that is the officer's call). The
+    assignment may complete the checklist or end UPLOAD_FAILED (``state_after_stored_document``)."""
+    with transaction.atomic():
+        locked = claim_lock(claim)
+        doc = Document.objects.select_for_update().filter(pk=document_id, claim=locked).first()
+        if doc is None or doc.status == DocumentStatus.REFUSED:
+            raise NotFound(_("Berkas tidak ditemukan."), code="document_not_found")
+        req = requirement_get(locked, requirement_code)
+        if req is None or req.pk not in {r.pk for r, _required in requirements_for(locked)}:
+            raise InvalidInput(pipeline.reason_message("unknown_requirement"), code="unknown_requirement",
+                               fields={"requirement": [pipeline.reason_message("unknown_requirement")]})
+        if doc.requirement_id == req.pk:
+            return doc  # said twice: already so
+        if doc.requirement_id is not None or doc.status != DocumentStatus.RECEIVED:
+            raise Conflict(_("Berkas ini sudah dicocokkan dengan dokumen lain; petugas akan memeriksanya."),
+                           code="document_already_assigned")
+        counted = Document.objects.filter(claim=locked, requirement=req).exclude(
+            status__in=[DocumentStatus.REFUSED, DocumentStatus.HELD]).count()
+        if counted >= req.max_files:
+            raise Conflict(pipeline.reason_message("requirement_full"), code="requirement_full")
+        doc.requirement = req
+        doc.save(update_fields=["requirement"])
+        claim_event_record(claim=locked, kind=ClaimEvent.Kind.DOCUMENT_ASSIGNED, actor=actor,
+                           data={"document": doc.pk, "requirement": req.code, "by": "participant"})
+        state_after_stored_document(locked, actor)
+        claim.state = locked.state
     return doc
 
 

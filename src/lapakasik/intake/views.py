@@ -11,12 +11,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lapakasik.accounts.access import authorise, officer_required, require_page
 from lapakasik.accounts.policy import Action
-from lapakasik.branches.selectors import branch_effective_policy
 from lapakasik.claims import workflow
 from lapakasik.claims.models import Claim
 from lapakasik.claims.selectors import claim_applicant
@@ -33,8 +33,14 @@ from .files import storage
 from .models import Document, DocumentStatus, Source
 from .ratelimit import upload_rate_check, upload_rate_count_files
 from .receive import document_receive, intake_ack_schedule
-from .selectors import intake_links_get, intake_upload_resolve, upload_failed_context
-from .services import document_assign, document_open_record, document_review, upload_failed_report
+from .selectors import dropbox_branches, intake_links_get, intake_upload_resolve, upload_failed_context
+from .services import (
+    document_assign,
+    document_assign_participant,
+    document_open_record,
+    document_review,
+    upload_failed_report,
+)
 from .viewer import (
     PageOutOfRange,
     ViewerUnavailable,
@@ -141,31 +147,89 @@ def _upload_post(request: HttpRequest, token: str, claim: Any) -> HttpResponse:
     return redirect(back)
 
 
-@require_POST
+def _problem_choices() -> list[dict[str, str]]:
+    return [{"code": code, "label": str(label)} for code, (label, _tip) in policy.UPLOAD_PROBLEMS.items()]
+
+
+@require_http_methods(["GET", "POST"])
 def upload_failed(request: HttpRequest, token: str) -> HttpResponse:
-    """"Saya tidak bisa mengunggah": → UPLOAD_FAILED, then the help page (dropbox or alternatives)."""
+    """"Saya tidak bisa mengunggah", in two steps. GET asks what went wrong (``?masalah=<code>`` shows what
+    usually helps with that problem) and offers help — the personal e-mail address, the help page, the
+    contact centre — and never changes anything. Only the POST of the explicit confirmation (a known
+    problem and ``konfirmasi=ya``) moves the claim to UPLOAD_FAILED (``services.upload_failed_report``,
+    under the claim's lock: a second confirmation changes nothing and sends nothing)."""
     claim = _claim_or_404(token)
-    try:
-        upload_failed_report(claim=claim, actor=Actor.participant())
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("intake:upload", token=token)
-    return redirect("intake:help", token=token)
+    if claim.state in workflow.UPLOAD_TROUBLE:
+        return redirect("intake:help", token=token)
+    source = request.POST if request.method == "POST" else request.GET
+    problem = (source.get("masalah") or "").strip()
+    error = ""
+    status = 200
+    if problem and not policy.upload_problem_valid(problem):
+        error, problem, status = _("Pilih salah satu masalah dari daftar."), "", 422
+    if request.method == "POST" and not error:
+        if not problem:
+            error, status = _("Pilih dulu masalah yang Anda alami."), 422
+        elif source.get("konfirmasi") != "ya":
+            error, status = _("Tekan tombol konfirmasi bila Anda memang ingin mengirim dokumen dengan cara lain."), 422
+        else:
+            try:
+                upload_failed_report(claim=claim, actor=Actor.participant(), problem=problem)
+            except ServiceError as exc:
+                error, status = str(exc.message), exc.status
+            else:
+                return redirect("intake:help", token=token)
+    tip = policy.UPLOAD_PROBLEMS[problem][1] if problem else ""
+    return render(request, "intake/cannot.html", {
+        "claim": claim, "token": token, "problem": problem, "problems": _problem_choices(), "tip": tip,
+        "problem_label": policy.UPLOAD_PROBLEMS[problem][0] if problem else "", "error": error,
+        "accepting": claim.state in workflow.ACCEPTS_DOCUMENTS and workflow.can_transition(
+            claim.state, workflow.State.UPLOAD_FAILED),
+        "ctx": upload_failed_context(claim), "due_local": _due_local(claim),
+    }, status=status)
 
 
 def upload_help(request: HttpRequest, token: str) -> HttpResponse:
+    """The help page: every other way to send the documents (read-only): the personal e-mail address, the
+    dropbox the participant may use under their region's channel policy (or that there is none), the
+    contact centre."""
     claim = _claim_or_404(token)
     context = upload_failed_context(claim)
     return render(request, "intake/help.html", {
         "claim": claim, "token": token, "ctx": context, "checklist": claim_checklist(claim),
-        "due_local": _due_local(claim),
+        "due_local": _due_local(claim), "upload_failed": claim.state in workflow.UPLOAD_TROUBLE,
     })
+
+
+@require_POST
+def assign_document(request: HttpRequest, token: str) -> HttpResponse:
+    """"Dokumen apa ini?": the participant says which requirement an unmatched file of theirs is (one tap
+    on the upload page); ``services.document_assign_participant`` checks it under the claim's lock."""
+    claim = _claim_or_404(token)
+    try:
+        document_id = int(request.POST.get("dokumen") or "")
+    except ValueError:
+        document_id = 0
+    requirement = (request.POST.get("requirement") or "").strip()[:32]
+    try:
+        doc = document_assign_participant(claim=claim, document_id=document_id, requirement_code=requirement,
+                                          actor=Actor.participant())
+    except ServiceError as exc:
+        if _wants_json(request):
+            return JsonResponse(exc.as_dict(), status=exc.status)
+        messages.error(request, str(exc.message))
+    else:
+        if _wants_json(request):
+            return JsonResponse({"document": doc.pk, "requirement": doc.requirement.code})
+        messages.success(request, _("%(name)s dicatat sebagai %(requirement)s.") % {
+            "name": doc.original_name or _("Berkas"), "requirement": doc.requirement.label((get_language() or "id")[:2])})
+    return redirect("intake:upload", token=token)
 
 
 def cover_sheet(request: HttpRequest, token: str) -> HttpResponse:
     """Printable cover sheet PDF for the dropbox (only where the branch allows a dropbox)."""
     claim = _claim_or_404(token)
-    if not branch_effective_policy(claim.branch).dropbox_allowed:
+    if not dropbox_branches(claim):  # the participant's region serves online only
         raise Http404
     pdf = cover_sheet_pdf(claim)
     response = HttpResponse(pdf, content_type="application/pdf")

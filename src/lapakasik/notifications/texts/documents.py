@@ -13,7 +13,7 @@ VARIABLES: dict[str, frozenset[str]] = {
     "intake_unverified_reply": frozenset(),
     "intake_held_notice": frozenset({"held_count", "sender_masked"}),
     "upload_failed": frozenset({"dropbox_allowed", "nearest_dropbox_branch", "nearest_dropbox_address",
-                                "cover_sheet_url"}),
+                                "cover_sheet_url", "dropbox_branches", "help_url"}),
     "documents_incomplete": frozenset({"missing", "refused", "received", "complete", "documents_due_at"}),
     "documents_incomplete_reminder": frozenset({"missing", "refused", "received", "complete",
                                                 "documents_due_at"}),
@@ -55,6 +55,15 @@ _UNVERIFIED_EN = (
 _UNVERIFIED_SUBJECT = "Pesan Anda telah sampai / Your message has arrived"
 _UNVERIFIED_SHORT = ("Pesan Anda telah sampai; lampiran dari alamat tidak terdaftar tidak diproses. / Your "
                      "message arrived; attachments from an unregistered address are not processed.")
+
+# "Unggah gagal": the subject names the dropbox only where the participant may use one (their region's channel
+# policy); a region that serves online only hears of the other online ways.
+UPLOAD_FAILED_SUBJECT = {
+    "id": ("Klaim {{ claim_code }}: {% if dropbox_allowed or nearest_dropbox_branch %}kirim dokumen lewat dropbox"
+           "{% else %}cara lain mengirim dokumen{% endif %}"),
+    "en": ("Claim {{ claim_code }}: {% if dropbox_allowed or nearest_dropbox_branch %}send your documents through "
+           "the dropbox{% else %}other ways to send your documents{% endif %}"),
+}
 
 TEXTS: dict[str, dict[str, dict[str, str]]] = {
     "intake_ack": {
@@ -121,28 +130,30 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
     },
     "upload_failed": {
         "id": {
-            "subject": "Klaim {{ claim_code }}: kirim dokumen lewat dropbox",
+            "subject": UPLOAD_FAILED_SUBJECT["id"],
             "text": ("Halo {{ name }},\n\nDokumen klaim {{ claim_code }} belum dapat diunggah.\n\n"
                      "{% if dropbox_allowed %}Silakan bawa dokumen ke {{ branch }} ({{ branch_address }}) dan "
                      "masukkan ke dropbox di depan kantor, dengan lembar sampul{% if cover_sheet_url %}: "
                      "{{ cover_sheet_url }}{% endif %}.\n{% else %}Kantor {{ branch }} hanya melayani secara "
-                     "daring. {% if nearest_dropbox_branch %}Dropbox terdekat: {{ nearest_dropbox_branch }} "
-                     "({{ nearest_dropbox_address }}).\n{% endif %}Anda juga dapat mencoba lagi:\n"
-                     + SEND_DOCS_ID + "{% endif %}\nBantuan: contact center {{ contact_centre }}."),
+                     "daring. {% if nearest_dropbox_branch %}Dropbox terdekat di wilayah Anda: "
+                     "{{ nearest_dropbox_branch }} ({{ nearest_dropbox_address }}).\n{% endif %}Anda juga dapat "
+                     "mencoba lagi:\n" + SEND_DOCS_ID + "{% endif %}\nBantuan: {% if help_url %}{{ help_url }} atau "
+                     "{% endif %}contact center {{ contact_centre }}."),
             "short": ("Klaim {{ claim_code }}: unggah gagal. {% if dropbox_allowed %}Bawa dokumen ke dropbox "
                       "{{ branch }}.{% elif nearest_dropbox_branch %}Dropbox terdekat: "
                       "{{ nearest_dropbox_branch }}.{% else %}Coba unggah lagi atau hubungi "
                       "{{ contact_centre }}.{% endif %}"),
         },
         "en": {
-            "subject": "Claim {{ claim_code }}: send your documents through the dropbox",
+            "subject": UPLOAD_FAILED_SUBJECT["en"],
             "text": ("Hello {{ name }},\n\nThe documents for claim {{ claim_code }} could not be uploaded.\n\n"
                      "{% if dropbox_allowed %}Please bring them to {{ branch }} ({{ branch_address }}) and put "
                      "them in the dropbox outside the office, with the cover sheet{% if cover_sheet_url %}: "
                      "{{ cover_sheet_url }}{% endif %}.\n{% else %}The {{ branch }} office works online only. "
-                     "{% if nearest_dropbox_branch %}Nearest dropbox: {{ nearest_dropbox_branch }} "
+                     "{% if nearest_dropbox_branch %}Nearest dropbox in your region: {{ nearest_dropbox_branch }} "
                      "({{ nearest_dropbox_address }}).\n{% endif %}You may also try again:\n" + SEND_DOCS_EN +
-                     "{% endif %}\nHelp: contact centre {{ contact_centre }}."),
+                     "{% endif %}\nHelp: {% if help_url %}{{ help_url }} or {% endif %}contact centre "
+                     "{{ contact_centre }}."),
             "short": ("Claim {{ claim_code }}: upload failed. {% if dropbox_allowed %}Bring documents to the "
                       "{{ branch }} dropbox.{% elif nearest_dropbox_branch %}Nearest dropbox: "
                       "{{ nearest_dropbox_branch }}.{% else %}Try again or call {{ contact_centre }}.{% endif %}"),
