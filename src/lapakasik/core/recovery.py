@@ -50,6 +50,8 @@ RERUNNABLE: dict[str, str] = {
     "lapakasik.booking.tasks.waitlist_expire_offers": "a sweep: conditional on each offer's status",
     "lapakasik.casework.tasks.confirmation_reminders": "a sweep: reminder_sent_at, set under the claim's lock, "
                                                        "marks each confirmation once",
+    "lapakasik.branchops.tasks.channel_policy_announce": "a sweep: each participant's PolicyNotice.told_at, set "
+                                                         "with their messages, marks them once",
     "lapakasik.core.tasks.task_runs_recover": "this sweep itself",
     "lapakasik.core.tasks.rate_windows_clean": "deletes counter rows of windows long past",
 }
