@@ -5,6 +5,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def existing_rows_announced(apps, schema_editor):
+    """Rows written before the announcement job existed were never announced and never will be: a policy set
+    in the admin years ago must not reach today's participants as news."""
+    ChannelPolicy = apps.get_model("branches", "ChannelPolicy")
+    for row in ChannelPolicy.objects.filter(announced_at__isnull=True):
+        row.announced_at = row.created_at
+        row.save(update_fields=["announced_at"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -32,4 +41,5 @@ class Migration(migrations.Migration):
             model_name='channelpolicy',
             index=models.Index(fields=['announced_at', 'valid_from'], name='channel_policy_due_idx'),
         ),
+        migrations.RunPython(existing_rows_announced, migrations.RunPython.noop),
     ]
