@@ -74,7 +74,7 @@ def _page(request: HttpRequest, region: Region | None, branch: Branch | None, fo
     now = clock.now()
     for r in rows:
         r.waiting = r.cancelled_at is None and r.valid_from > now  # type: ignore[attr-defined]
-        r.notices = counts.get(r.pk)  # type: ignore[attr-defined]
+        r.told_count = (counts.get(r.pk) or {}).get("told", 0)  # type: ignore[attr-defined]
         r.inherited = branch is not None and r.branch_id is None  # type: ignore[attr-defined]
     in_force = branch_effective_policy(branch) if branch is not None else _region_in_force(region)
     time_zone = branch_services.scope_time_zone(region=region, branch=branch)
