@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from lapakasik.branchops import services
-from lapakasik.branchops.models import PolicyNotice
 from lapakasik.branches.models import ChannelPolicy
 from lapakasik.branches.services import channel_policy_cancel, channel_policy_set
+from lapakasik.branchops import services
+from lapakasik.branchops.models import PolicyNotice
 from lapakasik.core import clock
 from lapakasik.notifications.models import Notification
 from lapakasik.notifications.services import notification_render

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from lapakasik.branchops import services
 from lapakasik.branches.models import ChannelPolicy
+from lapakasik.branchops import services
 from lapakasik.core import clock
 from tests.accounts.helpers import officer_login
 

@@ -22,7 +22,7 @@ class ChangeForm(forms.Form):
     when = forms.ChoiceField(label=_("Mulai berlaku"), initial=WHEN_NOW, widget=forms.RadioSelect,
                              choices=[(WHEN_NOW, _("Sekarang")), (WHEN_LATER, _("Pada waktu berikut"))])
     valid_from = forms.DateTimeField(label=_("Waktu mulai (waktu setempat)"), required=False,
-                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                     input_formats=["%Y-%m-%dT%H:%M"],
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     reason = forms.CharField(label=_("Alasan"), min_length=policy.REASON_MIN, max_length=policy.REASON_MAX,
                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,7 +32,7 @@ from lapakasik.core.dates import long_moment
 from lapakasik.intake.models import IntakeAccess
 from lapakasik.intake.selectors import nearest_dropbox_branch, upload_url
 from lapakasik.notifications.recipients import Recipient
-from lapakasik.notifications.services import notification_enqueue
+from lapakasik.notifications.services import Outgoing, notification_enqueue_many
 
 from .models import PolicyNotice
 
@@ -136,29 +137,39 @@ def _tell(change: ChannelPolicy, alternatives: dict[int, _Alternatives], *, now:
              and c.id in parties]
     PolicyNotice.objects.filter(id__in=notice_ids, told_at__isnull=True).update(told_at=now)
     PolicyNotice.objects.filter(id__in=notice_ids, claim_id__in=[c.id for c in still]).update(sent=True)
+    upload_pattern = upload_url(_TOKEN_MARK)  # one reverse() per batch, not one per participant
+    outgoing = []
     for claim in still:
         party = parties[claim.id]
         to = Recipient(name=party.full_name, email=party.email, phone=party.phone, language=party.language,
                        channels=tuple(party.channels or ()))
-        notification_enqueue(event=EVENT, to=to, claim=claim, savepoint=False,
-                             context=_context(change, claim, alternatives[claim.branch_id],
-                                              links.get(claim.id, {}), party.language))
+        outgoing.append(Outgoing(to=to, claim=claim, context=_context(
+            change, claim, alternatives[claim.branch_id], links.get(claim.id, {}), party.language, upload_pattern)))
+    notification_enqueue_many(event=EVENT, messages=outgoing)
     return len(still)
 
 
+_TOKEN_MARK = "TOKEN0MARK"  # noqa: S105 - a placeholder in a URL pattern, not a secret
+
+
+@lru_cache(maxsize=64)
+def _local_start(valid_from: datetime, time_zone: str, abbreviation: str, language: str) -> str:
+    local = timezone.localtime(valid_from, ZoneInfo(time_zone))
+    return long_moment(local, abbreviation, language if language in ("id", "en") else "id")
+
+
 def _context(change: ChannelPolicy, claim: Claim, alt: _Alternatives, links: dict[str, str],
-             language: str) -> dict[str, Any]:
+             language: str, upload_pattern: str) -> dict[str, Any]:
     branch = claim.branch
-    local = timezone.localtime(change.valid_from, ZoneInfo(branch.time_zone))
     ctx: dict[str, Any] = {
         "mode": change.mode, "dropbox_allowed": alt.dropbox_allowed, "policy_reason": change.reason,
-        "valid_from_local": long_moment(local, branch.tz_abbreviation, language if language in ("id", "en") else "id"),
+        "valid_from_local": _local_start(change.valid_from, branch.time_zone, branch.tz_abbreviation, language),
     }
     if alt.nearest_name:
         ctx["nearest_dropbox_branch"] = alt.nearest_name
         ctx["nearest_dropbox_address"] = alt.nearest_address
     if IntakeAccess.Kind.UPLOAD in links:
-        ctx["upload_url"] = upload_url(links[IntakeAccess.Kind.UPLOAD])
+        ctx["upload_url"] = upload_pattern.replace(_TOKEN_MARK, links[IntakeAccess.Kind.UPLOAD])
         if alt.dropbox_allowed:
             ctx["cover_sheet_url"] = ctx["upload_url"].rstrip("/") + "/lembar-sampul.pdf"
     if IntakeAccess.Kind.EMAIL in links:

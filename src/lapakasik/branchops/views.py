@@ -6,12 +6,15 @@ first, then the region or branch — 403 / 404)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,9 +22,10 @@ from lapakasik.accounts.access import officer_required, require_page
 from lapakasik.accounts.policy import Action
 from lapakasik.accounts.selectors import branches_visible_to
 from lapakasik.branches import services as branch_services
-from lapakasik.branches.models import Branch, ChannelPolicy, Region
+from lapakasik.branches.models import TZ_ABBREVIATION, Branch, ChannelPolicy, Region
 from lapakasik.branches.selectors import DEFAULT_POLICY, branch_effective_policy
 from lapakasik.core import clock
+from lapakasik.core.dates import long_moment
 from lapakasik.core.errors import ServiceError
 
 from . import selectors
@@ -51,6 +55,13 @@ def _scope(request: HttpRequest, kind: str, code: str) -> tuple[Region | None, B
     raise Http404
 
 
+def when(moment: datetime | None, time_zone: str) -> str:
+    """A moment in the scope's own zone, in the one date format (``core.dates``), with WIB/WITA/WIT."""
+    if moment is None:
+        return ""
+    return long_moment(timezone.localtime(moment, ZoneInfo(time_zone)), TZ_ABBREVIATION.get(time_zone, ""))
+
+
 def _scope_url(region: Region | None, branch: Branch | None) -> str:
     if branch is not None:
         return reverse("branchops:scope", args=[BRANCH, branch.code])
@@ -64,7 +75,12 @@ def home(request: HttpRequest) -> HttpResponse:
     """Every region and branch of the caller's scope with the policy in force and the changes waiting."""
     require_page(request.user, ACTION)
     branches = list(branches_visible_to(request.user, ACTION).select_related("region")[:2000])
-    return render(request, "branchops/home.html", {"rows": selectors.overview(branches)})
+    rows = selectors.overview(branches)
+    for row in rows:
+        zone = row.branch.time_zone if row.branch is not None else row.region.time_zone
+        for w in row.waiting:
+            w.from_local = when(w.valid_from, zone)  # type: ignore[attr-defined]
+    return render(request, "branchops/home.html", {"rows": rows})
 
 
 def _page(request: HttpRequest, region: Region | None, branch: Branch | None, form: ChangeForm,
@@ -72,15 +88,17 @@ def _page(request: HttpRequest, region: Region | None, branch: Branch | None, fo
     rows = list(selectors.history(region=region, branch=branch)[:200])
     counts = selectors.notice_counts([r.pk for r in rows])
     now = clock.now()
+    time_zone = branch_services.scope_time_zone(region=region, branch=branch)
     for r in rows:
+        r.from_local, r.to_local = when(r.valid_from, time_zone), when(r.valid_to, time_zone)  # type: ignore[attr-defined]
+        r.created_local, r.cancelled_local = when(r.created_at, time_zone), when(r.cancelled_at, time_zone)  # type: ignore[attr-defined]
         r.waiting = r.cancelled_at is None and r.valid_from > now  # type: ignore[attr-defined]
         r.told_count = (counts.get(r.pk) or {}).get("told", 0)  # type: ignore[attr-defined]
         r.inherited = branch is not None and r.branch_id is None  # type: ignore[attr-defined]
     in_force = branch_effective_policy(branch) if branch is not None else _region_in_force(region)
-    time_zone = branch_services.scope_time_zone(region=region, branch=branch)
     return render(request, "branchops/scope.html", {
         "region": region, "branch": branch, "scope_name": str(branch or region), "form": form, "history": rows,
-        "in_force": in_force, "time_zone": time_zone, "kind": BRANCH if branch is not None else REGION,
+        "in_force": in_force, "in_force_since": when(in_force.valid_from, time_zone), "time_zone": time_zone, "kind": BRANCH if branch is not None else REGION,
         "code": branch.code if branch is not None else region.code if region is not None else "",
         "branches": selectors.scope_branches(region=region, branch=branch) if branch is None else [],
     }, status=status)
@@ -128,7 +146,7 @@ def scope(request: HttpRequest, kind: str, code: str) -> HttpResponse:
                                      region=region if branch is None else None, branch=branch)
     return render(request, "branchops/preview.html", {
         "region": region, "branch": branch, "scope_name": str(branch or region), "form": form, "impact": impact,
-        "start": start, "now": form.start() is None, "time_zone": time_zone,
+        "start": when(start, time_zone), "now": form.start() is None, "time_zone": time_zone,
         "mode_label": ChannelPolicy.Mode(form.cleaned_data["mode"]).label,
         "action_url": _scope_url(region, branch),
     })
