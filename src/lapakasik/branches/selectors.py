@@ -37,7 +37,7 @@ def live_policies() -> QuerySet[ChannelPolicy]:
 
 def scope_rules(*, region_id: int | None = None, branch_id: int | None = None) -> list[policy.PolicyRule]:
     """The rows (not cancelled) of exactly one scope, as rules — what a new change there is checked against."""
-    rows = live_policies().filter(branch_id=branch_id) if branch_id else live_policies().filter(
+    rows = live_policies().filter(branch_id=branch_id) if branch_id else live_policies().filter(  # type: ignore[misc]
         region_id=region_id, branch__isnull=True)
     scope = "branch" if branch_id else "region"
     return [policy.PolicyRule(scope=scope, mode=p.mode, valid_from=p.valid_from, valid_to=p.valid_to,
@@ -52,7 +52,7 @@ def policy_history(*, region_id: int | None = None, branch_id: int | None = None
         branch = Branch.objects.get(pk=branch_id)
         return qs.filter(Q(branch_id=branch_id) | Q(region_id=branch.region_id, branch__isnull=True)).order_by(
             "-valid_from", "-id")
-    return qs.filter(region_id=region_id, branch__isnull=True).order_by("-valid_from", "-id")
+    return qs.filter(region_id=region_id, branch__isnull=True).order_by("-valid_from", "-id")  # type: ignore[misc]
 
 
 def branches_moved_by(change: ChannelPolicy) -> list[Branch]:
@@ -61,7 +61,7 @@ def branches_moved_by(change: ChannelPolicy) -> list[Branch]:
     if change.branch_id:
         branches = list(Branch.objects.filter(pk=change.branch_id, is_active=True).select_related("region"))
     else:
-        branches = list(Branch.objects.filter(region_id=change.region_id, is_active=True).select_related("region"))
+        branches = list(Branch.objects.filter(region_id=change.region_id, is_active=True).select_related("region"))  # type: ignore[misc]
     region_ids = {b.region_id for b in branches}
     rows = list(live_policies().filter(Q(branch__in=branches) | Q(region_id__in=region_ids, branch__isnull=True)))
     if change.cancelled_at is None and change.pk not in {r.pk for r in rows}:

@@ -108,7 +108,7 @@ def channel_policy_cancel(*, change: ChannelPolicy, actor: Any) -> ChannelPolicy
     """Cancel a change that has not started yet. It then never takes effect and nobody is told. A change
     that started (or was cancelled already) is refused and left as it is."""
     region_id = change.branch.region_id if change.branch_id else change.region_id  # type: ignore[union-attr]
-    Region.objects.select_for_update().filter(pk=region_id).first()
+    Region.objects.select_for_update().filter(pk=region_id).first()  # type: ignore[misc]
     row = ChannelPolicy.objects.select_for_update().get(pk=change.pk)
     if row.cancelled_at is not None:
         raise Conflict(_("Perubahan ini sudah dibatalkan."), code="policy_already_cancelled")
