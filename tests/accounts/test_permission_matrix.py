@@ -48,6 +48,7 @@ class Place:
     call_id: int
     call_phone: str
     branch_code: str = ""
+    policy_change_id: int = 0  # a channel-policy change of the place's region, waiting to start
 
 
 @dataclass
@@ -68,7 +69,7 @@ def _jpeg() -> bytes:
 
 def _seed() -> World:
     from lapakasik.booking.services import booking_create, slots_generate
-    from lapakasik.branches.models import Branch, Region, SessionTemplate
+    from lapakasik.branches.models import Branch, ChannelPolicy, Region, SessionTemplate
     from lapakasik.claims.services import Actor
     from lapakasik.core.codes import new_code
     from lapakasik.intake.models import Source
@@ -87,6 +88,9 @@ def _seed() -> World:
         branches[code] = Branch.objects.create(code=code, name=f"Cabang {code}", region=region, address="Jl. Contoh 1",
                                                city="Kota Contoh", time_zone="Asia/Jakarta")
     slots_generate(branch_codes=list(branches))
+    waiting = {r.code: ChannelPolicy.objects.create(region=r, mode="ONLINE_ONLY", reason="Matriks: menunggu mulai",
+                                                    valid_from=datetime(2031, 1, 1, tzinfo=UTC))
+               for r in (region_a, region_b)}
     registry_seed(participants=20)
     people = iter(DemoParticipant.objects.filter(case="eligible").order_by("id"))
     places = {}
@@ -109,7 +113,7 @@ def _seed() -> World:
                                         due_at=FIXED_NOW + timedelta(hours=2))
         places[place] = Place(booking_code=booked.booking.code, token=booked.access_token,
                               document_id=received.document.pk, call_id=call.pk, call_phone=phone,
-                              branch_code=branch.code)
+                              branch_code=branch.code, policy_change_id=waiting[branch.region.code].pk)
     home = branches["MXA01"]
     users = {
         "officer": make_officer("mx.petugas", "officer", branch=home),
@@ -187,6 +191,43 @@ class Operation:
     state: Callable[[Place], Any] = lambda p: None
     not_found_code: str = "not_found"
     listed: Callable[[Place], str] = lambda p: p.call_phone
+
+
+def _region_code(place: Place) -> str:
+    from lapakasik.branches.models import Branch
+
+    return Branch.objects.filter(code=place.branch_code).values_list("region__code", flat=True).first() or "ZZZ"
+
+
+def _branch_policy_rows(place: Place) -> int:
+    from lapakasik.branches.models import ChannelPolicy
+
+    return ChannelPolicy.objects.filter(branch__code=place.branch_code).count()
+
+
+def _policy_page_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200 and "Riwayat" in r.content.decode()
+
+
+def _policy_applied(r: Any, place: Place) -> None:
+    assert r.status_code == 302 and _branch_policy_rows(place) == 1
+
+
+def _policy_previewed(r: Any, place: Place) -> None:
+    assert r.status_code == 200 and 'value="apply"' in r.content.decode() and _branch_policy_rows(place) == 0
+
+
+def _change_cancelled(place: Place) -> Any:
+    from lapakasik.branches.models import ChannelPolicy
+
+    return ChannelPolicy.objects.filter(pk=place.policy_change_id).values_list("cancelled_at", flat=True).first()
+
+
+def _change_cancel_done(r: Any, place: Place) -> None:
+    assert r.status_code == 302 and _change_cancelled(place) is not None
+
+
+_POLICY_CHANGE = {"mode": "ONLINE_ONLY", "when": "now", "reason": "Matriks: perubahan kebijakan kanal"}
 
 
 def _api_booking_done(r: Any, place: Place) -> None:
@@ -342,6 +383,24 @@ OPERATIONS = [
     Operation("page_load", "petugas/beban/", "self", "GET", lambda p: "/petugas/beban/", Action.VIEW_LOAD, done=_ok),
     Operation("page_api_tokens", "petugas/token-api/", "self", "GET", lambda p: "/petugas/token-api/",
               Action.VIEW_CLAIM, done=_ok),
+    # channel policy (branchops app)
+    Operation("page_channel_policies", "petugas/kebijakan-kanal/", "list", "GET", lambda p: "/petugas/kebijakan-kanal/",
+              Action.SET_CHANNEL_POLICY, listed=lambda p: f"/cabang/{p.branch_code}/"),
+    Operation("page_channel_policy_branch", "petugas/kebijakan-kanal/<slug:kind>/<str:code>/", "page", "GET",
+              lambda p: f"/petugas/kebijakan-kanal/cabang/{p.branch_code}/", Action.SET_CHANNEL_POLICY,
+              done=_policy_page_done),
+    Operation("page_channel_policy_region", "petugas/kebijakan-kanal/<slug:kind>/<str:code>/", "page", "GET",
+              lambda p: f"/petugas/kebijakan-kanal/wilayah/{_region_code(p)}/", Action.SET_CHANNEL_POLICY,
+              done=_policy_page_done),
+    Operation("page_channel_policy_preview", "petugas/kebijakan-kanal/<slug:kind>/<str:code>/", "page", "POST",
+              lambda p: f"/petugas/kebijakan-kanal/cabang/{p.branch_code}/", Action.SET_CHANNEL_POLICY,
+              body=lambda p: {**_POLICY_CHANGE, "step": "preview"}, done=_policy_previewed, state=_branch_policy_rows),
+    Operation("page_channel_policy_apply", "petugas/kebijakan-kanal/<slug:kind>/<str:code>/", "page", "POST",
+              lambda p: f"/petugas/kebijakan-kanal/cabang/{p.branch_code}/", Action.SET_CHANNEL_POLICY,
+              body=lambda p: {**_POLICY_CHANGE, "step": "apply"}, done=_policy_applied, state=_branch_policy_rows),
+    Operation("page_channel_policy_cancel", "petugas/kebijakan-kanal/perubahan/<int:pk>/batal/", "page", "POST",
+              lambda p: f"/petugas/kebijakan-kanal/perubahan/{p.policy_change_id}/batal/", Action.SET_CHANNEL_POLICY,
+              done=_change_cancel_done, state=_change_cancelled),
     # the officer API of the casework app
     Operation("api_queue", "/api/v1/officer/queue", "api", "GET", lambda p: f"/api/v1/officer/queue?branch={p.branch_code}",
               Action.VIEW_QUEUE, done=_api_queue_done, not_found_code="branch_not_found"),

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lapakasik.branches.selectors import branch_effective_policy
 from lapakasik.claims.models import ClaimType
 from lapakasik.claims.reasons import reason_label
 from lapakasik.claims.selectors import claim_applicant
@@ -58,6 +59,7 @@ class TicketData:
     upload_url: str = ""
     checklist: list[ChecklistLine] = field(default_factory=list)
     contact_centre: str = "175"
+    dropbox_allowed: bool = True  # the branch's channel policy when the ticket is drawn
 
     # --- local rendering -------------------------------------------------------------------
     def local(self, dt: datetime) -> datetime:
@@ -108,7 +110,16 @@ def ticket_data(claim: Any, *, start: datetime, end: datetime, language: str | N
         due=claim.documents_due_at or default_due(start, branch.time_zone or "Asia/Jakarta"),
         intake_email=links.email_address if links else "", upload_url=_absolute(links.upload_url) if links else "",
         checklist=checklist, contact_centre=str(settings.LAPAKASIK.get("CONTACT_CENTRE", "175")),
+        dropbox_allowed=branch_effective_policy(branch).dropbox_allowed,
     )
+
+
+def policy_line(data: TicketData) -> str:
+    """The branch's channel policy in force, in one line (ticket and calendar entry)."""
+    if data.dropbox_allowed:
+        return _("Dokumen juga dapat dimasukkan ke dropbox di depan kantor cabang.")
+    return _("Kantor cabang ini hanya melayani secara daring: dropbox dihentikan. Kirim dokumen lewat tautan "
+             "unggah atau e-mail pribadi.")
 
 
 def _absolute(url: str) -> str:
@@ -182,6 +193,7 @@ def ticket_pdf_with_layout(data: TicketData, language: str | None = None) -> tup
             flow.line(_("E-mail pribadi untuk dokumen: %(address)s") % {"address": data.intake_email})
         if data.upload_url:
             flow.line(_("Tautan unggah pribadi: %(url)s") % {"url": data.upload_url}, size=9.5)
+        flow.line(policy_line(data), size=9.5)
         flow.space(3 * mm)
         flow.line(_("Dokumen yang perlu disiapkan"), font="Helvetica-Bold", size=12.5)
         for item in data.checklist:
@@ -242,6 +254,7 @@ def ticket_ics(data: TicketData, *, now: datetime, language: str | None = None) 
             desc.append(_("E-mail pribadi untuk dokumen: %(address)s") % {"address": data.intake_email})
         if data.upload_url:
             desc.append(_("Tautan unggah pribadi: %(url)s") % {"url": data.upload_url})
+        desc.append(policy_line(data))
         desc.append(_("Bantuan: %(phone)s. Layanan ini gratis.") % {"phone": data.contact_centre})
         deadline_alarm = _("Batas kirim dokumen Lapak Asik (kode %(code)s)") % {"code": data.code}
         reminder = _("Jadwal Lapak Asik dimulai 1 jam lagi (kode %(code)s)") % {"code": data.code}

@@ -29,11 +29,17 @@ class SessionTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(ChannelPolicy)
 class ChannelPolicyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "mode", "valid_from", "valid_to", "reason", "set_by"]
-    list_filter = ["mode", "region"]
-    readonly_fields = ["set_by", "created_at"]
+    """Read only: a change is made on the channel-policy pages (/petugas/kebijakan-kanal/), which preview its
+    impact, keep the history and tell the participants it affects."""
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        if not change:
-            obj.set_by = request.user
-        super().save_model(request, obj, form, change)
+    list_display = ["__str__", "mode", "valid_from", "valid_to", "reason", "set_by", "cancelled_at", "announced_at"]
+    list_filter = ["mode", "region"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -114,7 +114,11 @@ class SessionTemplate(models.Model):
 
 class ChannelPolicy(models.Model):
     """How documents may reach a branch: online only (dropbox suspended) or online + dropbox.
-    Set for a region or a branch; a branch rule overrides its region's."""
+    Set for a region or a branch; a branch rule overrides its region's, and among rules of one scope the one
+    that started last is in force. Written only by ``branches.services.channel_policy_set``: a change is a new
+    row with who and why, never an edit. The only later writes are two marks: ``cancelled_at`` (a change
+    cancelled before it started; it never takes effect) and ``announced_at`` (the participants it affects have
+    been told, set by the periodic job once every one of them has a message stored)."""
 
     class Mode(models.TextChoices):
         ONLINE_ONLY = "ONLINE_ONLY", _("Sepenuhnya online (dropbox dihentikan)")
@@ -128,9 +132,15 @@ class ChannelPolicy(models.Model):
     reason = models.CharField(max_length=255)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True, help_text=_("Dibatalkan sebelum berlaku"))
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    announced_at = models.DateTimeField(null=True, blank=True,
+                                        help_text=_("Semua peserta yang terdampak sudah diberi tahu"))
 
     class Meta:
         ordering = ["-valid_from"]
+        indexes = [models.Index(fields=["announced_at", "valid_from"], name="channel_policy_due_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(region__isnull=False, branch__isnull=True) | Q(region__isnull=True, branch__isnull=False)),

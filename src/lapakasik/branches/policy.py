@@ -1,4 +1,5 @@
-"""Pure rules of the branch network: working days and effective channel policy. No database."""
+"""Pure rules of the branch network: working days, the effective channel policy, whether a change of
+channel policy may be made, and which branches a change moves. No database."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import holidays
 
 ONLINE_ONLY = "ONLINE_ONLY"
 ONLINE_AND_DROPBOX = "ONLINE_AND_DROPBOX"
+MODES = (ONLINE_ONLY, ONLINE_AND_DROPBOX)
 DEFAULT_MODE = ONLINE_AND_DROPBOX
+REASON_MIN, REASON_MAX = 10, 255
 
 
 @lru_cache(maxsize=16)
@@ -57,6 +60,7 @@ class PolicyRule:
     valid_from: datetime
     valid_to: datetime | None
     reason: str = ""
+    id: int | None = None
 
 
 def effective_mode(rules: Iterable[PolicyRule], at: datetime) -> PolicyRule | None:
@@ -66,3 +70,67 @@ def effective_mode(rules: Iterable[PolicyRule], at: datetime) -> PolicyRule | No
     if not in_force:
         return None
     return max(in_force, key=lambda r: (r.scope == "branch", r.valid_from))
+
+
+# --- changing the policy ------------------------------------------------------------------------------
+
+# Why a change is refused (the service turns each into a clear error that names the other change).
+INVALID_MODE = "invalid_mode"
+REASON_MISSING = "reason_missing"
+VALID_FROM_PAST = "valid_from_past"
+ALREADY_IN_FORCE = "already_in_force"  # the same mode already governs the scope then: applied twice
+ALREADY_SCHEDULED = "already_scheduled"  # the very same change is already waiting to start: applied twice
+OVERLAP = "overlap"  # another change of the scope is waiting to start, or a bounded one still runs then
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    other: PolicyRule | None = None
+
+
+def _windows_meet(a_from: datetime, a_to: datetime | None, b_from: datetime, b_to: datetime | None) -> bool:
+    return (b_to is None or a_from < b_to) and (a_to is None or b_from < a_to)
+
+
+def change_refusal(*, scope: str, mode: str, valid_from: datetime, reason: str, now: datetime,
+                   existing: Iterable[PolicyRule]) -> Refusal | None:
+    """May a change to ``mode`` from ``valid_from`` (open-ended) be made at a scope whose rows (not
+    cancelled) are ``existing``? None, or why not.
+
+    A started open-ended row is superseded by a later one (the latest start wins), so it never overlaps;
+    what overlaps is a change still waiting to start (cancel it first) or a bounded window that still runs
+    at ``valid_from``. Asking for the mode the scope already has then is a change applied twice; a branch
+    without a row of its own may be pinned to its region's mode (the region may change later)."""
+    if mode not in MODES:
+        return Refusal(INVALID_MODE)
+    if len(reason.strip()) < REASON_MIN:
+        return Refusal(REASON_MISSING)
+    if valid_from < now:
+        return Refusal(VALID_FROM_PAST)
+    rules = list(existing)
+    for rule in sorted(rules, key=lambda r: r.valid_from):
+        waiting = rule.valid_from > now
+        if waiting and rule.mode == mode and rule.valid_from == valid_from:
+            return Refusal(ALREADY_SCHEDULED, rule)
+        if waiting and _windows_meet(valid_from, None, rule.valid_from, rule.valid_to):
+            return Refusal(OVERLAP, rule)
+        if not waiting and rule.valid_to is not None and rule.valid_to > valid_from:
+            return Refusal(OVERLAP, rule)
+    in_force = effective_mode(rules, valid_from)
+    current = in_force.mode if in_force is not None else (DEFAULT_MODE if scope == "region" else None)
+    if current == mode:
+        return Refusal(ALREADY_IN_FORCE, in_force)
+    return None
+
+
+def branch_moved_by(change_id: int, rules: Iterable[PolicyRule], at: datetime) -> bool:
+    """Does the change ``change_id`` (starting at ``at``) change the mode of the branch whose rules (its own
+    and its region's, not cancelled) are ``rules``? Only when the change is what governs the branch from
+    then on and the mode that governed it just before was another."""
+    rules = list(rules)
+    after = effective_mode(rules, at)
+    if after is None or after.id != change_id:
+        return False
+    before = effective_mode([r for r in rules if r.id != change_id], at)
+    return (before.mode if before is not None else DEFAULT_MODE) != after.mode

@@ -107,12 +107,14 @@ def seed_demo(stdout: Any = None, **options: Any) -> None:
     if not ChannelPolicy.objects.filter(region=regions["DKI"]).exists():
         ChannelPolicy.objects.create(
             region=regions["DKI"], mode=ChannelPolicy.Mode.ONLINE_ONLY, valid_from=DKI_POLICY_START,
+            announced_at=DKI_POLICY_START,
             reason="Imbauan Pemerintah Provinsi DKI Jakarta: penyerahan dokumen lewat dropbox dihentikan sementara.",
         )
     for code, region_obj in regions.items():
         if code != "DKI" and not ChannelPolicy.objects.filter(region=region_obj).exists():
             ChannelPolicy.objects.create(
                 region=region_obj, mode=ChannelPolicy.Mode.ONLINE_AND_DROPBOX, valid_from=DKI_POLICY_START,
+            announced_at=DKI_POLICY_START,
                 reason="Layanan Lapak Asik: online dan dropbox.",
             )
     if stdout:

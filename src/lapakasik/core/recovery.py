@@ -37,6 +37,8 @@ RERUNNABLE: dict[str, str] = {
     "lapakasik.mailgateway.tasks.inbound_raw_purge": "a sweep: deletes old raw files, rows kept",
     "lapakasik.notifications.tasks.notification_deliver":
         "loads the notification by id; a row SENDING under its lease answers busy, a sent one already_sent",
+    "lapakasik.notifications.tasks.notification_deliver_many":
+        "notification_deliver for each id in turn: each row answers busy or already_sent when it is not due",
     "lapakasik.notifications.tasks.notification_replay_stuck": "a sweep: re-queues PENDING/SENDING rows",
     "lapakasik.notifications.tasks.notification_check_delivery": "a sweep: channel fall-back by row status",
     "lapakasik.intake.tasks.intake_ack_send": "under the claim's lock, lists documents since the last "
@@ -50,6 +52,8 @@ RERUNNABLE: dict[str, str] = {
     "lapakasik.booking.tasks.waitlist_expire_offers": "a sweep: conditional on each offer's status",
     "lapakasik.casework.tasks.confirmation_reminders": "a sweep: reminder_sent_at, set under the claim's lock, "
                                                        "marks each confirmation once",
+    "lapakasik.branchops.tasks.channel_policy_announce": "a sweep: each participant's PolicyNotice.told_at, set "
+                                                         "with their messages, marks them once",
     "lapakasik.core.tasks.task_runs_recover": "this sweep itself",
     "lapakasik.core.tasks.rate_windows_clean": "deletes counter rows of windows long past",
 }

@@ -7,7 +7,7 @@ Per event and language: ``subject`` (e-mail), ``text`` (e-mail, WhatsApp, phone 
 appended to every message by the renderer, so templates need not mention them.
 
 This module is the one registry: the texts and variables of each family of events live in ``texts/``
-(``booking``, ``documents``, ``claim``); an event defined twice, or without its variables, stops the
+(``booking``, ``documents``, ``claim``, ``branch``); an event defined twice, or without its variables, stops the
 import.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .texts import booking, claim, documents
+from .texts import booking, branch, claim, documents
 
 # Available in every template.
 COMMON_VARIABLES = frozenset({
@@ -30,7 +30,7 @@ PARAMETER_VARIABLES = frozenset({"message"})
 
 # Per event: the variables it may use besides the common ones, and its texts. Each family of events keeps
 # its texts in its own module under ``texts/``.
-_FAMILIES = (booking, documents, claim)
+_FAMILIES = (booking, documents, claim, branch)
 
 
 def _merged(tables: list[dict[str, Any]]) -> dict[str, Any]:
@@ -106,4 +106,6 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "reschedule_url": "https://lapakasik.example/konfirmasi/ubah/", "amount": "12.345.678",
     "transfer_date": "Jumat, 4 Desember 2026", "bank_account_masked": "BRI ****1234", "paid_date": "Jumat, 4 Desember 2026",
     "next_step": "Ajukan kembali setelah masa tunggu 1 bulan berakhir.",
+    "mode": "ONLINE_ONLY", "valid_from_local": "Kamis, 3 Desember 2026 00:00 WIB",
+    "policy_reason": "Pembatasan sosial berskala besar di DKI Jakarta",
 }

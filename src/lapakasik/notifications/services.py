@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -115,6 +116,51 @@ def notification_enqueue(
                            context=ctx, group=group, contact=contact, savepoint=savepoint)
             _enqueue_on_commit(row.id)
             rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One participant's message of a mass notice: to whom, about which claim, with which variables."""
+
+    to: Recipient
+    claim: Any
+    context: dict[str, Any]
+
+
+def notification_enqueue_many(*, event: str, messages: list[Outgoing]) -> list[Notification]:
+    """``notification_enqueue`` for many participants at once (a channel-policy switch tells tens of
+    thousands): the same rows — one per channel each recipient chose, their contact, language and group —
+    stored with one INSERT in the caller's transaction, and one delivery task for all of them written in the
+    same transaction (the database task backend's row commits with the messages). The task delivers the
+    rows one after the other with ``notification_dispatch``; a row that fails is retried on its own task as
+    any other, and rows a lost task never reached are re-queued by ``notification_replay``. A verification-code
+    collision raises IntegrityError: the caller retries its transaction."""
+    now = clock.now()
+    rows: list[Notification] = []
+    for m in messages:
+        chosen = m.to.preferred() or [Channel.EMAIL]
+        language = m.to.language if m.to.language in ("id", "en") else "id"
+        group, contact, ctx = new_token(12), m.to.as_contact(), dict(m.context)
+        if m.to.name:
+            ctx.setdefault("name", m.to.name)
+        for channel in dict.fromkeys(chosen):
+            address = m.to.address(channel)
+            if address:
+                rows.append(Notification(
+                    claim=m.claim, event=event, channel=channel, recipient=address, contact=contact,
+                    language=language, context=ctx, idempotency_key=new_token(24), verification_code=new_code(8),
+                    next_attempt_at=now, group=group))
+    if not rows:
+        return []
+    # Imported here: the delivery task runs this module (a failed delivery re-queues its own task).
+    from .tasks import notification_deliver_many
+
+    with transaction.atomic(savepoint=False):
+        Notification.objects.bulk_create(rows)
+        ids = [r.pk for r in rows]
+        result = notification_deliver_many.enqueue(ids)
+        Notification.objects.filter(pk__in=ids).update(task_id=str(result.id)[:64])
     return rows
 
 
