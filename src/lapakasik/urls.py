@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("lapakasik.notifications.urls")),
     path("", include("lapakasik.claims.urls")),
     path("", include("lapakasik.casework.urls")),  # after intake: /petugas/klaim/<code>/dokumen/ is intake's
+    path("", include("lapakasik.frontdesk.urls")),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lapakasik.mailgateway",
     "lapakasik.notifications",
     "lapakasik.casework",
+    "lapakasik.frontdesk",
     "lapakasik.api",
 ]
 
