@@ -53,7 +53,8 @@ def screening_record(*, branch: Branch, user: Any, temperature: Decimal, form_id
     earlier = selectors.record_by_form(form_id)
     if earlier is not None:
         return _same_form(earlier, branch, temperature, booking_code, visitor_name)
-    if not isinstance(temperature, Decimal) or not policy.MIN_C <= temperature <= policy.MAX_C:
+    if (not isinstance(temperature, Decimal) or not temperature.is_finite()
+            or not policy.MIN_C <= temperature <= policy.MAX_C):
         raise InvalidInput(fields={"temperature": _("Suhu harus antara 30,0 dan 45,0 °C.")})
     temperature = temperature.quantize(policy.ONE_DECIMAL)
     try:
@@ -102,7 +103,7 @@ def _same_form(record: ScreeningRecord, branch: Branch, temperature: Any, bookin
     except ValueError:
         name = None
     code = selectors.booking_by_code(booking_code) if str(booking_code or "").strip() else None
-    same = (record.branch_id == branch.pk and isinstance(temperature, Decimal)
+    same = (record.branch_id == branch.pk and isinstance(temperature, Decimal) and temperature.is_finite()
             and record.temperature == temperature.quantize(policy.ONE_DECIMAL) and record.visitor_name == name
             and record.booking_id == (code.pk if code else None)
             and bool(str(booking_code or "").strip()) == (record.booking_id is not None))
