@@ -50,6 +50,7 @@ RERUNNABLE: dict[str, str] = {
     "lapakasik.booking.tasks.waitlist_expire_offers": "a sweep: conditional on each offer's status",
     "lapakasik.casework.tasks.confirmation_reminders": "a sweep: reminder_sent_at, set under the claim's lock, "
                                                        "marks each confirmation once",
+    "lapakasik.frontdesk.tasks.screening_records_purge": "a sweep: deletes screening records past retention",
     "lapakasik.core.tasks.task_runs_recover": "this sweep itself",
     "lapakasik.core.tasks.rate_windows_clean": "deletes counter rows of windows long past",
 }
