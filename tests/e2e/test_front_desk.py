@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-
 from tests.paper_support import decode_qr_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,7 +61,7 @@ def test_the_front_desk_screens_two_visitors_on_a_phone(chromium: Any, live_serv
 
     monkeypatch.setattr(clock, "now", lambda: FIXED_NOW)
     settings.PUBLIC_BASE_URL = live_server.url
-    booking, guard, device = _world()
+    booking, _guard, device = _world()
     context = chromium.new_context(**NARROW)
     context.set_default_timeout(20000)
     page = context.new_page()
