@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("lapakasik.claims.urls")),
     path("", include("lapakasik.branchops.urls")),  # /petugas/kebijakan-kanal/: channel policy
     path("", include("lapakasik.casework.urls")),  # after intake: /petugas/klaim/<code>/dokumen/ is intake's
+    path("", include("lapakasik.frontdesk.urls")),
 ]

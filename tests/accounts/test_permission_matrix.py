@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -49,6 +50,7 @@ class Place:
     call_phone: str
     branch_code: str = ""
     policy_change_id: int = 0  # a channel-policy change of the place's region, waiting to start
+    screening_id: int = 0  # a visitor screened at the door of the place's branch
 
 
 @dataclass
@@ -72,6 +74,7 @@ def _seed() -> World:
     from lapakasik.branches.models import Branch, ChannelPolicy, Region, SessionTemplate
     from lapakasik.claims.services import Actor
     from lapakasik.core.codes import new_code
+    from lapakasik.frontdesk.services import form_id_new, screening_record
     from lapakasik.intake.models import Source
     from lapakasik.intake.receive import document_receive
     from lapakasik.notifications.models import Notification, PhoneCall
@@ -111,9 +114,11 @@ def _seed() -> World:
                                            verification_code=new_code(10), status=Notification.Status.SENT)
         call = PhoneCall.objects.create(notification=note, branch=branch, phone=phone, script="Halo.",
                                         due_at=FIXED_NOW + timedelta(hours=2))
+        screened = screening_record(branch=branch, user=None, temperature=Decimal("38.0"), form_id=form_id_new())
         places[place] = Place(booking_code=booked.booking.code, token=booked.access_token,
                               document_id=received.document.pk, call_id=call.pk, call_phone=phone,
-                              branch_code=branch.code, policy_change_id=waiting[branch.region.code].pk)
+                              branch_code=branch.code, policy_change_id=waiting[branch.region.code].pk,
+                              screening_id=screened.record.pk)
     home = branches["MXA01"]
     users = {
         "officer": make_officer("mx.petugas", "officer", branch=home),
@@ -324,6 +329,30 @@ def _call_done(r: Any, place: Place) -> None:
     assert r.status_code == 302 and _call_outcome(place) == "REACHED"
 
 
+def _screenings() -> int:
+    from lapakasik.frontdesk.models import ScreeningRecord
+
+    return ScreeningRecord.objects.count()
+
+
+def _screen_body(place: Place) -> dict[str, Any]:
+    from lapakasik.frontdesk.services import form_id_new
+
+    return {"temperature": "36,5", "form_id": form_id_new()}
+
+
+def _screened_done(r: Any, place: Place) -> None:
+    assert r.status_code == 302 and r["Location"].startswith("/petugas/depan/skrining/"), r.status_code
+
+
+def _screening_result_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200 and "38,0 °C" in r.content.decode()
+
+
+def _screening_counts_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200 and f"Cabang {place.branch_code}" in r.content.decode()
+
+
 OPERATIONS = [
     Operation("api_get_booking", "/api/v1/officer/bookings/{code}",
               "api", "GET", lambda p: f"/api/v1/officer/bookings/{p.booking_code}",
@@ -401,6 +430,19 @@ OPERATIONS = [
     Operation("page_channel_policy_cancel", "petugas/kebijakan-kanal/perubahan/<int:pk>/batal/", "page", "POST",
               lambda p: f"/petugas/kebijakan-kanal/perubahan/{p.policy_change_id}/batal/", Action.SET_CHANNEL_POLICY,
               done=_change_cancel_done, state=_change_cancelled),
+    # the front desk (frontdesk app): screening at the door, counts per day
+    Operation("page_frontdesk_home", "petugas/depan/", "self", "GET", lambda p: "/petugas/depan/",
+              Action.SCREEN_VISITOR, done=_ok),
+    Operation("page_frontdesk_screen", "petugas/depan/", "self", "POST", lambda p: "/petugas/depan/",
+              Action.SCREEN_VISITOR, body=_screen_body, done=_screened_done, state=lambda p: _screenings()),
+    Operation("page_frontdesk_result", "petugas/depan/skrining/<int:pk>/", "page", "GET",
+              lambda p: f"/petugas/depan/skrining/{p.screening_id}/", Action.SCREEN_VISITOR,
+              done=_screening_result_done),
+    Operation("page_frontdesk_counts_index", "petugas/depan/ringkasan/", "self", "GET",
+              lambda p: "/petugas/depan/ringkasan/", Action.VIEW_SCREENING_COUNTS, done=_ok),
+    Operation("page_frontdesk_counts", "petugas/depan/ringkasan/<str:branch>/", "page", "GET",
+              lambda p: f"/petugas/depan/ringkasan/{p.branch_code}/", Action.VIEW_SCREENING_COUNTS,
+              done=_screening_counts_done),
     # the officer API of the casework app
     Operation("api_queue", "/api/v1/officer/queue", "api", "GET", lambda p: f"/api/v1/officer/queue?branch={p.branch_code}",
               Action.VIEW_QUEUE, done=_api_queue_done, not_found_code="branch_not_found"),
@@ -517,7 +559,7 @@ def test_an_unknown_code_gets_the_answer_of_a_code_out_of_scope(world: World, op
     """No caller can tell a code outside their scope from one that does not exist."""
     place = world.places["other_region"]
     unknown = Place(booking_code="ZZZZZZZZ", token="x", document_id=999_999_999, call_id=999_999_999,
-                    call_phone="", branch_code="ZZZ99")
+                    call_phone="", branch_code="ZZZ99", screening_id=999_999_999)
     client, headers = _client(world, caller, place)
     answers = [_send(client, op, p, headers) for p in (place, unknown)]
     if caller == "national_admin" and EXPECTED[(op.action.value, caller_role(caller))]:

@@ -40,6 +40,7 @@ assign_claim              .       Y          .          .              .
 approve_second            .       Y          .          .              .
 set_channel_policy        .       .          .          Y              Y
 screen_visitor            .       Y          Y          .              .
+view_screening_counts     .       Y          Y          Y              Y
 receive_envelope          Y       Y          Y          .              .
 """
 ROLES = [Role.OFFICER, Role.SUPERVISOR, Role.FRONT_DESK, Role.REGIONAL_ADMIN, Role.NATIONAL_ADMIN]

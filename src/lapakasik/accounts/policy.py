@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     APPROVE_SECOND = "approve_second"  # the second signature of a four-eyes decision
     SET_CHANNEL_POLICY = "set_channel_policy"  # online-only / online + dropbox for a region or branch
     SCREEN_VISITOR = "screen_visitor"  # temperature screening at the door
+    VIEW_SCREENING_COUNTS = "view_screening_counts"  # screenings per day at a branch (counts, nobody named)
     RECEIVE_ENVELOPE = "receive_envelope"  # dropbox custody: receive, disinfect, hand over
 
 
@@ -85,6 +86,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.APPROVE_SECOND: frozenset({_S}),
     Action.SET_CHANNEL_POLICY: frozenset({_R, _N}),
     Action.SCREEN_VISITOR: frozenset({_F, _S}),
+    Action.VIEW_SCREENING_COUNTS: frozenset({_F, _S, _R, _N}),
     Action.RECEIVE_ENVELOPE: frozenset({_F, _O, _S}),
 }
 

@@ -41,8 +41,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .access import unverified
+from .access import principal_of, unverified
 from .forms import CodeForm
+from .models import Role
 from .selectors import has_authenticator
 from .totp import base32_secret, grouped, qr_data_uri, recovery_code_display
 
@@ -58,15 +59,28 @@ def _next_of(request: HttpRequest) -> str:
     return ""
 
 
+#: Each role's own first page after signing in (by URL name: the apps that draw them sit above accounts).
+#: The front desk works at the door and has no work queue; every other role starts at the queue.
+HOME_OF_ROLE = {Role.FRONT_DESK: "frontdesk:home"}
+HOME_DEFAULT = "casework:home"
+
+
+def home_of(user: Any) -> str:
+    """The signed-in user's own first page; ``LOGIN_REDIRECT_URL`` when its app is not installed."""
+    principal = principal_of(user)
+    name = HOME_OF_ROLE.get(principal.role, HOME_DEFAULT) if principal and principal.role else HOME_DEFAULT
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
 def _landing(request: HttpRequest) -> str:
-    """``next`` if it is ours, else the officer's home (``casework:home`` when that app is installed)."""
+    """``next`` if it is ours, else the home of the signed-in user's role (``home_of``)."""
     target = _next_of(request)
     if target:
         return target
-    try:
-        return reverse("casework:home")
-    except NoReverseMatch:
-        return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return home_of(request.user)
 
 
 def _step(request: HttpRequest, name: str) -> HttpResponseRedirect:

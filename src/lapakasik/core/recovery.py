@@ -54,6 +54,7 @@ RERUNNABLE: dict[str, str] = {
                                                        "marks each confirmation once",
     "lapakasik.branchops.tasks.channel_policy_announce": "a sweep: each participant's PolicyNotice.told_at, set "
                                                          "with their messages, marks them once",
+    "lapakasik.frontdesk.tasks.screening_records_purge": "a sweep: deletes screening records past retention",
     "lapakasik.core.tasks.task_runs_recover": "this sweep itself",
     "lapakasik.core.tasks.rate_windows_clean": "deletes counter rows of windows long past",
 }

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "lapakasik.notifications",
     "lapakasik.casework",
     "lapakasik.branchops",
+    "lapakasik.frontdesk",
     "lapakasik.api",
 ]
 

@@ -24,6 +24,10 @@ LAPAKASIK = {
     "MAX_BYTES_PER_CLAIM": env_int("MAX_BYTES_PER_CLAIM", 120 * 1024 * 1024),
     "NPWP_THRESHOLD_RUPIAH": env_int("NPWP_THRESHOLD_RUPIAH", 50_000_000),
     "CLAMD_ADDRESS": env_str("CLAMD_ADDRESS", ""),  # host:port or unix socket path; empty = off
+    # Visitor screening at the door (frontdesk): at or above this temperature a visitor is sent home; the
+    # records (health data) are deleted after this many days, the counts per day stay.
+    "SCREENING_FEVER_THRESHOLD_C": env_str("SCREENING_FEVER_THRESHOLD_C", "37.3"),
+    "SCREENING_RETENTION_DAYS": env_int("SCREENING_RETENTION_DAYS", 14),
     # Contact centre shown to participants
     "CONTACT_CENTRE": env_str("CONTACT_CENTRE", "175"),
 }
