@@ -35,3 +35,30 @@ def verified_claim(network: None, branch: Any) -> Any:  # noqa: F811
         return open_claim(branch=kw.pop("branch", branch), state="VERIFIED", **kw)
 
     return make
+
+
+def give_account(claim: Any, *, bank_code: str = "014", account_number: str = "1234567890",
+                 holder_name: str = "", check: bool = True, officer: Any = None) -> Any:
+    """The participant gives an account in their name; an officer checks it against the bank book."""
+    from lapakasik.claims.selectors import claim_applicant
+    from lapakasik.claims.services import Actor
+    from lapakasik.payments.services import bank_account_check, bank_account_save
+
+    account = bank_account_save(claim=claim, bank_code=bank_code, account_number=account_number,
+                                holder_name=holder_name or claim_applicant(claim).full_name,
+                                actor=Actor.participant())
+    if check:
+        account = bank_account_check(claim=claim, user=officer, matches=True)
+    return account
+
+
+@pytest.fixture
+def payable(verified_claim: Any, staff: dict[str, Any]) -> Any:
+    """``make(amount, **claim)``: an approved claim with a checked account and a pending instruction."""
+
+    def make(amount: int = 73_750_000, **kw: Any) -> Any:
+        claim = verified_claim(**kw)
+        give_account(claim, officer=staff["officer"])
+        return approve(claim, amount=amount)
+
+    return make
