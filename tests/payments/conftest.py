@@ -32,7 +32,8 @@ def verified_claim(network: None, branch: Any) -> Any:  # noqa: F811
 
     def make(**kw: Any) -> Any:
         kw.setdefault("full_name", "Siti Rahayu")
-        return open_claim(branch=kw.pop("branch", branch), state="VERIFIED", **kw)
+        kw.setdefault("state", "VERIFIED")
+        return open_claim(branch=kw.pop("branch", branch), **kw)
 
     return make
 

@@ -73,7 +73,7 @@ def _tell_supervisors(branch: Branch, rows: list[PaymentDue]) -> bool:
     for profile in supervisors:
         user = profile.user
         with translation.override("id"):
-            listed = [{"code": r.claim.code, "type": ClaimType(r.claim.claim_type).label if r.claim.claim_type
+            listed = [{"code": r.claim.code, "type": str(ClaimType(r.claim.claim_type).label) if r.claim.claim_type
                        in ClaimType.values else r.claim.claim_type, "state": str(S(r.claim.state).label),
                        "due": long_date(r.due_on, "id"), "reason": ""} for r in rows[:MAX_LISTED]]
         notification_enqueue(
