@@ -143,8 +143,11 @@ def payments_home(request: HttpRequest) -> HttpResponse:
 @officer_required
 @require_POST
 def batch_close(request: HttpRequest) -> HttpResponse:
-    branch, _visible = _branch(request)
-    require_page(request.user, Action.CLOSE_BATCH, branch=branch)
+    require_page(request.user, Action.CLOSE_BATCH)
+    branch = branches_visible_to(request.user, Action.CLOSE_BATCH).filter(
+        code=str(request.POST.get("cabang", ""))[:16]).first()
+    if branch is None:
+        raise Http404
     try:
         batch = batches.batch_close(branch=branch, user=request.user)
     except ServiceError as exc:
