@@ -54,12 +54,41 @@ def give_account(claim: Any, *, bank_code: str = "014", account_number: str = "1
 
 
 @pytest.fixture
-def payable(verified_claim: Any, staff: dict[str, Any]) -> Any:
+def payable(verified_claim: Any, staff: dict[str, Any]) -> Any:  # noqa: F811
     """``make(amount, **claim)``: an approved claim with a checked account and a pending instruction."""
 
     def make(amount: int = 73_750_000, **kw: Any) -> Any:
         claim = verified_claim(**kw)
         give_account(claim, officer=staff["officer"])
         return approve(claim, amount=amount)
+
+    return make
+
+
+@pytest.fixture
+def booked_verified(network: None, branch: Any) -> Any:  # noqa: F811
+    """``make()``: a claim booked through the booking service (the participant's page needs its booking),
+    then set VERIFIED as casework leaves it."""
+    from lapakasik.booking.models import SlotQuota
+    from lapakasik.booking.services import booking_create, slots_generate
+    from lapakasik.claims.models import Claim
+    from lapakasik.registry.models import DemoParticipant
+    from lapakasik.registry.seed import REASON_FOR_CASE
+    from lapakasik.registry.seed import seed_demo as registry_seed
+
+    slots_generate(branch_codes=[branch.code])
+    registry_seed(participants=10)
+    people = iter(DemoParticipant.objects.filter(case="eligible").order_by("id"))
+
+    def make() -> Any:
+        slot = SlotQuota.objects.filter(branch=branch, closed=False).order_by("starts_at").first()
+        p = next(people)
+        booked = booking_create(branch_code=branch.code, date=slot.date, session_start=f"{slot.session_start:%H:%M}",
+                                claim_type="JHT", claim_reason=REASON_FOR_CASE[p.case], nik=p.nik, kpj=p.kpj,
+                                full_name=p.full_name, email="peserta@contoh.id", phone="081299001234",
+                                channels=["email"])
+        Claim.objects.filter(pk=booked.claim.pk).update(state="VERIFIED")
+        booked.claim.refresh_from_db()
+        return booked.claim
 
     return make

@@ -10,6 +10,8 @@ import pytest
 
 from lapakasik.core.errors import Conflict, InvalidInput
 
+from .conftest import approve, give_account
+
 pytestmark = pytest.mark.django_db
 
 
@@ -62,12 +64,12 @@ def test_close_export_and_import_pays_the_claims_and_tells_the_participant(
 def test_a_failed_line_goes_back_to_the_officer_and_a_rechecked_account_is_paid_again(
         payable: Any, branch: Any, staff: dict[str, Any]) -> None:
     from lapakasik.claims.models import Claim, ClaimEvent
+    from lapakasik.claims.services import Actor
     from lapakasik.notifications.models import Notification
     from lapakasik.payments.batches import batch_result_import
     from lapakasik.payments.models import PaymentInstruction
     from lapakasik.payments.selectors import bank_account_status
     from lapakasik.payments.services import bank_account_check, bank_account_save
-    from lapakasik.claims.services import Actor
 
     instr = payable(5_000_000)
     batch = _close(branch, staff["supervisor"], date(2026, 12, 1))
@@ -94,8 +96,6 @@ def test_a_failed_line_goes_back_to_the_officer_and_a_rechecked_account_is_paid_
 
 def test_instructions_without_a_ready_account_wait_with_their_reason(
         verified_claim: Any, branch: Any, staff: dict[str, Any]) -> None:
-    from tests.payments.conftest import approve, give_account
-
     from lapakasik.payments.batches import instructions_waiting
 
     no_account = approve(verified_claim(), amount=1000)

@@ -92,6 +92,7 @@ def test_the_daily_escalation_lists_overdue_claims_to_the_supervisors_once_a_day
 
 def test_a_claim_paid_or_on_time_is_not_escalated(
         payable: Any, verified_claim: Any, staff: dict[str, Any], monkeypatch: Any) -> None:
+    from lapakasik.claims.models import Claim
     from lapakasik.notifications.models import Notification
     from lapakasik.payments.sla import payment_overdue_escalate
 
@@ -103,7 +104,5 @@ def test_a_claim_paid_or_on_time_is_not_escalated(
     assert payment_overdue_escalate() == 0
     assert not Notification.objects.filter(event="payment_overdue").exists()
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 15, 8, 0, tzinfo=JAKARTA) + timedelta(days=30))
-    from lapakasik.claims.models import Claim
-
     Claim.objects.filter(pk=claim.pk).update(state="PAID")
     assert payment_overdue_escalate() == 0

@@ -219,7 +219,7 @@ def officer_close_batch(request: HttpRequest, payload: CloseIn | None = None) ->
 
 @officer_router.get("/officer/payments/batches/{reference}/csv", response={200: None, **ERRORS},
                     summary="Berkas batch untuk bank (CSV) / the batch file for the bank",
-                    openapi_extra={"responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}}})
+                    openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {}}}}})
 def officer_batch_csv(request: HttpRequest, reference: BatchRef) -> HttpResponse:
     batch = _batch_for(request, reference, Action.CLOSE_BATCH)
     response = HttpResponse(batches.batch_csv(batch), content_type="text/csv; charset=utf-8")
@@ -230,7 +230,7 @@ def officer_batch_csv(request: HttpRequest, reference: BatchRef) -> HttpResponse
 
 @officer_router.get("/officer/payments/batches/{reference}/pdf", response={200: None, **ERRORS},
                     summary="Ringkasan batch (PDF) / the batch summary",
-                    openapi_extra={"responses": {"200": {"description": "PDF",
+                    openapi_extra={"responses": {200: {"description": "PDF",
                                                          "content": {"application/pdf": {}}}}})
 def officer_batch_pdf(request: HttpRequest, reference: BatchRef) -> HttpResponse:
     batch = _batch_for(request, reference, Action.VIEW_PAYMENTS)
