@@ -20,6 +20,14 @@ def notification_deliver(notification_id: int) -> str:
     return services.notification_dispatch(notification_id=notification_id)
 
 
+@task(queue_name="notifications")
+def notification_deliver_many(notification_ids: list[int]) -> int:
+    """Deliver stored notifications one after the other (``services.notification_enqueue_many``)."""
+    for notification_id in notification_ids:
+        services.notification_dispatch(notification_id=notification_id)
+    return len(notification_ids)
+
+
 # Periodic jobs jump the queue (priority): a backlog of deliveries must not delay the replay.
 @periodic(every=timedelta(seconds=settings.NOTIFY_REPLAY_EVERY_SECONDS))
 @task(queue_name="periodic", priority=50)

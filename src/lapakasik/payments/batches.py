@@ -11,16 +11,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from lapakasik.claims import workflow
 from lapakasik.claims.models import Claim, ClaimEvent
 from lapakasik.claims.services import (
     Actor,
+    Move,
     applicant_recipient,
     claim_event_record,
     claim_lock,
-    claim_transition,
+    claim_transition_many,
 )
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code
@@ -112,15 +114,16 @@ def batch_close(*, branch: Any, user: Any, business_date: date | None = None) ->
                     count=count, control_total=total, closed_by=user, closed_at=clock.now())
         except IntegrityError as exc:
             raise Conflict(_("Batch cabang ini untuk hari ini sudah ditutup."), code="batch_exists") from exc
-        rows = [PaymentInstruction(id=w.id, status=P.BATCHED, batch=batch, bank_code=w.bank_code,
-                                   account_number=w.account_number, holder_name=w.holder_name) for w in ready]
+        account = BankAccount.objects.filter(claim_id=OuterRef("claim_id"))
         moved = 0
-        for start in range(0, len(rows), CHUNK):
-            part = rows[start:start + CHUNK]
-            # Only rows still pending and outside any batch move: an instruction is in one batch at most.
-            moved += PaymentInstruction.objects.filter(pk__in=[r.id for r in part], status=P.PENDING,
-                                                       batch__isnull=True).update(status=P.BATCHED, batch=batch)
-            PaymentInstruction.objects.bulk_update(part, ["bank_code", "account_number", "holder_name"])
+        for start in range(0, len(ready), CHUNK):
+            ids = [w.id for w in ready[start:start + CHUNK]]
+            # Only rows still pending and outside any batch move: an instruction is in one batch at most. The
+            # account is copied as checked above (the claims are locked: nobody changes it meanwhile).
+            moved += PaymentInstruction.objects.filter(pk__in=ids, status=P.PENDING, batch__isnull=True).update(
+                status=P.BATCHED, batch=batch, bank_code=Subquery(account.values("bank_code")[:1]),
+                account_number=Subquery(account.values("account_number")[:1]),
+                holder_name=Subquery(account.values("holder_name")[:1]))
         if moved != count:
             raise Conflict(_("Instruksi berubah selama batch ditutup. Coba lagi."), code="batch_changed")
         return batch
@@ -212,28 +215,30 @@ def _reconcile(batch: PaymentBatch, parsed: bankfiles.ResultFile) -> list[str]:
 def _apply(batch: PaymentBatch, parsed: bankfiles.ResultFile, actor: Actor) -> tuple[int, int]:
     by_ref = {line.reference: line for line in parsed.lines}
     now = clock.now()
-    rows = list(PaymentInstruction.objects.filter(batch=batch).select_related("claim", "claim__branch").order_by("id"))
-    paid = failed = 0
-    for row in rows:
+    rows = list(PaymentInstruction.objects.filter(batch=batch).select_related("claim").order_by("id"))
+    dates: dict[date | None, str] = {d: long_date(d) if d else "" for d in {line.value_date for line in parsed.lines}}
+    paid = [row for row in rows if by_ref[row.reference].ok]
+    failed = [row for row in rows if not by_ref[row.reference].ok]
+    # Paid: the claims move to PAID together (their events chained, their "paid" messages stored).
+    claim_transition_many(to=S.PAID, actor=actor, reason="bank_paid", moves=[Move(
+        claim=row.claim, data={"instruction": row.reference, "amount": row.amount, "batch": batch.reference},
+        notify_context={"amount": rupiah(row.amount), "bank_account_masked": mask_account(row.account_number),
+                        "paid_date": dates[by_ref[row.reference].value_date]})
+        for row in paid])
+    by_date: dict[date | None, list[int]] = {}
+    for row in paid:
+        by_date.setdefault(by_ref[row.reference].value_date, []).append(row.pk)
+    for value_date, ids in by_date.items():
+        for start in range(0, len(ids), CHUNK):
+            PaymentInstruction.objects.filter(pk__in=ids[start:start + CHUNK], status=P.BATCHED).update(
+                status=P.PAID, paid_on=value_date, settled_at=now)
+    for row in failed:
         line = by_ref[row.reference]
-        claim = row.claim
-        if line.ok:
-            row.status, row.paid_on, row.settled_at = P.PAID, line.value_date, now
-            claim_transition(claim=claim, to=S.PAID, actor=actor, reason="bank_paid",
-                             data={"instruction": row.reference, "amount": row.amount, "batch": batch.reference},
-                             notify_context={"amount": rupiah(row.amount),
-                                             "bank_account_masked": mask_account(row.account_number),
-                                             "paid_date": long_date(line.value_date) if line.value_date else ""})
-            paid += 1
-        else:
-            row.status, row.settled_at = P.FAILED, now
-            row.failure_code, row.failure_reason = line.failure_code, line.failure_reason
-            _failed(claim, row, actor)
-            failed += 1
-    for start in range(0, len(rows), CHUNK):
-        PaymentInstruction.objects.bulk_update(
-            rows[start:start + CHUNK], ["status", "paid_on", "settled_at", "failure_code", "failure_reason"])
-    return paid, failed
+        row.status, row.settled_at = P.FAILED, now
+        row.failure_code, row.failure_reason = line.failure_code, line.failure_reason
+        row.save(update_fields=["status", "settled_at", "failure_code", "failure_reason"])
+        _failed(row.claim, row, actor)
+    return len(paid), len(failed)
 
 
 def _failed(claim: Claim, row: PaymentInstruction, actor: Actor) -> None:
