@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from lapakasik.core.dates import long_date
+from lapakasik.core.dates import long_date, long_moment
 from lapakasik.core.masking import mask_account
 from lapakasik.core.paper import PageFlow
 
@@ -35,11 +35,10 @@ def batch_summary_pdf(batch: PaymentBatch, language: str | None = None) -> bytes
         flow.line(_("RINGKASAN BATCH PEMBAYARAN"), font="Helvetica-Bold", size=15)
         flow.line(f"{batch.branch} · {long_date(batch.business_date)}", size=11)
         flow.space(3 * mm)
-        closed = batch.closed_at.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        closed = long_moment(batch.closed_at, batch.branch.tz_abbreviation, time_zone=str(zone))
         facts = [
             (_("Referensi batch"), batch.reference),
-            (_("Ditutup oleh"), f"{batch.closed_by.get_full_name() or batch.closed_by.get_username()}, {closed} "
-                                f"{batch.branch.tz_abbreviation}"),
+            (_("Ditutup oleh"), f"{batch.closed_by.get_full_name() or batch.closed_by.get_username()}, {closed}"),
             (_("Jumlah instruksi"), str(batch.count)),
             (_("Total kontrol"), "Rp " + rupiah(batch.control_total)),
             (_("Status"), str(batch.get_status_display())),
