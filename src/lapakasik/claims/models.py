@@ -156,6 +156,8 @@ class ClaimEvent(models.Model):
         REGISTRY_OPENED = "registry_opened", _("Data kepesertaan dibuka petugas")
         CONFIRMATION_SCHEDULED = "confirmation_scheduled", _("Konfirmasi dijadwalkan")
         CONFIRMATION_RECORDED = "confirmation_recorded", _("Hasil konfirmasi dicatat")
+        APPROVAL_REQUESTED = "approval_requested", _("Disetujui petugas; menunggu persetujuan kedua")
+        APPROVAL_DECLINED = "approval_declined", _("Persetujuan dikembalikan kepala cabang")
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
