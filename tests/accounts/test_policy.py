@@ -41,6 +41,11 @@ approve_second            .       Y          .          .              .
 set_channel_policy        .       .          .          Y              Y
 screen_visitor            .       Y          Y          .              .
 receive_envelope          Y       Y          Y          .              .
+view_bank_account         Y       Y          .          .              .
+check_bank_account        Y       Y          .          .              .
+view_payments             .       Y          .          Y              Y
+close_batch               .       Y          .          .              .
+import_bank_result        .       Y          .          .              .
 """
 ROLES = [Role.OFFICER, Role.SUPERVISOR, Role.FRONT_DESK, Role.REGIONAL_ADMIN, Role.NATIONAL_ADMIN]
 

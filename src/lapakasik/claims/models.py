@@ -156,6 +156,12 @@ class ClaimEvent(models.Model):
         REGISTRY_OPENED = "registry_opened", _("Data kepesertaan dibuka petugas")
         CONFIRMATION_SCHEDULED = "confirmation_scheduled", _("Konfirmasi dijadwalkan")
         CONFIRMATION_RECORDED = "confirmation_recorded", _("Hasil konfirmasi dicatat")
+        BANK_ACCOUNT_SAVED = "bank_account_saved", _("Rekening bank diisi atau diubah")
+        BANK_ACCOUNT_CHECKED = "bank_account_checked", _("Rekening bank diperiksa petugas")
+        PAYMENT_INSTRUCTED = "payment_instructed", _("Instruksi pembayaran dibuat")
+        PAYMENT_BATCHED = "payment_batched", _("Pembayaran masuk batch bank")
+        PAYMENT_FAILED = "payment_failed", _("Pembayaran gagal di bank")
+        PAYMENT_ESCALATED = "payment_escalated", _("Keterlambatan bayar dilaporkan ke supervisor")
         APPROVAL_REQUESTED = "approval_requested", _("Disetujui petugas; menunggu persetujuan kedua")
         APPROVAL_DECLINED = "approval_declined", _("Persetujuan dikembalikan kepala cabang")
 

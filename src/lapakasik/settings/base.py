@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lapakasik.mailgateway",
     "lapakasik.notifications",
     "lapakasik.benefits",
+    "lapakasik.payments",
     "lapakasik.casework",
     "lapakasik.api",
 ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('claims', '0008_claimevent_kind_decisions'),
+        ('claims', '0009_claimevent_kind_decisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    name = "lapakasik.payments"
+    label = "payments"
+    verbose_name = "Pembayaran"
+
+    def ready(self) -> None:
+        from lapakasik.claims.services import claim_state_follower_register
+
+        from .followers import service_level_follow
+
+        claim_state_follower_register(service_level_follow)
