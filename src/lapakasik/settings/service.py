@@ -58,6 +58,3 @@ CASEWORK_CALL_REMINDER_MINUTES = env_int("CASEWORK_CALL_REMINDER_MINUTES", 60)
 # --- benefit decisions (benefits app) --------------------------------------------------------------
 # Four-eyes: an approval whose net amount is above this (whole rupiah) waits for a supervisor's second one.
 BENEFITS_FOUR_EYES_ABOVE = env_int("BENEFITS_FOUR_EYES_ABOVE", 50_000_000)
-# The transfer date the approval message promises: this many working days of the branch after approval.
-BENEFITS_TRANSFER_WORKING_DAYS = env_int("BENEFITS_TRANSFER_WORKING_DAYS", 5)
-BENEFITS_TRANSFER_WORKING_DAYS_JKM = env_int("BENEFITS_TRANSFER_WORKING_DAYS_JKM", 3)
