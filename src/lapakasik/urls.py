@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("lapakasik.intake.urls")),
     path("", include("lapakasik.notifications.urls")),
     path("", include("lapakasik.claims.urls")),
+    path("", include("lapakasik.benefits.urls")),
     path("", include("lapakasik.casework.urls")),  # after intake: /petugas/klaim/<code>/dokumen/ is intake's
 ]

@@ -15,8 +15,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from lapakasik.benefits.api import router as benefits_router
 from lapakasik.booking.api import router as booking_router
 from lapakasik.branches.api import router as branches_router
+from lapakasik.casework.api import AUTH as OFFICER_AUTH
 from lapakasik.casework.api import router as casework_router
 from lapakasik.core.errors import InvalidInput, NotFound, ServiceError
 from lapakasik.core.validators import PATTERN_MESSAGES
@@ -157,3 +159,5 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 # Each app's router, in the order of the OpenAPI document.
 for _router in (branches_router, booking_router, intake_router, notifications_router, casework_router):
     api.add_router("/", _router)
+# The decisions' officer operations: the officer API's two ways in (personal token, or the session).
+api.add_router("/", benefits_router, auth=OFFICER_AUTH)

@@ -17,6 +17,7 @@ from django.utils import translation
 from lapakasik.claims import policy as claim_policy
 from lapakasik.claims.models import Claim, ClaimEvent
 from lapakasik.core import clock
+from lapakasik.core.codes import normalize_code
 from lapakasik.core.dates import long_date
 from lapakasik.payments.selectors import AccountStatus, bank_account_status
 from lapakasik.registry.adapters import MemberRecord, registry_lookup
@@ -74,6 +75,11 @@ def decision_live(claim: Claim) -> Decision | None:
     """The claim's pending or final decision (there is at most one)."""
     return (Decision.objects.select_related("decided_by", "second_by", "reason", "tax_rule")
             .filter(claim_id=claim.pk, status__in=[Decision.Status.PENDING, Decision.Status.FINAL]).first())
+
+
+def claim_by_code(code: str) -> Claim | None:
+    return Claim.objects.select_related("branch", "branch__region", "assignee").filter(
+        code=normalize_code(code)).first()
 
 
 def decisions_of(claim: Claim) -> list[Decision]:
@@ -150,8 +156,8 @@ def preview(claim: Claim, member: MemberRecord, *, percent: int | None = None) -
                    four_eyes_above=four_eyes_above())
 
 
-def benefit_panel(claim: Claim) -> BenefitPanel:
-    member = registry_record(claim)
+def benefit_panel(claim: Claim, member: MemberRecord | None) -> BenefitPanel:
+    """The panel for a claim whose registry record the officer opened (``member``; None: not found)."""
     return BenefitPanel(trace=claim_trace(claim, member), member_found=member is not None,
                         preview=preview(claim, member) if member is not None else None,
                         decision=decision_live(claim), history=decisions_of(claim), account=bank_account_status(claim))

@@ -197,3 +197,10 @@ def claim_reject_decision(*, user: Any, claim: Claim, reason_code: str, note: st
                          data={"decision": decision.pk, "note": note},
                          notify_context={"reason": text, "next_step": step})
         return decision
+
+
+def registry_opened(*, user: Any, claim: Claim, found: bool) -> None:
+    """An officer read the claim's registry facts (the eligibility trace): one event in its history."""
+    with transaction.atomic():
+        claim_event_record(claim=claim_lock(claim), kind=ClaimEvent.Kind.REGISTRY_OPENED, actor=Actor.officer(user),
+                           data={"found": found, "via": "eligibility"})
