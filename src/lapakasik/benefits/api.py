@@ -50,7 +50,7 @@ class RuleOut(Schema):
     facts: list[FactOut]
 
 
-class AmountsOut(Schema):
+class BenefitAmountsOut(Schema):
     gross: int
     threshold: int
     taxable: int
@@ -66,8 +66,8 @@ class EligibilityOut(Schema):
     eligible: bool
     rules: list[RuleOut]
     percent: int | None = Field(None, description="JHT sebagian: bagian saldo (%)")
-    with_npwp: AmountsOut | None
-    without_npwp: AmountsOut | None
+    with_npwp: BenefitAmountsOut | None
+    without_npwp: BenefitAmountsOut | None
     legal_basis: str
     four_eyes_above: int
 
@@ -178,7 +178,7 @@ def officer_approve(request: HttpRequest, payload: ApproveIn, code: PublicCode) 
     return _claim_decision(claim.code)
 
 
-class RejectIn(Schema):
+class RejectVerifiedIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(..., pattern=SLUG, description="Kode alasan (daftar alasan penolakan klaim)")
@@ -188,7 +188,7 @@ class RejectIn(Schema):
 
 @router.post("/officer/claims/{code}/reject-verified", response={200: ClaimDecisionOut, **WRITE_ERRORS},
              summary="Tolak klaim terverifikasi / reject a verified claim")
-def officer_reject_verified(request: HttpRequest, payload: RejectIn, code: PublicCode) -> dict[str, Any]:
+def officer_reject_verified(request: HttpRequest, payload: RejectVerifiedIn, code: PublicCode) -> dict[str, Any]:
     claim = _claim_for(request, code, Action.DECIDE_CLAIM)
     services.claim_reject_decision(user=request.user, claim=claim, reason_code=payload.reason, note=payload.note,
                                    next_step=payload.next_step)

@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from lapakasik.claims import workflow
 from lapakasik.claims.models import Claim, ClaimEvent
-from lapakasik.claims.services import Actor, applicant_recipient, claim_event_record, claim_lock, claim_transition
+from lapakasik.claims.services import (
+    Actor,
+    applicant_recipient,
+    claim_event_record,
+    claim_lock,
+    claim_transition,
+)
 from lapakasik.core import clock
 from lapakasik.core.dates import long_date
 from lapakasik.core.errors import Conflict, InvalidInput

@@ -77,7 +77,7 @@ def _run(request: HttpRequest, fn: Any, ok: str, **kwargs: Any) -> None:
         messages.success(request, ok)
 
 
-def _percent(raw: str) -> int | None | str:
+def _percent(raw: str) -> int | str | None:
     raw = (raw or "").strip()
     if not raw:
         return None

@@ -142,7 +142,7 @@ class IntakeOut(Schema):
     upload_url: str
 
 
-class AmountsOut(Schema):
+class ClaimAmountsOut(Schema):
     """The approved benefit, as the participant reads it (whole rupiah)."""
 
     gross: int = Field(..., description="Bruto / gross")
@@ -168,7 +168,7 @@ class BookingOut(Schema):
     intake: IntakeOut | None
     ticket_pdf_url: str
     calendar_ics_url: str
-    amounts: AmountsOut | None = Field(None, description="Setelah disetujui: rincian manfaat / once approved: the "
+    amounts: ClaimAmountsOut | None = Field(None, description="Setelah disetujui: rincian manfaat / once approved: the "
                                                          "benefit's breakdown")
 
 
