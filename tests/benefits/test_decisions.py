@@ -168,17 +168,18 @@ def test_an_unknown_registry_record_or_a_zero_balance_is_refused(verified: Any, 
 
 @pytest.mark.parametrize(("reason", "percent", "ok"), [
     ("PARTIAL_10", None, 7_500_000), ("PARTIAL_10", 5, 3_750_000), ("PARTIAL_30", 30, 22_500_000),
-    ("PARTIAL_10", 11, None), ("PARTIAL_30", 0, None), ("PARTIAL_30", 31, None), ("RESIGNED", 10, None),
-    ("PARTIAL_10", True, None),
+    ("PARTIAL_10", 11, Conflict), ("PARTIAL_30", 0, InvalidInput), ("PARTIAL_30", 31, Conflict),
+    ("RESIGNED", 10, Conflict), ("PARTIAL_10", True, InvalidInput), ("PARTIAL_30", 101, InvalidInput),
+    ("PARTIAL_30", "10", InvalidInput),
 ])
-def test_the_partial_share(verified: Any, staff: Any, reason: str, percent: Any, ok: int | None) -> None:
+def test_the_partial_share(verified: Any, staff: Any, reason: str, percent: Any, ok: Any) -> None:
     from lapakasik.benefits.services import claim_approve
 
     partial = reason.startswith("PARTIAL")
     claim = verified(claim_reason=reason, **({"active": True, "membership_end": None} if partial else {}))
     before = snapshot(claim)
-    if ok is None:
-        with pytest.raises(InvalidInput) as exc:
+    if not isinstance(ok, int):
+        with pytest.raises(ok) as exc:
             claim_approve(user=staff["officer"], claim=claim, has_npwp=True, percent=percent)
         assert "percent" in exc.value.fields
         assert snapshot(claim) == before

@@ -154,11 +154,11 @@ def test_the_api_with_personal_tokens(client: Any, staff: Any, booked: Any) -> N
     assert e["eligible"] and [r["rule"] for r in e["rules"]] == ["membership_active", "waiting_period"]
     assert (e["with_npwp"]["net"], e["without_npwp"]["tax"], e["four_eyes_above"]) == (73_750_000, 1_500_000, 50_000_000)
     for bad in ({}, {"has_npwp": "mungkin"}, {"has_npwp": True, "extra": 1}, {"has_npwp": True, "percent": 0},
-                {"has_npwp": True, "percent": "10"}, [1]):
+                {"has_npwp": True, "percent": 31}, {"has_npwp": True, "percent": 2.5}, [1]):
         r = _post(client, f"{base}/approve", bad, officer)
         assert r.status_code == 422, (bad, r.content)
     r = _post(client, f"{base}/approve", {"has_npwp": True, "percent": 10}, officer)
-    assert r.status_code == 422 and "percent" in r.json()["error"]["fields"]  # a share only for a partial claim
+    assert r.status_code == 409 and "percent" in r.json()["error"]["fields"]  # a share only for a partial claim
     r = _post(client, f"{base}/approve", {"has_npwp": True}, officer)
     assert r.status_code == 200 and r.json()["decision"]["status"] == "pending" and r.json()["state"] == "VERIFIED"
     r = _post(client, f"{base}/approve", {"has_npwp": True}, officer)  # a double submit

@@ -63,17 +63,21 @@ def _refusal(trace: Any) -> Conflict:
 
 
 def _check_percent(claim: Claim, percent: int | None) -> int | None:
+    """The share of a partial withdrawal: not a whole number 1..100 → 422; a share the claim does not allow
+    (above its cap, or for a claim that is not partial) → 409, as every refusal the data decides."""
+    if percent is not None and (isinstance(percent, bool) or not isinstance(percent, int) or not 1 <= percent <= 100):
+        raise InvalidInput(code="invalid", fields={"percent": [_("Bagian saldo harus berupa angka bulat persen.")]})
     cap = selectors.partial_share(claim)
     if cap is None:
         if percent is not None:
-            raise InvalidInput(code="invalid", fields={"percent": [
-                _("Bagian saldo hanya untuk klaim JHT sebagian.")]})
+            raise Conflict(_("Bagian saldo hanya untuk klaim JHT sebagian."), code="share_not_allowed", fields={
+                "percent": [_("Bagian saldo hanya untuk klaim JHT sebagian.")]})
         return None
     if percent is None:
         return cap
-    if isinstance(percent, bool) or not isinstance(percent, int) or not 1 <= percent <= cap:
-        raise InvalidInput(code="invalid", fields={"percent": [
-            _("Bagian saldo harus antara 1 dan %(cap)s persen.") % {"cap": cap}]})
+    if percent > cap:
+        raise Conflict(_("Bagian saldo harus antara 1 dan %(cap)s persen.") % {"cap": cap}, code="share_not_allowed",
+                       fields={"percent": [_("Bagian saldo harus antara 1 dan %(cap)s persen.") % {"cap": cap}]})
     return percent
 
 
