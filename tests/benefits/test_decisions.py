@@ -81,6 +81,9 @@ def test_above_the_amount_it_waits_for_a_second_person(verified: Any, staff: Any
     assert first.actor_user == staff["officer"] and final.actor_user == staff["supervisor"]
     assert final.data["approved_by"] == ["budi", "kepala"]
     assert len(messages(claim, "claim_approved")) == 1
+    from lapakasik.claims.services import claim_history_verify
+
+    assert claim_history_verify(claim)  # the hash chain holds both signatures intact
 
 
 @pytest.mark.parametrize("who", ["first_approver", "holder", "verifier"])

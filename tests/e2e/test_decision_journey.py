@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-
 from tests.benefits.conftest import KPJ, record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,6 +20,9 @@ NIK = "3174014505850002"
 
 
 def _world(settings: Any) -> tuple[Any, dict[str, Any]]:
+    from tests.accounts.factories import make_officer
+    from tests.accounts.helpers import totp_device
+
     from lapakasik.benefits.seed import defaults_seed
     from lapakasik.booking.models import SlotQuota
     from lapakasik.booking.services import booking_create, slots_generate
@@ -30,8 +32,6 @@ def _world(settings: Any) -> tuple[Any, dict[str, Any]]:
     from lapakasik.core import clock
     from lapakasik.intake.catalogue import catalogue_seed
     from lapakasik.notifications.services import template_defaults_install
-    from tests.accounts.factories import make_officer
-    from tests.accounts.helpers import totp_device
 
     seed_demo()
     catalogue_seed()

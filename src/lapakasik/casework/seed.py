@@ -7,9 +7,8 @@ ready to approve or reject (the benefit decision). Idempotent."""
 from __future__ import annotations
 
 import io
-from typing import Any
-
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,8 +16,8 @@ from PIL import Image, ImageDraw
 
 from lapakasik.booking.models import SlotQuota
 from lapakasik.booking.services import booking_create
-from lapakasik.claims.models import Claim
 from lapakasik.claims import workflow
+from lapakasik.claims.models import Claim
 from lapakasik.claims.services import Actor
 from lapakasik.core import clock
 from lapakasik.intake.catalogue import claim_checklist, claim_registry_record
