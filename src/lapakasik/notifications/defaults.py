@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .texts import booking, claim, documents
+from .texts import booking, claim, documents, payments
 
 # Available in every template.
 COMMON_VARIABLES = frozenset({
@@ -30,7 +30,7 @@ PARAMETER_VARIABLES = frozenset({"message"})
 
 # Per event: the variables it may use besides the common ones, and its texts. Each family of events keeps
 # its texts in its own module under ``texts/``.
-_FAMILIES = (booking, documents, claim)
+_FAMILIES = (booking, documents, claim, payments)
 
 
 def _merged(tables: list[dict[str, Any]]) -> dict[str, Any]:
@@ -106,4 +106,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "reschedule_url": "https://lapakasik.example/konfirmasi/ubah/", "amount": "12.345.678",
     "transfer_date": "Jumat, 4 Desember 2026", "bank_account_masked": "BRI ****1234", "paid_date": "Jumat, 4 Desember 2026",
     "next_step": "Ajukan kembali setelah masa tunggu 1 bulan berakhir.",
+    "overdue_count": 1,
+    "overdue": [{"code": "7KQ2M9XD", "type": "JHT", "state": "Disetujui", "due": "Jumat, 4 Desember 2026",
+                 "reason": "Rekening belum diperiksa petugas terhadap buku tabungan."}],
 }

@@ -17,7 +17,8 @@ from lapakasik.claims.selectors import claim_applicant
 from lapakasik.core.masking import mask_account
 
 from . import banks, policy
-from .models import BankAccount, ServiceLevel
+from .models import BankAccount, PaymentBatch, PaymentDue, PaymentInstruction, ServiceLevel
+from .money import rupiah
 
 
 @dataclass(frozen=True)
@@ -92,3 +93,42 @@ def payment_due_on(claim: Claim, verified_at: datetime) -> date:
     days = service_level_days(claim.claim_type)
     closed = branch_closed_days(branch.pk, branch.region_id, day)
     return working_days_ahead(day + timedelta(days=1), days, closed)[-1]
+
+
+# --- what a page shows about a claim's payment ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class PaymentView:
+    """A claim's payment as a page or the API shows it: the account (masked unless ``unmasked``), whether
+    it can be paid to and why not, the promised date, and the latest instruction."""
+
+    account: BankAccount | None
+    account_number: str  # masked unless the viewer may see it
+    status: AccountStatus
+    due_on: date | None
+    instruction: PaymentInstruction | None
+    check_label: str = ""
+
+    @property
+    def amount_text(self) -> str:
+        return rupiah(self.instruction.amount) if self.instruction else ""
+
+
+def payment_view(claim: Claim, *, unmasked: bool = False) -> PaymentView:
+    account = bank_account_get(claim)
+    status = bank_account_status(claim, account)
+    number = "" if account is None else (account.account_number if unmasked else mask_account(account.account_number))
+    due = PaymentDue.objects.filter(claim_id=claim.pk).values_list("due_on", flat=True).first()
+    instruction = PaymentInstruction.objects.filter(claim_id=claim.pk).order_by("-id").first()
+    return PaymentView(account, number, status, due, instruction,
+                       str(account.get_check_result_display()) if account else "")
+
+
+def batches_of(branch_ids: list[int], limit: int = 60) -> list[PaymentBatch]:
+    return list(PaymentBatch.objects.filter(branch_id__in=branch_ids).select_related("branch", "closed_by")
+                .order_by("-business_date", "-id")[:limit])
+
+
+def batch_get(reference: str) -> PaymentBatch | None:
+    return PaymentBatch.objects.select_related("branch", "branch__region", "closed_by").filter(
+        reference=str(reference or "")[:32]).first()
