@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("lapakasik.intake.urls")),
     path("", include("lapakasik.notifications.urls")),
     path("", include("lapakasik.claims.urls")),
+    path("", include("lapakasik.benefits.urls")),
     path("", include("lapakasik.payments.urls")),  # before casework: /petugas/klaim/<code>/rekening/periksa/
     path("", include("lapakasik.casework.urls")),  # after intake: /petugas/klaim/<code>/dokumen/ is intake's
 ]

@@ -287,6 +287,27 @@ def _view_done(r: Any, place: Place) -> None:
     assert _opened(place) == 1
 
 
+def _claim_state(place: Place) -> str:
+    from lapakasik.claims.models import Claim
+
+    return str(Claim.objects.get(code=place.booking_code).state)
+
+
+def _decisions(place: Place) -> tuple[str, int]:
+    from lapakasik.benefits.models import Decision
+
+    return _claim_state(place), Decision.objects.filter(claim__code=place.booking_code).count()
+
+
+def _registry_reads(place: Place) -> int:
+    from lapakasik.claims.models import ClaimEvent
+
+    return ClaimEvent.objects.filter(claim__code=place.booking_code, kind="registry_opened").count()
+
+
+def _api_eligibility_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200, r.content
+    assert r.json()["code"] == place.booking_code and r.json()["rules"] and _registry_reads(place) == 1
 def _batch_status(place: Place) -> str:
     from lapakasik.payments.models import PaymentBatch
 
@@ -391,6 +412,35 @@ OPERATIONS = [
     Operation("page_load", "petugas/beban/", "self", "GET", lambda p: "/petugas/beban/", Action.VIEW_LOAD, done=_ok),
     Operation("page_api_tokens", "petugas/token-api/", "self", "GET", lambda p: "/petugas/token-api/",
               Action.VIEW_CLAIM, done=_ok),
+    # benefit decisions (benefits app): the forms refuse a claim that is not verified, after the policy
+    Operation("page_decide", "petugas/putusan/<str:code>/<slug:action>/", "page", "POST",
+              lambda p: f"/petugas/putusan/{p.booking_code}/setujui/", Action.DECIDE_CLAIM,
+              body=lambda p: {"npwp": "ya"}, done=_redirect_to_claim, state=_decisions),
+    Operation("page_decide_second", "petugas/putusan/<str:code>/<slug:action>/", "page", "POST",
+              lambda p: f"/petugas/putusan/{p.booking_code}/setujui-kedua/", Action.APPROVE_SECOND,
+              done=_redirect_to_claim, state=_decisions),
+    Operation("page_approvals", "petugas/persetujuan/", "self", "GET", lambda p: "/petugas/persetujuan/",
+              Action.APPROVE_SECOND, done=_ok),
+    Operation("api_eligibility", "/api/v1/officer/claims/{code}/eligibility", "api", "GET",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/eligibility", Action.VIEW_REGISTRY_RECORD,
+              done=_api_eligibility_done, state=_registry_reads, not_found_code="claim_not_found"),
+    Operation("api_decision", "/api/v1/officer/claims/{code}/decision", "api", "GET",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/decision", Action.VIEW_CLAIM,
+              done=_api_claim_done, not_found_code="claim_not_found"),
+    Operation("api_approve", "/api/v1/officer/claims/{code}/approve", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/approve", Action.DECIDE_CLAIM,
+              body=lambda p: {"has_npwp": True}, done=_api_passed_policy, state=_decisions,
+              not_found_code="claim_not_found"),
+    Operation("api_reject_verified", "/api/v1/officer/claims/{code}/reject-verified", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/reject-verified", Action.DECIDE_CLAIM,
+              body=lambda p: {"reason": "data_mismatch"}, done=_api_passed_policy, state=_decisions,
+              not_found_code="claim_not_found"),
+    Operation("api_approvals", "/api/v1/officer/approvals", "self", "GET", lambda p: "/api/v1/officer/approvals",
+              Action.APPROVE_SECOND, done=_api_ok),
+    Operation("api_second_approval", "/api/v1/officer/claims/{code}/second-approval", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/second-approval", Action.APPROVE_SECOND,
+              body=lambda p: {"approve": True}, done=_api_passed_policy, state=_decisions,
+              not_found_code="claim_not_found"),
     # the officer API of the casework app
     Operation("api_queue", "/api/v1/officer/queue", "api", "GET", lambda p: f"/api/v1/officer/queue?branch={p.branch_code}",
               Action.VIEW_QUEUE, done=_api_queue_done, not_found_code="branch_not_found"),

@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from lapakasik.benefits.api import router as benefits_router
 from lapakasik.booking.api import router as booking_router
 from lapakasik.branches.api import router as branches_router
 from lapakasik.casework.api import AUTH as officer_auth
@@ -163,3 +164,5 @@ for _router in (branches_router, booking_router, intake_router, notifications_ro
     api.add_router("/", _router)
 # The officers' payment operations take the officer API's ways in (session or personal token).
 api.add_router("/", payments_officer_router, auth=officer_auth)
+# The decisions' officer operations: the officer API's two ways in (personal token, or the session).
+api.add_router("/", benefits_router, auth=officer_auth)

@@ -22,6 +22,7 @@ from lapakasik.accounts.access import authorise, officer_required, principal_of,
 from lapakasik.accounts.models import Role
 from lapakasik.accounts.policy import Action
 from lapakasik.accounts.selectors import branches_visible_to
+from lapakasik.benefits.views import claim_panel
 from lapakasik.branches.models import Branch
 from lapakasik.claims import workflow
 from lapakasik.claims.models import ClaimType
@@ -184,6 +185,7 @@ def claim_page(request: HttpRequest, code: str) -> HttpResponse:
         "default_start": timezone.localtime(start, tz).replace(tzinfo=None).isoformat(timespec="minutes"),
         "default_minutes": int((window.end - window.start).total_seconds() // 60) if window else 30,
         "tz": tz, "State": workflow.State,
+        **claim_panel(request, claim, member=registry, opened=request.GET.get("kepesertaan") == "1"),
     })
 
 

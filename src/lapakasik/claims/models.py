@@ -162,6 +162,8 @@ class ClaimEvent(models.Model):
         PAYMENT_BATCHED = "payment_batched", _("Pembayaran masuk batch bank")
         PAYMENT_FAILED = "payment_failed", _("Pembayaran gagal di bank")
         PAYMENT_ESCALATED = "payment_escalated", _("Keterlambatan bayar dilaporkan ke supervisor")
+        APPROVAL_REQUESTED = "approval_requested", _("Disetujui petugas; menunggu persetujuan kedua")
+        APPROVAL_DECLINED = "approval_declined", _("Persetujuan dikembalikan kepala cabang")
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "lapakasik.intake",
     "lapakasik.mailgateway",
     "lapakasik.notifications",
+    "lapakasik.benefits",
     "lapakasik.payments",
     "lapakasik.casework",
     "lapakasik.api",
