@@ -69,6 +69,7 @@ def _seed(n: int, rng: random.Random) -> tuple[Any, Any, str]:
     branches_seed()
     run = new_code(3)
     region = Region.objects.order_by("code").first()
+    assert region is not None, "seed_demo made the regions"
     branch = Branch.objects.create(code=f"BP{run}", name=f"Bench pembayaran {run}", region=region,
                                    address="Jl. Contoh 1", city="Kota Contoh", time_zone="Asia/Jakarta")
     user, _ = get_user_model().objects.get_or_create(username=f"bench.pay.{run.lower()}",

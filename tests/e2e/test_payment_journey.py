@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-
 from tests.e2e.test_decision_journey import _sign_in, _world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

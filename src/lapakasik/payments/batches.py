@@ -174,7 +174,7 @@ def batch_result_import(*, batch: PaymentBatch, content: bytes, user: Any) -> Im
             raise NotFound()
         if locked.status == PaymentBatch.Status.SETTLED:
             raise Conflict(_("Hasil bank untuk batch %(ref)s sudah diimpor pada %(when)s. Batch tidak dibayar dua "
-                             "kali.") % {"ref": locked.reference, "when": long_date(locked.result_imported_at)},
+                             "kali.") % {"ref": locked.reference, "when": long_date(locked.result_imported_at or locked.closed_at)},
                            code="batch_already_settled")
         errors = list(parsed.errors) or _reconcile(locked, parsed)
         if errors:
