@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("lapakasik.notifications.urls")),
     path("", include("lapakasik.claims.urls")),
     path("", include("lapakasik.branchops.urls")),  # /petugas/kebijakan-kanal/: channel policy
+    path("", include("lapakasik.benefits.urls")),
+    path("", include("lapakasik.payments.urls")),  # before casework: /petugas/klaim/<code>/rekening/periksa/
     path("", include("lapakasik.casework.urls")),  # after intake: /petugas/klaim/<code>/dokumen/ is intake's
     path("", include("lapakasik.frontdesk.urls")),
 ]

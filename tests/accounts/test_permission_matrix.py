@@ -51,6 +51,7 @@ class Place:
     branch_code: str = ""
     policy_change_id: int = 0  # a channel-policy change of the place's region, waiting to start
     screening_id: int = 0  # a visitor screened at the door of the place's branch
+    batch_ref: str = "BZZZZZZZZ"
 
 
 @dataclass
@@ -127,6 +128,13 @@ def _seed() -> World:
         "regional_admin": make_officer("mx.kanwil", "regional_admin", region=region_a),
         "national_admin": make_officer("mx.pusat", "national_admin"),
     }
+    from lapakasik.payments.models import PaymentBatch
+
+    for place in places.values():  # an (empty) closed payment batch per branch
+        place.batch_ref = f"BMX{place.branch_code}"
+        PaymentBatch.objects.create(reference=place.batch_ref, branch=branches[place.branch_code],
+                                    business_date=FIXED_NOW.date(), count=0, control_total=0,
+                                    closed_by=users["supervisor"], closed_at=FIXED_NOW)
     return World(places=places, users=users)
 
 
@@ -325,6 +333,68 @@ def _view_done(r: Any, place: Place) -> None:
     assert _opened(place) == 1
 
 
+def _claim_state(place: Place) -> str:
+    from lapakasik.claims.models import Claim
+
+    return str(Claim.objects.get(code=place.booking_code).state)
+
+
+def _decisions(place: Place) -> tuple[str, int]:
+    from lapakasik.benefits.models import Decision
+
+    return _claim_state(place), Decision.objects.filter(claim__code=place.booking_code).count()
+
+
+def _registry_reads(place: Place) -> int:
+    from lapakasik.claims.models import ClaimEvent
+
+    return ClaimEvent.objects.filter(claim__code=place.booking_code, kind="registry_opened").count()
+
+
+def _api_eligibility_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200, r.content
+    assert r.json()["code"] == place.booking_code and r.json()["rules"] and _registry_reads(place) == 1
+def _batch_status(place: Place) -> str:
+    from lapakasik.payments.models import PaymentBatch
+
+    return str(PaymentBatch.objects.get(reference=place.batch_ref).status)
+
+
+def _account_check(place: Place) -> int:
+    from lapakasik.claims.models import ClaimEvent
+
+    return ClaimEvent.objects.filter(claim__code=place.booking_code, kind="bank_account_checked").count()
+
+
+def _csv_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv"), r.content
+    assert r.content.decode().startswith(f"H,{place.batch_ref},{place.branch_code},")
+
+
+def _pdf_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200 and r.content[:5] == b"%PDF-"
+
+
+def _to_payments(r: Any, place: Place) -> None:
+    # allowed through the policy; nothing is ready to pay (or no file was sent): back to the payments page
+    assert r.status_code == 302 and r["Location"].startswith("/petugas/pembayaran/"), r.status_code
+
+
+def _api_payment_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200, r.content
+    assert r.json()["claim_code"] == place.booking_code and r.json()["bank_account"] is None
+
+
+def _api_batches_done(r: Any, place: Place) -> None:
+    assert r.status_code == 200, r.content
+    assert place.batch_ref in {b["reference"] for b in r.json()}
+
+
+def _api_result_refused(r: Any, place: Place) -> None:
+    # allowed through the policy; the body is no result file of this batch
+    assert r.status_code == 422 and r.json()["error"]["code"] == "result_file_invalid", r.content
+
+
 def _call_done(r: Any, place: Place) -> None:
     assert r.status_code == 302 and _call_outcome(place) == "REACHED"
 
@@ -443,6 +513,35 @@ OPERATIONS = [
     Operation("page_frontdesk_counts", "petugas/depan/ringkasan/<str:branch>/", "page", "GET",
               lambda p: f"/petugas/depan/ringkasan/{p.branch_code}/", Action.VIEW_SCREENING_COUNTS,
               done=_screening_counts_done),
+    # benefit decisions (benefits app): the forms refuse a claim that is not verified, after the policy
+    Operation("page_decide", "petugas/putusan/<str:code>/<slug:action>/", "page", "POST",
+              lambda p: f"/petugas/putusan/{p.booking_code}/setujui/", Action.DECIDE_CLAIM,
+              body=lambda p: {"npwp": "ya"}, done=_redirect_to_claim, state=_decisions),
+    Operation("page_decide_second", "petugas/putusan/<str:code>/<slug:action>/", "page", "POST",
+              lambda p: f"/petugas/putusan/{p.booking_code}/setujui-kedua/", Action.APPROVE_SECOND,
+              done=_redirect_to_claim, state=_decisions),
+    Operation("page_approvals", "petugas/persetujuan/", "self", "GET", lambda p: "/petugas/persetujuan/",
+              Action.APPROVE_SECOND, done=_ok),
+    Operation("api_eligibility", "/api/v1/officer/claims/{code}/eligibility", "api", "GET",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/eligibility", Action.VIEW_REGISTRY_RECORD,
+              done=_api_eligibility_done, state=_registry_reads, not_found_code="claim_not_found"),
+    Operation("api_decision", "/api/v1/officer/claims/{code}/decision", "api", "GET",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/decision", Action.VIEW_CLAIM,
+              done=_api_claim_done, not_found_code="claim_not_found"),
+    Operation("api_approve", "/api/v1/officer/claims/{code}/approve", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/approve", Action.DECIDE_CLAIM,
+              body=lambda p: {"has_npwp": True}, done=_api_passed_policy, state=_decisions,
+              not_found_code="claim_not_found"),
+    Operation("api_reject_verified", "/api/v1/officer/claims/{code}/reject-verified", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/reject-verified", Action.DECIDE_CLAIM,
+              body=lambda p: {"reason": "data_mismatch"}, done=_api_passed_policy, state=_decisions,
+              not_found_code="claim_not_found"),
+    Operation("api_approvals", "/api/v1/officer/approvals", "self", "GET", lambda p: "/api/v1/officer/approvals",
+              Action.APPROVE_SECOND, done=_api_ok),
+    Operation("api_second_approval", "/api/v1/officer/claims/{code}/second-approval", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/second-approval", Action.APPROVE_SECOND,
+              body=lambda p: {"approve": True}, done=_api_passed_policy, state=_decisions,
+              not_found_code="claim_not_found"),
     # the officer API of the casework app
     Operation("api_queue", "/api/v1/officer/queue", "api", "GET", lambda p: f"/api/v1/officer/queue?branch={p.branch_code}",
               Action.VIEW_QUEUE, done=_api_queue_done, not_found_code="branch_not_found"),
@@ -481,6 +580,44 @@ OPERATIONS = [
               "api", "POST", lambda p: f"/api/v1/officer/claims/{p.booking_code}/confirmations/999999/outcome",
               Action.CONFIRM_CLAIM, body=lambda p: {"outcome": "reached"}, done=lambda r, p: None,
               state=_document_status, not_found_code="claim_not_found"),
+    # payments: the bank account on the claim page, the supervisor's batches
+    Operation("page_account_check", "petugas/klaim/<str:code>/rekening/periksa/", "page", "POST",
+              lambda p: f"/petugas/klaim/{p.booking_code}/rekening/periksa/", Action.CHECK_BANK_ACCOUNT,
+              body=lambda p: {"result": "matches"}, done=_redirect_to_claim, state=_account_check),
+    Operation("page_payments", "petugas/pembayaran/", "list", "GET",
+              lambda p: f"/petugas/pembayaran/?cabang={p.branch_code}", Action.VIEW_PAYMENTS,
+              listed=lambda p: f"— Cabang {p.branch_code}"),
+    Operation("page_batch_close", "petugas/pembayaran/tutup/", "page", "POST", lambda p: "/petugas/pembayaran/tutup/",
+              Action.CLOSE_BATCH, body=lambda p: {"cabang": p.branch_code}, done=_to_payments),
+    Operation("page_batch_csv", "petugas/pembayaran/batch/<str:reference>/csv/", "page", "GET",
+              lambda p: f"/petugas/pembayaran/batch/{p.batch_ref}/csv/", Action.CLOSE_BATCH, done=_csv_done),
+    Operation("page_batch_pdf", "petugas/pembayaran/batch/<str:reference>/pdf/", "page", "GET",
+              lambda p: f"/petugas/pembayaran/batch/{p.batch_ref}/pdf/", Action.VIEW_PAYMENTS, done=_pdf_done),
+    Operation("page_batch_result", "petugas/pembayaran/batch/<str:reference>/hasil/", "page", "POST",
+              lambda p: f"/petugas/pembayaran/batch/{p.batch_ref}/hasil/", Action.IMPORT_BANK_RESULT,
+              done=_to_payments, state=_batch_status),
+    Operation("api_claim_payment", "/api/v1/officer/claims/{code}/payment", "api", "GET",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/payment", Action.VIEW_CLAIM,
+              done=_api_payment_done, not_found_code="claim_not_found"),
+    Operation("api_account_check", "/api/v1/officer/claims/{code}/bank-account/check", "api", "POST",
+              lambda p: f"/api/v1/officer/claims/{p.booking_code}/bank-account/check", Action.CHECK_BANK_ACCOUNT,
+              body=lambda p: {"matches": True}, done=_api_passed_policy, state=_account_check,
+              not_found_code="claim_not_found"),
+    Operation("api_batches", "/api/v1/officer/payments/batches", "api", "GET",
+              lambda p: f"/api/v1/officer/payments/batches?branch={p.branch_code}", Action.VIEW_PAYMENTS,
+              done=_api_batches_done, not_found_code="branch_not_found"),
+    Operation("api_batch_close", "/api/v1/officer/payments/batches", "api", "POST",
+              lambda p: "/api/v1/officer/payments/batches", Action.CLOSE_BATCH,
+              body=lambda p: {"branch": p.branch_code}, done=_api_passed_policy, not_found_code="branch_not_found"),
+    Operation("api_batch_csv", "/api/v1/officer/payments/batches/{reference}/csv", "api", "GET",
+              lambda p: f"/api/v1/officer/payments/batches/{p.batch_ref}/csv", Action.CLOSE_BATCH, done=_csv_done,
+              not_found_code="batch_not_found"),
+    Operation("api_batch_pdf", "/api/v1/officer/payments/batches/{reference}/pdf", "api", "GET",
+              lambda p: f"/api/v1/officer/payments/batches/{p.batch_ref}/pdf", Action.VIEW_PAYMENTS, done=_pdf_done,
+              not_found_code="batch_not_found"),
+    Operation("api_batch_result", "/api/v1/officer/payments/batches/{reference}/result", "api", "POST",
+              lambda p: f"/api/v1/officer/payments/batches/{p.batch_ref}/result", Action.IMPORT_BANK_RESULT,
+              done=_api_result_refused, state=_batch_status, not_found_code="batch_not_found"),
 ]
 
 
@@ -560,6 +697,7 @@ def test_an_unknown_code_gets_the_answer_of_a_code_out_of_scope(world: World, op
     place = world.places["other_region"]
     unknown = Place(booking_code="ZZZZZZZZ", token="x", document_id=999_999_999, call_id=999_999_999,
                     call_phone="", branch_code="ZZZ99", screening_id=999_999_999)
+                    call_phone="", branch_code="ZZZ99", batch_ref="BZZZZZZZZ")
     client, headers = _client(world, caller, place)
     answers = [_send(client, op, p, headers) for p in (place, unknown)]
     if caller == "national_admin" and EXPECTED[(op.action.value, caller_role(caller))]:

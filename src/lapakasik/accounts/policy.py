@@ -46,6 +46,11 @@ class Action(enum.StrEnum):
     SCREEN_VISITOR = "screen_visitor"  # temperature screening at the door
     VIEW_SCREENING_COUNTS = "view_screening_counts"  # screenings per day at a branch (counts, nobody named)
     RECEIVE_ENVELOPE = "receive_envelope"  # dropbox custody: receive, disinfect, hand over
+    VIEW_BANK_ACCOUNT = "view_bank_account"  # a claim's bank account unmasked (everyone else sees it masked)
+    CHECK_BANK_ACCOUNT = "check_bank_account"  # compare the account with the bank book; re-issue a failed payment
+    VIEW_PAYMENTS = "view_payments"  # a branch's payment instructions and batches, their files
+    CLOSE_BATCH = "close_batch"  # close the branch's daily payment batch
+    IMPORT_BANK_RESULT = "import_bank_result"  # apply the bank's result file to a batch
 
 
 class Scope(enum.StrEnum):
@@ -88,6 +93,11 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SCREEN_VISITOR: frozenset({_F, _S}),
     Action.VIEW_SCREENING_COUNTS: frozenset({_F, _S, _R, _N}),
     Action.RECEIVE_ENVELOPE: frozenset({_F, _O, _S}),
+    Action.VIEW_BANK_ACCOUNT: frozenset({_O, _S}),
+    Action.CHECK_BANK_ACCOUNT: frozenset({_O, _S}),
+    Action.VIEW_PAYMENTS: frozenset({_S, _R, _N}),
+    Action.CLOSE_BATCH: frozenset({_S}),
+    Action.IMPORT_BANK_RESULT: frozenset({_S}),
 }
 
 Reason = Literal["out_of_scope", "wrong_role"]

@@ -15,13 +15,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from lapakasik.benefits.api import router as benefits_router
 from lapakasik.booking.api import router as booking_router
 from lapakasik.branches.api import router as branches_router
+from lapakasik.casework.api import AUTH as officer_auth
 from lapakasik.casework.api import router as casework_router
 from lapakasik.core.errors import InvalidInput, NotFound, ServiceError
 from lapakasik.core.validators import PATTERN_MESSAGES
 from lapakasik.intake.api import router as intake_router
 from lapakasik.notifications.api import router as notifications_router
+from lapakasik.payments.api import officer_router as payments_officer_router
+from lapakasik.payments.api import participant_router as payments_router
 
 from .openapi import document_error_answers
 
@@ -155,5 +159,10 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 # Each app's router, in the order of the OpenAPI document.
-for _router in (branches_router, booking_router, intake_router, notifications_router, casework_router):
+for _router in (branches_router, booking_router, intake_router, notifications_router, casework_router,
+                payments_router):
     api.add_router("/", _router)
+# The officers' payment operations take the officer API's ways in (session or personal token).
+api.add_router("/", payments_officer_router, auth=officer_auth)
+# The decisions' officer operations: the officer API's two ways in (personal token, or the session).
+api.add_router("/", benefits_router, auth=officer_auth)

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.security import django_auth
@@ -33,6 +34,7 @@ from lapakasik.accounts.access import authorise, require
 from lapakasik.accounts.policy import Action
 from lapakasik.api.auth import AccessToken, claim_of, participant_claim
 from lapakasik.claims.schemas import ApplicantIn
+from lapakasik.claims.selectors import claim_amounts
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
@@ -141,6 +143,20 @@ class IntakeOut(Schema):
     upload_url: str
 
 
+class ClaimAmountsOut(Schema):
+    """The approved benefit, as the participant reads it (whole rupiah)."""
+
+    gross: int = Field(..., description="Bruto / gross")
+    tax_free: int = Field(..., description="Bagian bebas pajak (0 %) / the tax-free part")
+    taxable: int = Field(..., description="Bagian yang dikenai pajak / the taxed part")
+    rate_percent: str = Field(..., description="Tarif pajak final, persen / final tax rate, per cent")
+    has_npwp: bool = Field(..., description="Tarif dengan NPWP (tanpa NPWP: 20 % lebih tinggi)")
+    tax: int
+    net: int = Field(..., description="Neto yang ditransfer / the net transferred")
+    percent: int | None = Field(None, description="JHT sebagian: bagian saldo (%)")
+    legal_basis: str
+
+
 class BookingOut(Schema):
     code: str
     status: str
@@ -153,6 +169,8 @@ class BookingOut(Schema):
     intake: IntakeOut | None
     ticket_pdf_url: str
     calendar_ics_url: str
+    amounts: ClaimAmountsOut | None = Field(None, description="Setelah disetujui: rincian manfaat / once approved: the "
+                                                         "benefit's breakdown")
 
 
 class BookingCreatedOut(BookingOut):
@@ -355,7 +373,8 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
 @router.get("/bookings/{code}", auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
             summary="Booking saya / my booking (Authorization: Bearer)")
 def get_booking(request: HttpRequest, code: CodePath) -> dict[str, Any]:
-    return booking_out(_authorised(request))
+    booking = _authorised(request)
+    return {**booking_out(booking), "amounts": claim_amounts(booking.claim, translation.get_language() or "id")}
 
 
 @router.post("/bookings/{code}/cancel", auth=participant_claim, response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},

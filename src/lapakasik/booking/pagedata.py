@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from lapakasik.branches.models import Branch
 from lapakasik.branches.selectors import branch_get
 from lapakasik.claims.models import Claim
 from lapakasik.claims.parties import APPLICANT_FIELDS
+from lapakasik.claims.selectors import claim_amounts
 from lapakasik.claims.services import Actor
 from lapakasik.claims.workflow import TERMINAL
 from lapakasik.core import clock
@@ -154,6 +155,7 @@ class BookingView:
     checklist: list[Any]
     documents: list[dict[str, Any]]
     documents_complete: bool
+    amounts: dict[str, Any] | None = None  # the approved benefit's breakdown (claims.selectors.claim_amounts)
 
 
 def _slot_times(claim: Claim, booking: Booking | None) -> tuple[datetime, datetime]:
@@ -189,6 +191,7 @@ def booking_view(claim: Claim) -> BookingView:
         ticket_pdf_url=reverse("booking:ticket_pdf", kwargs={"code": claim.code}),
         ticket_ics_url=reverse("booking:ticket_ics", kwargs={"code": claim.code}),
         checklist=data.checklist, documents=documents, documents_complete=live.complete,
+        amounts=claim_amounts(claim, translation.get_language() or "id"),
     )
 
 

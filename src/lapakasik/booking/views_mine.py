@@ -18,6 +18,7 @@ from . import otp
 from . import pagedata as engine
 from .access import LOOKUP_KEY, PENDING_KEY, authorised_claim, grant, grant_required, revoke_all, ticket_claim
 from .forms import CancelForm, LookupForm, OtpForm
+from .panels import participant_panels
 from .ticket import ticket_ics as ics_file
 from .ticket import ticket_pdf as pdf_file
 from .views import _booking_refused, _error_page, _parse_date, _too_many, render
@@ -113,7 +114,8 @@ def _otp_error(message: str) -> OtpForm:
 def manage(request: HttpRequest, code: str) -> HttpResponse:
     claim = authorised_claim(request, code)
     view = engine.booking_view(claim)
-    return render(request, "booking/manage.html", {"claim": claim, "b": view, "cancel_form": CancelForm()})
+    return render(request, "booking/manage.html", {"claim": claim, "b": view, "cancel_form": CancelForm(),
+                                                   "panels": participant_panels(claim)})
 
 
 @never_cache

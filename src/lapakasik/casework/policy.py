@@ -70,11 +70,19 @@ def search_kind(q: str) -> str:
     return "name"
 
 
-def claim_deadline(*, state: str, documents_due_at: datetime | None, session_at: datetime | None) -> datetime | None:
+#: From verification to payment the deadline is the promised payment date (``payments``' service level).
+PAYMENT_OWED = frozenset({workflow.State.VERIFIED, workflow.State.APPROVED})
+
+
+def claim_deadline(*, state: str, documents_due_at: datetime | None, session_at: datetime | None,
+                   payment_due_at: datetime | None = None) -> datetime | None:
     """The moment the claim's next step is due: the documents deadline while the participant still owes
-    documents, else the session (the officer confirms and verifies at the booked session)."""
+    documents; once verified, the end of the promised payment day (when set); else the session (the
+    first review — confirm and verify — is due at the booked session)."""
     if state in workflow.AWAITING_PARTICIPANT:
         return documents_due_at
+    if state in PAYMENT_OWED and payment_due_at is not None:
+        return payment_due_at
     return session_at
 
 

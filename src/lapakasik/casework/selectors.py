@@ -4,7 +4,7 @@ and filter), counts per state, each officer's load, the claim page's parts."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from lapakasik.core import clock
 from lapakasik.core.codes import normalize_code
 from lapakasik.core.masking import mask_nik
 from lapakasik.notifications.models import Notification
+from lapakasik.payments.sla import due_end
 
 from . import policy
 from .models import CallWindowOffer, Confirmation, RefusalReason
@@ -63,7 +64,9 @@ def queue_base(branch_ids: list[int]) -> QuerySet[Claim]:
     return qs.filter(branch_id=branch_ids[0]) if len(branch_ids) == 1 else qs.filter(branch_id__in=branch_ids)
 
 
-def _filtered(qs: QuerySet[Claim], f: policy.QueueFilter, *, user_id: int | None, now: datetime) -> QuerySet[Claim]:
+def _filtered(qs: QuerySet[Claim], f: policy.QueueFilter, *, user_id: int | None, now: datetime,
+              today: date | None = None) -> QuerySet[Claim]:
+    today = today or now.date()
     if f.state:
         qs = qs.filter(state=f.state)
     if f.claim_type:
@@ -73,8 +76,12 @@ def _filtered(qs: QuerySet[Claim], f: policy.QueueFilter, *, user_id: int | None
     if f.unassigned:
         qs = qs.filter(assignee__isnull=True)
     if f.overdue:
-        qs = qs.filter(Q(state__in=sorted(workflow.AWAITING_PARTICIPANT), documents_due_at__lt=now)
-                       | (~Q(state__in=sorted(workflow.AWAITING_PARTICIPANT)) & Q(session_at__lt=now)))
+        # The payment's promised day is a date of the branch's calendar: overdue from the day after it.
+        owed, waiting = sorted(policy.PAYMENT_OWED), sorted(workflow.AWAITING_PARTICIPANT)
+        qs = qs.filter(Q(state__in=waiting, documents_due_at__lt=now)
+                       | Q(state__in=owed, payment_due__due_on__lt=today)
+                       | Q(state__in=owed, payment_due__isnull=True, session_at__lt=now)
+                       | (~Q(state__in=waiting + owed) & Q(session_at__lt=now)))
     if f.q:
         kind = policy.search_kind(f.q)
         if kind == "nik":
@@ -106,7 +113,8 @@ def work_queue(*, branch_ids: list[int], f: policy.QueueFilter, user_id: int | N
     now = clock.now()
     base = queue_base(branch_ids)
     counts = {row["state"]: row["n"] for row in base.order_by().values("state").annotate(n=Count("id"))}
-    qs = _filtered(base, f, user_id=user_id, now=now)
+    zone = ZoneInfo(time_zone)
+    qs = _filtered(base, f, user_id=user_id, now=now, today=now.astimezone(zone).date())
     total = qs.count()
     pages = max(1, -(-total // policy.PAGE_SIZE))
     page = min(f.page, pages)
@@ -118,15 +126,16 @@ def work_queue(*, branch_ids: list[int], f: policy.QueueFilter, user_id: int | N
         .annotate(applicant=FilteredRelation("parties", condition=Q(parties__is_applicant=True)))
         .values("id", "code", "state", "claim_type", "claim_reason", "insured_nik", "session_at",
                 "documents_due_at", "assignee_id", "assignee__username", "assignee__first_name",
-                "assignee__last_name", "applicant__full_name"))}
+                "assignee__last_name", "applicant__full_name", "payment_due__due_on"))}
     values = [found[i] for i in ids if i in found]
     type_labels = {k: str(v) for k, v in ClaimType.choices}
     state_labels = {k: str(v) for k, v in workflow.State.choices}
-    zone = ZoneInfo(time_zone)
     rows = []
     for v in values:
+        due_on = v["payment_due__due_on"]
         deadline = policy.claim_deadline(state=v["state"], documents_due_at=v["documents_due_at"],
-                                         session_at=v["session_at"])
+                                         session_at=v["session_at"],
+                                         payment_due_at=due_end(due_on, time_zone) if due_on else None)
         who = " ".join(x for x in (v["assignee__first_name"], v["assignee__last_name"]) if x) or (
             v["assignee__username"] or "")
         rows.append(QueueRow(

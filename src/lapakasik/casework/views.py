@@ -22,6 +22,7 @@ from lapakasik.accounts.access import authorise, officer_required, principal_of,
 from lapakasik.accounts.models import Role
 from lapakasik.accounts.policy import Action
 from lapakasik.accounts.selectors import branches_visible_to
+from lapakasik.benefits.views import claim_panel
 from lapakasik.branches.models import Branch
 from lapakasik.claims import workflow
 from lapakasik.claims.models import ClaimType
@@ -35,6 +36,7 @@ from lapakasik.core.masking import mask_nik
 from lapakasik.intake.catalogue import claim_checklist, claim_registry_record, requirements_for
 from lapakasik.intake.models import Document, DocumentStatus
 from lapakasik.intake.viewer import document_pages
+from lapakasik.payments.views import officer_panel as payment_panel
 
 from . import policy, selectors, services
 from .models import Confirmation, OfficerApiToken
@@ -177,12 +179,13 @@ def claim_page(request: HttpRequest, code: str) -> HttpResponse:
         "may_assign": may[Action.ASSIGN_CLAIM], "may_review": holder and may[Action.REVIEW_DOCUMENT]
         and claim.state in policy.DECIDING, "may_decide": holder and may[Action.DECIDE_CLAIM],
         "may_confirm": holder and may[Action.CONFIRM_CLAIM] and claim.state in policy.DECIDING,
-        "may_open": may[Action.OPEN_DOCUMENT],
+        "may_open": may[Action.OPEN_DOCUMENT], "pay": payment_panel(request, claim),
         "officers": selectors.officers_of_branch(claim.branch_id) if may[Action.ASSIGN_CLAIM] else [],
         "outcomes": Confirmation.Outcome.choices, "channels": Confirmation.Channel.choices,
         "default_start": timezone.localtime(start, tz).replace(tzinfo=None).isoformat(timespec="minutes"),
         "default_minutes": int((window.end - window.start).total_seconds() // 60) if window else 30,
         "tz": tz, "State": workflow.State,
+        **claim_panel(request, claim, member=registry, opened=request.GET.get("kepesertaan") == "1"),
     })
 
 

@@ -8,14 +8,20 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.core import clock
+from lapakasik.core.bulkinsert import insert_rows
 from lapakasik.core.codes import new_code, new_token, token_digest
 from lapakasik.core.errors import Conflict, InvalidInput
 from lapakasik.notifications.models import PhoneCall
 from lapakasik.notifications.recipients import Recipient
-from lapakasik.notifications.services import notification_enqueue, phone_call_record
+from lapakasik.notifications.services import (
+    notification_enqueue,
+    notification_enqueue_items,
+    phone_call_record,
+)
 
 from . import audit, workflow
 from .models import Claim, ClaimEvent, ClaimParty
@@ -135,6 +141,73 @@ def claim_transition(
             notification_enqueue(claim=locked, to=applicant_recipient(locked), event=event_name,
                                  context={"reason": reason, **(notify_context or {})})
         return event
+
+
+@dataclass(frozen=True)
+class Move:
+    """One claim of ``claim_transition_many``: its history data and the context of its message."""
+
+    claim: Claim
+    data: dict[str, Any]
+    notify_context: dict[str, Any]
+
+
+CHUNK = 500
+
+
+def claim_transition_many(*, moves: list[Move], to: str, actor: Actor, reason: str = "") -> int:
+    """``claim_transition`` for thousands of claims at once (a bank's result file): every claim locked, checked
+    against the transition table, moved, its event chained onto its history, its followers called and its
+    message stored — in the caller's transaction, a few statements per 500 claims instead of a dozen per
+    claim. Raises Conflict (nothing changed, the caller's transaction rolls back) when any claim may not
+    move. Returns the number moved."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("claim_transition_many must run inside the caller's transaction")
+    event_name = workflow.EVENT_FOR_STATE.get(to)
+    moved = 0
+    for start in range(0, len(moves), CHUNK):
+        part = moves[start:start + CHUNK]
+        ids = [m.claim.pk for m in part]
+        locked = {pk: (state, code) for pk, state, code in
+                  Claim.objects.select_for_update().filter(pk__in=ids).values_list("pk", "state", "code")}
+        for m in part:
+            current = locked[m.claim.pk][0] if m.claim.pk in locked else ""
+            if not workflow.can_transition(current, to):
+                raise Conflict(
+                    _("Status klaim %(code)s (%(state)s) tidak dapat diubah menjadi %(to)s.")
+                    % {"code": m.claim.code, "state": _label(current), "to": _label(to)}, code="invalid_transition")
+        now = clock.now()
+        Claim.objects.filter(pk__in=ids).update(state=to, updated_at=now)
+        last = dict(ClaimEvent.objects.filter(claim_id__in=ids).order_by().values("claim_id")
+                    .annotate(m=Max("seq")).values_list("claim_id", "m"))
+        hashes = {(c, q): h for c, q, h in ClaimEvent.objects.filter(
+            claim_id__in=ids, seq__in=set(last.values())).values_list("claim_id", "seq", "hash")}
+        events = []
+        for m in part:
+            from_state, code = locked[m.claim.pk]
+            seq = last.get(m.claim.pk, 0) + 1
+            prev = hashes.get((m.claim.pk, seq - 1), "")
+            payload = audit.event_payload(
+                claim_code=code, seq=seq, kind=ClaimEvent.Kind.STATE_CHANGED, from_state=from_state, to_state=to,
+                actor_kind=actor.kind, actor_label=actor.label, reason=reason, data=m.data, created_at=now)
+            events.append({
+                "claim_id": m.claim.pk, "seq": seq, "kind": ClaimEvent.Kind.STATE_CHANGED, "from_state": from_state,
+                "to_state": to, "actor_kind": actor.kind, "actor_user_id": getattr(actor.user, "pk", None),
+                "actor_label": actor.label, "reason": reason, "data": m.data, "created_at": now, "prev_hash": prev,
+                "hash": audit.event_hash(prev, payload)})
+            m.claim.state = to
+            for follower in _followers:
+                follower(claim=m.claim, from_state=from_state, to_state=to, now=now)
+        insert_rows(ClaimEvent, events)
+        if event_name:
+            applicants = {p.claim_id: p for p in ClaimParty.objects.filter(claim_id__in=ids, is_applicant=True)}
+            items = []
+            for m in part:
+                m.claim._applicant_cache = applicants[m.claim.pk]  # type: ignore[attr-defined]
+                items.append((m.claim, applicant_recipient(m.claim), {"reason": reason, **m.notify_context}))
+            notification_enqueue_items(event=event_name, items=items)
+        moved += len(part)
+    return moved
 
 
 def claim_phone_call_record(*, call_id: int, outcome: str, actor: Actor, note: str = "") -> PhoneCall:

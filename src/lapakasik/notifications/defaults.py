@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .texts import booking, branch, claim, documents
+from .texts import booking, branch, claim, documents, payments
 
 # Available in every template.
 COMMON_VARIABLES = frozenset({
@@ -30,7 +30,7 @@ PARAMETER_VARIABLES = frozenset({"message"})
 
 # Per event: the variables it may use besides the common ones, and its texts. Each family of events keeps
 # its texts in its own module under ``texts/``.
-_FAMILIES = (booking, documents, claim, branch)
+_FAMILIES = (booking, documents, claim, branch, payments)
 
 
 def _merged(tables: list[dict[str, Any]]) -> dict[str, Any]:
@@ -108,4 +108,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "next_step": "Ajukan kembali setelah masa tunggu 1 bulan berakhir.",
     "mode": "ONLINE_ONLY", "valid_from_local": "Kamis, 3 Desember 2026 00:00 WIB",
     "policy_reason": "Pembatasan sosial berskala besar di DKI Jakarta",
+    "overdue_count": 1,
+    "overdue": [{"code": "7KQ2M9XD", "type": "JHT", "state": "Disetujui", "due": "Jumat, 4 Desember 2026",
+                 "reason": "Rekening belum diperiksa petugas terhadap buku tabungan."}],
 }

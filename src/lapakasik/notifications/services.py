@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus
 
 from lapakasik.core import clock
+from lapakasik.core.bulkinsert import insert_rows
 from lapakasik.core.codes import new_code, new_token
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
 
@@ -162,6 +163,62 @@ def notification_enqueue_many(*, event: str, messages: list[Outgoing]) -> list[N
         result = notification_deliver_many.enqueue(ids)
         Notification.objects.filter(pk__in=ids).update(task_id=str(result.id)[:64])
     return rows
+DELIVER_MANY_CHUNK = 500
+
+
+def notification_enqueue_items(*, event: str, items: list[tuple[Any, Recipient, dict[str, Any]]]) -> int:
+    """``notification_enqueue`` for thousands of messages of one event (a bank's result file paying a
+    batch): per item (claim, recipient, context) one row on the recipient's first reachable preferred
+    channel (fallbacks follow as for any row), stored a few statements per 500 rows, delivered by one task
+    per 500 rows once the caller's transaction commits. Returns the number of rows stored."""
+    rows: list[dict[str, Any]] = []
+    now = clock.now()
+    known = set(Channel.values)
+    for claim, to, context in items:
+        channel = next((c for c in ([c for c in to.channels if c in known] or [Channel.EMAIL]) if to.address(c)), None)
+        if channel is None:
+            continue
+        lang = to.language if to.language in ("id", "en") else "id"
+        ctx = dict(context)
+        if to.name:
+            ctx.setdefault("name", to.name)
+        rows.append({
+            "claim_id": claim.pk, "event": event, "channel": channel, "recipient": to.address(channel),
+            "contact": to.as_contact(), "language": lang, "context": ctx, "idempotency_key": new_token(24),
+            "verification_code": new_code(8), "next_attempt_at": now, "group": new_token(12),
+            "created_at": now})
+    ids: list[int] = []
+    for start in range(0, len(rows), DELIVER_MANY_CHUNK):
+        part = rows[start:start + DELIVER_MANY_CHUNK]
+        for attempt in range(5):
+            try:
+                with transaction.atomic():
+                    insert_rows(Notification, part)
+                break
+            except IntegrityError:  # a verification code collision (40 bits): draw the chunk's codes again
+                if attempt == 4:
+                    raise
+                for row in part:
+                    row["verification_code"], row["idempotency_key"] = new_code(8), new_token(24)
+        ids.extend(Notification.objects.filter(idempotency_key__in=[r["idempotency_key"] for r in part])
+                   .values_list("pk", flat=True))
+    for start in range(0, len(ids), DELIVER_MANY_CHUNK):
+        _enqueue_many_on_commit(ids[start:start + DELIVER_MANY_CHUNK])
+    return len(ids)
+
+
+def _enqueue_many_on_commit(notification_ids: list[int]) -> None:
+    # Imported here: the delivery task runs this module (a failed delivery re-queues its own task).
+    from .tasks import notification_deliver_many
+
+    def _go() -> None:
+        try:
+            result = notification_deliver_many.enqueue(notification_ids)
+            Notification.objects.filter(pk__in=notification_ids).update(task_id=str(result.id)[:64])
+        except Exception:  # the rows stay PENDING; notification_replay re-enqueues them one by one
+            log.exception("enqueue of %s notifications failed; the replay job will retry", len(notification_ids))
+
+    transaction.on_commit(_go)
 
 
 # --- templates ----------------------------------------------------------------------------------

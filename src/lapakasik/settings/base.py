@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "lapakasik.intake",
     "lapakasik.mailgateway",
     "lapakasik.notifications",
+    "lapakasik.benefits",
+    "lapakasik.payments",
     "lapakasik.casework",
     "lapakasik.branchops",
     "lapakasik.frontdesk",

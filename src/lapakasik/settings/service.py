@@ -58,3 +58,7 @@ CASEWORK_DOCUMENTS_REQUEST_DAYS = env_int("CASEWORK_DOCUMENTS_REQUEST_DAYS", 3)
 CASEWORK_CONFIRMATION_REQUIRED = env_str("CASEWORK_CONFIRMATION_REQUIRED", "1") not in {"0", "false", "no"}
 # Reminder to the participant this many minutes before a confirmation call.
 CASEWORK_CALL_REMINDER_MINUTES = env_int("CASEWORK_CALL_REMINDER_MINUTES", 60)
+
+# --- benefit decisions (benefits app) --------------------------------------------------------------
+# Four-eyes: an approval whose net amount is above this (whole rupiah) waits for a supervisor's second one.
+BENEFITS_FOUR_EYES_ABOVE = env_int("BENEFITS_FOUR_EYES_ABOVE", 50_000_000)

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-SEED_ORDER = ["branches", "accounts", "registry", "claims", "booking", "intake", "notifications", "casework"]
+SEED_ORDER = ["branches", "accounts", "registry", "claims", "booking", "intake", "notifications", "benefits", "casework"]
 
 
 class Command(BaseCommand):

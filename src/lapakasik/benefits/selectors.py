@@ -1,0 +1,187 @@
+"""Reads of benefit decisions: the eligibility trace of a claim (registry facts through the registry
+adapter, the rules of ``claims.policy``), the tax rule valid on a day, the amounts a decision would give,
+the live decision of a claim, the supervisor's queue of approvals waiting for a second signature, and
+the breakdown the participant reads."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import translation
+
+from lapakasik.claims import policy as claim_policy
+from lapakasik.claims.models import Claim, ClaimEvent
+from lapakasik.core import clock
+from lapakasik.core.codes import normalize_code
+from lapakasik.core.dates import long_date
+from lapakasik.payments.selectors import AccountStatus, bank_account_status
+from lapakasik.registry.adapters import MemberRecord, registry_lookup
+
+from . import policy
+from .models import Decision, DecisionReason, TaxRule
+
+log = logging.getLogger(__name__)
+
+
+def branch_today(claim: Claim) -> date:
+    """Today in the claim's branch (the day a rule or a tax rate is judged on)."""
+    return clock.now().astimezone(ZoneInfo(claim.branch.time_zone or "Asia/Jakarta")).date()
+
+
+def registry_record(claim: Claim) -> MemberRecord | None:
+    """The insured worker's record, or None when the registry does not know them or cannot be reached."""
+    try:
+        return registry_lookup(nik=claim.insured_nik, kpj=claim.insured_kpj)
+    except Exception:  # the registry is down: no trace, and no approval
+        log.warning("registry lookup failed for claim %s", claim.code, exc_info=True)
+        return None
+
+
+def partial_share(claim: Claim) -> int | None:
+    """The cap of a partial JHT withdrawal (10 or 30), None for any other claim."""
+    cap = claim_policy.partial_cap(claim.claim_reason) if claim.claim_type == "JHT" else 0
+    return cap or None
+
+
+def claim_trace(claim: Claim, member: MemberRecord | None, *, percent: int | None = None,
+                today: date | None = None) -> claim_policy.Trace:
+    """Every rule of ``claims.policy`` that applies to the claim; a missing registry record is a rule that
+    says no (nothing can be decided without the facts)."""
+    if member is None:
+        check = claim_policy.RuleCheck("registry_record", str(translation.gettext("Data kepesertaan")), (), False,
+                                       None, str(translation.gettext(
+                                           "Data kepesertaan tidak ditemukan atau sistem kepesertaan tidak dapat "
+                                           "dihubungi. Coba lagi nanti.")))
+        return claim_policy.Trace((check,), claim_policy.Verdict(False, check.rule, None, check.message))
+    return claim_policy.eligibility_trace(member, claim.claim_type, claim.claim_reason, today or branch_today(claim),
+                                          percent=percent)
+
+
+def tax_rule_on(day: date) -> TaxRule | None:
+    """The tax rule valid on ``day``: the latest valid-from on or before it."""
+    return TaxRule.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+
+def four_eyes_above() -> int:
+    return int(getattr(settings, "BENEFITS_FOUR_EYES_ABOVE", 50_000_000))
+
+
+def decision_live(claim: Claim) -> Decision | None:
+    """The claim's pending or final decision (there is at most one)."""
+    return (Decision.objects.select_related("decided_by", "second_by", "reason", "tax_rule")
+            .filter(claim_id=claim.pk, status__in=[Decision.Status.PENDING, Decision.Status.FINAL]).first())
+
+
+def claim_by_code(code: str) -> Claim | None:
+    return Claim.objects.select_related("branch", "branch__region", "assignee").filter(
+        code=normalize_code(code)).first()
+
+
+def decisions_of(claim: Claim) -> list[Decision]:
+    return list(Decision.objects.select_related("decided_by", "second_by", "reason")
+                .filter(claim_id=claim.pk).order_by("decided_at", "id"))
+
+
+def decision_reasons() -> list[DecisionReason]:
+    return list(DecisionReason.objects.filter(is_active=True))
+
+
+def decision_reason_get(code: str) -> DecisionReason | None:
+    return DecisionReason.objects.filter(code=code, is_active=True).first()
+
+
+def approvals_waiting(branch_ids: list[int] | None) -> list[Decision]:
+    """Approvals waiting for a second signature, oldest first (``None``: every branch)."""
+    qs = Decision.objects.select_related("claim", "claim__branch", "decided_by").filter(status=Decision.Status.PENDING)
+    if branch_ids is not None:
+        qs = qs.filter(claim__branch_id__in=branch_ids)
+    return list(qs.order_by("decided_at", "id")[:500])
+
+
+def verified_by(claim: Claim) -> int | None:
+    """The officer who verified the claim (the actor of its move to VERIFIED)."""
+    return (ClaimEvent.objects.filter(claim_id=claim.pk, kind=ClaimEvent.Kind.STATE_CHANGED, to_state="VERIFIED")
+            .order_by("-seq").values_list("actor_user_id", flat=True).first())
+
+
+def verified_at(claim: Claim) -> Any:
+    return (ClaimEvent.objects.filter(claim_id=claim.pk, kind=ClaimEvent.Kind.STATE_CHANGED, to_state="VERIFIED")
+            .order_by("-seq").values_list("created_at", flat=True).first())
+
+
+# --- what the officer sees --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The amounts an approval would give today, with and without NPWP, and the rule they come from."""
+
+    balance: int
+    percent: int | None
+    with_npwp: policy.Benefit
+    without_npwp: policy.Benefit
+    rule: TaxRule
+    four_eyes_above: int
+
+
+@dataclass(frozen=True)
+class BenefitPanel:
+    """The claim page's "Kelayakan dan manfaat" panel."""
+
+    trace: claim_policy.Trace
+    member_found: bool
+    preview: Preview | None
+    decision: Decision | None
+    history: list[Decision]
+    account: AccountStatus
+
+    @property
+    def eligible(self) -> bool:
+        return self.member_found and self.trace.eligible
+
+
+def preview(claim: Claim, member: MemberRecord, *, percent: int | None = None) -> Preview | None:
+    rule = tax_rule_on(branch_today(claim))
+    if rule is None:
+        return None
+    share = percent if percent is not None else partial_share(claim)
+    gross = policy.gross_amount(member.balance, share)
+    return Preview(balance=member.balance, percent=share, with_npwp=policy.benefit(gross, has_npwp=True, table=rule.table),
+                   without_npwp=policy.benefit(gross, has_npwp=False, table=rule.table), rule=rule,
+                   four_eyes_above=four_eyes_above())
+
+
+def benefit_panel(claim: Claim, member: MemberRecord | None) -> BenefitPanel:
+    """The panel for a claim whose registry record the officer opened (``member``; None: not found)."""
+    return BenefitPanel(trace=claim_trace(claim, member), member_found=member is not None,
+                        preview=preview(claim, member) if member is not None else None,
+                        decision=decision_live(claim), history=decisions_of(claim), account=bank_account_status(claim))
+
+
+# --- what the participant sees ----------------------------------------------------------------------
+
+
+def participant_breakdown(claim: Claim, language: str = "id") -> dict[str, Any] | None:
+    """The amounts of the claim's final approval as the participant reads them (None before approval):
+    gross, the tax-free part, the taxed part, the rate and whether it was the NPWP rate, tax and net, each
+    a whole number of rupiah and a formatted figure."""
+    d = (Decision.objects.select_related("tax_rule")
+         .filter(claim_id=claim.pk, kind=Decision.Kind.APPROVE, status=Decision.Status.FINAL).first())
+    if d is None or d.gross is None or d.net is None or d.tax is None:
+        return None
+    with translation.override(language):
+        return {
+            "gross": d.gross, "tax": d.tax, "net": d.net, "tax_free": d.threshold or 0, "taxable": d.taxable or 0,
+            "rate_percent": d.rate_percent, "has_npwp": bool(d.has_npwp), "percent": d.percent,
+            "legal_basis": d.tax_rule.legal_basis if d.tax_rule else "",
+            "gross_text": policy.rupiah(d.gross, language), "tax_text": policy.rupiah(d.tax, language),
+            "net_text": policy.rupiah(d.net, language), "tax_free_text": policy.rupiah(d.threshold or 0, language),
+            "taxable_text": policy.rupiah(d.taxable or 0, language),
+            "approved_on": long_date((d.second_at or d.decided_at).astimezone(
+                ZoneInfo(claim.branch.time_zone or "Asia/Jakarta")), language),
+        }
