@@ -696,8 +696,7 @@ def test_an_unknown_code_gets_the_answer_of_a_code_out_of_scope(world: World, op
     """No caller can tell a code outside their scope from one that does not exist."""
     place = world.places["other_region"]
     unknown = Place(booking_code="ZZZZZZZZ", token="x", document_id=999_999_999, call_id=999_999_999,
-                    call_phone="", branch_code="ZZZ99", screening_id=999_999_999)
-                    call_phone="", branch_code="ZZZ99", batch_ref="BZZZZZZZZ")
+                    call_phone="", branch_code="ZZZ99", screening_id=999_999_999, batch_ref="BZZZZZZZZ")
     client, headers = _client(world, caller, place)
     answers = [_send(client, op, p, headers) for p in (place, unknown)]
     if caller == "national_admin" and EXPECTED[(op.action.value, caller_role(caller))]:
