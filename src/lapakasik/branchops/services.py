@@ -30,7 +30,7 @@ from lapakasik.claims.models import Claim, ClaimParty
 from lapakasik.core import clock
 from lapakasik.core.dates import long_moment
 from lapakasik.intake.models import IntakeAccess
-from lapakasik.intake.selectors import nearest_dropbox_branch, upload_url
+from lapakasik.intake.selectors import dropbox_branches, upload_url
 from lapakasik.notifications.recipients import Recipient
 from lapakasik.notifications.services import Outgoing, notification_enqueue_many
 
@@ -87,7 +87,7 @@ class _Alternatives:
     nearest_address: str = ""
 
 
-class _AtBranch:  # what ``intake.selectors.nearest_dropbox_branch`` reads of a claim
+class _AtBranch:  # what ``intake.selectors.dropbox_branches`` reads of a claim
     def __init__(self, branch: Branch) -> None:
         self.branch = branch
 
@@ -95,7 +95,8 @@ class _AtBranch:  # what ``intake.selectors.nearest_dropbox_branch`` reads of a 
 def _alternatives(change: ChannelPolicy, branch: Branch) -> _Alternatives:
     if change.mode == branch_policy.ONLINE_AND_DROPBOX:
         return _Alternatives(dropbox_allowed=True)
-    nearest = nearest_dropbox_branch(_AtBranch(branch))  # type: ignore[arg-type]
+    usable = dropbox_branches(_AtBranch(branch))  # type: ignore[arg-type]  # own region only
+    nearest = usable[0] if usable else None
     if nearest is None:
         return _Alternatives(dropbox_allowed=False)
     return _Alternatives(dropbox_allowed=False, nearest_name=nearest.name, nearest_address=nearest.address)
