@@ -84,3 +84,15 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_indonesian() -> Any:
+    """A test that reads a participant's text reads it in the default language, Indonesian, whatever
+    language an earlier test in the same worker process left active (a view answering in English
+    activates English for the thread)."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.deactivate()

@@ -50,7 +50,8 @@ def test_the_message_says_what_changed_and_the_ways_left_in_the_participants_lan
     assert REASON in rendered.text
     assert "/unggah/" in rendered.text  # the personal upload link
     assert "@" in rendered.text.split("e-mail ke:")[1].split()[0]  # the personal e-mail address
-    assert "Dropbox terdekat yang masih buka" in rendered.text  # another region's dropbox
+    # the whole region is online-only: no dropbox is suggested (another region's never is)
+    assert "Dropbox terdekat yang masih buka" not in rendered.text
     en_mail = Notification.objects.get(event="channel_policy_changed", claim=trouble["dropbox"], channel="email")
     rendered = notification_render(en_mail)
     assert rendered.subject.endswith("dropbox is suspended") and "Upload documents" in rendered.text
