@@ -295,7 +295,7 @@ def test_the_branch_head_sees_the_counts_per_day(desk: Desk, login: Any) -> None
     rows = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>", html)
     assert len(rows) == 31
     assert rows[0][1:] == ("2", "1", "1") and rows[1][1:] == ("0", "0", "0") and rows[2][1:] == ("1", "1", "0")
-    assert "21 Des 2026" in rows[0][0] and "19 Des 2026" in rows[2][0]
+    assert "21 Desember 2026" in rows[0][0] and "19 Desember 2026" in rows[2][0]
 
 
 def test_an_admin_picks_a_branch_of_their_scope(desk: Desk, login: Any) -> None:

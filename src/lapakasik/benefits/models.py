@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from lapakasik.core.dates import long_date
+
 from . import policy
 
 
@@ -33,7 +35,7 @@ class TaxRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.legal_basis} ({self.valid_from:%Y-%m-%d})"
+        return f"{self.legal_basis} ({long_date(self.valid_from)})"
 
     @property
     def table(self) -> policy.TaxTable:
