@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ officer_router = Router(tags=["officer"])
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-BatchRef = Path[str]
+BatchRef = Annotated[str, Path(pattern=r"^[0-9A-Za-z]{1,32}$", description="Kode batch / batch reference, e.g. BJKT01202612020K3Q")]
 
 
 class BankAccountIn(Schema):
