@@ -24,15 +24,6 @@ TOMORROW = "2026-12-22"
 _phone_seq = itertools.count(10_000_000)
 
 
-@pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def frozen(monkeypatch: pytest.MonkeyPatch) -> datetime:
     from lapakasik.core import clock
