@@ -183,6 +183,38 @@ def test_a_lapsed_offer_is_refused(client: Client, payload: Callable[..., dict[s
     assert snapshot_counts() == before
 
 
+def test_a_seat_freed_at_night_is_held_until_the_morning(client: Client, payload: Callable[..., dict[str, Any]],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cancellation at 23:30 WIB offers the seat at once, but the hold ends at 07:30 WIB (30 minutes from
+    07:00), not at midnight while the participant sleeps; the message says so in the branch's time."""
+    from datetime import UTC, datetime
+
+    from lapakasik.booking.models import SlotQuota, WaitlistEntry
+    from lapakasik.booking.services import booking_cancel
+    from lapakasik.claims.services import Actor
+    from lapakasik.core import clock
+    from lapakasik.notifications.models import Notification
+
+    SlotQuota.objects.filter(branch__code="JKT02", date=TOMORROW, session_start="08:00").update(capacity=1)
+    holder = book(**payload())
+    joined = post(client, payload()).json()
+    night = datetime(2026, 12, 21, 16, 30, tzinfo=UTC)  # 23:30 WIB
+    monkeypatch.setattr(clock, "now", lambda: night)
+    booking_cancel(booking=holder.booking, actor=Actor.participant())
+    entry = WaitlistEntry.objects.get(pk=joined["id"])
+    assert entry.status == "OFFERED"
+    assert entry.hold_until == datetime(2026, 12, 22, 0, 30, tzinfo=UTC)  # 07:30 WIB
+    offer = Notification.objects.filter(event="waitlist_offer").latest("id")
+    assert offer.context["hold_until"] == entry.hold_until.isoformat()
+    from lapakasik.notifications.services import notification_render
+
+    assert "Selasa, 22 Desember 2026 07:30 WIB" in notification_render(offer).text
+    # still open at 07:29 WIB the next morning; gone at 07:30
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 22, 0, 29, tzinfo=UTC))
+    assert client.get(f"{URL}/{joined['id']}", HTTP_AUTHORIZATION=f"Bearer {joined['access_token']}").json()[
+        "status"] == "OFFERED"
+
+
 # --- the "other sessions" of a full answer --------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """The waitlist of a full session: joining (same checks as booking), the seat a cancellation frees
-going to the first person waiting (*held* for them ``WAITLIST_HOLD_MINUTES``), accepting the offer
+going to the first person waiting (*held* for them ``WAITLIST_HOLD_MINUTES``, ending in the branch's
+waking hours: ``policy.offer_hold_until``), accepting the offer
 (the held seat becomes a booking) and offers that lapse. The entry stores who applies as one
 ``Applicant`` (JSON), the same value the booking request and the claim's party are made from.
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,7 +22,7 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from lapakasik.booking import cache, ratelimit, selectors
+from lapakasik.booking import cache, policy, ratelimit, selectors
 from lapakasik.booking.models import Booking, SlotQuota, WaitlistEntry
 from lapakasik.booking.selectors import SessionAvailability
 from lapakasik.claims.parties import Applicant
@@ -122,11 +123,14 @@ def release_seat(slot: SlotQuota, now: datetime) -> None:
 
 
 def offer(entry: WaitlistEntry, slot: SlotQuota, now: datetime) -> None:
-    hold = now + timedelta(minutes=int(setting("WAITLIST_HOLD_MINUTES", 30)))
+    hold = policy.offer_hold_until(
+        now, minutes=int(setting("WAITLIST_HOLD_MINUTES", 30)), tz_name=slot.branch.time_zone or "Asia/Jakarta",
+        session_starts_at=slot.starts_at, day_start_hour=int(setting("WAITLIST_HOLD_DAY_START_HOUR", 7)),
+        day_end_hour=int(setting("WAITLIST_HOLD_DAY_END_HOUR", 21)))
     link_token = new_token()
     WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.OFFERED, offered_at=now,
                                                      hold_until=hold, offer_token_digest=token_digest(link_token))
-    branch = selectors.branch_info(slot.branch.code) if hasattr(slot, "branch") else None
+    branch = selectors.branch_info(slot.branch.code)
     try:
         offer_url = reverse("booking:waitlist_offer", kwargs={"token": link_token})
     except NoReverseMatch:
