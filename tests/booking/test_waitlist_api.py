@@ -70,6 +70,37 @@ def test_one_entry_per_person_and_session(client: Client, payload: Callable[...,
     assert snapshot_counts() == before
 
 
+def test_joining_tells_the_participant_once_on_each_chosen_channel(
+        client: Client, payload: Callable[..., dict[str, Any]]) -> None:
+    """"You are on the waiting list": one message per channel the participant chose, each to its own address,
+    in their language, with the session in the branch's time and their place; a second try (refused) and
+    reading the status send nothing more."""
+    from lapakasik.notifications.models import Notification
+    from lapakasik.notifications.services import notification_render
+
+    full()
+    first = payload(channels=["email", "sms"])
+    joined = post(client, first).json()
+    rows = list(Notification.objects.filter(event="waitlist_joined").order_by("channel"))
+    phone = "+62" + first["phone"].removeprefix("0")
+    assert [(r.channel, r.recipient) for r in rows] == [("email", first["email"]), ("sms", phone)]
+    assert all(r.claim_id is None and r.language == "id" for r in rows)
+    mail = notification_render(rows[0])
+    assert "daftar tunggu" in mail.subject and "Selasa, 22 Desember 2026 08:00–09:00 WIB" in mail.text
+    assert "Urutan Anda: ke-1" in mail.text and first["nik"] not in mail.text
+    assert "Belum booking" in notification_render(rows[1]).text
+
+    post(client, {**first, "email": "lain@contoh.id"})  # refused: already waiting
+    client.get(f"{URL}/{joined['id']}", HTTP_AUTHORIZATION=f"Bearer {joined['access_token']}")
+    assert Notification.objects.filter(event="waitlist_joined").count() == 2
+
+    second = payload(language="en")
+    post(client, second)
+    english = Notification.objects.get(event="waitlist_joined", recipient=second["email"])
+    text = notification_render(english).text
+    assert english.language == "en" and "You are on the waiting list" in text and "number 2" in text
+
+
 def test_a_session_with_room_is_refused_clearly(client: Client, payload: Callable[..., dict[str, Any]]) -> None:
     before = snapshot_counts()
     r = post(client, payload())

@@ -75,11 +75,24 @@ def waitlist_join(
             entry = WaitlistEntry.objects.create(
                 slot=slot, nik=req.applicant.nik, applicant=req.applicant.as_json(), claim_type=req.claim_type,
                 claim_reason=req.claim_reason, token_digest=token_digest(token))
+            position = WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistEntry.Status.WAITING,
+                                                    id__lte=entry.id).count()
+            # "You are on the waiting list": once, committed with the entry (a second join is refused above).
+            tell(entry, "waitlist_joined", {**slot_context(slot, req.branch), "position": position,
+                                            "waitlist_id": entry.pk, "name": req.applicant.full_name,
+                                            "branch": req.branch.name})
     except IntegrityError:
         raise Conflict(_("Anda sudah ada di daftar tunggu sesi ini."), code="already_waiting") from None
-    position = WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistEntry.Status.WAITING,
-                                            id__lte=entry.id).count()
     return WaitlistResult(entry=entry, token=token, position=position)
+
+
+def tell(entry: WaitlistEntry, event: str, context: dict[str, Any]) -> None:
+    """One message per channel the participant chose, each to its own address (no claim yet: no fallback
+    chain)."""
+    who = entry_applicant(entry)
+    for channel in who.channels or ("email",):
+        notification_enqueue(event=event, channels=[channel], language=who.language, context=context,
+                             recipient=who.email if channel == "email" else who.phone)
 
 
 def waitlist_get_authorised(*, entry_id: int, token: str) -> WaitlistEntry:
@@ -140,10 +153,7 @@ def offer(entry: WaitlistEntry, slot: SlotQuota, now: datetime) -> None:
                                "offer_url": offer_url}
     if branch:
         context.update(slot_context(slot, branch), branch=branch.name, branch_time_zone=branch.time_zone)
-    # One message per chosen channel, each to its own address (no claim yet: no fallback chain).
-    for channel in who.channels or ("email",):
-        notification_enqueue(event="waitlist_offer", channels=[channel], language=who.language, context=context,
-                             recipient=who.email if channel == "email" else who.phone)
+    tell(entry, "waitlist_offer", context)
 
 
 def waitlist_accept(*, entry: WaitlistEntry, actor: Actor | None = None, now: datetime | None = None) -> BookingResult:
