@@ -12,6 +12,10 @@ LAPAKASIK = {
     "AVAILABILITY_CACHE_SECONDS": env_int("AVAILABILITY_CACHE_SECONDS", 5),
     "BROKER_THRESHOLD": env_int("BROKER_THRESHOLD", 3),  # distinct NIKs per phone/e-mail
     "WAITLIST_HOLD_MINUTES": env_int("WAITLIST_HOLD_MINUTES", 30),
+    # A hold that would end outside these branch-local hours (a seat freed in the evening or at night)
+    # ends WAITLIST_HOLD_MINUTES after WAITLIST_HOLD_DAY_START_HOUR the next morning instead.
+    "WAITLIST_HOLD_DAY_START_HOUR": env_int("WAITLIST_HOLD_DAY_START_HOUR", 7),
+    "WAITLIST_HOLD_DAY_END_HOUR": env_int("WAITLIST_HOLD_DAY_END_HOUR", 21),
     "BOOKING_CLAIM_TYPES": env_str("BOOKING_CLAIM_TYPES", "JHT"),  # comma list of bookable claim types
     "NO_SHOW_GRACE_MINUTES": env_int("NO_SHOW_GRACE_MINUTES", 60),
     # Booking rate limits per minute (0 = off): per client IP, per NIK, per phone number.
