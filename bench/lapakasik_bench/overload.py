@@ -390,8 +390,10 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         finally:
             stop_server(server)
         s = summary(result)
+        s["load"] = os.getloadavg()[0]
         w(f"{mode:<9} {s['sent']:>6} {s['p50']:>7.3f} {s['p99']:>7.3f} {s['max']:>7.3f} {s['2xx']:>6} "
           f"{s['503']:>6} {s['timeouts']:>7} {s['errors']:>6} {s['bookings_per_s']:>8.1f}  "
           f"{'yes' if s['retry_after_on_every_503'] else 'NO'}"
           + (f"  (generator late on {s['late_sends']} sends)" if s["late_sends"] else ""))
-        w(f"          statuses {s['statuses']}; p99 bookings {s['booking_p99']:.3f} s, reads {s['read_p99']:.3f} s")
+        w(f"          statuses {s['statuses']}; p99 bookings {s['booking_p99']:.3f} s, reads {s['read_p99']:.3f} s; "
+          f"load average {s['load']:.1f} (2 cores, shared)")
