@@ -222,3 +222,15 @@ def test_serve_gives_the_server_a_thread_per_request_it_may_hold_and_no_more_con
     gunicorn = server_argv("gunicorn", "127.0.0.1", 8000, 2, 1, queue=100, backlog=512)
     assert gunicorn[gunicorn.index("--threads") + 1] == "101"
     assert gunicorn[gunicorn.index("--worker-connections") + 1] == "101"
+
+
+def test_the_api_document_lists_the_overload_answer_on_the_booking_post_only() -> None:
+    from lapakasik.api.api import api
+
+    document = json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1"), default=str))
+    listed = [(path, method) for path, operations in document["paths"].items()
+              for method, operation in operations.items()
+              if isinstance(operation, dict) and "503" in operation.get("responses", {})]
+    assert listed == [("/api/v1/bookings", "post")]
+    answer = document["paths"]["/api/v1/bookings"]["post"]["responses"]["503"]
+    assert "Retry-After" in answer["description"] and "overloaded" in answer["description"]
