@@ -81,7 +81,7 @@ def wait_queued(gate: AdmissionGate, n: int) -> None:
 def busy_gate(app: SlowApp, waiting: int, **options: Any) -> tuple[AdmissionGate, list[tuple[threading.Thread, list[Any]]]]:
     """A gate with one Django thread, held by a booking, and ``waiting`` bookings queued behind it."""
     gate = AdmissionGate(app, **{"threads": 1, "queue": 100, "max_wait": 1.0, "shedding": True,
-                                 "shed_paths": [API, PAGE], "retry_after": 3, **options})
+                                 "shed_paths": [API, PAGE], "retry_after": 3, "inline": False, **options})
     running = [in_thread(gate, environ(body=b"first"))]
     assert app.started.wait(5)
     queued = [in_thread(gate, environ(body=b"%d" % i)) for i in range(waiting)]
@@ -96,10 +96,11 @@ def finish(app: SlowApp, threads: list[tuple[threading.Thread, list[Any]]]) -> l
     return [out[0] for _thread, out in threads]
 
 
-def test_a_booking_that_cannot_be_answered_in_time_is_refused_at_once_and_never_reaches_django() -> None:
+@pytest.mark.parametrize("inline", [False, True], ids=["gate-threads", "inline"])
+def test_a_booking_that_cannot_be_answered_in_time_is_refused_at_once_and_never_reaches_django(inline: bool) -> None:
     app = SlowApp()
     # 0.05 s expected per booking before anything was measured: 1 running + 19 waiting = 1 s of work
-    gate, queued = busy_gate(app, waiting=19)
+    gate, queued = busy_gate(app, waiting=19, inline=inline)
     status, headers, body, took = call(gate, environ(body=b"late"))
     assert took < 0.5
     assert status.startswith("503") and int(headers["Retry-After"]) >= 3
@@ -174,11 +175,12 @@ def test_with_shedding_off_nothing_is_refused() -> None:
     assert {a[0] for a in answers} == {"200 OK"} and gate.shed_count == 0
 
 
-def test_a_booking_whose_turn_comes_too_late_is_refused_before_it_starts() -> None:
-    """The estimate said 0.1 s, the running request took 1.5 s: the waiting booking would end after the
+@pytest.mark.parametrize("inline", [False, True], ids=["gate-threads", "inline"])
+def test_a_booking_whose_turn_comes_too_late_is_refused_before_it_starts(inline: bool) -> None:
+    """The estimate said 0.1 s, the running request took 1.2 s: the waiting booking would end after the
     bound, so it is refused when its turn comes — Django never sees it — and its answer still comes in time."""
     app = SlowApp()
-    gate, queued = busy_gate(app, waiting=1)
+    gate, queued = busy_gate(app, waiting=1, inline=inline)
     time.sleep(1.2)
     answers = finish(app, queued)
     assert answers[0][0] == "200 OK"
@@ -191,7 +193,8 @@ def test_a_booking_whose_turn_comes_too_late_is_refused_before_it_starts() -> No
 def test_django_runs_and_closes_on_the_gates_threads_and_learns_the_service_time() -> None:
     app = SlowApp()
     app.release.set()
-    gate = AdmissionGate(app, threads=2, queue=10, max_wait=5, shedding=True, shed_paths=[API], retry_after=1)
+    gate = AdmissionGate(app, threads=2, queue=10, max_wait=5, shedding=True, shed_paths=[API], retry_after=1,
+                         inline=False)
     before = gate.service_time("booking")
     for _ in range(20):
         status, _h, body, _t = call(gate, environ(body=b"x"))
@@ -201,11 +204,24 @@ def test_django_runs_and_closes_on_the_gates_threads_and_learns_the_service_time
     assert gate.service_time("booking") < before  # the instant stand-in pulls the estimate down
 
 
-def test_an_error_in_the_app_reaches_the_server_thread() -> None:
+def test_inline_a_request_runs_on_its_callers_thread_in_turn() -> None:
+    """The tests' mode (settings/test.py): the same queue, but Django runs on the calling thread, so a test's
+    database transaction is the request's."""
+    app = SlowApp()
+    app.release.set()
+    gate = AdmissionGate(app, threads=1, queue=10, max_wait=5, shedding=True, shed_paths=[API], retry_after=1,
+                         inline=True)
+    assert call(gate, environ(body=b"x"))[2] == b"ok:x"
+    assert app.calls[0][2] == threading.current_thread().name == app.closed_on[0]
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["gate-threads", "inline"])
+def test_an_error_in_the_app_reaches_the_server_thread(inline: bool) -> None:
     def broken(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         raise RuntimeError("boom")
 
-    gate = AdmissionGate(broken, threads=1, queue=10, max_wait=5, shedding=True, shed_paths=[API], retry_after=1)
+    gate = AdmissionGate(broken, threads=1, queue=10, max_wait=5, shedding=True, shed_paths=[API], retry_after=1,
+                         inline=inline)
     with pytest.raises(RuntimeError, match="boom"):
         call(gate, environ())
     app = SlowApp()

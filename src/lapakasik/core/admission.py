@@ -63,7 +63,8 @@ class _Job:
     environ: dict[str, Any]
     kind: str
     queued_at: float
-    done: threading.Event = field(default_factory=threading.Event)
+    ready: threading.Event = field(default_factory=threading.Event)  # answered, refused, or (inline) its turn
+    finished: threading.Event = field(default_factory=threading.Event)  # inline: the caller ran it
     status: str = "500 Internal Server Error"
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
@@ -84,8 +85,12 @@ class AdmissionGate:
 
     def __init__(self, app: WSGIApp, *, threads: int | None = None, queue: int | None = None,
                  max_wait: float | None = None, shedding: bool | None = None,
-                 shed_paths: Iterable[str] | None = None, retry_after: int | None = None) -> None:
+                 shed_paths: Iterable[str] | None = None, retry_after: int | None = None,
+                 inline: bool | None = None) -> None:
         self.app = app
+        # inline: when its turn comes, a request runs on the thread that called the gate (the same queue,
+        # order and decisions). For the tests, whose database transaction belongs to the test's thread.
+        self.inline = bool(settings.OVERLOAD_INLINE if inline is None else inline)
         self.threads = max(1, threads if threads is not None else int(settings.OVERLOAD_THREADS))
         self.queue_limit = max(0, queue if queue is not None else int(settings.OVERLOAD_QUEUE))
         self.max_wait = float(max_wait if max_wait is not None else settings.OVERLOAD_MAX_WAIT_SECONDS)
@@ -145,9 +150,14 @@ class AdmissionGate:
                 self._cond.notify()
         if not decision.admitted:
             return self._refuse(environ, start_response, decision.retry_after)
-        job.done.wait()
+        job.ready.wait()
         if job.retry_after:
             return self._refuse(environ, start_response, job.retry_after)
+        if self.inline:
+            try:
+                self._run(job)
+            finally:
+                job.finished.set()
         if job.error is not None:
             raise job.error
         start_response(job.status, job.headers, job.exc_info)
@@ -173,17 +183,21 @@ class AdmissionGate:
                     self._count[job.kind] -= 1
                     self.shed_count += 1
                     job.retry_after = self._retry_after()
-                    job.done.set()
+                    job.ready.set()
                     continue
             started = time.perf_counter()
             try:
-                self._run(job)
+                if self.inline:
+                    job.ready.set()  # its turn: the caller runs it
+                    job.finished.wait()
+                else:
+                    self._run(job)
             finally:
                 took = time.perf_counter() - started
                 with self._cond:
                     self._count[job.kind] -= 1
                     self._service[job.kind] += _WEIGHT * (took - self._service[job.kind])
-                job.done.set()
+                job.ready.set()
 
     def _run(self, job: _Job) -> None:
         """Django's whole request on this thread, body and ``close()`` included (the database connection

@@ -44,6 +44,7 @@ OVERLOAD_RETRY_AFTER_SECONDS = env_int("OVERLOAD_RETRY_AFTER_SECONDS", 5)
 OVERLOAD_SHED_PATHS = env_list("OVERLOAD_SHED_PATHS", "/api/v1/bookings,/antrean/periksa/")  # POSTs only
 OVERLOAD_THREADS = env_int("WEB_THREADS", 1)
 OVERLOAD_QUEUE = env_int("WEB_QUEUE", 256)
+OVERLOAD_INLINE = False  # Django on the gate's own threads (the tests run it on the caller's: settings/test.py)
 
 _CACHE_BACKEND = env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
 # Where request rate limits count (booking/ratelimit.py): "database" shares the counts between web
