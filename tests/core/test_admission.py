@@ -127,6 +127,20 @@ def test_reads_and_other_posts_are_never_refused_they_wait_their_turn() -> None:
     assert {a[0] for a in answers} == {"200 OK"}
 
 
+@pytest.mark.parametrize(("method", "path"), [
+    ("POST", API + "/"), ("POST", API.upper()), ("post", API), ("PUT", API), ("POST", API + "\x00"),
+    ("POST", "/api/v1/bookings/ABC/cancel"), ("POST", ""),
+])
+def test_only_the_listed_booking_posts_can_be_refused(method: str, path: str) -> None:
+    """Near misses of a shed path are not refused: they wait their turn and Django answers them."""
+    app = SlowApp()
+    gate, queued = busy_gate(app, waiting=19)
+    other = in_thread(gate, environ(method, path))
+    wait_queued(gate, 20)
+    answers = finish(app, [*queued, other])
+    assert {a[0] for a in answers} == {"200 OK"} and gate.shed_count == 0
+
+
 def test_the_page_gets_a_small_page_in_the_participants_language() -> None:
     app = SlowApp()
     gate, queued = busy_gate(app, waiting=19)

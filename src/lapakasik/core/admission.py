@@ -44,18 +44,13 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from lapakasik.core.errors import ServiceError
+from lapakasik.core.errors import Overloaded
 
 WSGIApp = Callable[..., Iterable[bytes]]
 BOOKING, OTHER = "booking", "other"
 # Before anything was measured: a successful booking on the embedded default (SQLite), rounded up.
 _INITIAL_SECONDS = {BOOKING: 0.05, OTHER: 0.01}
 _WEIGHT = 0.1  # of the newest measurement in the moving average
-
-
-class Overloaded(ServiceError):
-    status = 503
-    code = "overloaded"
 
 
 @dataclass
