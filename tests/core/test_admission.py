@@ -264,3 +264,15 @@ def test_the_api_document_lists_the_overload_answer_on_the_booking_post_only() -
     assert listed == [("/api/v1/bookings", "post")]
     answer = document["paths"]["/api/v1/bookings"]["post"]["responses"]["503"]
     assert "Retry-After" in answer["description"] and "overloaded" in answer["description"]
+
+
+def test_refusals_are_logged_as_one_line_per_period_without_personal_data(caplog: pytest.LogCaptureFixture) -> None:
+    app = SlowApp()
+    gate, queued = busy_gate(app, waiting=19)
+    with caplog.at_level("WARNING", logger="lapakasik.core.admission"):
+        for _ in range(50):
+            call(gate, environ(body=b'{"nik": "3174010101900001"}'))
+    finish(app, queued)
+    lines = [r.getMessage() for r in caplog.records if r.name == "lapakasik.core.admission"]
+    assert len(lines) == 1 and lines[0].startswith("overloaded: 1 booking requests refused")
+    assert gate.shed_count == 50 and "3174" not in lines[0]

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import collections
 import json
+import logging
 import math
 import threading
 import time
@@ -46,11 +47,13 @@ from django.utils.translation import gettext as _
 
 from lapakasik.core.errors import Overloaded
 
+log = logging.getLogger(__name__)
 WSGIApp = Callable[..., Iterable[bytes]]
 BOOKING, OTHER = "booking", "other"
 # Before anything was measured: a successful booking on the embedded default (SQLite), rounded up.
 _INITIAL_SECONDS = {BOOKING: 0.05, OTHER: 0.01}
 _WEIGHT = 0.1  # of the newest measurement in the moving average
+LOG_EVERY_SECONDS = 10.0  # refusals are logged as one line per period, not one per request
 
 
 @dataclass
@@ -98,6 +101,8 @@ class AdmissionGate:
         self._service = dict(_INITIAL_SECONDS)
         self._workers: list[threading.Thread] = []
         self.shed_count = 0
+        self._logged_at = time.monotonic()
+        self._logged_count = 0
 
     # --- the figures ----------------------------------------------------------------------------------
 
@@ -122,6 +127,17 @@ class AdmissionGate:
     def _retry_after(self) -> int:
         return max(1, self.retry_after, math.ceil(self._work() / self.threads))
 
+    def _note_shed(self) -> None:
+        """Under the lock: count a refusal; at most one log line per LOG_EVERY_SECONDS says how many."""
+        self.shed_count += 1
+        now = time.monotonic()
+        if now - self._logged_at >= LOG_EVERY_SECONDS or self._logged_count == 0:
+            log.warning("overloaded: %d booking requests refused in the last %.0f s (queue %d, %d running; "
+                        "booking %.0f ms, other %.0f ms)", self.shed_count - self._logged_count,
+                        now - self._logged_at, len(self._queue), sum(self._count.values()) - len(self._queue),
+                        self._service[BOOKING] * 1000, self._service[OTHER] * 1000)
+            self._logged_at, self._logged_count = now, self.shed_count
+
     def _decide(self, kind: str) -> Decision:
         """Under the lock: admit or refuse one request of ``kind``."""
         wait = (self._work() + self._service[kind]) / self.threads
@@ -136,7 +152,7 @@ class AdmissionGate:
         with self._cond:
             decision = self._decide(kind)
             if not decision.admitted:
-                self.shed_count += 1
+                self._note_shed()
             else:
                 job = _Job(environ, kind, time.monotonic())
                 self._count[kind] += 1
@@ -176,7 +192,7 @@ class AdmissionGate:
                 if (job.kind == BOOKING and self.shedding
                         and time.monotonic() - job.queued_at + self._service[BOOKING] > self.max_wait):
                     self._count[job.kind] -= 1
-                    self.shed_count += 1
+                    self._note_shed()
                     job.retry_after = self._retry_after()
                     job.ready.set()
                     continue
