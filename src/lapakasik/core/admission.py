@@ -34,6 +34,7 @@ import collections
 import json
 import logging
 import math
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -125,7 +126,10 @@ class AdmissionGate:
         return sum(n * self._service[k] for k, n in self._count.items())
 
     def _retry_after(self) -> int:
-        return max(1, self.retry_after, math.ceil(self._work() / self.threads))
+        """The queue's drain time (at least OVERLOAD_RETRY_AFTER_SECONDS), spread by up to half again so
+        that the people refused in the same second do not all come back in the same second."""
+        base = max(1, self.retry_after, math.ceil(self._work() / self.threads))
+        return base + random.randint(0, base // 2)
 
     def _note_shed(self) -> None:
         """Under the lock: count a refusal; at most one log line per LOG_EVERY_SECONDS says how many."""
