@@ -276,3 +276,11 @@ def test_refusals_are_logged_as_one_line_per_period_without_personal_data(caplog
     lines = [r.getMessage() for r in caplog.records if r.name == "lapakasik.core.admission"]
     assert len(lines) == 1 and lines[0].startswith("overloaded: 1 booking requests refused")
     assert gate.shed_count == 50 and "3174" not in lines[0]
+
+
+def test_retry_after_is_spread_so_the_refused_do_not_return_together() -> None:
+    app = SlowApp()
+    gate, queued = busy_gate(app, waiting=19, retry_after=10)
+    values = [int(call(gate, environ())[1]["Retry-After"]) for _ in range(60)]
+    finish(app, queued)
+    assert min(values) >= 10 and max(values) <= 15 and len(set(values)) >= 3
