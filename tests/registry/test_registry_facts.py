@@ -30,6 +30,8 @@ def test_families_are_valid_unique_and_consistent_with_the_participant() -> None
     for r in records:
         assert {m.relation for m in r.family} <= set(Relation.ALL)
         assert len(r.relatives(Relation.PARENT)) == 2
+        names = [r.full_name, *(m.full_name for m in r.family)]
+        assert len(names) == len(set(names)), names  # nobody shares a name within the family
         for m in r.family:
             info = parse_nik(m.nik, today=TODAY)
             assert info.birth_date == m.birth_date, (r.kpj, m)
@@ -209,3 +211,23 @@ def test_a_bad_employer_table_is_refused(settings: Any, employers: Any, says: st
     settings.REGISTRY_STATIC_EMPLOYERS = employers
     with pytest.raises(ImproperlyConfigured, match=re.escape(says)):
         adapters.get_adapter()
+
+
+def test_the_admin_lists_employers_and_hides_niks_and_families(db: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from lapakasik.registry.models import DemoEmployer, DemoParticipant
+    from tests.accounts.helpers import officer_login
+
+    seed.seed_demo(participants=5)
+    client = Client()
+    officer_login(client, get_user_model().objects.create_superuser("reg-admin", "a@example.id", "x"))
+    employers = client.get("/admin/registry/demoemployer/").content.decode()
+    assert all(e.npp in employers for e in DemoEmployer.objects.all())
+    dead = DemoParticipant.objects.get(case="deceased")
+    page = client.get(f"/admin/registry/demoparticipant/{dead.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert dead.kpj in html and dead.nik not in html
+    assert [m[k] for m in dead.family for k in ("nik", "full_name") if m[k] in html] == []

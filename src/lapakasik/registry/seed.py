@@ -124,39 +124,46 @@ def _between(rnd: random.Random, first: date, last: date) -> date:
     return first + timedelta(days=rnd.randint(0, max(0, (last - first).days)))
 
 
-def family(i: int, today: date, birth: date, female: bool, last_name: str, case: str) -> list[dict[str, Any]]:
+def family(i: int, today: date, birth: date, female: bool, name: str, case: str) -> list[dict[str, Any]]:
     """The participant's family (JSON-ready ``FamilyMember`` fields), consistent with their birth date:
-    children born when the participant was 22 or older and before today, parents 22–35 years older."""
+    children born when the participant was 22 or older and before today, parents 22–35 years older;
+    nobody in it has the participant's own name."""
     rnd = random.Random(i * 7_000_003 + 29)
+    last_name = name.rpartition(" ")[2]
     out: list[dict[str, Any]] = []
+    taken = {name}
+
+    def named(last: str | None = None) -> str:
+        first = rnd.randrange(len(FIRST))
+        surname = last or LAST[rnd.randrange(len(LAST))]
+        while f"{FIRST[first]} {surname}" in taken:
+            first = (first + 1) % len(FIRST)
+        taken.add(f"{FIRST[first]} {surname}")
+        return f"{FIRST[first]} {surname}"
+
     married = case == "deceased" or rnd.random() < 0.7
     if married:
         spouse_birth = min(birth + timedelta(days=rnd.randint(-6 * 365, 6 * 365)), _years_ago(today, 20))
-        spouse_name = f"{FIRST[rnd.randrange(len(FIRST))]} {LAST[rnd.randrange(len(LAST))]}"
-        out.append(_member("spouse", SLOT_SPOUSE, i, spouse_birth, not female, spouse_name))
+        out.append(_member("spouse", SLOT_SPOUSE, i, spouse_birth, not female, named()))
         wanted = 2 if case == "deceased" else rnd.choice([0, 1, 1, 2, 2, 3])
         child_birth = _between(rnd, add_years(birth, 22), add_years(birth, 30))
         for k in range(wanted):
             if child_birth > today - timedelta(days=365):
                 child_birth = today - timedelta(days=365 * (wanted - k) + rnd.randint(0, 200))
-            out.append(_member("child", SLOT_CHILD + k, i, child_birth, rnd.random() < 0.5,
-                               f"{FIRST[rnd.randrange(len(FIRST))]} {last_name}"))
+            out.append(_member("child", SLOT_CHILD + k, i, child_birth, rnd.random() < 0.5, named(last_name)))
             child_birth += timedelta(days=rnd.randint(400, 1500))
         if rnd.random() < 0.5:
             in_law_birth = spouse_birth - timedelta(days=rnd.randint(22 * 365, 35 * 365))
-            out.append(_member("parent_in_law", SLOT_IN_LAW, i, in_law_birth, True,
-                               f"{FIRST[rnd.randrange(len(FIRST))]} {LAST[rnd.randrange(len(LAST))]}"))
+            out.append(_member("parent_in_law", SLOT_IN_LAW, i, in_law_birth, True, named()))
     for slot, is_mother in ((SLOT_FATHER, False), (SLOT_MOTHER, True)):
         parent_birth = birth - timedelta(days=rnd.randint(22 * 365, 35 * 365))
         died = add_years(parent_birth, rnd.randint(60, 88)) + timedelta(days=rnd.randint(0, 360))
-        out.append(_member("parent", slot, i, parent_birth, is_mother,
-                           f"{FIRST[rnd.randrange(len(FIRST))]} {last_name if not is_mother else LAST[rnd.randrange(len(LAST))]}",
+        out.append(_member("parent", slot, i, parent_birth, is_mother, named(None if is_mother else last_name),
                            died if died < today else None))
     for k in range(rnd.choice([0, 1, 1, 2])):
         sibling_birth = min(birth + timedelta(days=rnd.choice([-1, 1]) * rnd.randint(400, 8 * 365)),
                             _years_ago(today, 1))
-        out.append(_member("sibling", SLOT_SIBLING + k, i, sibling_birth, rnd.random() < 0.5,
-                           f"{FIRST[rnd.randrange(len(FIRST))]} {last_name}"))
+        out.append(_member("sibling", SLOT_SIBLING + k, i, sibling_birth, rnd.random() < 0.5, named(last_name)))
     return out
 
 
@@ -186,8 +193,7 @@ def participant(i: int, today: date) -> dict[str, Any]:
     female = i % 2 == 1
     nik = _nik(PROVINCES[i % len(PROVINCES)], i, birth, female)
     kpj = f"{(i * 7919 + 10_000_000_000) % 10**11:011d}"
-    first_name, last_name = FIRST[rnd.randrange(len(FIRST))], LAST[rnd.randrange(len(LAST))]
-    name = f"{first_name} {last_name}"
+    name = f"{FIRST[rnd.randrange(len(FIRST))]} {LAST[rnd.randrange(len(LAST))]}"
     start: date
     end: date | None = None
     active = True
@@ -240,7 +246,7 @@ def participant(i: int, today: date) -> dict[str, Any]:
         "balance": balance, "last_contribution": last_contribution,
         "partial_withdrawal_taken": taken, "employer_npp": current, "date_of_death": death,
         "jp_contribution_months": jp_months(start, last_contribution),
-        "employments": employments, "family": family(i, today, birth, female, last_name, case),
+        "employments": employments, "family": family(i, today, birth, female, name, case),
         "accidents": accidents, "case": case,
     }
 
