@@ -130,3 +130,27 @@ def test_a_jkk_claim_without_a_report_cannot_be_approved(client: Any, network: N
     claim = _claim(staff, branch, "JKK", "ACCIDENT", applicant_nik=DECEASED_NIK, heir=False)
     page = _panel(client, staff, claim)
     assert "Belum ada laporan kecelakaan kerja dari perusahaan" in page and "Setujui klaim" not in page
+
+
+@pytest.mark.parametrize(("applicant", "alive", "rules"), [
+    (CHILD_NIK, False, ["heir_order"]),  # the widow lives
+    (STRANGER_NIK, False, ["heir_known"]),
+    (WIDOW_NIK, True, ["insured_deceased"]),  # the registry shows the participant alive
+])
+def test_the_approval_service_refuses_what_the_heir_rules_refuse(network: None, branch: Any, staff: Any,
+                                                                 registry: Any, defaults: None, applicant: str,
+                                                                 alive: bool, rules: list[str]) -> None:
+    from lapakasik.benefits.models import Decision
+    from lapakasik.benefits.services import claim_approve
+    from lapakasik.core.errors import Conflict
+
+    death = None if alive else date.today() - timedelta(days=30)
+    registry.put(DECEASED_NIK, date_of_death=death, family=_family())
+    claim = _claim(staff, branch, "JKM", "DEATH", applicant_nik=applicant, heir=True)
+    events = claim.events.count()
+    with pytest.raises(Conflict) as refused:
+        claim_approve(user=staff["officer"], claim=claim, has_npwp=True)
+    assert refused.value.code == "not_eligible" and refused.value.extra["rules"] == rules
+    claim.refresh_from_db()
+    assert claim.state == "VERIFIED" and claim.events.count() == events
+    assert not Decision.objects.filter(claim=claim).exists()
