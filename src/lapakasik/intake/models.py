@@ -90,6 +90,7 @@ class Source(models.TextChoices):
     DROPBOX = "DROPBOX", _("Dropbox")
     OFFICER_SCAN = "OFFICER_SCAN", _("Pindai petugas")
     API = "API", _("API")
+    ONLINE_FORM = "ONLINE_FORM", _("Formulir online")
 
 
 class DocumentStatus(models.TextChoices):

@@ -27,7 +27,7 @@ from lapakasik.core.errors import ServiceError
 
 from . import pipeline, policy
 from .api import body_length, request_too_large, too_large_error, uploaded_files
-from .catalogue import claim_checklist, requirements_for
+from .catalogue import claim_checklist, online_form_codes, requirements_for
 from .coversheet import cover_sheet_pdf
 from .files import storage
 from .models import Document, DocumentStatus, Source
@@ -89,6 +89,7 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
         "max_mb": f"{round(lim.max_file_bytes / (1024 * 1024), 1):g}",
         "upload_failed": claim.state in workflow.UPLOAD_TROUBLE,
         "due_local": _due_local(claim),
+        "online_forms": online_form_codes() if accepting else frozenset(),
     })
 
 

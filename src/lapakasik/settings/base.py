@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "lapakasik.notifications",
     "lapakasik.benefits",
     "lapakasik.payments",
+    "lapakasik.forms",
     "lapakasik.casework",
     "lapakasik.branchops",
     "lapakasik.frontdesk",
