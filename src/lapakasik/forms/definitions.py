@@ -218,7 +218,7 @@ FORMULIR_3 = FormDefinition(
                 "Employer's report (within 2 × 24 h of the accident)", (EMPLOYER_OFFICER,), (
             _name("nama_perusahaan", "Nama perusahaan", "Company name", prefill="employer_name"),
             Field("npp", "npp", "NPP (nomor pendaftaran perusahaan)", "Company registration number (NPP)",
-                  prefill="employer_npp", max_length=16),
+                  prefill="employer_npp", max_length=10),
             Field("tanggal_kecelakaan", "date", "Tanggal kecelakaan", "Date of the accident", not_future=True,
                   prefill="accident_date"),
             Field("jam_kecelakaan", "text", "Jam kejadian (JJ:MM)", "Time (HH:MM)", max_length=5),
@@ -250,7 +250,7 @@ FORMULIR_3A = FormDefinition(
     sections=(
         Section("laporan", "Laporan perusahaan (2 × 24 jam setelah sembuh, cacat atau meninggal)",
                 "Employer's report (within 2 × 24 h of recovery, disability or death)", (EMPLOYER_OFFICER,), (
-            Field("npp", "npp", "NPP", "NPP", prefill="employer_npp", max_length=16),
+            Field("npp", "npp", "NPP", "NPP", prefill="employer_npp", max_length=10),
             Field("tanggal_kecelakaan", "date", "Tanggal kecelakaan", "Date of the accident", not_future=True,
                   prefill="accident_date"),
             Field("tanggal_selesai", "date", "Tanggal selesai perawatan", "End of treatment", not_future=True),
@@ -334,7 +334,7 @@ FORMULIR_4 = FormDefinition(
         )),
         Section("perusahaan", "Keterangan perusahaan", "Employer's statement", (EMPLOYER_OFFICER,), (
             _name("nama_perusahaan", "Nama perusahaan", "Company name", prefill="employer_name"),
-            Field("npp", "npp", "NPP", "NPP", prefill="employer_npp", max_length=16),
+            Field("npp", "npp", "NPP", "NPP", prefill="employer_npp", max_length=10),
             Field("upah_terakhir", "amount", "Upah terakhir sebulan (Rp)", "Last monthly wage (Rp)", minimum=1,
                   maximum=1_000_000_000),
             *_employer_officer_fields(),
@@ -375,7 +375,7 @@ FORMULIR_7 = FormDefinition(
         )),
         Section("perusahaan", "Keterangan perusahaan", "Employer's statement", (EMPLOYER_OFFICER,), (
             _name("nama_perusahaan", "Nama perusahaan", "Company name", prefill="employer_name"),
-            Field("npp", "npp", "NPP", "NPP", prefill="employer_npp", max_length=16),
+            Field("npp", "npp", "NPP", "NPP", prefill="employer_npp", max_length=10),
             Field("berhenti_bekerja", "date", "Tanggal berhenti bekerja", "Employment end", not_future=True,
                   prefill="employment_end"),
             Field("upah_terakhir", "amount", "Upah terakhir sebulan (Rp)", "Last monthly wage (Rp)", minimum=1,

@@ -73,9 +73,10 @@ def clean_value(field: Field, raw: Any, *, today: date) -> str:
         except ValidationError as exc:
             raise FieldError(_first(exc)) from None
     if kind == "npp":
-        if not re.fullmatch(r"[A-Za-z0-9]{6,16}", text):
-            raise FieldError(_("NPP terdiri dari 6–16 huruf atau angka, tanpa spasi."))
-        return text.upper()
+        digits = re.sub(r"[\s.\-]", "", text)
+        if not digits.isascii() or not digits.isdigit() or len(digits) != 8:
+            raise FieldError(_("NPP terdiri dari 8 angka."))
+        return digits
     if kind == "account":
         digits = re.sub(r"[\s\-]", "", text)
         if not digits.isascii() or not digits.isdigit() or not 6 <= len(digits) <= 20:
@@ -154,10 +155,13 @@ def display_value(field: Field, value: str, language: str = "id") -> str:
         return "—"
     if field.kind == "choice":
         return field.choice_label(value, language)
-    if field.kind == "amount":
+    if field.kind == "amount" and value.isdigit():
         return "Rp " + f"{int(value):,}".replace(",", ".")
-    if field.kind == "date":
-        return date.fromisoformat(value).strftime("%d-%m-%Y")
+    if field.kind == "date" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return date.fromisoformat(value).strftime("%d-%m-%Y")
+        except ValueError:
+            return value
     if field.kind == "confirm":
         return _("Ya") if value == "ya" else "—"
     return value
