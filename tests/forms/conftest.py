@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.booking.pages_support import booking_world  # noqa: F401 - fixture re-used
 from tests.intake.conftest import _fresh_rate_limits, _private_storage, make_claim  # noqa: F401 - fixtures re-used
 
 NIK = "3174011505800001"

@@ -287,3 +287,20 @@ def test_the_pages_speak_english_too(client: Any, jht: Any) -> None:
     r = client.post(form_url(jht, "formulir_5", "pemohon"), {**F5_PEMOHON, "tanggal": "x", "nik_pemohon": "1",
                                                              "action": "save"})
     assert r.status_code == 422 and "Check the marked answers" in r.content.decode()
+
+
+def test_booking_saya_links_the_form_with_the_same_grant_as_the_upload_page(client: Any, settings: Any,
+                                                                            booking_world: dict[str, Any]) -> None:
+    import re
+
+    from django.urls import reverse
+
+    from tests.booking.pages_support import book
+
+    settings.INTAKE_PUBLIC_BASE_URL = ""
+    code = book(client, booking_world)
+    page = client.get(reverse("booking:manage", kwargs={"code": code})).content.decode()
+    upload = re.search(r'href="/unggah/([^/"]+)/" id="upload-link"', page)
+    assert upload is not None
+    assert f'href="/formulir/{upload.group(1)}/formulir_5/"' in page and 'id="online-forms"' in page
+    assert client.get(f"/formulir/{upload.group(1)}/formulir_5/").status_code == 200
