@@ -123,6 +123,9 @@ def test_a_complete_form_enters_the_claim_as_a_pdf_and_meets_its_row(client: Any
     assert doc is not None and doc.source == Source.ONLINE_FORM and doc.status == "RECEIVED"
     assert doc.requirement.code == "formulir_5" and doc.kind == "pdf"
     assert claim_checklist(jht).item("formulir_5").status == "received"  # type: ignore[union-attr]
+    from lapakasik.intake.models import IntakeProgress
+
+    assert IntakeProgress.objects.get(claim=jht).ack_due_at is not None  # acknowledged like an upload
 
     text = pdf_text(stored_pdf(doc))
     for answer in ("Formulir 5", jht.code, "Budi Santoso", NIK, KPJ, "Jl. Melati 3, Jakarta Timur", "+6281234567890",
@@ -304,3 +307,24 @@ def test_booking_saya_links_the_form_with_the_same_grant_as_the_upload_page(clie
     assert upload is not None
     assert f'href="/formulir/{upload.group(1)}/formulir_5/"' in page and 'id="online-forms"' in page
     assert client.get(f"/formulir/{upload.group(1)}/formulir_5/").status_code == 200
+
+
+def test_a_pdf_the_pipeline_refuses_keeps_nothing_not_even_the_signature(client: Any, jht: Any) -> None:
+    from lapakasik.intake.models import Requirement
+
+    sign(client, jht, "formulir_5", "pemohon", F5_PEMOHON)
+    Requirement.objects.filter(claim_type="JHT", code="formulir_5").update(min_files=1, max_files=1)  # the scan below fills the row
+    client.post(f"/unggah/{token_of(jht)}/", {"requirement": "formulir_5", "file": _scan()})
+    r = sign(client, jht, "formulir_5", "peserta", F5_PESERTA)
+    assert r.status_code == 409 and 'id="form-error"' in r.content.decode()
+    response = FormResponse.objects.get(claim=jht)
+    assert response.status == "DRAFT" and "peserta" not in response.signatures
+    assert not Document.objects.filter(claim=jht, source=Source.ONLINE_FORM).exists()
+
+
+def _scan() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.intake.conftest import jpeg_bytes
+
+    return SimpleUploadedFile("formulir 5.jpg", jpeg_bytes(), content_type="image/jpeg")

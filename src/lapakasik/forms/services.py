@@ -27,7 +27,7 @@ from lapakasik.core import clock
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lapakasik.intake.catalogue import claim_registry_record, requirements_for
 from lapakasik.intake.models import Source
-from lapakasik.intake.receive import document_receive
+from lapakasik.intake.receive import document_receive, intake_ack_schedule
 
 from .definitions import FormDefinition, Section, definition_current, definition_get, sections_for_party
 from .models import FormResponse
@@ -197,7 +197,8 @@ def form_section_sign(*, claim: Claim, definition: FormDefinition, section_code:
     """Save and sign a section: every mandatory answer given and well-formed, the confirmation ticked and
     the typed name the signer's own (``signer_name``: the applicant's name on the claim). Records who
     signed, as which party and when. When it was the last unsigned section, the form is submitted
-    (``form_submit``) in the same transaction: a pipeline refusal undoes the signature too."""
+    (``form_submit``) in the same transaction: a pipeline refusal undoes the signature too; the
+    acknowledgement of received documents is then scheduled as for an upload."""
     with transaction.atomic():
         locked, response, section = _writable(claim, definition, section_code, party)
         values = _cleaned(section, data, claim_today(locked))
@@ -216,8 +217,11 @@ def form_section_sign(*, claim: Claim, definition: FormDefinition, section_code:
             "name": " ".join(typed_name.split())[:150], "party": party, "at": now.isoformat()}}
         response.updated_at = now
         response.save(update_fields=["answers", "signatures", "updated_at"])
-        if all(s.code in response.signatures for s in definition.sections):
+        submitting = all(s.code in response.signatures for s in definition.sections)
+        if submitting:
             _submit(locked, definition, response, actor)
+    if submitting:
+        intake_ack_schedule(claim=claim)  # the acknowledgement an upload gets, coalesced the same way
     return response
 
 
@@ -232,6 +236,7 @@ def form_submit(*, claim: Claim, definition: FormDefinition, actor: Actor) -> Fo
         if response.status == FormResponse.Status.SUBMITTED:
             raise Conflict(_("Formulir ini sudah dikirim."), code="form_submitted")
         _submit(locked, definition, response, actor)
+    intake_ack_schedule(claim=claim)
     return response
 
 
