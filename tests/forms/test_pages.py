@@ -129,7 +129,7 @@ def test_a_complete_form_enters_the_claim_as_a_pdf_and_meets_its_row(client: Any
 
     text = pdf_text(stored_pdf(doc))
     for answer in ("Formulir 5", jht.code, "Budi Santoso", NIK, KPJ, "Jl. Melati 3, Jakarta Timur", "+6281234567890",
-                   "Aminah", "Bandung", "15-05-1980", "Mengundurkan diri", "Bank BRI", "012345678901",
+                   "Aminah", "Bandung", "15 Mei 1980", "Mengundurkan diri", "Bank BRI", "012345678901",
                    "Ditandatangani secara elektronik oleh budi SANTOSO (Peserta)", "2026.1"):
         assert answer in text, answer
     page = client.get(form_url(jht, "formulir_5")).content.decode()

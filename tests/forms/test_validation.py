@@ -79,6 +79,7 @@ def test_a_section_reports_every_bad_field_and_unknown_ones() -> None:
 
 def test_answers_are_shown_the_way_a_reader_reads_them() -> None:
     assert display_value(f("amount"), "1500000") == "Rp 1.500.000"
-    assert display_value(f("date"), "2026-03-31") == "31-03-2026"
+    assert display_value(f("date"), "2026-03-31", "id") == "Selasa, 31 Maret 2026"
+    assert display_value(f("date"), "2026-03-31", "en") == "Tuesday, 31 March 2026"
     assert display_value(f("choice", choices=(Choice("a", "Satu", "One"),)), "a", "en") == "One"
     assert display_value(f("text"), "") == "—"

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import translation
 
-from lapakasik.core.dates import long_moment
+from lapakasik.core.dates import long_date, long_moment
 from lapakasik.core.paper import PageFlow
 
 from .definitions import FormDefinition
@@ -35,7 +35,7 @@ def form_pdf(claim: Any, definition: FormDefinition, response: Any) -> bytes:
         flow = PageFlow(pdf, left=18 * mm, right=width - 18 * mm, top=height - 20 * mm, bottom=20 * mm)
         flow.line("BPJS Ketenagakerjaan — Lapak Asik", size=9)
         flow.line(definition.title_id, font="Helvetica-Bold", size=15)
-        flow.line(f"Versi formulir {definition.version} (berlaku sejak {definition.valid_from:%d-%m-%Y})"
+        flow.line(f"Versi formulir {definition.version} (berlaku sejak {long_date(definition.valid_from, 'id')})"
                   f" · Kode klaim {claim.code}", size=9)
         flow.space(4 * mm)
         tz = claim.branch.time_zone or "Asia/Jakarta"

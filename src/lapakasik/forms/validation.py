@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from lapakasik.core.dates import long_date
 from lapakasik.core.validators import normalize_email, normalize_phone, parse_nik, validate_kpj
 
 from .definitions import Field, Section
@@ -150,18 +151,15 @@ def missing_required(section: Section, values: dict[str, str]) -> dict[str, str]
 
 
 def display_value(field: Field, value: str, language: str = "id") -> str:
-    """An answer as a reader sees it (choice labels, amounts with thousands dots, dates as DD-MM-YYYY)."""
+    """An answer as a reader sees it (choice labels, amounts with thousands dots, dates in the long form)."""
     if not value:
         return "—"
     if field.kind == "choice":
         return field.choice_label(value, language)
     if field.kind == "amount" and value.isdigit():
         return "Rp " + f"{int(value):,}".replace(",", ".")
-    if field.kind == "date" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        try:
-            return date.fromisoformat(value).strftime("%d-%m-%Y")
-        except ValueError:
-            return value
+    if field.kind == "date":
+        return long_date(value, language)  # the one date format a participant reads
     if field.kind == "confirm":
         return _("Ya") if value == "ya" else "—"
     return value
