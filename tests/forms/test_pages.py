@@ -126,6 +126,11 @@ def test_a_complete_form_enters_the_claim_as_a_pdf_and_meets_its_row(client: Any
     from lapakasik.intake.models import IntakeProgress
 
     assert IntakeProgress.objects.get(claim=jht).ack_due_at is not None  # acknowledged like an upload
+    from lapakasik.intake.services import intake_ack_send_pending
+    from lapakasik.notifications.models import Notification
+
+    assert intake_ack_send_pending(claim_id=jht.pk) == 1
+    assert Notification.objects.filter(claim=jht, event="intake_ack").exists()
 
     text = pdf_text(stored_pdf(doc))
     for answer in ("Formulir 5", jht.code, "Budi Santoso", NIK, KPJ, "Jl. Melati 3, Jakarta Timur", "+6281234567890",

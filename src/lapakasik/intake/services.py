@@ -322,7 +322,7 @@ def document_assign_participant(*, claim: Claim, document_id: int, requirement_c
 
 
 # ---------------------------------------------------------------------------------------------
-# Coalesced acknowledgement for web/API uploads (scheduled by ``receive.intake_ack_schedule``)
+# Coalesced acknowledgement for web/API uploads and online forms (scheduled by ``receive.intake_ack_schedule``)
 
 
 def intake_ack_send_pending(*, claim_id: int) -> int:
@@ -335,7 +335,8 @@ def intake_ack_send_pending(*, claim_id: int) -> int:
         locked = claim_lock(claim)
         progress = IntakeProgress.for_locked_claim(locked)
         sent_at = progress.ack_sent_at
-        docs = Document.objects.filter(claim=locked, source__in=[Source.WEB, Source.API]).select_related("requirement")
+        docs = (Document.objects.filter(claim=locked, source__in=[Source.WEB, Source.API, Source.ONLINE_FORM])
+                .select_related("requirement"))
         if sent_at is not None:
             docs = docs.filter(created_at__gt=sent_at)
         results = []
