@@ -333,3 +333,18 @@ def _scan() -> Any:
     from tests.intake.conftest import jpeg_bytes
 
     return SimpleUploadedFile("formulir 5.jpg", jpeg_bytes(), content_type="image/jpeg")
+
+
+def test_markup_in_an_answer_is_kept_as_text_and_never_runs(client: Any, jht: Any) -> None:
+    hostile = '<script>alert("x")</script> Jl. Melati'
+    assert client.post(form_url(jht, "formulir_5", "pemohon"),
+                       {**F5_PEMOHON, "alamat": hostile, "action": "save"}).status_code == 302
+    html = client.get(form_url(jht, "formulir_5", "pemohon")).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+def test_an_unknown_action_only_saves_a_draft(client: Any, jht: Any) -> None:
+    r = client.post(form_url(jht, "formulir_5", "pemohon"),
+                    {**F5_PEMOHON, "action": "submit-everything", "konfirmasi": "ya", "nama_tanda_tangan": "Budi Santoso"})
+    assert r.status_code == 302
+    assert FormResponse.objects.get(claim=jht).signatures == {}
