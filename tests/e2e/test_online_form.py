@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-
 from tests.forms.conftest import F5_PEMOHON, F5_PESERTA, KPJ, NIK, registry  # noqa: F401 - fixture re-used
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,13 +15,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def form_claim(db: Any, registry: dict[str, Any]) -> Any:  # noqa: F811
+    from tests.claims.factories import open_claim
+
     from lapakasik.branches.models import Branch
     from lapakasik.branches.seed import seed_demo
     from lapakasik.core import clock
     from lapakasik.intake.catalogue import catalogue_seed
     from lapakasik.intake.models import IntakeAccess
     from lapakasik.intake.services import intake_open
-    from tests.claims.factories import open_claim
 
     seed_demo()
     catalogue_seed()
