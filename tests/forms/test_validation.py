@@ -30,6 +30,7 @@ def f(kind: str, **kw: object) -> Field:
     (f("text"), "  Budi   Santoso ", "Budi Santoso"),
     (f("confirm"), "ya", "ya"),
     (f("text"), "   ", ""),
+    (f("text"), "Désirée Siti", "Désirée Siti"),
 ])
 def test_good_answers_are_stored_normalised(field: Field, raw: str, stored: str) -> None:
     assert clean_value(field, raw, today=TODAY) == stored
@@ -55,6 +56,8 @@ def test_good_answers_are_stored_normalised(field: Field, raw: str, stored: str)
     (f("npp"), "NN031001", "NPP"),
     (f("text", max_length=5), "abcdefg", "5 karakter"),
     (f("text"), "Budi\x00", "karakter"),
+    (f("textarea"), "Jl. Melati 😀", "huruf Latin"),
+    (f("text"), "漢字", "huruf Latin"),
     (f("email"), "bukan-email", "e-mail"),
 ])
 def test_malformed_answers_are_refused_with_a_message(field: Field, raw: str, message: str) -> None:

@@ -25,6 +25,16 @@ _TIME = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")
 _EARLIEST = date(1900, 1, 1)
 
 
+def _printable(text: str) -> bool:
+    """Whether the PDF's standard fonts (Windows-1252) can print ``text``: what they cannot print would
+    come out as blank boxes on a signed form."""
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class FieldError(ValueError):
     """A refused answer; ``str(error)`` is the participant-facing message."""
 
@@ -48,6 +58,9 @@ def clean_value(field: Field, raw: Any, *, today: date) -> str:
     if kind in {"text", "textarea"}:
         if len(text) > field.max_length:
             raise FieldError(_("Paling banyak %(n)d karakter.") % {"n": field.max_length})
+        if not _printable(text):
+            raise FieldError(_("Gunakan huruf Latin, angka dan tanda baca biasa; emoji dan aksara lain tidak dapat "
+                               "dicetak pada formulir."))
         if kind == "text" and field.code.startswith("jam") and not _TIME.match(text):
             raise FieldError(_("Tulis jam sebagai JJ:MM, misalnya 14:30."))
         if kind == "text":
