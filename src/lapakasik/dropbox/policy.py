@@ -44,7 +44,7 @@ def quarantine_hours_valid(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError(f"DROPBOX_QUARANTINE_HOURS must be a whole number of hours, not {value!r}")
     text = str(value).strip()
-    if not text.isdigit() or not 0 <= int(text) <= 336:
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 336:
         raise ValueError(f"DROPBOX_QUARANTINE_HOURS must be a whole number from 0 to 336, not {value!r}")
     return int(text)
 
@@ -71,7 +71,7 @@ def search_parse(text: str) -> list[Search]:
     if not raw or len(raw) > 100 or not all(ch.isprintable() for ch in raw):
         return []
     digits = raw.replace(" ", "")
-    if digits.isascii() and digits.isdigit():
+    if digits.isascii() and digits.isdigit() and len(digits) != 8:  # eight digits may be a claim code
         return [Search("nik", digits)] if len(digits) == 16 else []
     found = []
     code = normalize_code(raw)
