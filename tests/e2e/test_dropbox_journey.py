@@ -120,11 +120,13 @@ def test_from_failed_upload_to_scanned_pages_through_the_dropbox(live_server: An
         errors: list[str] = []
         desk.on("pageerror", lambda exc: errors.append(str(exc)))
         desk.goto(f"{live_server.url}/petugas/dropbox/")
+        assert desk.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]  # type: ignore[index]
         desk.click("[data-camera-scan]")
         desk.wait_for_url(f"{live_server.url}/petugas/dropbox/amplop/*/")
         envelope = Envelope.objects.get()
         assert envelope.claim_id == claim.pk and envelope.matched_by == "serial" and not envelope.serial_reused
         assert claim.code in desk.content()
+        assert desk.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]  # type: ignore[index]
         desk.check("input[name=method][value=spray]")
         desk.click("text=Catat disinfeksi")
         desk.wait_for_url(f"{live_server.url}/petugas/dropbox/")
