@@ -23,3 +23,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # whitenoise looks for STATIC_ROOT at start-up; tests serve static files through the finders instead.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+
+# The admission gate (core/admission.py) lets a request run Django on the thread that called it, when its
+# turn comes: a test's database transaction belongs to the test's thread (same queue and decisions).
+OVERLOAD_INLINE = True

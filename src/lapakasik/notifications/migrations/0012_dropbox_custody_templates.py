@@ -17,5 +17,5 @@ def install(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0010_merge_upload_wording_and_channel_policy")]
+    dependencies = [("notifications", "0011_waitlist_joined_templates")]
     operations = [migrations.RunPython(install, migrations.RunPython.noop)]
