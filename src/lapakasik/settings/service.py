@@ -34,6 +34,9 @@ LAPAKASIK = {
     # records (health data) are deleted after this many days, the counts per day stay.
     "SCREENING_FEVER_THRESHOLD_C": env_str("SCREENING_FEVER_THRESHOLD_C", "37.3"),
     "SCREENING_RETENTION_DAYS": env_int("SCREENING_RETENTION_DAYS", 14),
+    # The dropbox (dropbox app): the minimum hours an envelope stays in quarantine after its disinfection
+    # before anyone handles it (hand-over, opening, scanning) — a product decision.
+    "DROPBOX_QUARANTINE_HOURS": env_int("DROPBOX_QUARANTINE_HOURS", 24),
     # Contact centre shown to participants
     "CONTACT_CENTRE": env_str("CONTACT_CENTRE", "175"),
 }
