@@ -156,3 +156,33 @@ def test_the_live_counts(client: Client, opening_clock: Clock, join_body: Body) 
     cache.delete(f"opening:{op.id}:supply:0")
     counts = services.live_counts(op, opening_clock.now)
     assert (counts.joined, counts.admitted, counts.waiting, counts.booked, counts.drawn) == (4, 2, 2, 1, True)
+
+
+@pytest.mark.usefixtures("booking_env")
+def test_the_operators_page_shows_the_settings_and_the_live_counts(
+        client: Client, opening_clock: Clock, join_body: Body) -> None:
+    from lapakasik.branches.models import Region
+    from tests.accounts.factories import make_officer
+    from tests.accounts.helpers import officer_login
+
+    bodies = [join_body() for _ in range(3)]
+    for b in bodies:
+        post_json(client, JOIN_URL, b)
+    national = officer_login(Client(), make_officer("nasional-pembukaan", "national_admin"))
+    html = national.get("/petugas/pembukaan/").content.decode()
+    assert f"{RATE} orang per detik" in html and "15 menit sebelum sampai 5 menit sesudah" in html
+    zone = html[html.index('id="opening-zone-WIB"'):]
+    zone = zone[:zone.index("</tr>")]
+    assert '<td class="waiting">3</td>' in zone and '<td class="booked">0</td>' in zone
+    row = html[html.index('id="opening-branch-JKT02"'):]
+    assert row[:row.index("</tr>")].count("<td>3</td>") == 1  # three people chose JKT02
+    for b in bodies:
+        assert b["nik"] not in html and b["full_name"] not in html
+    # a regional admin sees the counts and only the branches of the region
+    other = Region.objects.exclude(branches__code="JKT02").first()
+    regional = officer_login(Client(), make_officer("wilayah-pembukaan", "regional_admin", region=other))
+    page = regional.get("/petugas/pembukaan/").content.decode()
+    assert 'id="opening-branch-JKT02"' not in page and 'id="opening-zone-' in page
+    officer = officer_login(Client(), make_officer("petugas-pembukaan", "officer",
+                                                   branch=other.branches.first() if other else None))
+    assert officer.get("/petugas/pembukaan/").status_code == 403

@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     VIEW_PAYMENTS = "view_payments"  # a branch's payment instructions and batches, their files
     CLOSE_BATCH = "close_batch"  # close the branch's daily payment batch
     IMPORT_BANK_RESULT = "import_bank_result"  # apply the bank's result file to a batch
+    VIEW_OPENING = "view_opening"  # the quota opening's live counts and settings (counts, nobody named)
 
 
 class Scope(enum.StrEnum):
@@ -92,6 +93,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SET_CHANNEL_POLICY: frozenset({_R, _N}),
     Action.SCREEN_VISITOR: frozenset({_F, _S}),
     Action.VIEW_SCREENING_COUNTS: frozenset({_F, _S, _R, _N}),
+    Action.VIEW_OPENING: frozenset({_R, _N}),
     Action.RECEIVE_ENVELOPE: frozenset({_F, _O, _S}),
     Action.VIEW_BANK_ACCOUNT: frozenset({_O, _S}),
     Action.CHECK_BANK_ACCOUNT: frozenset({_O, _S}),
