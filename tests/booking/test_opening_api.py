@@ -307,3 +307,38 @@ def test_polling_without_a_valid_place_token_is_401(client: Client, opening_cloc
 def test_an_admission_token_is_not_a_place_token(client: Client, opening_clock: Clock, join_body: Body) -> None:
     (_body, token), = _admitted(client, opening_clock, join_body)
     assert poll(client, token).status_code == 401
+
+
+def test_a_lagging_clock_cannot_slip_a_place_into_a_draw_already_made(
+        client: Client, opening_clock: Clock, join_body: Body) -> None:
+    early = join(client, join_body())["place_token"]
+    opening_clock.at(DRAW_AT)
+    assert poll(client, early).json()["position"] == 1  # the draw is made
+    opening_clock.at(WINDOW_END - timedelta(seconds=2))  # a web process whose clock runs behind
+    lagging = join(client, join_body())["place_token"]
+    opening_clock.at(DRAW_AT + timedelta(seconds=1))
+    assert poll(client, lagging).json()["position"] == 2  # behind the draw, not inside it
+    assert poll(client, early).json()["position"] == 1
+
+
+def test_late_arrivals_keep_their_order_across_a_cache_restart(
+        client: Client, opening_clock: Clock, join_body: Body) -> None:
+    drawn = join(client, join_body())["place_token"]
+    opening_clock.at(DRAW_AT)
+    late = [join(client, join_body())["place_token"] for _ in range(2)]
+    cache.clear()  # the cache restarts: the late counter is rebuilt from the rows
+    late.append(join(client, join_body())["place_token"])
+    assert [poll(client, t).json()["position"] for t in [drawn, *late]] == [1, 2, 3, 4]
+
+
+def test_polls_during_a_redraw_never_lose_the_place(client: Client, opening_clock: Clock, join_body: Body) -> None:
+    token = join(client, join_body())["place_token"]
+    opening_clock.at(DRAW_AT)
+    poll(client, token)
+    cache.clear()
+    opening = int(OPENS_AT.timestamp())
+    cache.add(f"opening:{opening}:drawing", 1, timeout=30)  # another request is drawing right now
+    during = poll(client, token)
+    assert during.status_code == 200 and during.json()["phase"] == "drawing"
+    cache.delete(f"opening:{opening}:drawing")
+    assert poll(client, token).json()["position"] == 1

@@ -363,7 +363,16 @@ def place_status(token: str, *, now: datetime | None = None, throttle: bool = Tr
                 poll_seconds=max(2, _conf("OPENING_POLL_SECONDS", 5)), admission_token=None,
                 admission_expires_at=None)
     size = draw_size(op, now)
-    if size is None:
+    rank: int | None = None
+    if size is not None and facts["in_draw"]:
+        rank = cache.get(_rank_key(op, ref.place_id))
+        if rank is None:  # the cache lost the ranks: draw again (the same order: a function of the rows)
+            cache.delete(_draw_key(op))
+            size = draw_size(op, now)
+            rank = cache.get(_rank_key(op, ref.place_id)) if size is not None else None
+    elif size is not None:
+        rank = policy.rank_late(size, int(facts["late_seq"] or 1))
+    if size is None or rank is None:  # before the draw, or another request is drawing right now
         joined = cache.get(f"opening:{op.id}:joined_draw")
         if joined is None:
             joined = OpeningPlace.objects.filter(opening_at=op.opens_at, in_draw=True).count()
@@ -374,16 +383,6 @@ def place_status(token: str, *, now: datetime | None = None, throttle: bool = Tr
             phase = "sold_out"
         return PlaceStatus(**base, phase=phase, position=None, ahead=None, draw_size=joined, admitted_from=None,
                            estimate_from=lo, estimate_to=hi, seats_likely=branch_left > 0 and not sup.sold_out)
-    if facts["in_draw"]:
-        rank = cache.get(_rank_key(op, ref.place_id))
-        if rank is None:  # the cache lost the ranks: draw again (the same order: a function of the rows)
-            cache.delete(_draw_key(op))
-            size = draw_size(op, now) or size
-            rank = cache.get(_rank_key(op, ref.place_id))
-            if rank is None:
-                raise NotFound(code="place_not_found")
-    else:
-        rank = policy.rank_late(size, int(facts["late_seq"] or 1))
     admitted = policy.admitted_from(op, rank, s.admit_per_second)
     ends = policy.admission_ends(admitted, s.admission_minutes)
     ahead = rank - policy.admitted_so_far(op, now, s.admit_per_second, rank)  # not admitted yet, before me
