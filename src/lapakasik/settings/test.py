@@ -23,3 +23,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # whitenoise looks for STATIC_ROOT at start-up; tests serve static files through the finders instead.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+
+# The fair opening's waiting room is off unless a test turns it on (``tests/booking/opening_support.py``,
+# ``tests/e2e/test_opening.py``): a test that books on the wall clock would otherwise need an admission
+# whenever the suite runs between the pre-queue window (23:45 branch-local) and the end of the opening period.
+LAPAKASIK = {**LAPAKASIK, "OPENING_ENABLED": 0}  # noqa: F405
