@@ -342,3 +342,13 @@ def test_polls_during_a_redraw_never_lose_the_place(client: Client, opening_cloc
     assert during.status_code == 200 and during.json()["phase"] == "drawing"
     cache.delete(f"opening:{opening}:drawing")
     assert poll(client, token).json()["position"] == 1
+
+
+def test_after_the_period_an_old_place_says_the_opening_is_over(
+        client: Client, opening_clock: Clock, join_body: Body) -> None:
+    token = join(client, join_body())["place_token"]
+    opening_clock.at(OPENS_AT + timedelta(minutes=120))
+    status = poll(client, token).json()
+    assert status["phase"] == "over" and status["admission_token"] is None
+    opening_clock.at(OPENS_AT + timedelta(days=1, hours=3))  # the next day, outside any opening
+    assert poll(client, token).json()["phase"] == "over"

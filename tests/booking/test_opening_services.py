@@ -99,7 +99,7 @@ def test_when_the_day_is_gone_those_waiting_are_told_at_once_and_once(
     from lapakasik.notifications.models import Notification
     from lapakasik.notifications.services import notification_render
 
-    bodies = [join_body(language=lang) for lang in ("id", "en", "id")]
+    bodies = [join_body(language=lang) for lang in ("id", "id", "en", "en")]
     tokens = [post_json(client, JOIN_URL, b).json()["place_token"] for b in bodies]
     opening_clock.at(DRAW_AT + timedelta(seconds=3 / RATE))
     statuses = [poll(client, t).json() for t in tokens]
@@ -110,16 +110,17 @@ def test_when_the_day_is_gone_those_waiting_are_told_at_once_and_once(
     assert booked.status_code == 201, booked.content
     _sell_out(day)
     after = [poll(client, t).json() for t in tokens]
-    assert [a["phase"] for i, a in enumerate(after) if i != first] == ["sold_out", "sold_out"]
+    assert [a["phase"] for i, a in enumerate(after) if i != first] == ["sold_out"] * 3
     assert after[first]["phase"] == "booked" and after[first]["booking_code"] == booked.json()["code"]
     assert all(a["seats_left"] == 0 and a["seats_likely"] is False for a in after)
 
-    assert services.opening_tell_sold_out(opening_clock.now) == 2
+    assert services.opening_tell_sold_out(opening_clock.now) == 3
     assert services.opening_tell_sold_out(opening_clock.now) == 0  # once
     told = OpeningPlace.objects.filter(told_sold_out_at__isnull=False)
-    assert told.count() == 2 and not told.filter(used_at__isnull=False).exists()
+    assert told.count() == 3 and not told.filter(used_at__isnull=False).exists()
     rows = list(Notification.objects.filter(event="opening_sold_out").order_by("id"))
-    assert sorted(r.language for r in rows) == ["en", "id"]
+    waiting = [b["language"] for i, b in enumerate(bodies) if i != first]
+    assert sorted(r.language for r in rows) == sorted(waiting)  # each in their own language (both remain)
     english = notification_render(next(r for r in rows if r.language == "en"))
     assert "are gone" in english.subject and "December 2026" in english.subject
     assert "/antrean/pembukaan/" in english.text and english.text.count("http") >= 1

@@ -355,7 +355,8 @@ def place_status(token: str, *, now: datetime | None = None, throttle: bool = Tr
     if op is None or branch is None:
         raise NotFound(code="place_not_found")
     s = conf()
-    sup = supply(op, now)
+    over = now >= op.period_end  # an old place (yesterday's session): no supply to read, nothing to wait for
+    sup = Supply(day=None, seats_left=0, per_branch={}, days={}) if over else supply(op, now)
     branch_left = sup.per_branch.get(branch.code, 0)
     booked = _used(op.id, ref.place_id)
     base: dict[str, Any] = dict(place_id=ref.place_id, branch_code=branch.code, opening=op, seats_left=sup.seats_left,
@@ -379,7 +380,9 @@ def place_status(token: str, *, now: datetime | None = None, throttle: bool = Tr
             cache.set(f"opening:{op.id}:joined_draw", joined, timeout=5)
         lo, hi = policy.draw_wait_range(op, now, joined, s.admit_per_second)
         phase = "drawing" if now >= op.admission_start else "waiting_draw"
-        if sup.sold_out:
+        if over:
+            phase = "over"
+        elif sup.sold_out:
             phase = "sold_out"
         return PlaceStatus(**base, phase=phase, position=None, ahead=None, draw_size=joined, admitted_from=None,
                            estimate_from=lo, estimate_to=hi, seats_likely=branch_left > 0 and not sup.sold_out)
@@ -391,10 +394,10 @@ def place_status(token: str, *, now: datetime | None = None, throttle: bool = Tr
                   estimate_to=admitted, seats_likely=likely)
     if booked:
         return PlaceStatus(**{**base, **common, "phase": "booked"})
+    if over:
+        return PlaceStatus(**{**base, **common, "phase": "over"})
     if sup.sold_out:
         return PlaceStatus(**{**base, **common, "phase": "sold_out"})
-    if now >= op.period_end:
-        return PlaceStatus(**{**base, **common, "phase": "over"})
     if now < admitted:
         return PlaceStatus(**{**base, **common, "phase": "waiting"})
     if now >= ends:
