@@ -14,6 +14,11 @@
 5. In the same run: pgbench's rate for the same SQL transaction (the conditional UPDATE and the booking
    INSERT) — the better of as many connections as the server's pool and 8 — and the ratio; then availability throughput
    (branch availability and national search, from the cache) and its ratio to booking throughput.
+6. Open loop (``--open-rates``, requests per second, each for ``--open-seconds``): successful bookings of
+   participants the rush did not use, on another day with free seats, sent on a fixed schedule whatever the
+   server answers, latency counted from the scheduled send (so a slow answer delays nobody's clock); beside
+   it, at the same rates, pgbench's open loop (``-R``, latency including its schedule lag) on the same SQL and
+   the bare Django view with the same two statements.
 
 Rate limits are switched off for the server (every request comes from 127.0.0.1, one load generator).
 """
@@ -59,6 +64,9 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--availability-seconds", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=10.0, help="client timeout per request (s)")
     parser.add_argument("--keep", action="store_true", help="keep the database and the data dir")
+    parser.add_argument("--open-rates", default="20,40,60",
+                        help="open-loop booking rates, requests/s, comma-separated (default 20,40,60; empty: none)")
+    parser.add_argument("--open-seconds", type=float, default=15.0, help="seconds per open-loop rate (default 15)")
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -269,6 +277,41 @@ async def _closed_loop(port: int, requests: list[tuple[str, str, bytes]], second
     return done[0], bad[0], lat, time.perf_counter() - t0
 
 
+async def _open_loop(port: int, requests: list[tuple[str, str, bytes]], rate: float, timeout: float,
+                     ok: int) -> tuple[list[float], int, int]:
+    """Send ``requests`` in order, request *i* at ``start + i / rate`` whatever the answers before it
+    (connections are taken from an idle pool, opened when none is idle). Latency counts from the scheduled
+    send, so a server that falls behind shows it. (latencies of ``ok`` answers, other answers, timeouts
+    and connection errors)."""
+    idle: list[Conn] = []
+    lat: list[float] = []
+    bad = [0, 0]
+    start = time.perf_counter() + 0.05
+
+    async def one(i: int, method: str, path: str, body: bytes) -> None:
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        conn = idle.pop() if idle else Conn("127.0.0.1", port)
+        try:
+            status, _data = await asyncio.wait_for(conn.request(method, path, body), timeout)
+        except (TimeoutError, ConnectionError, OSError, asyncio.IncompleteReadError):
+            bad[1] += 1
+            conn.close()
+            return
+        if status == ok:
+            lat.append(time.perf_counter() - scheduled)
+        else:
+            bad[0] += 1
+        idle.append(conn)
+
+    await asyncio.gather(*(one(i, *r) for i, r in enumerate(requests)))
+    for conn in idle:
+        conn.close()
+    return lat, bad[0], bad[1]
+
+
 # --- pgbench -------------------------------------------------------------------------------------------------
 
 PGBENCH_SCRIPT = """\\set slot random(1, 350)
@@ -292,16 +335,20 @@ def _pgbench_tables(pg: str, database: str, create: bool) -> None:
                          "bench_slot(id), code varchar(16) NOT NULL, nik varchar(16) NOT NULL, created_at timestamptz)")
 
 
-def _run_pgbench(pg: str, database: str, clients: int, seconds: int, workdir: str) -> float:
-    """pgbench's rate for PGBENCH_SCRIPT on the tables of ``_pgbench_tables``."""
+def _pgbench_argv(pg: str, database: str, clients: int, seconds: float, workdir: str) -> list[str]:
     script = os.path.join(workdir, "booking.sql")
     with open(script, "w") as fh:
         fh.write(PGBENCH_SCRIPT)
     m = re.match(r"postgres(?:ql)?://(?:(?P<user>[^@:/]+)(?::[^@]*)?@)?(?P<host>[^:/]+)(?::(?P<port>\d+))?", pg)
     if not m:
         raise CommandError(f"cannot parse --pg {pg}")
-    argv = [_pgbench(), "-n", "-f", script, "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds),
+    return [_pgbench(), "-n", "-f", script, "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(round(seconds)),
             "-h", m["host"], "-p", m["port"] or "5432", "-U", m["user"] or "postgres", database]
+
+
+def _run_pgbench(pg: str, database: str, clients: int, seconds: int, workdir: str) -> float:
+    """pgbench's rate for PGBENCH_SCRIPT on the tables of ``_pgbench_tables``."""
+    argv = _pgbench_argv(pg, database, clients, seconds, workdir)
     out = subprocess.run(argv, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise CommandError(f"pgbench failed: {out.stderr[-2000:]}")
@@ -311,6 +358,60 @@ def _run_pgbench(pg: str, database: str, clients: int, seconds: int, workdir: st
     return float(tps.group(1))
 
 
+def _pgbench_open_loop(pg: str, database: str, clients: int, rate: float, seconds: float, workdir: str) -> list[float]:
+    """pgbench's open loop (``-R rate``): per-transaction latencies in seconds from the scheduled start
+    (the transaction's time plus its schedule lag, from pgbench's per-transaction log)."""
+    prefix = os.path.join(workdir, f"pgopen{int(rate)}")
+    argv = [*_pgbench_argv(pg, database, clients, seconds, workdir), "-R", str(rate), "-l", "--log-prefix", prefix]
+    out = subprocess.run(argv, capture_output=True, text=True, check=False, cwd=workdir)
+    if out.returncode != 0:
+        raise CommandError(f"pgbench -R failed: {out.stderr[-2000:]}")
+    lat: list[float] = []
+    for name in os.listdir(workdir):
+        if not name.startswith(os.path.basename(prefix) + "."):
+            continue
+        with open(os.path.join(workdir, name)) as fh:
+            for line in fh:
+                f = line.split()  # client, transaction, time µs, script, epoch, µs, schedule lag µs
+                if len(f) >= 7:
+                    lat.append((int(f[2]) + int(f[6])) / 1e6)
+        os.remove(os.path.join(workdir, name))
+    return lat
+
+
+def _open_phase(options: dict[str, Any], port: int, pg: str, database: str, workdir: str, rates: list[float],
+                people: list[dict[str, str]], branches: list[str], day: str, w: Any) -> None:
+    """Step 6: the open loop at each rate — bookings, then pgbench and the bare view at the same rate."""
+    w("  open loop (requests on a fixed schedule; latency from the scheduled send, ms)")
+    w("    rate/s   booking p50 / p99 / max (n, other, lost)   pgbench -R p50 / p99   bare view p50 / p99   "
+      "booking p99 ÷ bare p99")
+    rnd = random.Random(7)
+    pos = 0
+    _pgbench_tables(pg, database, create=True)
+    try:
+        for rate in rates:
+            n = int(rate * options["open_seconds"])
+            batch, pos = people[pos:pos + n], pos + n
+            reqs = [("POST", "/api/v1/bookings", json.dumps({
+                "branch_code": branches[rnd.randrange(len(branches))], "date": day,
+                "session_start": SESSIONS[rnd.randrange(len(SESSIONS))], "claim_type": "JHT",
+                "claim_reason": p["claim_reason"], "nik": p["nik"], "kpj": p["kpj"], "full_name": p["full_name"],
+                "email": p["email"], "phone": p["phone"], "language": "id", "channels": ["email"],
+            }).encode()) for p in batch]
+            blat, bother, blost = asyncio.run(_open_loop(port, reqs, rate, options["timeout"], ok=201))
+            pglat = _pgbench_open_loop(pg, database, options["workers"] * options["threads"], rate,
+                                       options["open_seconds"], workdir)
+            bare = [("POST", "/_bench/book-bare", json.dumps({"slot": 1 + i % 350, "nik": "3174010101900001"}).encode())
+                    for i in range(n)]
+            rlat, _rother, _rlost = asyncio.run(_open_loop(port, bare, rate, options["timeout"], ok=201))
+            b, g, r = ([x * 1000 for x in v] for v in (blat, pglat, rlat))
+            w(f"    {rate:>6g}   {_pct(b, 50):7.1f} / {_pct(b, 99):7.1f} / {max(b) if b else 0:7.1f} "
+              f"({len(b)}, {bother}, {blost})   {_pct(g, 50):6.1f} / {_pct(g, 99):6.1f}   "
+              f"{_pct(r, 50):6.1f} / {_pct(r, 99):6.1f}   {_pct(b, 99) / max(_pct(r, 99), 0.001):.1f}×")
+    finally:
+        _pgbench_tables(pg, database, create=False)
+
+
 # --- the run -------------------------------------------------------------------------------------------------
 
 def run(options: dict[str, Any], stdout: Any) -> None:
@@ -318,7 +419,9 @@ def run(options: dict[str, Any], stdout: Any) -> None:
 
     attempts, clients, ratio = options["attempts"], options["clients"], options["demand_ratio"]
     supply_target = max(1, int(attempts / ratio))
-    participants = options["participants"] or max(2000, int(supply_target * 2.2 / 0.75))
+    open_rates = [float(x) for x in str(options["open_rates"]).split(",") if x.strip()]
+    open_total = int(sum(open_rates) * options["open_seconds"]) + 1
+    participants = options["participants"] or max(2000, int((supply_target * 2.2 + open_total * 1.2) / 0.75))
     pg, database = options["pg"].rstrip("/"), options["database"]
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", database):
         raise CommandError("--database: lower-case letters, digits and _ only")
@@ -351,8 +454,16 @@ def run(options: dict[str, Any], stdout: Any) -> None:
             row["email"] = f"peserta{i}@bench.example"
             row["phone"] = f"0812{70000000 + i:08d}"
             people.append(row)
+        open_people = people[len(people) - open_total:] if open_rates else []
+        people = people[:len(people) - len(open_people)]
         with psycopg.connect(f"{pg}/{database}", autocommit=True) as conn:
             day = str(conn.execute("SELECT min(date) FROM booking_slotquota").fetchone()[0])  # type: ignore[index]
+            # The open loop books another day, every seat free (so its answers are bookings, not refusals).
+            open_day = str(conn.execute("SELECT min(date) FROM booking_slotquota WHERE date > %s", [day]).fetchone()[0])  # type: ignore[index]
+            conn.execute("UPDATE booking_slotquota SET capacity = 1000 WHERE date = %s", [open_day])
+            open_branches = [r[0] for r in conn.execute(
+                "SELECT DISTINCT b.code FROM booking_slotquota s JOIN branches_branch b ON b.id = s.branch_id "
+                "WHERE s.date = %s ORDER BY 1", [open_day]).fetchall()]
             nslots = conn.execute("SELECT count(*) FROM booking_slotquota WHERE date = %s", [day]).fetchone()[0]  # type: ignore[index]
             per_slot = max(1, supply_target // nslots)
             conn.execute("UPDATE booking_slotquota SET capacity = %s WHERE date = %s", [per_slot, day])
@@ -490,6 +601,8 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         w(f"    {done} answers in {aelapsed:.1f} s → {athr:.0f} req/s; p50 {_pct(alat_ms, 50):.1f} ms "
           f"p99 {_pct(alat_ms, 99):.1f} ms; errors {bad}")
         w(f"    availability ÷ booking throughput: {athr / thr:.1f}×   target ≥ 5×")
+        if open_rates:
+            _open_phase(options, port, pg, database, workdir, open_rates, open_people, open_branches, open_day, w)
         w(f"  machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, server {options['server']} {options['workers']}×{options['threads']}, "
           f"load generator in the same box")

@@ -4,7 +4,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lapakasik.settings")
 
+from lapakasik.core.admission import AdmissionGate
 from lapakasik.core.microcache import MicroCacheApp
 
-# Repeated public GETs (availability) are answered before Django is entered: see core/microcache.py.
-application = MicroCacheApp(get_wsgi_application())
+# Outside in: repeated public GETs (availability) are answered from the micro-cache before anything else
+# (core/microcache.py); every other request queues in the admission gate, which runs Django on the
+# process's WEB_THREADS threads and refuses a booking at once when it could not be answered in time
+# (core/admission.py).
+application = MicroCacheApp(AdmissionGate(get_wsgi_application()))

@@ -150,3 +150,21 @@ def test_check_deploy_names_a_demo_totp_secret(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     check = run("check", "--deploy")
     assert check.returncode != 0 and "lapakasik.E006" in check.stderr and "kepala.sudirman" in check.stderr
+
+
+@pytest.mark.django_db
+def test_only_the_demo_national_admin_reaches_the_configuration_site(officers: None) -> None:
+    """The Django admin is configuration, not casework: a demo officer signed in with both steps is sent
+    away from it; the national admin (the one superuser) gets in."""
+    from .helpers import officer_login
+
+    User = get_user_model()
+    for name in NAMES:
+        user = User.objects.get(username=name)
+        client = officer_login(Client(), user)
+        answer = client.get("/admin/")
+        if name == "admin":
+            assert answer.status_code == 200, name
+        else:
+            assert not user.is_staff, name
+            assert answer.status_code == 302 and "/admin/login/" in answer["Location"], (name, answer.status_code)

@@ -76,8 +76,8 @@ def test_waitlist_offer_names_the_person_links_the_offer_and_says_until_when(
 
 
 def test_phone_channel_gives_the_branch_a_call_task_with_the_script(payload: Callable[..., dict[str, Any]]) -> None:
+    from lapakasik.notifications.delivery import notification_dispatch
     from lapakasik.notifications.models import Notification, PhoneCall
-    from lapakasik.notifications.services import notification_dispatch
 
     result = book(**payload(branch_code="MKS01", session_start="09:00", channels=["phone"]))
     row = Notification.objects.get(event="booking_confirmed", claim=result.claim)

@@ -165,6 +165,28 @@ def test_book_through_every_step(client: Any, booking_world: dict[str, Any]) -> 
     assert client.session["booking_draft"]["data"] == {}
 
 
+def test_upload_link_on_the_page_follows_the_address_the_page_was_opened_on(
+        client: Any, booking_world: dict[str, Any], settings: Any) -> None:
+    """The "done" page and "Booking saya" link the upload page on the site the participant is on, not on the
+    port PUBLIC_BASE_URL names (a server on another port, a live test server): the link is the site's own
+    path; paper (the ticket PDF) keeps the absolute address."""
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+    settings.INTAKE_PUBLIC_BASE_URL = ""
+    code = book(client, booking_world)
+    done = client.get(reverse("booking:done", kwargs={"code": code}), HTTP_HOST="127.0.0.1:43117")
+    href = re.search(r'href="([^"]+)" id="upload-link"', done.content.decode())
+    assert href is not None
+    assert href.group(1).startswith("/unggah/"), href.group(1)
+    assert ":8000" not in done.content.decode()
+    manage = client.get(reverse("booking:manage", kwargs={"code": code}), HTTP_HOST="127.0.0.1:43117")
+    assert f'href="{href.group(1)}" id="upload-link"' in manage.content.decode()
+
+    from lapakasik.booking.pagedata import ticket_data_for
+
+    claim = Booking.objects.get(code=code).claim
+    assert ticket_data_for(claim).upload_url == "http://127.0.0.1:8000" + href.group(1)  # paper: absolute
+
+
 def test_done_page_needs_the_session_that_booked(client: Any, booking_world: dict[str, Any]) -> None:
     from django.test import Client
 

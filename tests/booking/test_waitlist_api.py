@@ -70,6 +70,37 @@ def test_one_entry_per_person_and_session(client: Client, payload: Callable[...,
     assert snapshot_counts() == before
 
 
+def test_joining_tells_the_participant_once_on_each_chosen_channel(
+        client: Client, payload: Callable[..., dict[str, Any]]) -> None:
+    """"You are on the waiting list": one message per channel the participant chose, each to its own address,
+    in their language, with the session in the branch's time and their place; a second try (refused) and
+    reading the status send nothing more."""
+    from lapakasik.notifications.models import Notification
+    from lapakasik.notifications.services import notification_render
+
+    full()
+    first = payload(channels=["email", "sms"])
+    joined = post(client, first).json()
+    rows = list(Notification.objects.filter(event="waitlist_joined").order_by("channel"))
+    phone = "+62" + first["phone"].removeprefix("0")
+    assert [(r.channel, r.recipient) for r in rows] == [("email", first["email"]), ("sms", phone)]
+    assert all(r.claim_id is None and r.language == "id" for r in rows)
+    mail = notification_render(rows[0])
+    assert "daftar tunggu" in mail.subject and "Selasa, 22 Desember 2026 08:00–09:00 WIB" in mail.text
+    assert "Urutan Anda: ke-1" in mail.text and first["nik"] not in mail.text
+    assert "Belum booking" in notification_render(rows[1]).text
+
+    post(client, {**first, "email": "lain@contoh.id"})  # refused: already waiting
+    client.get(f"{URL}/{joined['id']}", HTTP_AUTHORIZATION=f"Bearer {joined['access_token']}")
+    assert Notification.objects.filter(event="waitlist_joined").count() == 2
+
+    second = payload(language="en")
+    post(client, second)
+    english = Notification.objects.get(event="waitlist_joined", recipient=second["email"])
+    text = notification_render(english).text
+    assert english.language == "en" and "You are on the waiting list" in text and "number 2" in text
+
+
 def test_a_session_with_room_is_refused_clearly(client: Client, payload: Callable[..., dict[str, Any]]) -> None:
     before = snapshot_counts()
     r = post(client, payload())
@@ -181,6 +212,38 @@ def test_a_lapsed_offer_is_refused(client: Client, payload: Callable[..., dict[s
     assert r.status_code == 409 and error_of(r)["code"] == "offer_not_open"
     assert "sudah tidak berlaku" in error_of(r)["message"]
     assert snapshot_counts() == before
+
+
+def test_a_seat_freed_at_night_is_held_until_the_morning(client: Client, payload: Callable[..., dict[str, Any]],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cancellation at 23:30 WIB offers the seat at once, but the hold ends at 07:30 WIB (30 minutes from
+    07:00), not at midnight while the participant sleeps; the message says so in the branch's time."""
+    from datetime import UTC, datetime
+
+    from lapakasik.booking.models import SlotQuota, WaitlistEntry
+    from lapakasik.booking.services import booking_cancel
+    from lapakasik.claims.services import Actor
+    from lapakasik.core import clock
+    from lapakasik.notifications.models import Notification
+
+    SlotQuota.objects.filter(branch__code="JKT02", date=TOMORROW, session_start="08:00").update(capacity=1)
+    holder = book(**payload())
+    joined = post(client, payload()).json()
+    night = datetime(2026, 12, 21, 16, 30, tzinfo=UTC)  # 23:30 WIB
+    monkeypatch.setattr(clock, "now", lambda: night)
+    booking_cancel(booking=holder.booking, actor=Actor.participant())
+    entry = WaitlistEntry.objects.get(pk=joined["id"])
+    assert entry.status == "OFFERED"
+    assert entry.hold_until == datetime(2026, 12, 22, 0, 30, tzinfo=UTC)  # 07:30 WIB
+    offer = Notification.objects.filter(event="waitlist_offer").latest("id")
+    assert offer.context["hold_until"] == entry.hold_until.isoformat()
+    from lapakasik.notifications.services import notification_render
+
+    assert "Selasa, 22 Desember 2026 07:30 WIB" in notification_render(offer).text
+    # still open at 07:29 WIB the next morning; gone at 07:30
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 22, 0, 29, tzinfo=UTC))
+    assert client.get(f"{URL}/{joined['id']}", HTTP_AUTHORIZATION=f"Bearer {joined['access_token']}").json()[
+        "status"] == "OFFERED"
 
 
 # --- the "other sessions" of a full answer --------------------------------------------------------------

@@ -140,12 +140,9 @@ def test_an_heir_must_name_the_insured_worker(network: None) -> None:
 def test_a_claim_applied_for_by_an_heir_notifies_the_heir(network: None) -> None:
     from lapakasik.claims.models import ClaimParty
     from lapakasik.claims.services import Actor, claim_transition
+    from lapakasik.notifications.delivery import notification_fallback
     from lapakasik.notifications.models import Notification
-    from lapakasik.notifications.services import (
-        notification_fallback,
-        notification_render,
-        template_defaults_install,
-    )
+    from lapakasik.notifications.services import notification_render, template_defaults_install
 
     template_defaults_install()
     opened = _open(heir(), claim_reason="DEATH", insured=Insured(nik=WORKER_NIK, kpj="12345678901"),

@@ -87,13 +87,17 @@ def test_refusals_name_the_date_in_the_one_long_format_in_both_languages() -> No
         assert "waiting period" in english.message and long_date(date(2027, 1, 1)) in english.message
 
 
-@pytest.mark.parametrize(("claim_type", "reason"), [(t, r) for t in ("JKK", "JKM", "JP") for r in REASONS[t]])
-def test_jkk_jkm_jp_are_not_checked_here_and_say_so(claim_type: str, reason: str) -> None:
+def test_only_jp_disability_is_left_to_the_officer() -> None:
+    """JKK, JKM and JP are checked here now (tests/claims/test_policy_programmes.py); only the reason that is
+    decided on the doctor's statement alone still says by name that the officer decides."""
     for member in (BASE, ACTIVE, replace(BASE, partial_withdrawal_taken=True)):
-        verdict = policy.eligibility(member, claim_type, reason, TODAY)
+        verdict = policy.eligibility(member, "JP", "DISABILITY", TODAY)
         assert verdict.eligible and verdict.rule == policy.OFFICER_DECIDES and not verdict.checked_here
         assert verdict.message and verdict.possible_from is None
-    assert set(policy.RULES) == set(REASONS)
+    undecided = {(t, r) for t in ("JKK", "JKM", "JP") for r in REASONS[t]
+                 if policy.eligibility(BASE, t, r, TODAY).rule == policy.OFFICER_DECIDES}
+    assert undecided == {("JP", "DISABILITY")}
+    assert set(policy.RULES) == set(REASONS) == set(policy.TRACES)
 
 
 def test_jht_verdicts_are_checked_here() -> None:

@@ -61,10 +61,8 @@ def test_the_partial_share_is_at_most_its_cap(reason: str, percent: int | None, 
     assert t.eligible is passed
 
 
-@pytest.mark.parametrize("claim_type", ["JKK", "JKM", "JP"])
-def test_other_programmes_say_the_officer_decides(claim_type: str) -> None:
-    reason = next(iter(REASONS[claim_type]))
-    t = policy.eligibility_trace(BASE, claim_type, reason, TODAY)
+def test_jp_disability_says_the_officer_decides() -> None:
+    t = policy.eligibility_trace(BASE, "JP", "DISABILITY", TODAY)
     assert rules(t) == [(policy.OFFICER_DECIDES, True, None)]
     assert t.eligible and t.verdict.rule == policy.OFFICER_DECIDES
 

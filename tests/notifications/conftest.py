@@ -30,7 +30,7 @@ def run_queue(limit: int = 200) -> list[str]:
     they enqueue), and return the outcomes."""
     from django_tasks_db.models import DBTaskResult
 
-    from lapakasik.notifications.services import notification_dispatch
+    from lapakasik.notifications.delivery import notification_dispatch
 
     outcomes = []
     for _ in range(limit):

@@ -93,8 +93,8 @@ def test_replay_requeues_rows_of_a_dead_worker(claim: Any, templates: None, sett
     from django_tasks_db.models import DBTaskResult
 
     from lapakasik.core import clock
+    from lapakasik.notifications.delivery import notification_replay
     from lapakasik.notifications.models import Notification, SimulatedMessage
-    from lapakasik.notifications.services import notification_replay
 
     [row] = enqueue(event="claim_verified", claim=claim)
     assert run_queue() == ["sent"]
@@ -112,8 +112,8 @@ def test_replay_requeues_pending_rows_whose_task_was_lost(claim: Any, templates:
     from django_tasks_db.models import DBTaskResult
 
     from lapakasik.core import clock
+    from lapakasik.notifications.delivery import notification_replay
     from lapakasik.notifications.models import Notification
-    from lapakasik.notifications.services import notification_replay
 
     settings.NOTIFY_REPLAY_GRACE_SECONDS = 60
     [row] = enqueue(event="claim_verified", claim=claim)
@@ -127,8 +127,8 @@ def test_replay_requeues_pending_rows_whose_task_was_lost(claim: Any, templates:
 
 def test_a_live_lease_is_not_taken_over(claim: Any, templates: None) -> None:
     from lapakasik.core import clock
+    from lapakasik.notifications.delivery import notification_dispatch, notification_replay
     from lapakasik.notifications.models import Notification
-    from lapakasik.notifications.services import notification_dispatch, notification_replay
 
     [row] = enqueue(event="claim_verified", claim=claim)
     Notification.objects.filter(pk=row.pk).update(status="SENDING", lease_until=clock.now() + timedelta(seconds=60))
@@ -137,7 +137,7 @@ def test_a_live_lease_is_not_taken_over(claim: Any, templates: None) -> None:
 
 
 def test_sent_rows_are_not_sent_again(claim: Any, templates: None) -> None:
-    from lapakasik.notifications.services import notification_dispatch
+    from lapakasik.notifications.delivery import notification_dispatch
 
     [row] = enqueue(event="claim_verified", claim=claim)
     assert run_queue() == ["sent"]
@@ -147,8 +147,8 @@ def test_sent_rows_are_not_sent_again(claim: Any, templates: None) -> None:
 
 def test_no_delivery_confirmation_in_time_falls_back(make_claim: Any, templates: None, settings: Any) -> None:
     from lapakasik.core import clock
+    from lapakasik.notifications.delivery import notification_delivery_timeouts
     from lapakasik.notifications.models import Notification
-    from lapakasik.notifications.services import notification_delivery_timeouts
 
     claim = make_claim(channels=["whatsapp"])
     [row] = enqueue(event="claim_approved", claim=claim)
@@ -165,8 +165,8 @@ def test_no_delivery_confirmation_in_time_falls_back(make_claim: Any, templates:
 
 
 def test_fallback_chain_ends(make_claim: Any, templates: None, settings: Any) -> None:
+    from lapakasik.notifications.delivery import notification_fallback
     from lapakasik.notifications.models import Notification
-    from lapakasik.notifications.services import notification_fallback
 
     settings.NOTIFY_FALLBACK_CHAIN = "whatsapp,sms"
     claim = make_claim(channels=["sms"], email="")
@@ -254,7 +254,7 @@ def test_two_workers_never_send_the_same_row_twice(make_claim: Any, templates: N
 
     from django.db import connection
 
-    from lapakasik.notifications.services import notification_dispatch
+    from lapakasik.notifications.delivery import notification_dispatch
 
     claim = make_claim(channels=["whatsapp"])
     rows = [enqueue(event="claim_verified", claim=claim)[0] for _ in range(10)]
@@ -282,8 +282,8 @@ def test_replay_leaves_a_queued_backlog_alone(claim: Any, templates: None, setti
     from django_tasks_db.models import DBTaskResult
 
     from lapakasik.core import clock
+    from lapakasik.notifications.delivery import notification_replay
     from lapakasik.notifications.models import Notification
-    from lapakasik.notifications.services import notification_replay
 
     settings.NOTIFY_REPLAY_GRACE_SECONDS = 60
     settings.NOTIFY_LEASE_SECONDS = 30

@@ -61,6 +61,17 @@ def test_page_in_english(sent: Any) -> None:
     assert "genuine" in response.content.decode()
 
 
+def test_check_button_reads_check_in_english(sent: Any) -> None:
+    """The booking's step "Periksa" is "Review"; on this page the same Indonesian word is the button "Check"."""
+    import re
+
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/cek-pesan/").content.decode()
+    assert re.search(r'<button type="submit">Check</button>', page), page
+    assert "Review" not in page
+    page_id = Client(HTTP_ACCEPT_LANGUAGE="id").get("/cek-pesan/").content.decode()
+    assert '<button type="submit">Periksa</button>' in page_id
+
+
 def test_lookups_are_rate_limited(sent: Any, settings: Any) -> None:
     settings.NOTIFY_CHECK_RATE_PER_MINUTE = 3
     client = Client()

@@ -26,19 +26,19 @@ def test_participants_are_deterministic_valid_and_varied() -> None:
         validate_kpj(p["kpj"])
     cases = {p["case"] for p in people[:20]}
     assert cases == {"eligible", "still_active", "waiting_period", "age_56", "partial_eligible", "partial_short",
-                     "partial_taken"}
-    assert sum(p["case"] == "eligible" for p in people[:100]) == 60
+                     "partial_taken", "deceased", "accident"}
+    # one in a hundred of the cycle's eligible people has died instead (a JKM case)
+    assert sum(p["case"] == "eligible" for p in people[:100]) == 59
+    assert sum(p["case"] == "deceased" for p in people[:100]) == 1
 
 
 @pytest.mark.parametrize("case", list(seed.EXPECTED_FOR_CASE))
 def test_each_case_gets_its_expected_verdict(case: str) -> None:
     from lapakasik.claims.policy import eligibility
-    from lapakasik.registry.adapters import MemberRecord
 
-    for i in [i for i in range(200) if seed.CYCLE[i % len(seed.CYCLE)] == case][:5]:
+    for i in [i for i in range(200) if seed.case_of(i) == case][:5]:
         p = seed.participant(i, TODAY)
-        fields = {k: v for k, v in p.items() if k != "case"}
-        verdict = eligibility(MemberRecord(**fields), "JHT", seed.REASON_FOR_CASE[case], TODAY)
+        verdict = eligibility(seed.record(p), "JHT", seed.REASON_FOR_CASE[case], TODAY)
         assert (verdict.rule or "eligible") == seed.EXPECTED_FOR_CASE[case], (i, p)
 
 

@@ -82,7 +82,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def wait_ready(url: str, proc: subprocess.Popen[Any], timeout: float = 90.0) -> httpx.Response:
+def wait_ready(url: str, proc: subprocess.Popen[Any], timeout: float = 180.0) -> httpx.Response:
     deadline = time.monotonic() + timeout
     last: Any = None
     while time.monotonic() < deadline:

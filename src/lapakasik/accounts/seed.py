@@ -34,7 +34,7 @@ def seed_demo(stdout: Any = None, **options: Any) -> None:
     User = get_user_model()
     for username, role, branch_code, region_code, is_super in DEMO_USERS:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"is_staff": True, "is_superuser": is_super, "email": f"{username}@lapakasik.localhost"}
+            username=username, defaults={"is_staff": is_super, "is_superuser": is_super, "email": f"{username}@lapakasik.localhost"}
         )
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -3,7 +3,8 @@
 Operations list their own (``response={409: ErrorOut, …}``, or ``openapi_extra=error_responses(…)`` for
 an operation that answers without a schema); ``document_error_answers`` then adds the ones every
 operation of a kind can give, from the document itself: 401 with a security scheme, 404 with a path
-parameter, 422 with parameters or a body. The fuzzing (tests/fuzz) checks every received status is listed.
+parameter, 422 with parameters or a body, 503 on a POST the overload gate may refuse (``OVERLOAD_SHED_PATHS``,
+core/admission.py). The fuzzing (tests/fuzz) checks every received status is listed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ DESCRIPTIONS = {
     "404": "Tidak ditemukan (atau token tidak cocok) / not found (or the token does not match)",
     "422": "Isian tidak valid, per kolom / invalid input, per field",
     "429": "Terlalu banyak permintaan; lihat Retry-After / too many requests, see Retry-After",
+    "503": "Sedang sangat ramai, tidak ada yang tercatat; coba lagi setelah Retry-After (kode `overloaded`) / "
+           "overloaded, nothing was recorded; try again after Retry-After (code `overloaded`)",
 }
 
 
@@ -34,8 +37,11 @@ def error_responses(*statuses: int) -> dict[str, Any]:
 
 
 def document_error_answers(schema: dict[str, Any]) -> dict[str, Any]:
+    from django.conf import settings
+
+    shed_paths = set(settings.OVERLOAD_SHED_PATHS)
     for path, operations in schema.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
@@ -47,6 +53,8 @@ def document_error_answers(schema: dict[str, Any]) -> dict[str, Any]:
                 wanted.append("404")
             if params or operation.get("requestBody"):
                 wanted.append("422")
+            if method.lower() == "post" and path in shed_paths:
+                wanted.append("503")
             for status in wanted:
                 if status not in responses and int(status) not in responses:
                     responses[int(status)] = _answer(status)

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from lapakasik.claims import policy as claim_policy
 from lapakasik.claims.models import Claim, ClaimEvent
+from lapakasik.claims.selectors import claim_applicant
 from lapakasik.core import clock
 from lapakasik.core.codes import normalize_code
 from lapakasik.core.dates import long_date
@@ -48,10 +49,18 @@ def partial_share(claim: Claim) -> int | None:
     return cap or None
 
 
+def claim_claimant(claim: Claim) -> claim_policy.Claimant | None:
+    """Who applies for the claim, as the heir rules read them (JKM, the JP survivor's pension): the
+    applicant party's NIK (an heir applies with their own; a participant's is the insured worker's)."""
+    party = claim_applicant(claim)
+    return claim_policy.Claimant(nik=party.nik) if party.nik else None
+
+
 def claim_trace(claim: Claim, member: MemberRecord | None, *, percent: int | None = None,
                 today: date | None = None) -> claim_policy.Trace:
     """Every rule of ``claims.policy`` that applies to the claim; a missing registry record is a rule that
-    says no (nothing can be decided without the facts)."""
+    says no (nothing can be decided without the facts). The heir rules get the applicant party as the
+    claimant."""
     if member is None:
         check = claim_policy.RuleCheck("registry_record", str(translation.gettext("Data kepesertaan")), (), False,
                                        None, str(translation.gettext(
@@ -59,7 +68,7 @@ def claim_trace(claim: Claim, member: MemberRecord | None, *, percent: int | Non
                                            "dihubungi. Coba lagi nanti.")))
         return claim_policy.Trace((check,), claim_policy.Verdict(False, check.rule, None, check.message))
     return claim_policy.eligibility_trace(member, claim.claim_type, claim.claim_reason, today or branch_today(claim),
-                                          percent=percent)
+                                          percent=percent, claimant=claim_claimant(claim))
 
 
 def tax_rule_on(day: date) -> TaxRule | None:

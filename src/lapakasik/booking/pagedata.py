@@ -151,7 +151,7 @@ class BookingView:
     time_label: str
     due_label: str
     intake_email: str
-    upload_url: str
+    upload_url: str  # on this site's pages: follows the address the page was opened on
     ticket_pdf_url: str
     ticket_ics_url: str
     checklist: list[Any]
@@ -189,7 +189,7 @@ def booking_view(claim: Claim) -> BookingView:
         code=claim.code, status=status, status_label=str(status_label), claim_state_label=data.status,
         active=active, can_change=active and upcoming, branch=claim.branch, date_label=data.date_local,
         time_label=data.time_local, due_label=data.due_local, intake_email=data.intake_email,
-        upload_url=data.upload_url,
+        upload_url=data.upload_link,
         ticket_pdf_url=reverse("booking:ticket_pdf", kwargs={"code": claim.code}),
         ticket_ics_url=reverse("booking:ticket_ics", kwargs={"code": claim.code}),
         checklist=data.checklist, documents=documents, documents_complete=live.complete,

@@ -67,6 +67,25 @@ def parse_session_start(value: str) -> time | None:
     return time(hour, minute)
 
 
+# --- the waiting list's offer -----------------------------------------------------------------------
+
+def offer_hold_until(now: datetime, *, minutes: int, tz_name: str, session_starts_at: datetime,
+                     day_start_hour: int = 7, day_end_hour: int = 21) -> datetime:
+    """When a seat offered to the first person waiting stops being held for them: ``minutes`` after the
+    offer, unless that falls outside waking hours (``day_start_hour``..``day_end_hour``, branch-local): a
+    seat freed in the evening or at night is then held until ``minutes`` after ``day_start_hour`` the next
+    morning, so the participant has the whole hold while awake. Never after the session starts."""
+    tz = ZoneInfo(tz_name)
+    local = now.astimezone(tz)
+    end = local + timedelta(minutes=minutes)
+    day_start, day_end = time(day_start_hour), time(day_end_hour)
+    awake = end.date() == local.date() and day_start <= end.time() <= day_end
+    if not awake:
+        morning_day = local.date() if local.time() < day_start else local.date() + timedelta(days=1)
+        end = datetime.combine(morning_day, day_start, tzinfo=tz) + timedelta(minutes=minutes)
+    return min(end, session_starts_at.astimezone(tz)).astimezone(now.tzinfo)
+
+
 # --- brokers ---------------------------------------------------------------------------------------
 
 def is_broker(distinct_niks: int, threshold: int) -> bool:

@@ -56,7 +56,8 @@ class TicketData:
     end: datetime  # aware
     due: datetime  # aware: documents must arrive by then (H-1)
     intake_email: str = ""
-    upload_url: str = ""
+    upload_url: str = ""  # absolute (PUBLIC_BASE_URL): it leaves the site on paper and in calendars
+    upload_link: str = ""  # as the site links it on its own pages: relative unless INTAKE_PUBLIC_BASE_URL is set
     checklist: list[ChecklistLine] = field(default_factory=list)
     contact_centre: str = "175"
     dropbox_allowed: bool = True  # the branch's channel policy when the ticket is drawn
@@ -109,6 +110,7 @@ def ticket_data(claim: Any, *, start: datetime, end: datetime, language: str | N
         tz_name=branch.time_zone or "Asia/Jakarta", tz_abbr=branch.tz_abbreviation, start=start, end=end,
         due=claim.documents_due_at or default_due(start, branch.time_zone or "Asia/Jakarta"),
         intake_email=links.email_address if links else "", upload_url=_absolute(links.upload_url) if links else "",
+        upload_link=links.upload_url if links else "",
         checklist=checklist, contact_centre=str(settings.LAPAKASIK.get("CONTACT_CENTRE", "175")),
         dropbox_allowed=branch_effective_policy(branch).dropbox_allowed,
     )

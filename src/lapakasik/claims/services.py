@@ -15,13 +15,10 @@ from lapakasik.core import clock
 from lapakasik.core.bulkinsert import insert_rows
 from lapakasik.core.codes import new_code, new_token, token_digest
 from lapakasik.core.errors import Conflict, InvalidInput
+from lapakasik.notifications.delivery import phone_call_record
 from lapakasik.notifications.models import PhoneCall
 from lapakasik.notifications.recipients import Recipient
-from lapakasik.notifications.services import (
-    notification_enqueue,
-    notification_enqueue_items,
-    phone_call_record,
-)
+from lapakasik.notifications.services import notification_enqueue, notification_enqueue_items
 
 from . import audit, workflow
 from .models import Claim, ClaimEvent, ClaimParty
@@ -211,7 +208,7 @@ def claim_transition_many(*, moves: list[Move], to: str, actor: Actor, reason: s
 
 
 def claim_phone_call_record(*, call_id: int, outcome: str, actor: Actor, note: str = "") -> PhoneCall:
-    """The officer's outcome of a call task (``notifications.services.phone_call_record``: delivered, or
+    """The officer's outcome of a call task (``notifications.delivery.phone_call_record``: delivered, or
     failed and the next channel tried) and the claim's ``phone_call_recorded`` event, in one
     transaction."""
     with transaction.atomic():

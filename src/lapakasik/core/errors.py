@@ -86,3 +86,11 @@ class RateLimited(ServiceError):
     def __init__(self, retry_after: int, message: Any = None) -> None:
         super().__init__(message, headers={"Retry-After": str(max(1, int(retry_after)))},
                          extra={"retry_after": max(1, int(retry_after))})
+
+
+class Overloaded(ServiceError):
+    """The web process could not answer in time; nothing was done (core/admission.py answers it before
+    Django is entered, with ``Retry-After``)."""
+
+    status = 503
+    code = "overloaded"

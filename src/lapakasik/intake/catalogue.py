@@ -13,7 +13,9 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from lapakasik.registry.adapters import MemberRecord, registry_lookup
+from lapakasik.claims.policy import accident_report
+from lapakasik.core import clock
+from lapakasik.registry.adapters import AccidentKind, MemberRecord, Relation, registry_lookup
 
 from . import pipeline, policy
 from .models import Document, DocumentStatus, Requirement
@@ -162,20 +164,25 @@ logger = logging.getLogger(__name__)
 
 
 def claim_facts(claim: Any) -> policy.Facts:
-    """What the conditions need to know about the claim. The JHT balance comes from the registry, through
-    its adapter (``registry.adapters.registry_lookup`` with the insured worker's NIK and KPJ) and from
-    nowhere else; family facts the registry does not hold (married, children, road accident) are claim
-    attributes when set. Unknown stays None (the requirement is then shown as "bila berlaku" — optional,
-    with its condition explained)."""
+    """What the conditions need to know about the claim, from the registry through its adapter
+    (``registry.adapters.registry_lookup`` with the insured worker's NIK and KPJ) and from nowhere else:
+    the JHT balance; ``married`` (a living spouse in the family data — for a deceased worker, the widow
+    or widower); ``has_children`` (a living child); ``road_accident`` (the employer's report the JKK
+    reason rests on is of a road accident). Unknown stays None — the registry does not know the worker,
+    cannot be reached, or holds no such report — and the requirement is then shown as "bila berlaku"
+    (optional, with its condition explained)."""
     record = claim_registry_record(claim)
-
-    def fact(name: str) -> Any:
-        return getattr(claim, name, None)
-
+    married = has_children = road_accident = None
+    if record is not None:
+        married = any(m.alive for m in record.relatives(Relation.SPOUSE))
+        has_children = any(m.alive for m in record.relatives(Relation.CHILD))
+        if claim.claim_type == "JKK":
+            report = accident_report(record, claim.claim_reason, clock.now().date())
+            road_accident = None if report is None else report.kind == AccidentKind.ROAD
     return policy.Facts(
         claim_type=claim.claim_type, reason=claim.claim_reason,
         balance=record.balance if record is not None else None,
-        married=fact("married"), has_children=fact("has_children"), road_accident=fact("road_accident"),
+        married=married, has_children=has_children, road_accident=road_accident,
         npwp_threshold=int(getattr(settings, "LAPAKASIK", {}).get("NPWP_THRESHOLD_RUPIAH", 50_000_000)),
     )
 

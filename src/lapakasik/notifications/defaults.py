@@ -94,6 +94,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "booking_url": "https://lapakasik.example/antrean/saya/", "old_session_date": "Senin, 30 November 2026",
     "old_session_time": "13:00–14:00 WIB", "offer_url": "https://lapakasik.example/antrean/tawaran/",
     "hold_until_local": "Selasa, 1 Desember 2026 17:30 WIB", "otp": "482913", "valid_minutes": 10, "purpose": "booking",
+    "position": 2,
     "received": [{"filename": "ktp.jpg", "requirement": "e-KTP"}],
     "refused": [{"filename": "kk.pdf", "reason": "Berkas PDF terenkripsi"}],
     "missing": [{"code": "KK", "label": "Kartu Keluarga"}, {"code": "BANK", "label": "Buku tabungan"}],

@@ -15,11 +15,11 @@ from lapakasik.core.codes import normalize_code
 from .models import Channel, Notification, PhoneCall, SimulatedMessage
 
 EVENT_LABELS = {
-    "id": {"booking": "Antrean klaim", "waitlist": "Tawaran kuota antrean", "otp": "Kode sekali pakai",
+    "id": {"booking": "Antrean klaim", "waitlist": "Daftar tunggu antrean", "otp": "Kode sekali pakai",
            "intake": "Tanda terima dokumen", "upload": "Petunjuk pengiriman dokumen",
            "documents": "Kelengkapan dokumen", "dropbox": "Petunjuk dropbox", "confirmation": "Konfirmasi petugas",
            "claim": "Status klaim"},
-    "en": {"booking": "Claim queue booking", "waitlist": "Queue slot offer", "otp": "One-time code",
+    "en": {"booking": "Claim queue booking", "waitlist": "Queue waiting list", "otp": "One-time code",
            "intake": "Document receipt", "upload": "How to send documents", "documents": "Document checklist",
            "dropbox": "Dropbox instructions", "confirmation": "Officer confirmation", "claim": "Claim status"},
 }

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from lapakasik.core.errors import Conflict, InvalidInput, Unauthorized
 
 from . import policy
+from .delivery import notification_status_report
 from .models import WebhookReceipt
-from .services import notification_status_report
 
 
 def _remember(provider: str, body: bytes) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .env import env_int, env_str
+from .env import env_bool, env_int, env_list, env_str
 
 LAPAKASIK = {
     # Online queue
@@ -12,10 +12,16 @@ LAPAKASIK = {
     "AVAILABILITY_CACHE_SECONDS": env_int("AVAILABILITY_CACHE_SECONDS", 5),
     "BROKER_THRESHOLD": env_int("BROKER_THRESHOLD", 3),  # distinct NIKs per phone/e-mail
     "WAITLIST_HOLD_MINUTES": env_int("WAITLIST_HOLD_MINUTES", 30),
+    # A hold that would end outside these branch-local hours (a seat freed in the evening or at night)
+    # ends WAITLIST_HOLD_MINUTES after WAITLIST_HOLD_DAY_START_HOUR the next morning instead.
+    "WAITLIST_HOLD_DAY_START_HOUR": env_int("WAITLIST_HOLD_DAY_START_HOUR", 7),
+    "WAITLIST_HOLD_DAY_END_HOUR": env_int("WAITLIST_HOLD_DAY_END_HOUR", 21),
     "BOOKING_CLAIM_TYPES": env_str("BOOKING_CLAIM_TYPES", "JHT"),  # comma list of bookable claim types
     "NO_SHOW_GRACE_MINUTES": env_int("NO_SHOW_GRACE_MINUTES", 60),
-    # Booking rate limits per minute (0 = off): per client IP, per NIK, per phone number.
-    "RATE_LIMIT_IP_PER_MINUTE": env_int("RATE_LIMIT_IP_PER_MINUTE", 60),
+    # Booking rate limits per minute (0 = off): per client IP, per NIK, per phone number. The identity
+    # limits carry the protection; the per-IP one is a high safety net, because a mobile carrier puts
+    # thousands of phones behind one address (carrier-grade NAT): docs/security.md, "Rate limits".
+    "RATE_LIMIT_IP_PER_MINUTE": env_int("RATE_LIMIT_IP_PER_MINUTE", 3000),
     "RATE_LIMIT_NIK_PER_MINUTE": env_int("RATE_LIMIT_NIK_PER_MINUTE", 10),
     "RATE_LIMIT_PHONE_PER_MINUTE": env_int("RATE_LIMIT_PHONE_PER_MINUTE", 10),
     # Fair opening (docs/booking.md, "Fair opening"): the waiting room of each day's quota release.
@@ -45,6 +51,18 @@ LAPAKASIK = {
     # Contact centre shown to participants
     "CONTACT_CENTRE": env_str("CONTACT_CENTRE", "175"),
 }
+
+# Overload (core/admission.py, docs/architecture.md "Overload"): a booking request the process could not
+# answer within OVERLOAD_MAX_WAIT_SECONDS, judged from the work queued ahead of it and the recent service
+# times, is refused at once with 503 + Retry-After instead of queueing. WEB_THREADS requests run Django
+# at once per process (as `lapakasik serve --threads`); up to WEB_QUEUE more wait in the process.
+OVERLOAD_SHEDDING = env_bool("OVERLOAD_SHEDDING", True)
+OVERLOAD_MAX_WAIT_SECONDS = float(env_str("OVERLOAD_MAX_WAIT_SECONDS", "5"))
+OVERLOAD_RETRY_AFTER_SECONDS = env_int("OVERLOAD_RETRY_AFTER_SECONDS", 5)
+OVERLOAD_SHED_PATHS = env_list("OVERLOAD_SHED_PATHS", "/api/v1/bookings,/antrean/periksa/")  # POSTs only
+OVERLOAD_THREADS = env_int("WEB_THREADS", 1)
+OVERLOAD_QUEUE = env_int("WEB_QUEUE", 256)
+OVERLOAD_INLINE = False  # Django on the gate's own threads (the tests run it on the caller's: settings/test.py)
 
 _CACHE_BACKEND = env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
 # Where request rate limits count (booking/ratelimit.py): "database" shares the counts between web

@@ -1,5 +1,6 @@
 """The waitlist of a full session: joining (same checks as booking), the seat a cancellation frees
-going to the first person waiting (*held* for them ``WAITLIST_HOLD_MINUTES``), accepting the offer
+going to the first person waiting (*held* for them ``WAITLIST_HOLD_MINUTES``, ending in the branch's
+waking hours: ``policy.offer_hold_until``), accepting the offer
 (the held seat becomes a booking) and offers that lapse. The entry stores who applies as one
 ``Applicant`` (JSON), the same value the booking request and the claim's party are made from.
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,7 +22,7 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from lapakasik.booking import cache, ratelimit, selectors
+from lapakasik.booking import cache, policy, ratelimit, selectors
 from lapakasik.booking.models import Booking, SlotQuota, WaitlistEntry
 from lapakasik.booking.selectors import SessionAvailability
 from lapakasik.claims.parties import Applicant
@@ -74,11 +75,24 @@ def waitlist_join(
             entry = WaitlistEntry.objects.create(
                 slot=slot, nik=req.applicant.nik, applicant=req.applicant.as_json(), claim_type=req.claim_type,
                 claim_reason=req.claim_reason, token_digest=token_digest(token))
+            position = WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistEntry.Status.WAITING,
+                                                    id__lte=entry.id).count()
+            # "You are on the waiting list": once, committed with the entry (a second join is refused above).
+            tell(entry, "waitlist_joined", {**slot_context(slot, req.branch), "position": position,
+                                            "waitlist_id": entry.pk, "name": req.applicant.full_name,
+                                            "branch": req.branch.name})
     except IntegrityError:
         raise Conflict(_("Anda sudah ada di daftar tunggu sesi ini."), code="already_waiting") from None
-    position = WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistEntry.Status.WAITING,
-                                            id__lte=entry.id).count()
     return WaitlistResult(entry=entry, token=token, position=position)
+
+
+def tell(entry: WaitlistEntry, event: str, context: dict[str, Any]) -> None:
+    """One message per channel the participant chose, each to its own address (no claim yet: no fallback
+    chain)."""
+    who = entry_applicant(entry)
+    for channel in who.channels or ("email",):
+        notification_enqueue(event=event, channels=[channel], language=who.language, context=context,
+                             recipient=who.email if channel == "email" else who.phone)
 
 
 def waitlist_get_authorised(*, entry_id: int, token: str) -> WaitlistEntry:
@@ -122,11 +136,14 @@ def release_seat(slot: SlotQuota, now: datetime) -> None:
 
 
 def offer(entry: WaitlistEntry, slot: SlotQuota, now: datetime) -> None:
-    hold = now + timedelta(minutes=int(setting("WAITLIST_HOLD_MINUTES", 30)))
+    hold = policy.offer_hold_until(
+        now, minutes=int(setting("WAITLIST_HOLD_MINUTES", 30)), tz_name=slot.branch.time_zone or "Asia/Jakarta",
+        session_starts_at=slot.starts_at, day_start_hour=int(setting("WAITLIST_HOLD_DAY_START_HOUR", 7)),
+        day_end_hour=int(setting("WAITLIST_HOLD_DAY_END_HOUR", 21)))
     link_token = new_token()
     WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.OFFERED, offered_at=now,
                                                      hold_until=hold, offer_token_digest=token_digest(link_token))
-    branch = selectors.branch_info(slot.branch.code) if hasattr(slot, "branch") else None
+    branch = selectors.branch_info(slot.branch.code)
     try:
         offer_url = reverse("booking:waitlist_offer", kwargs={"token": link_token})
     except NoReverseMatch:
@@ -136,10 +153,7 @@ def offer(entry: WaitlistEntry, slot: SlotQuota, now: datetime) -> None:
                                "offer_url": offer_url}
     if branch:
         context.update(slot_context(slot, branch), branch=branch.name, branch_time_zone=branch.time_zone)
-    # One message per chosen channel, each to its own address (no claim yet: no fallback chain).
-    for channel in who.channels or ("email",):
-        notification_enqueue(event="waitlist_offer", channels=[channel], language=who.language, context=context,
-                             recipient=who.email if channel == "email" else who.phone)
+    tell(entry, "waitlist_offer", context)
 
 
 def waitlist_accept(*, entry: WaitlistEntry, actor: Actor | None = None, now: datetime | None = None) -> BookingResult:

@@ -1,5 +1,5 @@
-"""Default texts of the queue's own events: a booking confirmed, cancelled, rescheduled or expired, a
-waitlist offer, the one-time code, and the quota opening's "the day is gone"."""
+"""Default texts of the queue's own events: a booking confirmed, cancelled, rescheduled or expired, a place
+on a session's waiting list, a waitlist offer, the one-time code, and the quota opening's "the day is gone"."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ VARIABLES: dict[str, frozenset[str]] = {
     "booking_cancelled": frozenset(_SESSION),
     "booking_rescheduled": frozenset(_SESSION | {"old_session_date", "old_session_time"}),
     "booking_expired": frozenset(_SESSION),
+    "waitlist_joined": frozenset(_SESSION | {"position"}),
     "waitlist_offer": frozenset(_SESSION | {"offer_url", "hold_until_local"}),
     "otp_code": frozenset({"otp", "valid_minutes", "purpose"}),
     "opening_sold_out": frozenset({"opened_date", "waiting_room_url"}),
@@ -100,6 +101,30 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
                      "were not complete in time or the session has passed.\n\nPlease book a new slot. "
                      "Help: contact centre {{ contact_centre }}."),
             "short": "Claim queue booking {{ claim_code }} expired. Please book a new slot.",
+        },
+    },
+    "waitlist_joined": {
+        "id": {
+            "subject": "Anda masuk daftar tunggu {{ branch }}",
+            "text": ("Halo {{ name }},\n\nAnda masuk daftar tunggu di {{ branch }}: {{ session_date }} "
+                     "{{ session_time }}.\n{% if position %}Urutan Anda: ke-{{ position }}.\n{% endif %}\n"
+                     "Ini belum booking. Bila ada kursi kosong, kami kirim pesan dengan tautan untuk mengambilnya; "
+                     "kursi itu disimpan untuk Anda selama waktu yang tertulis di pesan tersebut.\n"
+                     "Bantuan: contact center {{ contact_centre }}."),
+            "short": ("Anda masuk daftar tunggu {{ branch }} {{ session_date }} {{ session_time }}"
+                      "{% if position %}, urutan ke-{{ position }}{% endif %}. Belum booking: kami kabari bila "
+                      "ada kursi kosong."),
+        },
+        "en": {
+            "subject": "You are on the waiting list at {{ branch }}",
+            "text": ("Hello {{ name }},\n\nYou are on the waiting list at {{ branch }}: {{ session_date }} "
+                     "{{ session_time }}.\n{% if position %}Your place: number {{ position }}.\n{% endif %}\n"
+                     "This is not a booking yet. When a seat becomes free we send you a message with a link to "
+                     "take it; the seat is held for you until the time that message gives.\n"
+                     "Help: contact centre {{ contact_centre }}."),
+            "short": ("You are on the waiting list at {{ branch }} {{ session_date }} {{ session_time }}"
+                      "{% if position %}, number {{ position }}{% endif %}. Not a booking yet: we tell you when "
+                      "a seat is free."),
         },
     },
     "waitlist_offer": {

@@ -1,9 +1,9 @@
-"""Ship the template of the quota opening's "the day is gone": told once to everyone still waiting in the
-opening's waiting room when the opened day's seats are all booked."""
+"""Ship the templates of "you are on the waiting list": told once, on the participant's channels, when they
+join a full session's waiting list."""
 
 from django.db import migrations
 
-NEW_EVENTS = ("opening_sold_out",)
+NEW_EVENTS = ("waitlist_joined",)
 
 
 def install(apps, schema_editor):

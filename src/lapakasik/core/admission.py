@@ -1,0 +1,274 @@
+"""Overload never hangs: a WSGI gate that refuses a booking at once when it could not be answered in time.
+
+At the daily opening more people try to book than the booking path can serve (about 17 ms of server CPU
+for a booking that succeeds, 1 ms for a refusal, on the 2-core reference machine). A web server that
+accepts everything lets the answers queue until the clients give up (30 s timeouts); nobody learns
+anything and the work done for an abandoned request is wasted. This gate keeps the queue honest:
+
+- **Django runs on ``WEB_THREADS`` threads per process** (a small pool owned by the gate, so the database
+  connections are the ones of today's ``N workers × 1 thread``). Every other request waits in one FIFO
+  queue *inside this process*, where it can be seen — never in the WSGI server's own backlog, which is
+  invisible to Python: ``lapakasik serve`` gives the server as many threads as requests the gate may hold
+  (``WEB_THREADS + WEB_QUEUE``) and caps the connections it accepts at that number (granian's
+  ``--backpressure``; see docs/architecture.md, "Overload").
+- **The work queued** is the sum of the expected service time of every request running or waiting, each
+  counted at the recent (exponentially weighted) service time of its kind: booking or other.
+- **A new booking request** — a POST to one of ``OVERLOAD_SHED_PATHS`` (the booking API and the booking
+  page) — is answered at once with **503 and ``Retry-After``** when the work ahead of it plus its own would
+  end later than ``OVERLOAD_MAX_WAIT_SECONDS`` (or when the queue is full): JSON in the API's error shape
+  (``{"error": {"code": "overloaded", …}}``) or a small page, in Indonesian or English. The work is
+  re-valued at every decision with the current estimates, so a slowdown counts for the whole queue at once.
+- **The estimate can be wrong** (the service slows down after a booking was queued): a booking whose turn
+  comes so late that it could not finish within the bound is refused the same way *before it starts* —
+  Django never sees it, nothing is written — so every answer still comes within the bound.
+- **Nothing else is refused**: reads (availability, pages) wait their turn, and a request that started is
+  always finished.
+
+The answers from the micro-cache (``core/microcache.py``, outside this gate) never queue. ``OVERLOAD_SHEDDING
+= False`` keeps the queue and the thread pool but refuses nothing (the benchmark's "off" run).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import logging
+import math
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from lapakasik.core.errors import Overloaded
+
+log = logging.getLogger(__name__)
+WSGIApp = Callable[..., Iterable[bytes]]
+BOOKING, OTHER = "booking", "other"
+# Before anything was measured: a successful booking on the embedded default (SQLite), rounded up.
+_INITIAL_SECONDS = {BOOKING: 0.05, OTHER: 0.01}
+_WEIGHT = 0.1  # of the newest measurement in the moving average
+LOG_EVERY_SECONDS = 10.0  # refusals are logged as one line per period, not one per request
+
+
+@dataclass
+class _Job:
+    environ: dict[str, Any]
+    kind: str
+    queued_at: float
+    ready: threading.Event = field(default_factory=threading.Event)  # answered, refused, or (inline) its turn
+    finished: threading.Event = field(default_factory=threading.Event)  # inline: the caller ran it
+    status: str = "500 Internal Server Error"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    exc_info: Any = None
+    error: BaseException | None = None
+    retry_after: int = 0  # > 0: refused when its turn came (it had waited too long), Django never saw it
+
+
+@dataclass(frozen=True)
+class Decision:
+    admitted: bool
+    wait: float  # the expected time until the request's answer, in seconds
+    retry_after: int = 0
+
+
+class AdmissionGate:
+    """WSGI wrapper: runs ``app`` on ``threads`` worker threads, queues the rest, sheds bookings in time."""
+
+    def __init__(self, app: WSGIApp, *, threads: int | None = None, queue: int | None = None,
+                 max_wait: float | None = None, shedding: bool | None = None,
+                 shed_paths: Iterable[str] | None = None, retry_after: int | None = None,
+                 inline: bool | None = None) -> None:
+        self.app = app
+        # inline: when its turn comes, a request runs on the thread that called the gate (the same queue,
+        # order and decisions). For the tests, whose database transaction belongs to the test's thread.
+        self.inline = bool(settings.OVERLOAD_INLINE if inline is None else inline)
+        self.threads = max(1, threads if threads is not None else int(settings.OVERLOAD_THREADS))
+        self.queue_limit = max(0, queue if queue is not None else int(settings.OVERLOAD_QUEUE))
+        self.max_wait = float(max_wait if max_wait is not None else settings.OVERLOAD_MAX_WAIT_SECONDS)
+        self.shedding = bool(settings.OVERLOAD_SHEDDING if shedding is None else shedding)
+        self.shed_paths = frozenset(shed_paths if shed_paths is not None else settings.OVERLOAD_SHED_PATHS)
+        self.retry_after = int(retry_after if retry_after is not None else settings.OVERLOAD_RETRY_AFTER_SECONDS)
+        self._cond = threading.Condition()
+        self._queue: collections.deque[_Job] = collections.deque()
+        self._count = {BOOKING: 0, OTHER: 0}  # running + waiting, by kind
+        self._service = dict(_INITIAL_SECONDS)
+        self._workers: list[threading.Thread] = []
+        self.shed_count = 0
+        self._logged_at = time.monotonic()
+        self._logged_count = 0
+
+    # --- the figures ----------------------------------------------------------------------------------
+
+    def service_time(self, kind: str) -> float:
+        with self._cond:
+            return self._service[kind]
+
+    def queued(self) -> int:
+        with self._cond:
+            return len(self._queue)
+
+    def kind_of(self, environ: dict[str, Any]) -> str:
+        if environ.get("REQUEST_METHOD") == "POST" and str(environ.get("PATH_INFO", "")) in self.shed_paths:
+            return BOOKING
+        return OTHER
+
+    def _work(self) -> float:
+        """Under the lock: the expected seconds of service of everything running or waiting, each request at
+        the *current* estimate of its kind (so a slowdown is seen at once for the whole queue)."""
+        return sum(n * self._service[k] for k, n in self._count.items())
+
+    def _retry_after(self) -> int:
+        """The queue's drain time (at least OVERLOAD_RETRY_AFTER_SECONDS), spread by up to half again so
+        that the people refused in the same second do not all come back in the same second."""
+        base = max(1, self.retry_after, math.ceil(self._work() / self.threads))
+        return base + random.randint(0, base // 2)
+
+    def _note_shed(self) -> None:
+        """Under the lock: count a refusal; at most one log line per LOG_EVERY_SECONDS says how many."""
+        self.shed_count += 1
+        now = time.monotonic()
+        if now - self._logged_at >= LOG_EVERY_SECONDS or self._logged_count == 0:
+            log.warning("overloaded: %d booking requests refused in the last %.0f s (queue %d, %d running; "
+                        "booking %.0f ms, other %.0f ms)", self.shed_count - self._logged_count,
+                        now - self._logged_at, len(self._queue), sum(self._count.values()) - len(self._queue),
+                        self._service[BOOKING] * 1000, self._service[OTHER] * 1000)
+            self._logged_at, self._logged_count = now, self.shed_count
+
+    def _decide(self, kind: str) -> Decision:
+        """Under the lock: admit or refuse one request of ``kind``."""
+        wait = (self._work() + self._service[kind]) / self.threads
+        if kind == BOOKING and self.shedding and (wait > self.max_wait or len(self._queue) >= self.queue_limit):
+            return Decision(False, wait, self._retry_after())
+        return Decision(True, wait)
+
+    # --- WSGI --------------------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        kind = self.kind_of(environ)
+        with self._cond:
+            decision = self._decide(kind)
+            if not decision.admitted:
+                self._note_shed()
+            else:
+                job = _Job(environ, kind, time.monotonic())
+                self._count[kind] += 1
+                self._queue.append(job)
+                self._start_workers()
+                self._cond.notify()
+        if not decision.admitted:
+            return self._refuse(environ, start_response, decision.retry_after)
+        job.ready.wait()
+        if job.retry_after:
+            return self._refuse(environ, start_response, job.retry_after)
+        if self.inline:
+            try:
+                self._run(job)
+            finally:
+                job.finished.set()
+        if job.error is not None:
+            raise job.error
+        start_response(job.status, job.headers, job.exc_info)
+        return [job.body]
+
+    def _start_workers(self) -> None:
+        while len(self._workers) < self.threads:
+            worker = threading.Thread(target=self._work_loop, name=f"lapakasik-django-{len(self._workers)}",
+                                      daemon=True)
+            self._workers.append(worker)
+            worker.start()
+
+    def _work_loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue:
+                    self._cond.wait()
+                job = self._queue.popleft()
+                # A booking whose turn came too late (the service slowed down after it was queued) is
+                # refused before it starts: its answer still comes within the bound.
+                if (job.kind == BOOKING and self.shedding
+                        and time.monotonic() - job.queued_at + self._service[BOOKING] > self.max_wait):
+                    self._count[job.kind] -= 1
+                    self._note_shed()
+                    job.retry_after = self._retry_after()
+                    job.ready.set()
+                    continue
+            started = time.perf_counter()
+            try:
+                if self.inline:
+                    job.ready.set()  # its turn: the caller runs it
+                    job.finished.wait()
+                else:
+                    self._run(job)
+            finally:
+                took = time.perf_counter() - started
+                with self._cond:
+                    self._count[job.kind] -= 1
+                    self._service[job.kind] += _WEIGHT * (took - self._service[job.kind])
+                job.ready.set()
+
+    def _run(self, job: _Job) -> None:
+        """Django's whole request on this thread, body and ``close()`` included (the database connection
+        and ``request_finished`` belong to the thread that ran the request)."""
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., Any]:
+            job.status, job.headers, job.exc_info = status, list(headers), exc_info
+            return lambda data: None  # the write() callable: Django never uses it
+        try:
+            result = self.app(job.environ, start_response)
+            try:
+                job.body = b"".join(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        except BaseException as exc:  # handed to the waiting server thread, which raises it
+            job.error = exc
+
+    # --- the refusal -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _language(environ: dict[str, Any]) -> str:
+        query = str(environ.get("QUERY_STRING", ""))
+        for part in query.split("&"):
+            if part.startswith("lang="):
+                return "en" if part[5:7].lower() == "en" else "id"
+        cookie = str(environ.get("HTTP_COOKIE", ""))
+        name = f"{settings.LANGUAGE_COOKIE_NAME}="
+        for part in cookie.split(";"):
+            if part.strip().startswith(name):
+                return "en" if part.strip()[len(name):len(name) + 2].lower() == "en" else "id"
+        accept = str(environ.get("HTTP_ACCEPT_LANGUAGE", "")).strip().lower()
+        return "en" if accept.startswith("en") else "id"
+
+    def _refuse(self, environ: dict[str, Any], start_response: Callable[..., Any], retry_after: int) -> list[bytes]:
+        language = self._language(environ)
+        with translation.override(language):
+            message = _("Layanan antrean sedang sangat ramai. Permintaan Anda belum diproses dan tidak ada yang "
+                        "tercatat. Coba lagi dalam %(s)d detik.") % {"s": retry_after}
+            if str(environ.get("PATH_INFO", "")).startswith("/api/"):
+                error = Overloaded(message, extra={"retry_after": retry_after})
+                body = json.dumps(error.as_dict(), ensure_ascii=False).encode()
+                content_type = "application/json"
+            else:
+                title = _("Sedang ramai")
+                again = _("Kembali")
+                body = (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+                        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                        f"<title>{escape(title)}</title></head><body><main><h1>{escape(title)}</h1>"
+                        f"<p>{escape(message)}</p><p><a href=\"/antrean/\">{escape(again)}</a></p>"
+                        f"</main></body></html>").encode()
+                content_type = "text/html; charset=utf-8"
+        start_response("503 Service Unavailable", [
+            ("Content-Type", content_type), ("Content-Length", str(len(body))), ("Retry-After", str(retry_after)),
+            ("Cache-Control", "no-store"), ("Content-Language", language), ("X-Overload", "shed"),
+            ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+            ("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'"),
+        ])
+        return [body]
