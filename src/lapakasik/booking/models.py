@@ -208,4 +208,4 @@ class OpeningPlace(models.Model):
         verbose_name_plural = _("tempat ruang tunggu pembukaan")
 
     def __str__(self) -> str:
-        return f"opening {self.opening_at:%Y-%m-%d %H:%M} place {self.pk}"
+        return f"opening {int(self.opening_at.timestamp())} place {self.pk}"

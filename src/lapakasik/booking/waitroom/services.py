@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -27,10 +26,12 @@ from lapakasik.booking import ratelimit, selectors
 from lapakasik.booking.identity import bookable_claim_types, check_member, duplicate, has_open_claim_of
 from lapakasik.booking.models import OpeningPlace
 from lapakasik.booking.selectors import BranchInfo
+from lapakasik.branches.models import Branch
 from lapakasik.claims.parties import Applicant, applicant_validate
 from lapakasik.claims.reasons import is_valid_reason
 from lapakasik.core import clock
 from lapakasik.core.codes import token_digest
+from lapakasik.core.dates import long_moment
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from lapakasik.notifications.services import notification_enqueue
 
@@ -203,10 +204,9 @@ def _place_facts(p: OpeningPlace) -> dict[str, Any]:
 
 def _not_open(branch: BranchInfo, now: datetime) -> Conflict:
     nxt = policy.next_opening(now, branch.time_zone, conf())
-    local = nxt.window_start.astimezone(nxt.local_date.tzinfo)
-    return Conflict(_("Ruang tunggu pembukaan kuota belum dibuka. Ruang tunggu berikutnya dibuka %(when)s %(tz)s; "
-                      "di luar waktu pembukaan Anda bisa langsung memesan.")
-                    % {"when": f"{local:%d-%m-%Y %H:%M}", "tz": branch.tz_abbreviation},
+    when = long_moment(nxt.window_start, branch.tz_abbreviation, time_zone=branch.time_zone)
+    return Conflict(_("Ruang tunggu pembukaan kuota belum dibuka. Ruang tunggu berikutnya dibuka %(when)s; "
+                      "di luar waktu pembukaan Anda bisa langsung memesan.") % {"when": when},
                     code="opening_not_open", extra={"window_opens_at": nxt.window_start.isoformat()})
 
 
@@ -491,33 +491,31 @@ def openings_now(now: datetime | None = None) -> list[Opening]:
 
 def opening_tell_sold_out(now: datetime | None = None, batch: int = 500) -> int:
     """Periodic: for every opening whose day is gone, the places not booked and not told yet get the
-    ``opening_sold_out`` message (each chosen channel) and are marked, once. Returns how many were told."""
+    ``opening_sold_out`` message (each chosen channel) and are marked, once: the rows are locked (skipping
+    rows another run holds) and marked in the transaction that stores their messages, so a second run — or
+    one re-run after a crash — finds them told. Returns how many were told."""
     now = now or clock.now()
     told = 0
     for op in openings_now(now):
         sup = supply(op, now)
         if not sup.sold_out:
             continue
-        rows = list(OpeningPlace.objects.select_related("branch").filter(
-            opening_at=op.opens_at, used_at__isnull=True, told_sold_out_at__isnull=True).order_by("id")[:batch])
-        by_branch: dict[str, list[OpeningPlace]] = defaultdict(list)
-        for row in rows:
-            by_branch[row.branch.code].append(row)
-        for code, group in by_branch.items():
-            branch = selectors.branch_info(code)
-            day = sup.days.get(code, sup.day)
-            with transaction.atomic():
-                for row in group:
-                    who = Applicant.from_json(row.applicant)
-                    context = {"name": who.full_name, "branch": branch.name if branch else code,
-                               "opened_day": day.isoformat() if day else "",
-                               "waiting_room_url": WAITING_ROOM_URL}
-                    for channel in who.channels or ("email",):
-                        notification_enqueue(event="opening_sold_out", channels=[channel], language=who.language,
-                                             context=context,
-                                             recipient=who.email if channel == "email" else who.phone)
-                OpeningPlace.objects.filter(pk__in=[r.pk for r in group]).update(told_sold_out_at=now)
-            told += len(group)
+        with transaction.atomic():
+            rows = list(OpeningPlace.objects.select_for_update(skip_locked=True).filter(
+                opening_at=op.opens_at, used_at__isnull=True, told_sold_out_at__isnull=True).order_by("id")[:batch])
+            codes = dict(Branch.objects.filter(id__in={r.branch_id for r in rows}).values_list("id", "code"))
+            for row in rows:
+                code = codes.get(row.branch_id, "")
+                branch = selectors.branch_info(code)
+                day = sup.days.get(code, sup.day)
+                who = Applicant.from_json(row.applicant)
+                context = {"name": who.full_name, "branch": branch.name if branch else code,
+                           "opened_day": day.isoformat() if day else "", "waiting_room_url": WAITING_ROOM_URL}
+                for channel in who.channels or ("email",):
+                    notification_enqueue(event="opening_sold_out", channels=[channel], language=who.language,
+                                         context=context, recipient=who.email if channel == "email" else who.phone)
+            OpeningPlace.objects.filter(pk__in=[r.pk for r in rows]).update(told_sold_out_at=now)
+        told += len(rows)
     return told
 
 
