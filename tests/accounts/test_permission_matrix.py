@@ -577,6 +577,9 @@ OPERATIONS = [
     Operation("page_channel_policy_cancel", "petugas/kebijakan-kanal/perubahan/<int:pk>/batal/", "page", "POST",
               lambda p: f"/petugas/kebijakan-kanal/perubahan/{p.policy_change_id}/batal/", Action.SET_CHANNEL_POLICY,
               done=_change_cancel_done, state=_change_cancelled),
+    # the quota opening's live counts (branchops app): a list of the branches in scope
+    Operation("page_opening", "petugas/pembukaan/", "list", "GET", lambda p: "/petugas/pembukaan/",
+              Action.VIEW_OPENING, listed=lambda p: f'id="opening-branch-{p.branch_code}"'),
     # the front desk (frontdesk app): screening at the door, counts per day
     Operation("page_frontdesk_home", "petugas/depan/", "self", "GET", lambda p: "/petugas/depan/",
               Action.SCREEN_VISITOR, done=_ok),

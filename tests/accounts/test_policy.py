@@ -49,6 +49,7 @@ check_bank_account        Y       Y          .          .              .
 view_payments             .       Y          .          Y              Y
 close_batch               .       Y          .          .              .
 import_bank_result        .       Y          .          .              .
+view_opening              .       .          .          Y              Y
 """
 ROLES = [Role.OFFICER, Role.SUPERVISOR, Role.FRONT_DESK, Role.REGIONAL_ADMIN, Role.NATIONAL_ADMIN]
 

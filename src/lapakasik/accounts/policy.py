@@ -53,6 +53,7 @@ class Action(enum.StrEnum):
     VIEW_PAYMENTS = "view_payments"  # a branch's payment instructions and batches, their files
     CLOSE_BATCH = "close_batch"  # close the branch's daily payment batch
     IMPORT_BANK_RESULT = "import_bank_result"  # apply the bank's result file to a batch
+    VIEW_OPENING = "view_opening"  # the quota opening's live counts and settings (counts, nobody named)
 
 
 class Scope(enum.StrEnum):
@@ -94,6 +95,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SET_CHANNEL_POLICY: frozenset({_R, _N}),
     Action.SCREEN_VISITOR: frozenset({_F, _S}),
     Action.VIEW_SCREENING_COUNTS: frozenset({_F, _S, _R, _N}),
+    Action.VIEW_OPENING: frozenset({_R, _N}),
     Action.RECEIVE_ENVELOPE: frozenset({_F, _O, _S}),
     Action.DIGITISE_ENVELOPE: frozenset({_O, _S}),
     Action.VIEW_DROPBOX: frozenset({_S, _R, _N}),
