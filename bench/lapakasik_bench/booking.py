@@ -436,6 +436,9 @@ def run(options: dict[str, Any], stdout: Any) -> None:
            # here retry at once and ignore Retry-After, which load shedding would answer with 503s in a few
            # seconds. `lapakasik bench overload` measures the shedding itself.
            "OVERLOAD_SHEDDING": "0",
+           # …and without the opening waiting room, which would ask for admission tokens when the bench runs in
+           # the hours after a zone's midnight (`lapakasik bench overload` and the opening's tests cover it).
+           "OPENING_ENABLED": "0",
            # the product plus the bench-only endpoints (the bare-view calibration), never mounted in the product
            "DJANGO_SETTINGS_MODULE": "lapakasik_bench._server_settings"}
     exe = [sys.executable, "-m", "lapakasik"]
