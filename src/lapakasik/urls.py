@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("lapakasik.payments.urls")),  # before casework: /petugas/klaim/<code>/rekening/periksa/
     path("", include("lapakasik.casework.urls")),  # after intake: /petugas/klaim/<code>/dokumen/ is intake's
     path("", include("lapakasik.frontdesk.urls")),
+    path("", include("lapakasik.dropbox.urls")),
 ]

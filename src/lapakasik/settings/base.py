@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lapakasik.casework",
     "lapakasik.branchops",
     "lapakasik.frontdesk",
+    "lapakasik.dropbox",
     "lapakasik.api",
 ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0009_claimevent_kind_decisions'),
-        ('intake', '0005_document_source_online_form'),
+        ('intake', '0006_document_source_online_form'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0004_intake_progress_marks'),
+        ('intake', '0005_dropbox_plan_and_cover_sheets'),
     ]
 
     operations = [
