@@ -21,8 +21,8 @@ PARTICIPANT_EVENTS = {"claim_approved", "claim_paid", "claim_rejected", "bank_ac
 
 def _sent(claim: Any) -> list[Any]:
     """Deliver the claim's messages (the worker's task) and return them as delivered."""
+    from lapakasik.notifications.delivery import notification_dispatch
     from lapakasik.notifications.models import Notification
-    from lapakasik.notifications.services import notification_dispatch
 
     rows = list(Notification.objects.filter(claim=claim, event__in=PARTICIPANT_EVENTS).order_by("id"))
     for row in rows:

@@ -64,6 +64,8 @@ def test_named_sets_agree_with_each_other() -> None:
     (S.UPLOAD_FAILED, False, (S.AWAITING_DOCUMENTS, "upload_recovered")),
     (S.UPLOAD_FAILED, True, (S.DOCUMENTS_RECEIVED, "checklist_complete")),
     (S.DROPBOX_EXPECTED, True, (S.DOCUMENTS_RECEIVED, "checklist_complete")),
+    # a document arriving online (or the envelope's first page) ends the dropbox's wait, reminders and deadline
+    (S.DROPBOX_EXPECTED, False, (S.AWAITING_DOCUMENTS, "upload_recovered")),
     (S.DOCUMENTS_RECEIVED, True, None),
     (S.NEEDS_CONFIRMATION, True, None),  # a document during the officer's call does not move the claim
 ])

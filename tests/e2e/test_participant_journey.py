@@ -9,9 +9,10 @@ notification simulators behind the development inbox:
 4. He downloads the ticket PDF; zbar decodes its QR code (``LAPAKASIK:<code>``).
 5. He uploads: the KTP is received, a Word file is refused and stays listed with its reason after a reload.
 6. "Saya tidak bisa mengunggah": what went wrong, then the explicit confirmation; only that changes the claim
-   (→ UPLOAD_FAILED). The help page offers the dropbox; the cover sheet PDF's QR code decodes.
+   (→ UPLOAD_FAILED). The help page offers the dropbox: he picks the branch and day (→ DROPBOX_EXPECTED) and the
+   cover sheet PDF's QR code decodes to its own serial.
 7. He e-mails the missing document to his personal address through the SMTP gateway; the worker files it and
-   the claim leaves UPLOAD_FAILED.
+   the claim leaves the upload trouble (neither UPLOAD_FAILED nor DROPBOX_EXPECTED).
 
 Every page the phones visit is measured as it loads (an init script records ``scrollWidth`` on each load and
 htmx swap): none is wider than the 360 px screen. The development inbox shows every message handed to a
@@ -249,9 +250,15 @@ def test_participant_journey_on_a_360px_phone(live_server: Any, phone_factory: A
     expect(other.locator("#dropbox")).to_be_visible()
     claim.refresh_from_db()
     assert claim.state == "UPLOAD_FAILED"
+    # The dropbox: a branch of the region and the day they plan to come, then the cover sheet printed for it
+    other.locator(".dropbox-plan button[type=submit]").click()
+    other.wait_for_url("**/bantuan/#dropbox")
+    claim.refresh_from_db()
+    assert claim.state == "DROPBOX_EXPECTED"
+    _fits(other)
     name, sheet = _download(other, "#dropbox a[href$='lembar-sampul.pdf']")
     assert name == f"lembar-sampul-{code}.pdf"
-    assert decode_qr_codes(sheet)[0] == [f"LAPAKASIK:{code}"]
+    assert decode_qr_codes(sheet)[0] == [f"LAPAKASIK:LS:{claim.cover_sheets.get().serial}"]
     address = other.locator("#online .intake-address").first.inner_text().strip()
     assert re.fullmatch(r"[a-z0-9]+@[a-z0-9.-]+", address), address
 
@@ -267,7 +274,7 @@ def test_participant_journey_on_a_360px_phone(live_server: Any, phone_factory: A
     assert refused_rcpt == {}
     run_worker()
     claim.refresh_from_db()
-    assert claim.state != "UPLOAD_FAILED", claim.state
+    assert claim.state not in ("UPLOAD_FAILED", "DROPBOX_EXPECTED"), claim.state
     other.goto(upload_href)
     expect(other.locator("#req-kk")).to_have_attribute("data-status", "received")
     expect(other.locator("li.error", has_text="kartu-keluarga.docx")).to_have_count(1)  # still in view

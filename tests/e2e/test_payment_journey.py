@@ -26,8 +26,8 @@ def test_approved_batched_paid_and_the_participant_told(
 
     from lapakasik.claims.models import Claim
     from lapakasik.core.dates import long_date
+    from lapakasik.notifications.delivery import notification_dispatch
     from lapakasik.notifications.models import Notification
-    from lapakasik.notifications.services import notification_dispatch
     from lapakasik.payments import bankfiles
     from lapakasik.payments.models import PaymentDue
 

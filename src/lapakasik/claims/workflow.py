@@ -4,7 +4,8 @@ and the one table mapping a state to the notification event its arrival sends.
 
 BOOKED → AWAITING_DOCUMENTS → DOCUMENTS_RECEIVED → IN_REVIEW → (NEEDS_CONFIRMATION ⇄ IN_REVIEW)
 → VERIFIED → APPROVED → PAID, with DOCUMENTS_INCOMPLETE (back to the participant),
-UPLOAD_FAILED → DROPBOX_EXPECTED, REJECTED, CANCELLED, EXPIRED.
+UPLOAD_FAILED → DROPBOX_EXPECTED (both left as soon as a document arrives, online or from the dropbox),
+REJECTED, CANCELLED, EXPIRED.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DOCUMENTS_INCOMPLETE: frozenset({S.DOCUMENTS_RECEIVED, S.UPLOAD_FAILED, S.CANCELLED, S.EXPIRED}),
     S.UPLOAD_FAILED: frozenset({S.DROPBOX_EXPECTED, S.DOCUMENTS_RECEIVED, S.AWAITING_DOCUMENTS, S.CANCELLED,
                                 S.EXPIRED}),
-    S.DROPBOX_EXPECTED: frozenset({S.DOCUMENTS_RECEIVED, S.CANCELLED, S.EXPIRED}),
+    S.DROPBOX_EXPECTED: frozenset({S.DOCUMENTS_RECEIVED, S.AWAITING_DOCUMENTS, S.CANCELLED, S.EXPIRED}),
     S.IN_REVIEW: frozenset({S.NEEDS_CONFIRMATION, S.VERIFIED, S.DOCUMENTS_INCOMPLETE, S.REJECTED, S.CANCELLED}),
     S.NEEDS_CONFIRMATION: frozenset({S.IN_REVIEW, S.REJECTED, S.CANCELLED}),
     S.VERIFIED: frozenset({S.APPROVED, S.REJECTED}),
@@ -122,13 +123,14 @@ class Step(NamedTuple):
 
 def state_after_intake(current: str, *, checklist_complete: bool) -> Step | None:
     """The move after a document was stored (not held): the checklist complete → DOCUMENTS_RECEIVED;
-    else the first document → AWAITING_DOCUMENTS, or uploading works again after UPLOAD_FAILED →
-    AWAITING_DOCUMENTS. None: the state stays."""
+    else the first document → AWAITING_DOCUMENTS, or a document arrives after the upload trouble
+    (UPLOAD_FAILED, or DROPBOX_EXPECTED: by upload, e-mail or the digitised envelope) → AWAITING_DOCUMENTS, so
+    the dropbox's reminders and deadline stop and the claim's own deadline applies. None: the state stays."""
     if checklist_complete and current != S.DOCUMENTS_RECEIVED and can_transition(current, S.DOCUMENTS_RECEIVED):
         return Step(S.DOCUMENTS_RECEIVED, "checklist_complete")
     if current == S.BOOKED:
         return Step(S.AWAITING_DOCUMENTS, "first_document")
-    if current == S.UPLOAD_FAILED:
+    if current in UPLOAD_TROUBLE:
         return Step(S.AWAITING_DOCUMENTS, "upload_recovered")
     return None
 
