@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("lapakasik.payments.urls")),  # before casework: /petugas/klaim/<code>/rekening/periksa/
     path("", include("lapakasik.casework.urls")),  # after intake: /petugas/klaim/<code>/dokumen/ is intake's
     path("", include("lapakasik.frontdesk.urls")),
+    path("", include("lapakasik.employers.urls")),  # /perusahaan/: the employer side; /petugas/perusahaan/undang/
 ]

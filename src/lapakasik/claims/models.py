@@ -164,6 +164,9 @@ class ClaimEvent(models.Model):
         PAYMENT_ESCALATED = "payment_escalated", _("Keterlambatan bayar dilaporkan ke supervisor")
         APPROVAL_REQUESTED = "approval_requested", _("Disetujui petugas; menunggu persetujuan kedua")
         APPROVAL_DECLINED = "approval_declined", _("Persetujuan dikembalikan kepala cabang")
+        EMPLOYER_REPORT_FILED = "employer_report_filed", _("Laporan kecelakaan kerja tahap II dari perusahaan")
+        EMPLOYER_REPORT_LATE = "employer_report_late", _("Laporan perusahaan terlambat; cabang diberi tahu")
+        EMPLOYER_REMINDED = "employer_reminded", _("Perusahaan diingatkan untuk laporan tahap II")
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()

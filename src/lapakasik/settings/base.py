@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "lapakasik.casework",
     "lapakasik.branchops",
     "lapakasik.frontdesk",
+    "lapakasik.employers",
     "lapakasik.api",
 ]
 
