@@ -71,6 +71,7 @@ def invitation_send(*, npp: str, email: str, invited_by: Any) -> SentInvitation:
     if not policy.may_invite(address, employer.hr_emails):
         raise InvalidInput(code="email_not_listed", fields={"email": [
             _("Alamat ini tidak tercatat sebagai alamat HR perusahaan di data kepesertaan.")]})
+    address = next(e for e in employer.hr_emails if policy.may_invite(e, [address]))  # as the registry writes it
     token = new_token()
     now = clock.now()
     expires = now + timedelta(hours=settings.EMPLOYER_INVITATION_HOURS)
