@@ -213,9 +213,8 @@ def test_another_companys_claim_is_not_found(opened: Any, other_hr: Any) -> None
 def test_stage_two_before_stage_one_is_not_found(registry: Any, now: Any, hr_client: Client) -> None:
     """A JKK claim the company is a party of, without its stage I report (opened another way): stage II
     cannot come first."""
-    from tests.claims.factories import open_claim
-
     from lapakasik.claims.parties import Applicant, Role
+    from tests.claims.factories import open_claim
 
     claim = open_claim(claim_type="JKK", claim_reason="ACCIDENT", nik=registry["own"]["nik"])
     from lapakasik.claims.models import ClaimParty
@@ -232,9 +231,8 @@ def test_stage_two_before_stage_one_is_not_found(registry: Any, now: Any, hr_cli
 
 def test_a_claim_that_is_not_jkk_is_not_found(registry: Any, now: Any, hr_client: Client) -> None:
     """Even a JHT claim the company is a party of: the JKK report is for JKK claims only."""
-    from tests.claims.factories import open_claim
-
     from lapakasik.claims.models import ClaimParty
+    from tests.claims.factories import open_claim
 
     claim = open_claim(claim_type="JHT", claim_reason="RESIGNED", nik=registry["own"]["nik"])
     ClaimParty.objects.create(claim=claim, role="employer_officer", npp="31001001", full_name="Rina",
