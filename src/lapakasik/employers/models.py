@@ -32,7 +32,7 @@ class Invitation(models.Model):
         verbose_name_plural = _("undangan petugas perusahaan")
 
     def __str__(self) -> str:
-        return f"{self.npp} {self.created_at:%Y-%m-%d}"
+        return f"{self.npp} {self.email}"
 
 
 class AccidentKind(models.TextChoices):
@@ -91,7 +91,7 @@ class JkkReport(models.Model):
         verbose_name_plural = _("laporan kecelakaan kerja")
 
     def __str__(self) -> str:
-        return f"JKK {self.npp} {self.occurred_at:%Y-%m-%d}"
+        return f"JKK {self.npp} #{self.pk}"
 
     @property
     def claim_type(self) -> str:

@@ -33,6 +33,7 @@ from lapakasik.claims.services import Actor, applicant_recipient, claim_event_re
 from lapakasik.claims.workflow import TERMINAL, State
 from lapakasik.core import clock
 from lapakasik.core.codes import new_token, token_digest
+from lapakasik.core.dates import long_moment
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
 from lapakasik.core.validators import normalize_email, parse_nik, validate_kpj
 from lapakasik.intake.services import intake_open
@@ -57,7 +58,8 @@ class SentInvitation:
 
 
 def invitation_send(*, npp: str, email: str, invited_by: Any) -> SentInvitation:
-    """Invite the HR address ``email`` of the company ``npp``: refused (nothing written) for an unknown NPP or
+    """Invite the HR address ``email`` of the company ``npp`` (the link's expiry in WIB: an invitation belongs
+    to no branch): refused (nothing written) for an unknown NPP or
     an address the registry does not list for it. An earlier unused invitation to the same address stops
     working. The e-mail goes through the notification outbox (event ``employer_invitation``)."""
     npp = "".join(str(npp or "").split())
@@ -83,13 +85,8 @@ def invitation_send(*, npp: str, email: str, invited_by: Any) -> SentInvitation:
         link = f"{settings.PUBLIC_BASE_URL}/perusahaan/undangan/{token}/"
         notification_enqueue(event="employer_invitation", recipient=address, channels=["email"], language="id",
                              context={"employer_name": employer.name, "invite_url": link,
-                                      "expires_local": _jakarta(expires)})
+                                      "expires_local": long_moment(expires, "WIB", "id", time_zone="Asia/Jakarta")})
     return SentInvitation(invitation=invitation, link=link)
-
-
-def _jakarta(moment: datetime) -> str:
-    """The moment in WIB (an invitation belongs to no branch; the agency's head office is in Jakarta)."""
-    return moment.astimezone(ZoneInfo("Asia/Jakarta")).strftime("%d-%m-%Y %H:%M") + " WIB"
 
 
 def invitation_accept(*, token: str, full_name: Any, password: Any, password_again: Any) -> Any:
@@ -225,7 +222,8 @@ def stage1_report(
                 claim=opened.claim, to=applicant_recipient(opened.claim), event="jkk_claim_started",
                 context={"employer_name": employer.name if employer else npp, "upload_url": links.upload_url,
                          "intake_email": links.email_address,
-                         "occurred_local": occurred_at.strftime("%d-%m-%Y %H:%M ") + branch.tz_abbreviation})
+                         "occurred_local": long_moment(occurred_at, branch.tz_abbreviation, worker.language,
+                                                       time_zone=branch.time_zone)})
     except IntegrityError:  # the one-open-claim rule, met by a report filed at the same moment
         raise Conflict(_("Pekerja ini sudah punya klaim JKK yang sedang berjalan."), code="duplicate_claim") from None
     return report

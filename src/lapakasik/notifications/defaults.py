@@ -113,6 +113,6 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "overdue": [{"code": "7KQ2M9XD", "type": "JHT", "state": "Disetujui", "due": "Jumat, 4 Desember 2026",
                  "reason": "Rekening belum diperiksa petugas terhadap buku tabungan."}],
     "employer_name": "PT Maju Bersama", "invite_url": "https://lapakasik.example/perusahaan/undangan/contoh/",
-    "expires_local": "06-12-2026 10:00 WIB", "occurred_local": "01-12-2026 08:30 WIB",
+    "expires_local": "Minggu, 6 Desember 2026 10:00 WIB", "occurred_local": "Selasa, 1 Desember 2026 08:30 WIB",
     "report_url": "https://lapakasik.example/perusahaan/klaim/7KQ2M9XD/tahap-2/", "stage": 1, "npp": "31001001",
 }
