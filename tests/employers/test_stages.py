@@ -254,3 +254,14 @@ def test_the_other_company_sees_none_of_it(opened: Any, other_hr: Any) -> None:
     assert OTHER_NPP != "31001001"
     page = officer_login(Client(), other_hr).get("/perusahaan/").content.decode()
     assert "Tidak ada klaim yang menunggu" in page
+
+
+def test_the_company_pages_read_in_english(opened: Any, hr_client: Client) -> None:
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    form = hr_client.get("/perusahaan/laporan-tahap-1/", **en).content.decode()  # type: ignore[arg-type]
+    assert "Work accident report, stage I" in form and "Worker&#x27;s NIK" in form
+    home = hr_client.get("/perusahaan/", **en).content.decode()  # type: ignore[arg-type]
+    assert "Waiting for the stage II report" in home and "Accident at the workplace or on duty" in home
+    assert "December 2026" in home  # the accident's moment in the one long format, in English
+    two = hr_client.get(f"/perusahaan/klaim/{opened.code}/tahap-2/", **en).content.decode()  # type: ignore[arg-type]
+    assert "Recovered" in two and "Date of the doctor&#x27;s statement" in two
