@@ -8,22 +8,30 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.booking import policy, selectors
+from lapakasik.booking.identity import (  # re-exported: the services' callers import them from here
+    bookable_claim_types,
+    check_member,
+    duplicate,
+    has_open_claim_of,
+    setting,
+)
 from lapakasik.booking.selectors import BranchInfo, SessionAvailability
 from lapakasik.claims import policy as claim_policy
-from lapakasik.claims.models import Claim
 from lapakasik.claims.parties import Applicant, applicant_validate
 from lapakasik.claims.reasons import is_valid_reason
-from lapakasik.claims.workflow import TERMINAL
 from lapakasik.core import clock
 from lapakasik.core.dates import long_date
 from lapakasik.core.errors import Conflict, InvalidInput
 from lapakasik.core.validators import parse_nik, validate_kpj
 from lapakasik.registry.adapters import MemberRecord, registry_lookup
+
+__all__ = ["BookingRequest", "SlotFull", "bookable_claim_types", "booking_eligibility", "check_member",
+           "check_registry", "checked_request", "duplicate", "has_open_claim", "resolve_slot", "setting",
+           "validate_request"]
 
 
 class SlotFull(Conflict):
@@ -43,14 +51,6 @@ class BookingRequest:
     claim_type: str
     claim_reason: str
     applicant: Applicant
-
-
-def setting(name: str, default: Any) -> Any:
-    return settings.LAPAKASIK.get(name, default)
-
-
-def bookable_claim_types() -> list[str]:
-    return [t.strip().upper() for t in str(setting("BOOKING_CLAIM_TYPES", "JHT")).split(",") if t.strip()]
 
 
 def _as_date(value: date | str) -> date | None:
@@ -159,38 +159,13 @@ def checked_request(*, now: datetime, resolved: tuple[BranchInfo, SessionAvailab
 
 def check_registry(req: BookingRequest, today: date | None = None) -> MemberRecord:
     """Match identity against the registry and apply the eligibility rules (409 not_eligible)."""
-    who = req.applicant
-    member = registry_lookup(nik=who.nik, kpj=who.kpj)
-    if member is None:
-        raise InvalidInput(
-            _("NIK dan nomor KPJ tidak cocok dengan data kepesertaan. Periksa kartu peserta dan KTP Anda."),
-            code="registry_mismatch",
-            fields={"kpj": [_("Nomor KPJ tidak cocok dengan NIK ini menurut data kepesertaan.")]})
-    if not claim_policy.names_match(who.full_name, member.full_name):
-        raise InvalidInput(
-            _("Nama tidak sama dengan nama di data kepesertaan. Tulis nama lengkap seperti di KTP."),
-            code="name_mismatch",
-            fields={"full_name": [_("Nama tidak sama dengan data kepesertaan (huruf besar/kecil dan spasi "
-                                    "tidak berpengaruh).")]})
-    verdict = claim_policy.eligibility(member, req.claim_type, req.claim_reason, today or clock.now().date())
-    if not verdict.eligible:
-        raise Conflict(verdict.message, code="not_eligible", extra={
-            "rule": verdict.rule,
-            "possible_from": verdict.possible_from.isoformat() if verdict.possible_from else None,
-        })
-    return member
+    return check_member(req.applicant, req.claim_type, req.claim_reason, today=today)
 
 
 def has_open_claim(req: BookingRequest) -> bool:
     """The insured worker already has a claim of this type that is not finished (the rule the
     ``claim_one_open_per_insured_type`` index enforces)."""
-    return Claim.objects.filter(insured_nik=req.applicant.nik, claim_type=req.claim_type).exclude(
-        state__in=TERMINAL).exists()
-
-
-def duplicate() -> Conflict:
-    return Conflict(_("Anda sudah punya booking aktif untuk jenis klaim ini. Buka booking Anda untuk melihat, "
-                      "mengubah jadwal atau membatalkannya."), code="duplicate_active_booking")
+    return has_open_claim_of(req.applicant.nik, req.claim_type)
 
 
 def booking_eligibility(*, nik: str, kpj: str, full_name: str, claim_type: str,

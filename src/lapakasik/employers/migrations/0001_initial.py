@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('claims', '0010_claimevent_employer_report_kinds'),
+        ('claims', '0011_claimevent_employer_report_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
