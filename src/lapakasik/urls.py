@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("lapakasik.casework.urls")),  # after intake: /petugas/klaim/<code>/dokumen/ is intake's
     path("", include("lapakasik.frontdesk.urls")),
     path("", include("lapakasik.dropbox.urls")),
+    path("", include("lapakasik.employers.urls")),  # /perusahaan/: the employer side; /petugas/perusahaan/undang/
 ]

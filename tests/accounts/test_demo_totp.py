@@ -47,8 +47,11 @@ def test_every_demo_officer_signs_in_with_the_published_secret(officers: None) -
         page = client.get(step["Location"])
         key = base32_secret_to_key(login.secret)  # what an authenticator app does with the secret
         done = client.post(step["Location"], {"csrfmiddlewaretoken": csrf_of(page), "code": code_at(key)})
-        home = "/petugas/depan/" if login.username.startswith("satpam.") else "/petugas/"  # the front desk's own page
+        # The front desk's own page, a company's HR officer's own page, or the work queue.
+        home = ("/petugas/depan/" if login.username.startswith("satpam.") else
+                "/perusahaan/" if login.username.startswith("hrd.") else "/petugas/")
         assert done.status_code == 302 and done["Location"] == home, login.username
+        assert client.get(home).status_code == 200, login.username
 
 
 def base32_secret_to_key(secret: str) -> str:

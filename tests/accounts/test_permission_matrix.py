@@ -38,6 +38,7 @@ FIXED_NOW = datetime(2026, 12, 21, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
 TOMORROW = "2026-12-22"
 PLACES = ("own_branch", "other_branch_same_region", "other_region")
 CALLERS = [role.value for role in ROLES] + ["anonymous", "participant"]
+MATRIX_NPP = "31001001"  # a demo registry employer (registry.seed.EMPLOYER_DETAILS)
 BRANCH_OF_PLACE = {"own_branch": "MXA01", "other_branch_same_region": "MXA02", "other_region": "MXB01"}
 
 
@@ -131,6 +132,7 @@ def _seed() -> World:
         "front_desk": make_officer("mx.satpam", "front_desk", branch=home),
         "regional_admin": make_officer("mx.kanwil", "regional_admin", region=region_a),
         "national_admin": make_officer("mx.pusat", "national_admin"),
+        "employer_officer": make_officer("mx.hrd", "employer_officer", npp=MATRIX_NPP),
     }
     from lapakasik.payments.models import PaymentBatch
 
@@ -500,7 +502,50 @@ def _claim_pk(place: Place) -> int:
     return int(Claim.objects.get(code=place.booking_code).pk)
 
 
+def _invitations() -> int:
+    from lapakasik.employers.models import Invitation
+
+    return Invitation.objects.count()
+
+
+def _jkk_reports() -> int:
+    from lapakasik.employers.models import JkkReport
+
+    return JkkReport.objects.count()
+
+
+def _page_says(text: str) -> Callable[[Any, Place], None]:
+    def done(r: Any, place: Place) -> None:
+        assert r.status_code == 200 and text in r.content.decode(), r.status_code
+    return done
+
+
+def _not_a_company_claim(r: Any, place: Place) -> None:
+    raise AssertionError("no caller reaches a booked JHT claim as its employer")  # REACH is empty for the role
+
+
 OPERATIONS = [
+    # the employer side (employers app): the invitation, and a company's own pages. The places' claims are
+    # JHT claims no company reports: the employer officer gets 404 for them, as for another company's.
+    Operation("page_employer_invite", "petugas/perusahaan/undang/", "self", "GET",
+              lambda p: "/petugas/perusahaan/undang/", Action.INVITE_EMPLOYER_OFFICER,
+              done=_page_says("Undang petugas HR perusahaan")),
+    Operation("page_employer_invite_send", "petugas/perusahaan/undang/", "self", "POST",
+              lambda p: "/petugas/perusahaan/undang/", Action.INVITE_EMPLOYER_OFFICER,
+              body=lambda p: {"npp": MATRIX_NPP, "email": "hrd@maju-bersama.contoh.id"},
+              done=_page_says("Undangan terkirim"), state=lambda p: _invitations()),
+    Operation("page_employer_home", "perusahaan/", "self", "GET", lambda p: "/perusahaan/",
+              Action.EMPLOYER_VIEW_CLAIMS, done=_page_says(f"NPP {MATRIX_NPP}")),
+    Operation("page_employer_stage_one", "perusahaan/laporan-tahap-1/", "self", "GET",
+              lambda p: "/perusahaan/laporan-tahap-1/", Action.EMPLOYER_REPORT_JKK,
+              done=_page_says("Laporan kecelakaan kerja tahap I")),
+    Operation("page_employer_stage_two", "perusahaan/klaim/<str:code>/tahap-2/", "page", "GET",
+              lambda p: f"/perusahaan/klaim/{p.booking_code}/tahap-2/", Action.EMPLOYER_REPORT_JKK,
+              done=_not_a_company_claim),
+    Operation("page_employer_stage_two_send", "perusahaan/klaim/<str:code>/tahap-2/", "page", "POST",
+              lambda p: f"/perusahaan/klaim/{p.booking_code}/tahap-2/", Action.EMPLOYER_REPORT_JKK,
+              body=lambda p: {"outcome": "recovered", "outcome_on": TOMORROW}, done=_not_a_company_claim,
+              state=lambda p: _jkk_reports()),
     Operation("api_get_booking", "/api/v1/officer/bookings/{code}",
               "api", "GET", lambda p: f"/api/v1/officer/bookings/{p.booking_code}",
               Action.VIEW_CLAIM, done=_api_booking_done, not_found_code="booking_not_found"),
@@ -841,7 +886,11 @@ def test_every_officer_url_is_in_the_matrix() -> None:
 
     pages = {u for u in walk(get_resolver().url_patterns) if u.startswith("petugas/")}
     pages = {u for u in pages if not u.startswith("petugas/masuk/")} - {"petugas/keluar/"}  # sign-in, sign-out
-    assert pages == {op.route for op in OPERATIONS if not op.route.startswith("/api/")}
+    assert pages == {op.route for op in OPERATIONS if op.route.startswith("petugas/")}
+    # A company officer's pages too (the invitation's own page is for someone without an account yet).
+    company = {u for u in walk(get_resolver().url_patterns) if u.startswith("perusahaan/")}
+    company -= {"perusahaan/undangan/<str:token>/"}
+    assert company == {op.route for op in OPERATIONS if op.route.startswith("perusahaan/")}
     schema = api.get_openapi_schema()
     officer_ops = {(method.upper(), path) for path, item in schema["paths"].items() if "/officer/" in path
                    for method in item}

@@ -20,38 +20,42 @@ from lapakasik.accounts.policy import (
 )
 
 # Y = the role may do the action (within its scope); . = never (403 whatever the target).
-#                         officer supervisor front_desk regional_admin national_admin
+#                         officer supervisor front_desk regional_admin national_admin employer_officer
 EXPECTED_TABLE = """
-view_claim                Y       Y          .          Y              Y
-view_documents            Y       Y          .          Y              Y
-open_document             Y       Y          .          Y              Y
-review_document           Y       Y          .          .              .
-view_registry_record      Y       Y          .          Y              Y
-cancel_booking            Y       Y          .          Y              Y
-reschedule_booking        Y       Y          .          Y              Y
-reschedule_to_branch      Y       Y          .          Y              Y
-record_phone_call         Y       Y          .          .              .
-view_queue                Y       Y          .          Y              Y
-take_claim                Y       Y          .          .              .
-decide_claim              Y       Y          .          .              .
-confirm_claim             Y       Y          .          .              .
-view_load                 .       Y          .          Y              Y
-assign_claim              .       Y          .          .              .
-approve_second            .       Y          .          .              .
-set_channel_policy        .       .          .          Y              Y
-screen_visitor            .       Y          Y          .              .
-view_screening_counts     .       Y          Y          Y              Y
-receive_envelope          Y       Y          Y          .              .
-digitise_envelope         Y       Y          .          .              .
-view_dropbox              .       Y          .          Y              Y
-view_bank_account         Y       Y          .          .              .
-check_bank_account        Y       Y          .          .              .
-view_payments             .       Y          .          Y              Y
-close_batch               .       Y          .          .              .
-import_bank_result        .       Y          .          .              .
-view_opening              .       .          .          Y              Y
+view_claim                Y       Y          .          Y              Y          .
+view_documents            Y       Y          .          Y              Y          .
+open_document             Y       Y          .          Y              Y          .
+review_document           Y       Y          .          .              .          .
+view_registry_record      Y       Y          .          Y              Y          .
+cancel_booking            Y       Y          .          Y              Y          .
+reschedule_booking        Y       Y          .          Y              Y          .
+reschedule_to_branch      Y       Y          .          Y              Y          .
+record_phone_call         Y       Y          .          .              .          .
+view_queue                Y       Y          .          Y              Y          .
+take_claim                Y       Y          .          .              .          .
+decide_claim              Y       Y          .          .              .          .
+confirm_claim             Y       Y          .          .              .          .
+view_load                 .       Y          .          Y              Y          .
+assign_claim              .       Y          .          .              .          .
+approve_second            .       Y          .          .              .          .
+set_channel_policy        .       .          .          Y              Y          .
+screen_visitor            .       Y          Y          .              .          .
+view_screening_counts     .       Y          Y          Y              Y          .
+receive_envelope          Y       Y          Y          .              .          .
+digitise_envelope         Y       Y          .          .              .          .
+view_dropbox              .       Y          .          Y              Y          .
+view_bank_account         Y       Y          .          .              .          .
+check_bank_account        Y       Y          .          .              .          .
+view_payments             .       Y          .          Y              Y          .
+close_batch               .       Y          .          .              .          .
+import_bank_result        .       Y          .          .              .          .
+view_opening              .       .          .          Y              Y          .
+invite_employer_officer   .       Y          .          Y              Y          .
+employer_view_claims      .       .          .          .              .          Y
+employer_report_jkk       .       .          .          .              .          Y
 """
-ROLES = [Role.OFFICER, Role.SUPERVISOR, Role.FRONT_DESK, Role.REGIONAL_ADMIN, Role.NATIONAL_ADMIN]
+ROLES = [Role.OFFICER, Role.SUPERVISOR, Role.FRONT_DESK, Role.REGIONAL_ADMIN, Role.NATIONAL_ADMIN,
+         Role.EMPLOYER_OFFICER]
 
 
 def _expected() -> dict[tuple[str, Role], bool]:
@@ -68,6 +72,7 @@ EXPECTED = _expected()
 
 # A small network: region 1 holds branches 10 and 11; region 2 holds branch 20.
 HOME_BRANCH, SAME_REGION_BRANCH, HOME_REGION = 10, 11, 1
+OWN_NPP, OTHER_NPP = "31001001", "32002002"  # the employer officer's company, and another
 OTHER_REGION_BRANCH, OTHER_REGION = 20, 2
 PLACES = {
     "own_branch": Target(branch_id=HOME_BRANCH, region_id=HOME_REGION),
@@ -80,6 +85,7 @@ REACH = {  # where each role's scope reaches, for an action the role may do
     Role.FRONT_DESK: {"own_branch"},
     Role.REGIONAL_ADMIN: {"own_branch", "other_branch_same_region"},
     Role.NATIONAL_ADMIN: {"own_branch", "other_branch_same_region", "other_region"},
+    Role.EMPLOYER_OFFICER: set(),  # a company's officer reaches no branch: only their company's claims
 }
 
 
@@ -88,6 +94,8 @@ def principal(role: Role | None) -> Principal:
         return Principal(user_id=7, role=role, region_id=HOME_REGION)
     if role == Role.NATIONAL_ADMIN:
         return Principal(user_id=7, role=role)
+    if role == Role.EMPLOYER_OFFICER:
+        return Principal(user_id=7, role=role, npp=OWN_NPP)
     return Principal(user_id=7, role=role, branch_id=HOME_BRANCH, region_id=HOME_REGION)
 
 
@@ -157,6 +165,50 @@ def test_a_half_configured_principal_reaches_nothing() -> None:
 def test_a_target_names_a_branch_or_a_region() -> None:
     with pytest.raises(ValueError):
         Target()
+    with pytest.raises(ValueError):
+        Target(claim_type="JKK")
+
+
+# --- the employer side: a company's claims, by NPP and claim type ------------------------------------------
+
+COMPANY_TARGETS = {
+    "own_company_jkk": Target(npp=OWN_NPP, claim_type="JKK"),
+    "own_company_jht": Target(npp=OWN_NPP, claim_type="JHT"),
+    "other_company_jkk": Target(npp=OTHER_NPP, claim_type="JKK"),
+    "own_company_at_a_branch": Target(branch_id=HOME_BRANCH, region_id=HOME_REGION, npp=OWN_NPP, claim_type="JKK"),
+}
+#: Expected answers of the employer officer, written out: the JKK report is for the own company's JKK claims
+#: only; reading the list is by company, whatever the type.
+COMPANY_EXPECTED = {
+    (Action.EMPLOYER_REPORT_JKK, "own_company_jkk"): Decision(True, None),
+    (Action.EMPLOYER_REPORT_JKK, "own_company_jht"): Decision(False, OUT_OF_SCOPE),
+    (Action.EMPLOYER_REPORT_JKK, "other_company_jkk"): Decision(False, OUT_OF_SCOPE),
+    (Action.EMPLOYER_REPORT_JKK, "own_company_at_a_branch"): Decision(True, None),
+    (Action.EMPLOYER_VIEW_CLAIMS, "own_company_jkk"): Decision(True, None),
+    (Action.EMPLOYER_VIEW_CLAIMS, "own_company_jht"): Decision(True, None),
+    (Action.EMPLOYER_VIEW_CLAIMS, "other_company_jkk"): Decision(False, OUT_OF_SCOPE),
+    (Action.EMPLOYER_VIEW_CLAIMS, "own_company_at_a_branch"): Decision(True, None),
+}
+
+
+@pytest.mark.parametrize(("action", "target"), list(COMPANY_EXPECTED))
+def test_an_employer_officer_reaches_their_company_only(action: Action, target: str) -> None:
+    assert decide(principal(Role.EMPLOYER_OFFICER), action, COMPANY_TARGETS[target]) == COMPANY_EXPECTED[(action, target)]
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != Role.EMPLOYER_OFFICER])
+@pytest.mark.parametrize("target", list(COMPANY_TARGETS))
+def test_agency_roles_never_act_for_a_company(role: Role, target: str) -> None:
+    for action in (Action.EMPLOYER_REPORT_JKK, Action.EMPLOYER_VIEW_CLAIMS):
+        assert decide(principal(role), action, COMPANY_TARGETS[target]) == Decision(False, WRONG_ROLE)
+
+
+def test_an_employer_officer_without_a_company_reaches_nothing() -> None:
+    loose = Principal(user_id=1, role=Role.EMPLOYER_OFFICER)
+    for target in COMPANY_TARGETS.values():
+        assert decide(loose, Action.EMPLOYER_REPORT_JKK, target) == Decision(False, OUT_OF_SCOPE)
+    # and a company's target never reaches an agency officer's branch scope
+    assert not in_scope(principal(Role.OFFICER), Target(npp=OWN_NPP))
 
 
 @pytest.mark.parametrize("role", [*ROLES, None])

@@ -51,7 +51,8 @@ def branch(db: Any) -> Any:
 
 def _officer(branch: Any, role: str = "officer", username: str = "petugas.uji", *, device: bool = True) -> Any:
     scope = ({"branch": branch} if role in ("officer", "supervisor", "front_desk")
-             else {"region": branch.region} if role == "regional_admin" else {})
+             else {"region": branch.region} if role == "regional_admin"
+             else {"npp": "31001001"} if role == "employer_officer" else {})
     user = make_officer(username, role, **scope)
     user.set_password(PASSWORD)
     user.save()
@@ -109,8 +110,10 @@ def test_every_officer_role_signs_in_with_password_and_a_real_totp_code(branch: 
     page = client.get(CODE)
     assert user.username in page.content.decode()
     done = client.post(CODE, {"csrfmiddlewaretoken": csrf_of(page), "code": totp_code(_device(user))})
-    # each role lands on its own first page: the front desk at the door, the others at the work queue
-    assert done.status_code == 302 and done["Location"] == ("/petugas/depan/" if role == "front_desk" else HOME)
+    # each role lands on its own first page: the front desk at the door, a company's HR officer on their
+    # company's claims, the others at the work queue
+    landing = {"front_desk": "/petugas/depan/", "employer_officer": "/perusahaan/"}.get(role, HOME)
+    assert done.status_code == 302 and done["Location"] == landing
     assert _signed_in(client)
     allowed = role in ("officer", "supervisor")
     assert client.get(CALLS).status_code == (200 if allowed else 403)  # the role decides now, not the sign-in

@@ -50,7 +50,7 @@ def principal_of(user: Any) -> Principal | None:
     else:
         region_id = profile.region_id if profile.branch is None else profile.branch.region_id
         principal = Principal(user_id=user.pk, role=Role(profile.role), branch_id=profile.branch_id,
-                              region_id=region_id)
+                              region_id=region_id, npp=profile.npp)
     setattr(user, _CACHE_ATTR, principal)
     return principal
 
@@ -66,17 +66,22 @@ class _RoleOnly:
 ROLE_ONLY: Any = _RoleOnly()
 
 
-def target_of(*, claim: Any = ROLE_ONLY, branch: Any = ROLE_ONLY, region: Any = ROLE_ONLY) -> Target | None:
-    """The target of a claim (its branch), a branch or a region — exactly one of them; None for none."""
-    given = [(name, value) for name, value in (("claim", claim), ("branch", branch), ("region", region))
-             if value is not ROLE_ONLY]
+def target_of(*, claim: Any = ROLE_ONLY, branch: Any = ROLE_ONLY, region: Any = ROLE_ONLY,
+              company: Any = ROLE_ONLY) -> Target | None:
+    """The target of a claim (its branch), a branch, a region, or a claim as its employer sees it
+    (``company``: anything with ``npp`` — the company that reports it — and ``claim_type``) — exactly one of
+    them; None for none."""
+    given = [(name, value) for name, value in (("claim", claim), ("branch", branch), ("region", region),
+                                               ("company", company)) if value is not ROLE_ONLY]
     if len(given) > 1:
         raise TypeError("name one target: claim, branch or region")
     if not given:
         return None
     name, value = given[0]
-    if value is None:
+    if value is None or (name == "company" and not value.npp):
         raise LookupError(f"{name} is None")
+    if name == "company":
+        return Target(npp=value.npp, claim_type=value.claim_type)
     if name == "claim":
         name, value = "branch", value.branch
     if name == "branch":
@@ -85,12 +90,12 @@ def target_of(*, claim: Any = ROLE_ONLY, branch: Any = ROLE_ONLY, region: Any = 
 
 
 def authorise(user: Any, action: Action, *, claim: Any = ROLE_ONLY, branch: Any = ROLE_ONLY,
-              region: Any = ROLE_ONLY) -> Decision:
+              region: Any = ROLE_ONLY, company: Any = ROLE_ONLY) -> Decision:
     """The decision for a request's user (anonymous: wrong role — pages and API answer anonymous
     requests before this, with a log-in redirect or 401)."""
     principal = principal_of(user) or Principal(user_id=None, role=None)
     try:
-        target = target_of(claim=claim, branch=branch, region=region)
+        target = target_of(claim=claim, branch=branch, region=region, company=company)
     except LookupError:  # a record outside every branch and region: nobody's scope
         decision = decide(principal, action)
         return decision if not decision.allowed else Decision(False, OUT_OF_SCOPE)
@@ -139,12 +144,12 @@ def require(user: Any, action: Action, *, claim: Any = ROLE_ONLY, branch: Any = 
 
 
 def require_page(user: Any, action: Action, *, claim: Any = ROLE_ONLY, branch: Any = ROLE_ONLY,
-                 region: Any = ROLE_ONLY) -> Principal:
+                 region: Any = ROLE_ONLY, company: Any = ROLE_ONLY) -> Principal:
     """``require`` for server-rendered pages: Django's 404 and 403 pages (a page without ``officer_required``
     reached with the password only: 403)."""
     if unverified(user):
         raise DjangoPermissionDenied
-    decision = authorise(user, action, claim=claim, branch=branch, region=region)
+    decision = authorise(user, action, claim=claim, branch=branch, region=region, company=company)
     if not decision.allowed:
         if decision.reason == OUT_OF_SCOPE:
             raise Http404

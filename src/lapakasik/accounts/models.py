@@ -1,5 +1,7 @@
 """Officers and their scope: an officer sees only their branch, a supervisor their branch too (with
-assignment and approval rights), a regional admin their region, a national admin everything."""
+assignment and approval rights), a regional admin their region, a national admin everything. An employer's
+HR officer (``employer_officer``) is no agency officer: no branch, no region, only the company of ``npp``
+(8 digits, the registry's key) and only its claims waiting for the company's part (``docs/employers.md``)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ class Role(models.TextChoices):
     FRONT_DESK = "front_desk", _("Petugas depan / satpam")
     REGIONAL_ADMIN = "regional_admin", _("Admin kantor wilayah")
     NATIONAL_ADMIN = "national_admin", _("Admin kantor pusat")
+    EMPLOYER_OFFICER = "employer_officer", _("Petugas HR perusahaan")
 
 
 class OfficerProfile(models.Model):
@@ -23,6 +26,8 @@ class OfficerProfile(models.Model):
     branch = models.ForeignKey("branches.Branch", null=True, blank=True, on_delete=models.PROTECT)
     region = models.ForeignKey("branches.Region", null=True, blank=True, on_delete=models.PROTECT)
     phone = models.CharField(max_length=20, blank=True)
+    npp = models.CharField(max_length=8, blank=True, help_text=_(
+        "NPP perusahaan (hanya petugas HR perusahaan: ia melihat klaim perusahaannya saja)"))
 
     class Meta:
         constraints = [
@@ -31,9 +36,14 @@ class OfficerProfile(models.Model):
                     Q(role__in=["officer", "supervisor", "front_desk"], branch__isnull=False)
                     | Q(role="regional_admin", region__isnull=False)
                     | Q(role="national_admin")
+                    | Q(role="employer_officer", branch__isnull=True, region__isnull=True)
                 ),
                 name="officer_scope_matches_role",
-            )
+            ),
+            # An NPP for the employer's officer, and for nobody else.
+            models.CheckConstraint(condition=Q(role="employer_officer", npp__gt="") | (~Q(role="employer_officer")
+                                                                                     & Q(npp="")),
+                                   name="officer_npp_only_employer"),
         ]
         verbose_name = _("profil petugas")
         verbose_name_plural = _("profil petugas")

@@ -54,12 +54,16 @@ class Action(enum.StrEnum):
     CLOSE_BATCH = "close_batch"  # close the branch's daily payment batch
     IMPORT_BANK_RESULT = "import_bank_result"  # apply the bank's result file to a batch
     VIEW_OPENING = "view_opening"  # the quota opening's live counts and settings (counts, nobody named)
+    INVITE_EMPLOYER_OFFICER = "invite_employer_officer"  # invite a company's HR officer (an address of the registry)
+    EMPLOYER_VIEW_CLAIMS = "employer_view_claims"  # the company's claims waiting for its part
+    EMPLOYER_REPORT_JKK = "employer_report_jkk"  # a JKK accident report (stage I opens the claim, then stage II)
 
 
 class Scope(enum.StrEnum):
     BRANCH = "branch"
     REGION = "region"
     NATIONAL = "national"
+    EMPLOYER = "employer"  # one company (NPP): its claims, wherever they are served
 
 
 ROLE_SCOPE: dict[Role, Scope] = {
@@ -68,9 +72,11 @@ ROLE_SCOPE: dict[Role, Scope] = {
     Role.FRONT_DESK: Scope.BRANCH,
     Role.REGIONAL_ADMIN: Scope.REGION,
     Role.NATIONAL_ADMIN: Scope.NATIONAL,
+    Role.EMPLOYER_OFFICER: Scope.EMPLOYER,
 }
 
 _O, _S, _F, _R, _N = Role.OFFICER, Role.SUPERVISOR, Role.FRONT_DESK, Role.REGIONAL_ADMIN, Role.NATIONAL_ADMIN
+_E = Role.EMPLOYER_OFFICER
 
 # Casework on a claim (review, calls, taking work) belongs to the branch that holds it; admins oversee (they
 # may read, and move bookings between branches of their scope) but do not decide a claim; the front desk
@@ -104,6 +110,18 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_PAYMENTS: frozenset({_S, _R, _N}),
     Action.CLOSE_BATCH: frozenset({_S}),
     Action.IMPORT_BANK_RESULT: frozenset({_S}),
+    # The employer side: the branch supervisor and the admins invite a company's HR officers (only addresses
+    # the registry lists for the NPP); an HR officer acts for their own company only, and is allowed nothing
+    # of the agency's casework above.
+    Action.INVITE_EMPLOYER_OFFICER: frozenset({_S, _R, _N}),
+    Action.EMPLOYER_VIEW_CLAIMS: frozenset({_E}),
+    Action.EMPLOYER_REPORT_JKK: frozenset({_E}),
+}
+
+#: Actions that exist for one claim type only: a claim of another type is out of scope (404), as if it did
+#: not exist, whoever asks.
+CLAIM_TYPES_OF_ACTION: dict[Action, frozenset[str]] = {
+    Action.EMPLOYER_REPORT_JKK: frozenset({"JKK"}),
 }
 
 Reason = Literal["out_of_scope", "wrong_role"]
@@ -119,18 +137,23 @@ class Principal:
     role: Role | None
     branch_id: int | None = None
     region_id: int | None = None  # a regional admin's region; for branch roles, their branch's region
+    npp: str = ""  # an employer's officer's company
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where the thing acted on lives: a branch (with its region) or a whole region."""
+    """Where the thing acted on lives: a branch (with its region) or a whole region; for the employer side,
+    the company (``npp``) a claim is reported by. ``claim_type``: the type of the claim acted on, when the
+    action exists for some types only (``CLAIM_TYPES_OF_ACTION``)."""
 
     branch_id: int | None = None
     region_id: int | None = None
+    npp: str = ""
+    claim_type: str = ""
 
     def __post_init__(self) -> None:
-        if self.branch_id is None and self.region_id is None:
-            raise ValueError("a target names a branch or a region")
+        if self.branch_id is None and self.region_id is None and not self.npp:
+            raise ValueError("a target names a branch, a region or a company")
 
 
 @dataclass(frozen=True)
@@ -151,6 +174,8 @@ def in_scope(principal: Principal, target: Target) -> bool:
     if principal.role is None:
         return False
     scope = ROLE_SCOPE[principal.role]
+    if scope is Scope.EMPLOYER:  # one company only, never a branch or region
+        return bool(principal.npp) and target.npp == principal.npp
     if scope is Scope.NATIONAL:
         return True
     if scope is Scope.REGION:
@@ -168,6 +193,9 @@ def decide(principal: Principal, action: Action, target: Target | None = None) -
     if not role_allows(principal.role, action):
         return Decision(False, WRONG_ROLE)
     if target is not None and not in_scope(principal, target):
+        return Decision(False, OUT_OF_SCOPE)
+    types = CLAIM_TYPES_OF_ACTION.get(action)
+    if target is not None and types is not None and target.claim_type not in types:
         return Decision(False, OUT_OF_SCOPE)
     return ALLOW
 
@@ -192,6 +220,8 @@ def branch_filter(principal: Principal, action: Action) -> BranchFilter:
     if not role_allows(principal.role, action) or principal.role is None:
         return BranchFilter()
     scope = ROLE_SCOPE[principal.role]
+    if scope is Scope.EMPLOYER:  # an employer's officer lists by company, never by branch
+        return BranchFilter()
     if scope is Scope.NATIONAL:
         return BranchFilter(everything=True)
     if scope is Scope.REGION:

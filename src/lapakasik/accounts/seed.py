@@ -26,15 +26,20 @@ DEMO_USERS = [
     ("petugas.jayapura", Role.OFFICER, "JAP01", None, False),
     ("satpam.bandung", Role.FRONT_DESK, "BDG01", None, False),
     ("kanwil.dki", Role.REGIONAL_ADMIN, None, "DKI", False),
+    ("hrd.majubersama", Role.EMPLOYER_OFFICER, None, None, False),
 ]
+#: The company of each demo employer's officer: an NPP and an HR address of the demo registry
+#: (``registry.seed.EMPLOYER_DETAILS``; a test keeps them in step).
+DEMO_EMPLOYER_OFFICERS = {"hrd.majubersama": ("31001001", "hrd@maju-bersama.contoh.id")}
 
 
 @transaction.atomic
 def seed_demo(stdout: Any = None, **options: Any) -> None:
     User = get_user_model()
     for username, role, branch_code, region_code, is_super in DEMO_USERS:
+        npp, email = DEMO_EMPLOYER_OFFICERS.get(username, ("", f"{username}@lapakasik.localhost"))
         user, created = User.objects.get_or_create(
-            username=username, defaults={"is_staff": is_super, "is_superuser": is_super, "email": f"{username}@lapakasik.localhost"}
+            username=username, defaults={"is_staff": is_super, "is_superuser": is_super, "email": email}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -45,11 +50,12 @@ def seed_demo(stdout: Any = None, **options: Any) -> None:
                 "role": role,
                 "branch": Branch.objects.get(code=branch_code) if branch_code else None,
                 "region": Region.objects.get(code=region_code) if region_code else None,
+                "npp": npp,
             },
         )
         # An officer who enrolled an app of their own keeps it; otherwise the published demo secret.
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, key=demo_key(username), confirmed=True)
     if stdout:
-        stdout.write(f"accounts: {len(DEMO_USERS)} demo officers (password '{DEMO_PASSWORD}', "
+        stdout.write(f"accounts: {len(DEMO_USERS)} demo officers (one of them a company's HR officer) (password '{DEMO_PASSWORD}', "
                      "TOTP secrets: `lapakasik demo_logins`)")

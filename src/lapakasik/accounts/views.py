@@ -60,8 +60,9 @@ def _next_of(request: HttpRequest) -> str:
 
 
 #: Each role's own first page after signing in (by URL name: the apps that draw them sit above accounts).
-#: The front desk works at the door and has no work queue; every other role starts at the queue.
-HOME_OF_ROLE = {Role.FRONT_DESK: "frontdesk:home"}
+#: The front desk works at the door and has no work queue, nor has a company's HR officer (their company's
+#: claims); every other role starts at the queue.
+HOME_OF_ROLE = {Role.FRONT_DESK: "frontdesk:home", Role.EMPLOYER_OFFICER: "employers:home"}
 HOME_DEFAULT = "casework:home"
 
 
@@ -150,13 +151,19 @@ def login(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
-        if request.user.is_authenticated:  # someone else's half-finished session on this browser
-            auth_logout(request)
-        request.session.cycle_key()
-        request.session[PENDING] = {"user": user.pk, "backend": getattr(user, "backend", ""),
-                                    "since": int(time.time())}
+        password_step_passed(request, user)
         return _step(request, "accounts:signin_code" if has_authenticator(user) else "accounts:signin_enrol")
     return render(request, "accounts/login.html", _login_context(request, form))
+
+
+def password_step_passed(request: HttpRequest, user: Any) -> None:
+    """``user`` proved who they are with a password (the sign-in's first step, or an employer's officer who
+    has just set theirs from an invitation): the session now waits for the second step (``signin_code``,
+    or ``signin_enrol`` without an authenticator app). Nobody is signed in yet."""
+    if request.user.is_authenticated:  # someone else's half-finished session on this browser
+        auth_logout(request)
+    request.session.cycle_key()
+    request.session[PENDING] = {"user": user.pk, "backend": getattr(user, "backend", ""), "since": int(time.time())}
 
 
 def _login_context(request: HttpRequest, form: Any) -> dict[str, Any]:

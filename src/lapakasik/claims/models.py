@@ -172,6 +172,9 @@ class ClaimEvent(models.Model):
         ENVELOPE_ACCEPTED = "envelope_accepted", _("Amplop diterima petugas")
         ENVELOPE_MISSING = "envelope_missing", _("Amplop hilang dalam serah terima")
         ENVELOPE_DIGITISED = "envelope_digitised", _("Isi amplop dipindai")
+        EMPLOYER_REPORT_FILED = "employer_report_filed", _("Laporan kecelakaan kerja tahap II dari perusahaan")
+        EMPLOYER_REPORT_LATE = "employer_report_late", _("Laporan perusahaan terlambat; cabang diberi tahu")
+        EMPLOYER_REMINDED = "employer_reminded", _("Perusahaan diingatkan untuk laporan tahap II")
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()

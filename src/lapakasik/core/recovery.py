@@ -59,6 +59,8 @@ RERUNNABLE: dict[str, str] = {
     "lapakasik.branchops.tasks.channel_policy_announce": "a sweep: each participant's PolicyNotice.told_at, set "
                                                          "with their messages, marks them once",
     "lapakasik.frontdesk.tasks.screening_records_purge": "a sweep: deletes screening records past retention",
+    "lapakasik.employers.tasks.employer_reports_tick": "a sweep: each report's row is locked and its "
+                                                       "late_told_at / stage2_reminded_at marks it once",
     "lapakasik.payments.tasks.payment_overdue_escalations": "a sweep: each branch's overdue list is sent once a "
                                                             "day, marked with the day it was sent",
     "lapakasik.core.tasks.task_runs_recover": "this sweep itself",

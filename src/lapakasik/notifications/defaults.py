@@ -7,7 +7,7 @@ Per event and language: ``subject`` (e-mail), ``text`` (e-mail, WhatsApp, phone 
 appended to every message by the renderer, so templates need not mention them.
 
 This module is the one registry: the texts and variables of each family of events live in ``texts/``
-(``booking``, ``documents``, ``claim``, ``branch``, ``payments``, ``dropbox``); an event defined twice, or without its variables, stops the
+(``booking``, ``documents``, ``claim``, ``branch``, ``payments``, ``dropbox``, ``employer``); an event defined twice, or without its variables, stops the
 import.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .texts import booking, branch, claim, documents, dropbox, payments
+from .texts import booking, branch, claim, documents, dropbox, employer, payments
 
 # Available in every template.
 COMMON_VARIABLES = frozenset({
@@ -30,7 +30,7 @@ PARAMETER_VARIABLES = frozenset({"message"})
 
 # Per event: the variables it may use besides the common ones, and its texts. Each family of events keeps
 # its texts in its own module under ``texts/``.
-_FAMILIES = (booking, documents, claim, branch, payments, dropbox)
+_FAMILIES = (booking, documents, claim, branch, payments, dropbox, employer)
 
 
 def _merged(tables: list[dict[str, Any]]) -> dict[str, Any]:
@@ -112,4 +112,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "overdue_count": 1,
     "overdue": [{"code": "7KQ2M9XD", "type": "JHT", "state": "Disetujui", "due": "Jumat, 4 Desember 2026",
                  "reason": "Rekening belum diperiksa petugas terhadap buku tabungan."}],
+    "employer_name": "PT Maju Bersama", "invite_url": "https://lapakasik.example/perusahaan/undangan/contoh/",
+    "expires_local": "Minggu, 6 Desember 2026 10:00 WIB", "occurred_local": "Selasa, 1 Desember 2026 08:30 WIB",
+    "report_url": "https://lapakasik.example/perusahaan/klaim/7KQ2M9XD/tahap-2/", "stage": 1, "npp": "31001001",
 }

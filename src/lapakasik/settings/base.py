@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lapakasik.branchops",
     "lapakasik.frontdesk",
     "lapakasik.dropbox",
+    "lapakasik.employers",
     "lapakasik.api",
 ]
 

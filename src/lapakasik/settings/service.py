@@ -97,3 +97,9 @@ CASEWORK_CALL_REMINDER_MINUTES = env_int("CASEWORK_CALL_REMINDER_MINUTES", 60)
 # --- benefit decisions (benefits app) --------------------------------------------------------------
 # Four-eyes: an approval whose net amount is above this (whole rupiah) waits for a supervisor's second one.
 BENEFITS_FOUR_EYES_ABOVE = env_int("BENEFITS_FOUR_EYES_ABOVE", 50_000_000)
+
+# --- the employer side (employers app, docs/employers.md) --------------------------------------------
+# An invitation link to a company's HR address works this long, once.
+EMPLOYER_INVITATION_HOURS = env_int("EMPLOYER_INVITATION_HOURS", 72)
+# The company is reminded once when a JKK claim's stage II report is still missing this long after stage I.
+EMPLOYER_STAGE2_REMIND_DAYS = env_int("EMPLOYER_STAGE2_REMIND_DAYS", 14)
