@@ -39,6 +39,46 @@ def test_an_opening_is_found_from_its_window_to_the_end_of_its_period() -> None:
     assert policy.next_opening(evening - timedelta(hours=1), "Asia/Jakarta", s) == op
 
 
+def test_an_explicit_opening_instant_replaces_the_daily_hour_in_every_zone() -> None:
+    from lapakasik.booking.waitroom import policy
+
+    at = datetime(2026, 12, 21, 8, 37, 30, tzinfo=UTC)  # any minute, even mid-minute
+    s = policy.Settings(open_hour=0, before_minutes=1, after_minutes=2, period_minutes=30, opens_at=at)
+    for zone in ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"):
+        op = policy.opening_at(at, zone, s)
+        assert op is not None and op.opens_at == at and op.id == int(at.timestamp())
+        assert op.window_start == at - timedelta(minutes=1) and op.window_end == at + timedelta(minutes=2)
+    assert policy.opening_at(at - timedelta(minutes=1, seconds=1), "Asia/Jakarta", s) is None
+    assert policy.opening_at(at + timedelta(minutes=30), "Asia/Jakarta", s) is None
+    # the daily hour no longer opens anything: midnight WIB of that day is outside every window
+    assert policy.opening_at(datetime(2026, 12, 21, 17, 0, tzinfo=UTC), "Asia/Jakarta", s) is None
+    assert policy.next_opening(at - timedelta(hours=3), "Asia/Jakarta", s).opens_at == at
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("", None),
+    ("2026-12-21T15:37:30+07:00", datetime(2026, 12, 21, 8, 37, 30, tzinfo=UTC)),
+    ("2026-12-21T08:37:30Z", datetime(2026, 12, 21, 8, 37, 30, tzinfo=UTC)),
+])
+def test_the_opening_at_setting_is_an_instant_with_its_offset(settings: Any, raw: str,
+                                                              expected: datetime | None) -> None:
+    from lapakasik.booking.waitroom import services
+
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "OPENING_AT": raw}
+    assert services.conf().opens_at == expected
+
+
+@pytest.mark.parametrize("raw", ["2026-12-21T15:37:30", "besok pagi", "2026-13-40T00:00:00Z", "'; DROP TABLE"])
+def test_an_opening_at_without_offset_or_not_a_date_is_refused_loudly(settings: Any, raw: str) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from lapakasik.booking.waitroom import services
+
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "OPENING_AT": raw}
+    with pytest.raises(ImproperlyConfigured, match="OPENING_AT"):
+        services.conf()
+
+
 def test_a_place_joins_the_draw_only_before_the_window_ends_and_before_the_draw() -> None:
     from lapakasik.booking.waitroom import policy
 

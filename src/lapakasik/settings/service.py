@@ -30,6 +30,8 @@ LAPAKASIK = {
     # until PERIOD minutes after the opening (or until the opened day's seats are gone) a booking needs
     # an admission token; people are admitted at ADMIT_PER_SECOND in queue order.
     "OPENING_ENABLED": env_int("OPENING_ENABLED", 1),
+    # One explicit opening instant (ISO 8601 with offset) instead of the daily hour: rehearsals, benchmarks.
+    "OPENING_AT": env_str("OPENING_AT", ""),
     "OPENING_WINDOW_BEFORE_MINUTES": env_int("OPENING_WINDOW_BEFORE_MINUTES", 15),
     "OPENING_WINDOW_AFTER_MINUTES": env_int("OPENING_WINDOW_AFTER_MINUTES", 5),
     "OPENING_PERIOD_MINUTES": env_int("OPENING_PERIOD_MINUTES", 120),

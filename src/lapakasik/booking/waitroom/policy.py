@@ -2,7 +2,9 @@
 when a place is admitted. No database, no cache: unit-tested on their own.
 
 One opening is one instant: the branch-local ``BOOKING_OPEN_HOUR`` of a day, in the branch's zone — all
-branches of a time zone open together and share one queue (its id is the instant's Unix time).
+branches of a time zone open together and share one queue (its id is the instant's Unix time). An
+explicit instant (``Settings.opens_at``, the ``OPENING_AT`` setting, for rehearsals and benchmarks) replaces
+the daily hour: then there is that one opening, the same instant in every zone.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Settings:
     admit_per_second: int = 20
     admission_minutes: int = 10
     clock_skew_seconds: int = 5
+    opens_at: datetime | None = None  # one explicit opening (UTC) instead of the daily open hour
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ def _opening(day_local: datetime, tz_name: str, s: Settings) -> Opening:
 
 def opening_at(now: datetime, tz_name: str, s: Settings) -> Opening | None:
     """The opening whose period (window start … period end) holds ``now`` in zone ``tz_name``, else None."""
+    if s.opens_at is not None:
+        o = _opening(s.opens_at, tz_name, s)
+        return o if o.window_start <= now < o.period_end else None
     tz = ZoneInfo(tz_name)
     today = now.astimezone(tz).date()
     for day in (today, today + timedelta(days=1), today - timedelta(days=1)):
@@ -63,7 +69,10 @@ def opening_at(now: datetime, tz_name: str, s: Settings) -> Opening | None:
 
 
 def next_opening(now: datetime, tz_name: str, s: Settings) -> Opening:
-    """The next opening whose window has not started yet (for "come back at …")."""
+    """The next opening whose window has not started yet (for "come back at …"); with an explicit
+    ``opens_at``, that opening (even when it is past: there is no other)."""
+    if s.opens_at is not None:
+        return _opening(s.opens_at, tz_name, s)
     tz = ZoneInfo(tz_name)
     day = now.astimezone(tz).date()
     while True:

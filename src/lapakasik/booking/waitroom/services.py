@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
@@ -56,7 +57,24 @@ def conf() -> policy.Settings:
         after_minutes=_conf("OPENING_WINDOW_AFTER_MINUTES", 5), period_minutes=_conf("OPENING_PERIOD_MINUTES", 120),
         admit_per_second=max(1, _conf("OPENING_ADMIT_PER_SECOND", 20)),
         admission_minutes=max(1, _conf("OPENING_ADMISSION_MINUTES", 10)),
-        clock_skew_seconds=max(0, _conf("OPENING_CLOCK_SKEW_SECONDS", 5)))
+        clock_skew_seconds=max(0, _conf("OPENING_CLOCK_SKEW_SECONDS", 5)), opens_at=explicit_opening())
+
+
+def explicit_opening() -> datetime | None:
+    """``OPENING_AT`` (an ISO 8601 instant with its offset; empty: the daily ``BOOKING_OPEN_HOUR``). A value
+    without an offset or that is not a date is a configuration error, refused loudly."""
+    from datetime import UTC
+
+    raw = str(settings.LAPAKASIK.get("OPENING_AT", "") or "").strip()
+    if not raw:
+        return None
+    try:
+        at = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"OPENING_AT: not an ISO 8601 instant: {raw!r}") from exc
+    if at.tzinfo is None:
+        raise ImproperlyConfigured(f"OPENING_AT: give the offset (e.g. +07:00 or Z): {raw!r}")
+    return at.astimezone(UTC)
 
 
 def enabled() -> bool:
