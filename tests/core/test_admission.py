@@ -254,16 +254,19 @@ def test_serve_gives_the_server_a_thread_per_request_it_may_hold_and_no_more_con
     assert gunicorn[gunicorn.index("--worker-connections") + 1] == "101"
 
 
-def test_the_api_document_lists_the_overload_answer_on_the_booking_post_only() -> None:
+def test_the_api_document_lists_the_overload_answer_on_the_posts_that_may_be_shed_only() -> None:
+    """Booking and joining the opening's waiting room (both floods at the opening) may be refused; nothing
+    else is, and the document says so where it applies."""
     from lapakasik.api.api import api
 
     document = json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1"), default=str))
     listed = [(path, method) for path, operations in document["paths"].items()
               for method, operation in operations.items()
               if isinstance(operation, dict) and "503" in operation.get("responses", {})]
-    assert listed == [("/api/v1/bookings", "post")]
-    answer = document["paths"]["/api/v1/bookings"]["post"]["responses"]["503"]
-    assert "Retry-After" in answer["description"] and "overloaded" in answer["description"]
+    assert sorted(listed) == [("/api/v1/bookings", "post"), ("/api/v1/opening/places", "post")]
+    for path, _method in listed:
+        answer = document["paths"][path]["post"]["responses"]["503"]
+        assert "Retry-After" in answer["description"] and "overloaded" in answer["description"]
 
 
 def test_refusals_are_logged_as_one_line_per_period_without_personal_data(caplog: pytest.LogCaptureFixture) -> None:

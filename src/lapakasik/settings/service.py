@@ -64,7 +64,8 @@ LAPAKASIK = {
 OVERLOAD_SHEDDING = env_bool("OVERLOAD_SHEDDING", True)
 OVERLOAD_MAX_WAIT_SECONDS = float(env_str("OVERLOAD_MAX_WAIT_SECONDS", "5"))
 OVERLOAD_RETRY_AFTER_SECONDS = env_int("OVERLOAD_RETRY_AFTER_SECONDS", 5)
-OVERLOAD_SHED_PATHS = env_list("OVERLOAD_SHED_PATHS", "/api/v1/bookings,/antrean/periksa/")  # POSTs only
+OVERLOAD_SHED_PATHS = env_list(  # POSTs only: booking, and joining the opening's waiting room
+    "OVERLOAD_SHED_PATHS", "/api/v1/bookings,/antrean/periksa/,/api/v1/opening/places,/antrean/pembukaan/")
 OVERLOAD_THREADS = env_int("WEB_THREADS", 1)
 OVERLOAD_QUEUE = env_int("WEB_QUEUE", 256)
 OVERLOAD_INLINE = False  # Django on the gate's own threads (the tests run it on the caller's: settings/test.py)
