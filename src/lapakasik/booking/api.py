@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 from pydantic import ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -38,7 +39,16 @@ from lapakasik.claims.selectors import claim_amounts
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
-from lapakasik.core.validators import BranchCode, IsoDate, PublicCode, RegionCode, SessionStart, free_text
+from lapakasik.core.validators import (
+    BranchCode,
+    IsoDate,
+    Kpj,
+    Nik,
+    PublicCode,
+    RegionCode,
+    SessionStart,
+    free_text,
+)
 from lapakasik.intake.selectors import intake_links_get
 
 from . import cache, selectors, services
@@ -113,10 +123,48 @@ class SessionChoiceIn(Schema):
     claim_reason: ClaimReason
 
 
-# The session and claim chosen, then who applies (``claims.schemas.ApplicantIn``, defined once). A comment,
-# not a docstring: the published schema is unchanged.
+# The session and claim chosen, then who applies (``claims.schemas.ApplicantIn``, defined once), and — when
+# an heir applies — the deceased insured worker. A comment, not a docstring: the published schema's
+# description stays the fields' own.
 class BookingIn(ApplicantIn, SessionChoiceIn):
-    pass
+    # Optional here (an heir has no KPJ of their own); ``shape_errors`` asks for it from the participant.
+    kpj: Kpj | None = Field(  # type: ignore[assignment]
+        None, description="Nomor KPJ pemohon (11 angka): wajib bila pemohon adalah peserta sendiri; ahli waris boleh "
+                          "mengosongkannya / the applicant's KPJ: required unless insured_nik and insured_kpj are given")
+    insured_nik: Nik | None = Field(None, description="Ahli waris: NIK peserta yang meninggal (bersama insured_kpj) / an "
+                                                      "heir: the deceased insured worker's NIK (with insured_kpj)")
+    insured_kpj: Kpj | None = Field(None, description="Ahli waris: nomor KPJ peserta yang meninggal (bersama insured_nik) / "
+                                                      "an heir: the deceased insured worker's KPJ (with insured_nik)")
+    benefit_form: Literal["monthly", "lump_sum"] | None = Field(
+        None, description="JP hari tua: pensiun bulanan (minimal 180 bulan iuran) atau manfaat sekaligus; kosong: "
+                          "menurut masa iuran / JP old age: the benefit form asked for (none: the one the months give)")
+
+    def shape_errors(self) -> list[dict[str, Any]]:
+        """What the types alone cannot say: the insured worker's NIK and KPJ come together, and without them
+        the applicant (the participant) gives their own KPJ. As pydantic errors, so the answer is the
+        usual 422 per field."""
+        def error(name: str, message: Any) -> dict[str, Any]:
+            return {"type": "value_error", "loc": ("body", "payload", name), "msg": str(message),
+                    "ctx": {"error": message}}
+
+        problems = []
+        if self.insured_nik and not self.insured_kpj:
+            problems.append(error("insured_kpj", _("Isi juga nomor KPJ peserta yang meninggal (11 angka), atau "
+                                                   "kosongkan kedua data peserta bila Anda sendiri pesertanya.")))
+        if self.insured_kpj and not self.insured_nik:
+            problems.append(error("insured_nik", _("Isi juga NIK peserta yang meninggal (16 angka), atau kosongkan "
+                                                   "kedua data peserta bila Anda sendiri pesertanya.")))
+        if not self.insured_nik and not self.insured_kpj and not self.kpj:
+            problems.append(error("kpj", _("Nomor KPJ wajib diisi: 11 angka di kartu peserta.")))
+        return problems
+
+    def booking_fields(self) -> dict[str, Any]:
+        """The applicant's keywords and the insured worker's, as ``services.booking_create`` takes them."""
+        errors = self.shape_errors()
+        if errors:
+            raise NinjaValidationError(errors)
+        return {**self.applicant_fields(), "kpj": self.kpj or "", "insured_nik": self.insured_nik or "",
+                "insured_kpj": self.insured_kpj or "", "benefit_form": self.benefit_form}
 
 
 class BranchOut(Schema):
@@ -365,7 +413,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str,
     with refused_as_conflict():
         result = services.booking_create(
             branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
+            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.booking_fields(),
             actor=Actor.participant(), client_ip=_client_ip(request))
     return Status(201, _created_out(result))
 
@@ -408,7 +456,7 @@ def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, 
     with refused_as_conflict():
         result = services.waitlist_join(
             branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
+            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.booking_fields(),
             client_ip=_client_ip(request))
     entry = WaitlistEntry.objects.select_related("slot", "slot__branch").get(pk=result.entry.pk)
     return Status(201, {**_waitlist_out(entry, result.position), "access_token": result.token})
