@@ -3,7 +3,8 @@
 - ``GET  /branches/{code}/availability?from=&to=`` — per date and session: start, end, capacity,
   remaining, status (open / full / closed), in the branch's zone.
 - ``GET  /availability?region=&date=&claim_type=`` — branches with room on a date.
-- ``POST /bookings`` — 201 with code, status, branch, slot, intake links, ticket URLs, access token.
+- ``POST /bookings`` — 201 with code, status, branch, slot, intake links, ticket URLs, access token. An
+  heir adds the deceased worker's ``insured_nik`` and ``insured_kpj`` to their own identity.
 - ``GET  /bookings/{code}``, ``POST /bookings/{code}/cancel``, ``POST /bookings/{code}/reschedule`` —
   authorised by ``Authorization: Bearer <access_token>`` (never a token in a URL).
 - ``POST /waitlist``, ``GET /waitlist/{id}``, ``POST /waitlist/{id}/accept`` — the waitlist of a full

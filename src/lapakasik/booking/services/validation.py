@@ -136,8 +136,8 @@ def insured_clean(insured_nik: Any, insured_kpj: Any, *, claim_type: str, claim_
     nik_value = kpj_value = ""
     if not nik_given:
         fields.setdefault("insured_nik", []).append(_(
-            "Isi juga NIK peserta yang meninggal (16 angka di KTP-nya), atau kosongkan kedua data peserta bila "
-            "Anda sendiri pesertanya."))
+            "Isi juga NIK peserta yang meninggal (16 angka), atau kosongkan kedua data peserta bila Anda sendiri "
+            "pesertanya."))
     else:
         try:
             nik_value = parse_nik(nik_given, today=clock.now().date()).nik
@@ -145,8 +145,8 @@ def insured_clean(insured_nik: Any, insured_kpj: Any, *, claim_type: str, claim_
             fields.setdefault("insured_nik", []).extend(exc.messages)
     if not kpj_given:
         fields.setdefault("insured_kpj", []).append(_(
-            "Isi juga nomor KPJ peserta yang meninggal (11 angka di kartu pesertanya), atau kosongkan kedua data "
-            "peserta bila Anda sendiri pesertanya."))
+            "Isi juga nomor KPJ peserta yang meninggal (11 angka), atau kosongkan kedua data peserta bila Anda "
+            "sendiri pesertanya."))
     else:
         try:
             kpj_value = validate_kpj(kpj_given)
