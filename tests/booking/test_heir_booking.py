@@ -282,3 +282,13 @@ def test_the_heir_waits_for_a_full_session_and_the_offer_books_for_the_deceased(
     assert (claim.claim_type, claim.insured_nik, claim.insured_kpj) == ("JKM", dead.nik, dead.kpj)
     party = claim.parties.get(is_applicant=True)
     assert (party.role, party.nik) == ("heir", relative(dead, "spouse")["nik"])
+
+
+def test_probing_one_deceased_family_is_rate_limited(client: Client, settings: Any, person: Callable[..., Any],
+                                                     heir_body: Callable[..., dict[str, Any]]) -> None:
+    """NIK after NIK against one deceased worker: the insured NIK counts in the per-NIK limit."""
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "RATE_LIMIT_NIK_PER_MINUTE": 2}
+    dead = person("deceased")
+    strangers = [person("eligible") for _ in range(3)]
+    statuses = [post(client, heir_body(dead, nik=s.nik, full_name=s.full_name)).status_code for s in strangers]
+    assert statuses == [409, 409, 429]

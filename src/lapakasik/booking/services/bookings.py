@@ -64,7 +64,7 @@ def booking_create(
     now = now or clock.now()
     actor = actor or Actor.participant()
     ratelimit.check_ip(client_ip)
-    ratelimit.check_identity(nik=nik, phone=phone)
+    ratelimit.check_identity(nik=nik, phone=phone, insured_nik=insured_nik)
     # The cheap "full" answer, before any identity check: the cached snapshot or the slot's full mark —
     # no query, no transaction. (A slot that cannot be resolved falls through to the full validation,
     # which reports every field's problem together.)

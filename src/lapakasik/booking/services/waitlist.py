@@ -68,7 +68,7 @@ def waitlist_join(
     free (book it instead), ``already_waiting`` when this NIK already waits for the session."""
     now = now or clock.now()
     ratelimit.check_ip(client_ip)
-    ratelimit.check_identity(nik=nik, phone=phone)
+    ratelimit.check_identity(nik=nik, phone=phone, insured_nik=insured_nik)
     req = checked_request(
         now=now, branch_code=branch_code, date=date, session_start=session_start, claim_type=claim_type,
         claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email, phone=phone,
