@@ -27,7 +27,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 from pydantic import ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -131,39 +130,21 @@ class BookingIn(ApplicantIn, SessionChoiceIn):
     # Optional here (an heir has no KPJ of their own); ``shape_errors`` asks for it from the participant.
     kpj: Kpj | None = Field(  # type: ignore[assignment]
         None, description="Nomor KPJ pemohon (11 angka): wajib bila pemohon adalah peserta sendiri; ahli waris boleh "
-                          "mengosongkannya / the applicant's KPJ: required unless insured_nik and insured_kpj are given")
+                          "mengosongkannya / the applicant's KPJ: required unless insured_nik and insured_kpj are given "
+                          "(missing: 409 refused on kpj)")
     insured_nik: Nik | None = Field(None, description="Ahli waris: NIK peserta yang meninggal (bersama insured_kpj) / an "
-                                                      "heir: the deceased insured worker's NIK (with insured_kpj)")
+                                                      "heir: the deceased insured worker's NIK (with insured_kpj; one without the "
+                                                      "other: 409 refused on the missing one)")
     insured_kpj: Kpj | None = Field(None, description="Ahli waris: nomor KPJ peserta yang meninggal (bersama insured_nik) / "
                                                       "an heir: the deceased insured worker's KPJ (with insured_nik)")
     benefit_form: Literal["monthly", "lump_sum"] | None = Field(
         None, description="JP hari tua: pensiun bulanan (minimal 180 bulan iuran) atau manfaat sekaligus; kosong: "
                           "menurut masa iuran / JP old age: the benefit form asked for (none: the one the months give)")
 
-    def shape_errors(self) -> list[dict[str, Any]]:
-        """What the types alone cannot say: the insured worker's NIK and KPJ come together, and without them
-        the applicant (the participant) gives their own KPJ. As pydantic errors, so the answer is the
-        usual 422 per field."""
-        def error(name: str, message: Any) -> dict[str, Any]:
-            return {"type": "value_error", "loc": ("body", "payload", name), "msg": str(message),
-                    "ctx": {"error": message}}
-
-        problems = []
-        if self.insured_nik and not self.insured_kpj:
-            problems.append(error("insured_kpj", _("Isi juga nomor KPJ peserta yang meninggal (11 angka), atau "
-                                                   "kosongkan kedua data peserta bila Anda sendiri pesertanya.")))
-        if self.insured_kpj and not self.insured_nik:
-            problems.append(error("insured_nik", _("Isi juga NIK peserta yang meninggal (16 angka), atau kosongkan "
-                                                   "kedua data peserta bila Anda sendiri pesertanya.")))
-        if not self.insured_nik and not self.insured_kpj and not self.kpj:
-            problems.append(error("kpj", _("Nomor KPJ wajib diisi: 11 angka di kartu peserta.")))
-        return problems
-
     def booking_fields(self) -> dict[str, Any]:
-        """The applicant's keywords and the insured worker's, as ``services.booking_create`` takes them."""
-        errors = self.shape_errors()
-        if errors:
-            raise NinjaValidationError(errors)
+        """The applicant's keywords and the insured worker's, as ``services.booking_create`` takes them. That
+        the insured worker's NIK and KPJ come together, and that without them the applicant gives their own
+        KPJ, is the service's to say (409 ``refused`` per field): each body is well formed on its own."""
         return {**self.applicant_fields(), "kpj": self.kpj or "", "insured_nik": self.insured_nik or "",
                 "insured_kpj": self.insured_kpj or "", "benefit_form": self.benefit_form}
 
