@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .test_booking import no_sideways_scroll
+from tests.e2e.test_booking import no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
