@@ -39,7 +39,7 @@ openapi-check: install
 
 # Indonesian is the source language. English lives in src/lapakasik/locale/en (project) and in each app
 # that keeps its own catalogue (src/lapakasik/<app>/locale/en).
-APP_CATALOGUES := accounts benefits booking frontdesk intake mailgateway notifications registry
+APP_CATALOGUES := accounts benefits booking dropbox frontdesk intake mailgateway notifications registry
 messages: install
 	cd src/lapakasik && LAPAKASIK_DATA_DIR=$(CURDIR)/data ../../$(BIN)/lapakasik makemessages -l en --no-obsolete --add-location file \
 	  $(foreach app,$(APP_CATALOGUES),-i '$(app)/*')

@@ -20,7 +20,9 @@
    it, at the same rates, pgbench's open loop (``-R``, latency including its schedule lag) on the same SQL and
    the bare Django view with the same two statements.
 
-Rate limits are switched off for the server (every request comes from 127.0.0.1, one load generator).
+Rate limits and load shedding are switched off for the server (every request comes from 127.0.0.1, one load
+generator; its clients retry at once and ignore ``Retry-After``): this measures what the booking path
+serves. ``lapakasik bench overload`` measures the shedding.
 """
 
 from __future__ import annotations
@@ -430,6 +432,13 @@ def run(options: dict[str, Any], stdout: Any) -> None:
            "LAPAKASIK_ENV": "development", "RATE_LIMIT_IP_PER_MINUTE": "0", "RATE_LIMIT_NIK_PER_MINUTE": "0",
            "RATE_LIMIT_PHONE_PER_MINUTE": "0", "DB_POOL_MAX": str(options["threads"]),
            "DB_POOL_MIN": str(options["threads"]), "LOG_LEVEL": "ERROR",
+           # The rush measures what the booking path serves, comparable with every earlier run: the clients
+           # here retry at once and ignore Retry-After, which load shedding would answer with 503s in a few
+           # seconds. `lapakasik bench overload` measures the shedding itself.
+           "OVERLOAD_SHEDDING": "0",
+           # …and without the opening waiting room, which would ask for admission tokens when the bench runs in
+           # the hours after a zone's midnight (`lapakasik bench overload` and the opening's tests cover it).
+           "OPENING_ENABLED": "0",
            # the product plus the bench-only endpoints (the bare-view calibration), never mounted in the product
            "DJANGO_SETTINGS_MODULE": "lapakasik_bench._server_settings"}
     exe = [sys.executable, "-m", "lapakasik"]

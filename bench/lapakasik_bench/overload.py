@@ -355,7 +355,7 @@ def run(options: dict[str, Any], stdout: Any) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="lapakasik-bench-overload-"))
     env = {**os.environ, "LAPAKASIK_DATA_DIR": str(workdir), "DEBUG": "0", "LAPAKASIK_ENV": "development",
            "RATE_LIMIT_IP_PER_MINUTE": "0", "RATE_LIMIT_NIK_PER_MINUTE": "0", "RATE_LIMIT_PHONE_PER_MINUTE": "0",
-           "LOG_LEVEL": "ERROR", "OVERLOAD_MAX_WAIT_SECONDS": str(options["max_wait"]),
+           "LOG_LEVEL": "ERROR", "OVERLOAD_MAX_WAIT_SECONDS": str(options["max_wait"]), "OPENING_ENABLED": "0",
            "DJANGO_SETTINGS_MODULE": "lapakasik.settings"}
     if options["pg"]:
         import psycopg

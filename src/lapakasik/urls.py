@@ -19,6 +19,7 @@ urlpatterns = [
     # The apps' participant and officer pages.
     path("", include("lapakasik.booking.urls")),
     path("", include("lapakasik.intake.urls")),
+    path("", include("lapakasik.forms.urls")),  # /formulir/<token>/…: online forms, by the upload link token
     path("", include("lapakasik.notifications.urls")),
     path("", include("lapakasik.claims.urls")),
     path("", include("lapakasik.branchops.urls")),  # /petugas/kebijakan-kanal/: channel policy
@@ -26,4 +27,5 @@ urlpatterns = [
     path("", include("lapakasik.payments.urls")),  # before casework: /petugas/klaim/<code>/rekening/periksa/
     path("", include("lapakasik.casework.urls")),  # after intake: /petugas/klaim/<code>/dokumen/ is intake's
     path("", include("lapakasik.frontdesk.urls")),
+    path("", include("lapakasik.dropbox.urls")),
 ]

@@ -52,6 +52,10 @@ class Place:
     policy_change_id: int = 0  # a channel-policy change of the place's region, waiting to start
     screening_id: int = 0  # a visitor screened at the door of the place's branch
     batch_ref: str = "BZZZZZZZZ"
+    envelope_id: int = 999_999_999  # a dropbox envelope received at the place's branch, not yet disinfected
+    accepted_envelope_id: int = 999_999_999  # one accepted by the place's back office, waiting to be scanned
+    handover_id: int = 999_999_999  # a hand-over batch sent to the place's branch, with one envelope
+    handover_envelope_id: int = 999_999_999
 
 
 @dataclass
@@ -135,7 +139,35 @@ def _seed() -> World:
         PaymentBatch.objects.create(reference=place.batch_ref, branch=branches[place.branch_code],
                                     business_date=FIXED_NOW.date(), count=0, control_total=0,
                                     closed_by=users["supervisor"], closed_at=FIXED_NOW)
+    _seed_dropbox(places, branches, users)
     return World(places=places, users=users)
+
+
+def _seed_dropbox(places: dict[str, Place], branches: dict[str, Any], users: dict[str, Any]) -> None:
+    """Per branch: an envelope at the door, one accepted by the back office, one in a hand-over to accept (the
+    rows as the services leave them; the quarantine long over)."""
+    from lapakasik.claims.models import Claim
+    from lapakasik.dropbox.models import Envelope, HandoverBatch
+
+    over = FIXED_NOW - timedelta(days=2)
+    for n, place in enumerate(places.values()):
+        branch = branches[place.branch_code]
+        claim = Claim.objects.get(code=place.booking_code)
+
+        def envelope(suffix: str, **kw: Any) -> Envelope:
+            return Envelope.objects.create(claim=claim, received_branch=branch, destination=branch,
+                                           matched_by="claim_code", form_id=f"matrix-{n}-{suffix}",
+                                           received_at=over, received_by=users["front_desk"], **kw)
+
+        done = {"disinfected_at": over, "disinfected_by": users["front_desk"], "disinfection_method": "spray",
+                "quarantine_until": over + timedelta(hours=24)}
+        place.envelope_id = envelope("door").pk
+        place.accepted_envelope_id = envelope("accepted", state="ACCEPTED", accepted_at=over,
+                                              accepted_by=users["officer"], **done).pk
+        batch = HandoverBatch.objects.create(reference=f"STMX{n}", from_branch=branch, to_branch=branch, sent_count=1,
+                                             sent_at=over + timedelta(days=1), sent_by=users["front_desk"])
+        place.handover_id = batch.pk
+        place.handover_envelope_id = envelope("batch", state="HANDED_OVER", batch=batch, **done).pk
 
 
 @pytest.fixture(scope="module")
@@ -423,6 +455,51 @@ def _screening_counts_done(r: Any, place: Place) -> None:
     assert r.status_code == 200 and f"Cabang {place.branch_code}" in r.content.decode()
 
 
+def _envelope_state(place: Place) -> str:
+    from lapakasik.dropbox.models import Envelope
+
+    return str(Envelope.objects.get(pk=place.envelope_id).state)
+
+
+def _handover_status(place: Place) -> str:
+    from lapakasik.dropbox.models import HandoverBatch
+
+    return str(HandoverBatch.objects.get(pk=place.handover_id).status)
+
+
+def _dropbox_form() -> dict[str, Any]:
+    from lapakasik.dropbox.services import form_id_new
+
+    return {"form_id": form_id_new()}
+
+
+def _dropbox_envelopes(place: Place) -> int:
+    from lapakasik.dropbox.models import Envelope
+
+    return Envelope.objects.filter(claim__code=place.booking_code).count()
+
+
+def _status(code: int) -> Callable[[Any, Place], None]:
+    def check(r: Any, place: Place) -> None:
+        assert r.status_code == code, r.status_code
+    return check
+
+
+def _receive_claim_done(r: Any, place: Place) -> None:
+    # the desk may take an envelope for a claim of its own region (a neighbour branch's participant), never
+    # of another region: that claim is answered as unknown
+    if place.branch_code == "MXB01":
+        assert r.status_code == 404, r.status_code
+    else:
+        assert r.status_code == 302 and r["Location"].startswith("/petugas/dropbox/amplop/"), r.status_code
+
+
+def _claim_pk(place: Place) -> int:
+    from lapakasik.claims.models import Claim
+
+    return int(Claim.objects.get(code=place.booking_code).pk)
+
+
 OPERATIONS = [
     Operation("api_get_booking", "/api/v1/officer/bookings/{code}",
               "api", "GET", lambda p: f"/api/v1/officer/bookings/{p.booking_code}",
@@ -500,6 +577,9 @@ OPERATIONS = [
     Operation("page_channel_policy_cancel", "petugas/kebijakan-kanal/perubahan/<int:pk>/batal/", "page", "POST",
               lambda p: f"/petugas/kebijakan-kanal/perubahan/{p.policy_change_id}/batal/", Action.SET_CHANNEL_POLICY,
               done=_change_cancel_done, state=_change_cancelled),
+    # the quota opening's live counts (branchops app): a list of the branches in scope
+    Operation("page_opening", "petugas/pembukaan/", "list", "GET", lambda p: "/petugas/pembukaan/",
+              Action.VIEW_OPENING, listed=lambda p: f'id="opening-branch-{p.branch_code}"'),
     # the front desk (frontdesk app): screening at the door, counts per day
     Operation("page_frontdesk_home", "petugas/depan/", "self", "GET", lambda p: "/petugas/depan/",
               Action.SCREEN_VISITOR, done=_ok),
@@ -514,6 +594,45 @@ OPERATIONS = [
               lambda p: f"/petugas/depan/ringkasan/{p.branch_code}/", Action.VIEW_SCREENING_COUNTS,
               done=_screening_counts_done),
     # benefit decisions (benefits app): the forms refuse a claim that is not verified, after the policy
+    # the dropbox (dropbox app): receipt, disinfection, hand-over at the door; acceptance and scanning behind it
+    Operation("page_dropbox_desk", "petugas/dropbox/", "self", "GET", lambda p: "/petugas/dropbox/",
+              Action.RECEIVE_ENVELOPE, done=_status(200)),
+    Operation("page_dropbox_receive", "petugas/dropbox/terima/", "self", "POST", lambda p: "/petugas/dropbox/terima/",
+              Action.RECEIVE_ENVELOPE, body=lambda p: {"serial": "0000-0000-0000-0000", **_dropbox_form()},
+              done=_status(422), state=_dropbox_envelopes),
+    Operation("page_dropbox_search", "petugas/dropbox/cari/", "self", "POST", lambda p: "/petugas/dropbox/cari/",
+              Action.RECEIVE_ENVELOPE, body=lambda p: {"q": p.booking_code}, done=_status(200)),
+    Operation("page_dropbox_receive_claim", "petugas/dropbox/terima-klaim/", "self", "POST",
+              lambda p: "/petugas/dropbox/terima-klaim/", Action.RECEIVE_ENVELOPE,
+              body=lambda p: {"claim": _claim_pk(p), "matched_by": "claim_code", **_dropbox_form()},
+              done=_receive_claim_done, state=_dropbox_envelopes),
+    Operation("page_dropbox_envelope", "petugas/dropbox/amplop/<int:pk>/", "page", "GET",
+              lambda p: f"/petugas/dropbox/amplop/{p.envelope_id}/", Action.RECEIVE_ENVELOPE, done=_status(200)),
+    Operation("page_dropbox_disinfect", "petugas/dropbox/amplop/<int:pk>/disinfeksi/", "page", "POST",
+              lambda p: f"/petugas/dropbox/amplop/{p.envelope_id}/disinfeksi/", Action.RECEIVE_ENVELOPE,
+              body=lambda p: {"method": "spray"}, state=_envelope_state,
+              done=lambda r, p: (_status(302)(r, p), _envelope_state(p) == "DISINFECTED" or pytest.fail("not done"))),
+    Operation("page_dropbox_hand_over", "petugas/dropbox/serah-terima/", "self", "POST",
+              lambda p: "/petugas/dropbox/serah-terima/", Action.RECEIVE_ENVELOPE, body=lambda p: {"counted": "0"},
+              done=_status(422)),
+    Operation("page_dropbox_inbox", "petugas/dropbox/masuk/", "self", "GET", lambda p: "/petugas/dropbox/masuk/",
+              Action.DIGITISE_ENVELOPE, done=_status(200)),
+    Operation("page_dropbox_batch", "petugas/dropbox/serah-terima/<int:pk>/", "page", "GET",
+              lambda p: f"/petugas/dropbox/serah-terima/{p.handover_id}/", Action.DIGITISE_ENVELOPE,
+              done=_status(200)),
+    Operation("page_dropbox_batch_accept", "petugas/dropbox/serah-terima/<int:pk>/", "page", "POST",
+              lambda p: f"/petugas/dropbox/serah-terima/{p.handover_id}/", Action.DIGITISE_ENVELOPE,
+              body=lambda p: {"envelope": [p.handover_envelope_id], "counted": "1"}, state=_handover_status,
+              done=lambda r, p: (_status(302)(r, p), _handover_status(p) == "RECONCILED" or pytest.fail("not done"))),
+    Operation("page_dropbox_digitise", "petugas/dropbox/amplop/<int:pk>/pindai/", "page", "GET",
+              lambda p: f"/petugas/dropbox/amplop/{p.accepted_envelope_id}/pindai/", Action.DIGITISE_ENVELOPE,
+              done=_status(200)),
+    Operation("page_dropbox_overview_index", "petugas/dropbox/cabang/", "self", "GET",
+              lambda p: "/petugas/dropbox/cabang/", Action.VIEW_DROPBOX, done=_ok),
+    Operation("page_dropbox_overview", "petugas/dropbox/cabang/<str:branch>/", "page", "GET",
+              lambda p: f"/petugas/dropbox/cabang/{p.branch_code}/", Action.VIEW_DROPBOX,
+              done=lambda r, p: (_status(200)(r, p), f"Cabang {p.branch_code}" in r.content.decode()
+                                 or pytest.fail("branch not shown"))),
     Operation("page_decide", "petugas/putusan/<str:code>/<slug:action>/", "page", "POST",
               lambda p: f"/petugas/putusan/{p.booking_code}/setujui/", Action.DECIDE_CLAIM,
               body=lambda p: {"npwp": "ya"}, done=_redirect_to_claim, state=_decisions),

@@ -42,11 +42,14 @@ set_channel_policy        .       .          .          Y              Y
 screen_visitor            .       Y          Y          .              .
 view_screening_counts     .       Y          Y          Y              Y
 receive_envelope          Y       Y          Y          .              .
+digitise_envelope         Y       Y          .          .              .
+view_dropbox              .       Y          .          Y              Y
 view_bank_account         Y       Y          .          .              .
 check_bank_account        Y       Y          .          .              .
 view_payments             .       Y          .          Y              Y
 close_batch               .       Y          .          .              .
 import_bank_result        .       Y          .          .              .
+view_opening              .       .          .          Y              Y
 """
 ROLES = [Role.OFFICER, Role.SUPERVISOR, Role.FRONT_DESK, Role.REGIONAL_ADMIN, Role.NATIONAL_ADMIN]
 

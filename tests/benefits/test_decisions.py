@@ -261,3 +261,25 @@ def test_a_new_tax_rule_does_not_change_a_past_decision(verified: Any, staff: An
     assert (old.tax, old.threshold, old.tax_rule.legal_basis) == (1_250_000, 50_000_000, "PP 68/2009")
     shown = participant_breakdown(first)
     assert shown is not None and (shown["tax"], shown["rate_percent"], shown["legal_basis"]) == (1_250_000, "5", "PP 68/2009")
+
+
+def test_an_approval_waiting_for_its_second_signature_is_never_paid(verified: Any, staff: Any, branch: Any) -> None:
+    """Above the four-eyes amount and not yet signed twice: no instruction, so no batch takes it, and the
+    claim cannot be moved to PAID by any path."""
+    from lapakasik.benefits.services import claim_approve
+    from lapakasik.claims.services import Actor, claim_transition
+    from lapakasik.payments.batches import batch_close
+    from lapakasik.payments.models import PaymentBatch
+    from tests.payments.conftest import give_account
+
+    claim = verified(balance=75_000_000)
+    give_account(claim, officer=staff["officer"])
+    assert claim_approve(user=staff["officer"], claim=claim, has_npwp=True).status == "pending"
+    before = snapshot(claim)
+    with pytest.raises(Conflict) as exc:
+        batch_close(branch=branch, user=staff["supervisor"])
+    assert exc.value.code == "nothing_ready"
+    with pytest.raises(Conflict):
+        claim_transition(claim=claim, to="PAID", actor=Actor.officer(staff["supervisor"]))
+    assert snapshot(claim) == before and not PaymentBatch.objects.exists()
+

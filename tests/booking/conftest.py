@@ -174,3 +174,7 @@ def snapshot_counts() -> dict[str, Any]:
         "held": SlotQuota.objects.aggregate(s=Sum("held"))["s"],
         "statuses": sorted(Booking.objects.values_list("status", flat=True)),
     }
+
+
+# The fair opening's fixtures (``opening_support``): its clock and a join body.
+from .opening_support import join_body, opening_clock  # noqa: E402,F401

@@ -3,30 +3,21 @@ claim of Rp 75,000,000 with NPWP; the participant gives the bank account on "Boo
 checks it against the bank book and approves, the supervisor signs the second approval (above the
 four-eyes amount); the participant reads the breakdown (tax Rp 1,250,000, net Rp 73,750,000); the supervisor
 closes the day's batch, downloads the bank's CSV and imports the bank's result file; the participant
-receives "paid" with the amount and the masked account, and the page says paid."""
+receives "paid" with the amount and the masked account (the e-mail carries its authenticity code, which
+``/cek-pesan/`` confirms, and no link asking for a password or a one-time code), and the page says paid."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from typing import Any
 
 import pytest
-from tests.e2e.test_decision_journey import _sign_in, _world
+from tests.e2e.test_decision_journey import _open_booking, _sign_in, _world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _otp_open(phone: Any, url: str, code: str) -> None:
-    from lapakasik.notifications.models import Notification
-
-    phone.goto(f"{url}/antrean/saya/")
-    phone.fill("#id_code", code.lower())
-    phone.get_by_role("button", name="Kirim kode sekali pakai").click()
-    otp = Notification.objects.filter(claim__code=code, event="otp_code").order_by("-id").first()
-    phone.fill("#id_otp", otp.context["otp"])
-    phone.get_by_role("button", name="Buka booking").click()
 
 
 def test_approved_batched_paid_and_the_participant_told(
@@ -34,14 +25,17 @@ def test_approved_batched_paid_and_the_participant_told(
     from playwright.sync_api import expect
 
     from lapakasik.claims.models import Claim
+    from lapakasik.core.dates import long_date
     from lapakasik.notifications.models import Notification
+    from lapakasik.notifications.services import notification_dispatch
     from lapakasik.payments import bankfiles
+    from lapakasik.payments.models import PaymentDue
 
     settings.PUBLIC_BASE_URL = live_server.url
     claim, people = _world(settings)
 
     phone = phone_factory()
-    _otp_open(phone, live_server.url, claim.code)
+    _open_booking(phone, live_server.url, claim.code)
     phone.locator("#account-link").click()
     phone.select_option("#id_bank_code", "014")
     phone.fill("#id_account_number", "1234-567-890")
@@ -75,6 +69,11 @@ def test_approved_batched_paid_and_the_participant_told(
     phone.goto(f"{live_server.url}/antrean/saya/{claim.code}/")
     expect(phone.locator("#amounts")).to_contain_text("Rp 1.250.000")
     expect(phone.locator("#amounts")).to_contain_text("Rp 73.750.000")
+    # The expected payment date (the branch's working days after verification) and the masked account.
+    due = PaymentDue.objects.get(claim=claim).due_on
+    expect(phone.locator("#payment-due")).to_have_text(long_date(due))
+    expect(phone.locator("#payment-account")).to_contain_text("******7890")
+    expect(phone.locator("#payment-check")).to_contain_text("Sesuai buku tabungan")
 
     second.goto(f"{live_server.url}/petugas/pembayaran/")
     expect(second.locator("#ready-summary")).to_contain_text("1 dari 1 siap dibayar")
@@ -100,3 +99,21 @@ def test_approved_batched_paid_and_the_participant_told(
     phone.goto(f"{live_server.url}/antrean/saya/{claim.code}/")
     expect(phone.locator("#payment-status")).to_contain_text("Dibayar")
     expect(phone.locator("#payment-status")).to_contain_text("Rp 73.750.000")
+    expect(phone.locator("#payment-account")).to_contain_text("******7890")
+    assert "1234567890" not in phone.content()
+
+    # The "paid" e-mail as the participant receives it: the amount, the masked account, its authenticity
+    # code, and no link that asks for anything; the code checks out on /cek-pesan/.
+    notification_dispatch(notification_id=paid.pk)  # the worker's task; a no-op when it has already run
+    paid.refresh_from_db()
+    assert paid.status == "SENT" and paid.subject == f"Klaim {claim.code} telah dibayar"
+    body = paid.body_text  # the text as it was handed to the channel
+    code = f"{paid.verification_code[:4]}-{paid.verification_code[4:]}"
+    assert "Rp 73.750.000" in body and "******7890" in body and "1234567890" not in body
+    assert f"Kode keaslian pesan: {code}" in body
+    links = re.findall(r"https?://\S+", body)
+    assert links and all(link.startswith(f"{live_server.url}/cek-pesan/") for link in links), links
+    phone.goto(f"{live_server.url}/cek-pesan/")
+    phone.fill("input[name=kode]", code)
+    phone.locator("form button[type=submit]").click()
+    expect(phone.locator("body")).to_contain_text("asli dari Lapak Asik")

@@ -205,3 +205,21 @@ def _private_storage(settings: Any, tmp_path: Any) -> None:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                     "OPTIONS": {"location": str(tmp_path / "private")}},
     }
+
+
+def print_sheet(client: Any, claim: Any, *, branch: str | None = None, planned_on: Any = None) -> Any:
+    """The participant's "can't upload" path to a printed cover sheet: confirm the failure (when not yet),
+    choose the dropbox (``branch``: the first offered) and the day (default: tomorrow in the branch's zone)."""
+    from lapakasik.intake.models import IntakeAccess
+    from lapakasik.intake.selectors import branch_today, dropbox_branches
+
+    token = IntakeAccess.objects.get(claim=claim, kind="upload", revoked_at__isnull=True).token
+    claim.refresh_from_db()
+    if claim.state not in ("UPLOAD_FAILED", "DROPBOX_EXPECTED"):
+        client.post(f"/unggah/{token}/tidak-bisa/", {"masalah": "connection", "konfirmasi": "ya"})
+    day = planned_on or branch_today(claim.branch) + timedelta(days=1)
+    r = client.post(f"/unggah/{token}/dropbox/", {"branch": branch or dropbox_branches(claim)[0].code,
+                                                  "planned_on": day.isoformat()})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    claim.refresh_from_db()
+    return r

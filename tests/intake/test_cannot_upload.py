@@ -14,7 +14,7 @@ from lapakasik.claims.models import ClaimEvent
 from lapakasik.intake.models import Document, IntakeAccess
 from lapakasik.notifications.models import Notification
 
-from .conftest import jpeg_bytes
+from .conftest import jpeg_bytes, print_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +212,8 @@ def test_a_branch_of_the_same_region_that_keeps_its_dropbox_is_suggested(client:
     assert ctx["dropbox_allowed"] is False and ctx["nearest_dropbox_branch"] == "Kuningan"
     assert [b["name"] for b in ctx["dropbox_branches"]] == ["Kuningan"]
     html = client.get(f"/unggah/{token_of(claim)}/bantuan/").content.decode()
-    assert "Kuningan" in html and "lembar-sampul.pdf" in html and "Tangerang" not in html
+    assert "Kuningan" in html and 'value="JKP04"' in html and "Tangerang" not in html
+    print_sheet(client, claim, branch="JKP04")
     assert client.get(f"/unggah/{token_of(claim)}/lembar-sampul.pdf").status_code == 200
 
 

@@ -1,6 +1,6 @@
 """The dropbox cover sheet as a front desk meets it: its QR code is a standard QR code that zbar reads
-from the rendered page (Micro QR is not), no text runs into the code, and it names the claim type and
-reason by their labels, never by internal codes."""
+from the rendered page (Micro QR is not) and holds the sheet's own serial only, no text runs into the code,
+and it names the claim type and reason by their labels, never by internal codes."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from ..paper_support import (
     overlapping_lines,
     text_and_image_boxes,
 )
+from .conftest import print_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def _cover_sheet(client: Any, claim: Any, language: str = "id") -> bytes:
     token = IntakeAccess.objects.get(claim=claim, kind="upload", revoked_at__isnull=True).token
     if language != "id":
         client.cookies["lapakasik_lang"] = language
+    print_sheet(client, claim)
     r = client.get(f"/unggah/{token}/lembar-sampul.pdf")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     return r.content
@@ -38,9 +40,24 @@ def _text(pdf: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages))
 
 
-def test_cover_sheet_qr_decodes_to_the_claim_code(client: Any, claim: Any) -> None:
-    pages = decode_qr_codes(_cover_sheet(client, claim))
-    assert pages[0] == [f"LAPAKASIK:{claim.code}"]
+def test_cover_sheet_qr_holds_the_sheets_serial_only(client: Any, claim: Any) -> None:
+    from lapakasik.intake.models import CoverSheet
+    from lapakasik.intake.policy import serial_display
+
+    pdf = _cover_sheet(client, claim)
+    sheet = CoverSheet.objects.get(claim=claim)
+    pages = decode_qr_codes(pdf)
+    assert pages[0] == [f"LAPAKASIK:LS:{sheet.serial}"]
+    assert claim.code not in pages[0][0] and claim.insured_nik not in pages[0][0]
+    assert serial_display(sheet.serial) in _text(pdf)  # printed for typing by hand
+
+
+def test_each_print_is_a_new_sheet_with_its_own_serial(client: Any, claim: Any) -> None:
+    from lapakasik.intake.models import CoverSheet
+
+    first = decode_qr_codes(_cover_sheet(client, claim))[0][0]
+    second = decode_qr_codes(_cover_sheet(client, claim))[0][0]
+    assert first != second and CoverSheet.objects.filter(claim=claim).count() == 2
 
 
 def test_segno_make_would_have_been_micro_qr(claim: Any) -> None:
@@ -72,12 +89,14 @@ def test_no_text_overlaps_the_qr_code(client: Any, make_claim: Any, language: st
     assert ("lalu ke dropbox" in text) if language == "id" else ("drop box" in text.lower() or "dropbox" in text)
 
 
-def test_layout_boxes_agree_with_the_pdf(claim: Any) -> None:
+def test_layout_boxes_agree_with_the_pdf(client: Any, claim: Any) -> None:
     """The builder's own layout (what it meant to draw) has no text in the QR code's box either, and
     its QR box is where the PDF has the image."""
     from lapakasik.intake.coversheet import cover_sheet_pdf_with_layout
+    from lapakasik.intake.models import CoverSheet
 
-    pdf, qr_box, boxes = cover_sheet_pdf_with_layout(claim)
+    print_sheet(client, claim)
+    pdf, qr_box, boxes = cover_sheet_pdf_with_layout(CoverSheet.objects.get(claim=claim))
     assert boxes and not [b for _page, b in boxes if overlapping(b, qr_box)]
     assert overlapping_lines(boxes) == []
     from reportlab.lib.pagesizes import A4

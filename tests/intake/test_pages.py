@@ -11,7 +11,7 @@ from lapakasik.intake.models import Document, IntakeAccess
 from tests.accounts.factories import make_officer
 from tests.accounts.helpers import officer_login
 
-from .conftest import jpeg_bytes, stored_files
+from .conftest import jpeg_bytes, print_sheet, stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,11 @@ def test_cannot_upload_with_dropbox_gives_cover_sheet(client: Any, claim: Any) -
     claim.refresh_from_db()
     assert claim.state == "UPLOAD_FAILED"
     html = r.content.decode()
-    assert "dropbox" in html.lower() and "lembar-sampul.pdf" in html
+    assert "dropbox" in html.lower() and f"{url}dropbox/" in html  # the choice of dropbox and day
+    before = client.get(url + "lembar-sampul.pdf")  # the message's link leads to that choice first
+    assert before.status_code == 302 and before["Location"].endswith("/bantuan/#dropbox")
+    print_sheet(client, claim)
+    assert claim.state == "DROPBOX_EXPECTED"
     pdf = client.get(url + "lembar-sampul.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"].startswith("attachment")

@@ -175,8 +175,7 @@ def test_a_bad_result_file_is_refused_whole_with_a_clear_reason(
     ref1 = good[1].split(",")[1]
     if case == "unknown":
         content = _join([good[0], good[1], good[2].replace(good[2].split(",")[1], "PIXXXXXXXXXXXX"), good[3]])
-    elif case == "duplicated":
-        content = _join([good[0], good[1], good[1].replace("1000000", "73750000"), good[3]])
+    elif case == "duplicated":  # the first line twice, the header and trailer adding up to it
         content = _join([good[0].replace(",74750000", ",147500000"), good[1], good[1],
                          good[3].replace(",74750000", ",147500000")])
     elif case == "total":

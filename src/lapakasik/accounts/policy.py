@@ -46,11 +46,14 @@ class Action(enum.StrEnum):
     SCREEN_VISITOR = "screen_visitor"  # temperature screening at the door
     VIEW_SCREENING_COUNTS = "view_screening_counts"  # screenings per day at a branch (counts, nobody named)
     RECEIVE_ENVELOPE = "receive_envelope"  # dropbox custody: receive, disinfect, hand over
+    DIGITISE_ENVELOPE = "digitise_envelope"  # dropbox custody: accept a hand-over, scan the pages into the claim
+    VIEW_DROPBOX = "view_dropbox"  # a branch's envelopes by state and age, quarantine, hand-over reconciliation
     VIEW_BANK_ACCOUNT = "view_bank_account"  # a claim's bank account unmasked (everyone else sees it masked)
     CHECK_BANK_ACCOUNT = "check_bank_account"  # compare the account with the bank book; re-issue a failed payment
     VIEW_PAYMENTS = "view_payments"  # a branch's payment instructions and batches, their files
     CLOSE_BATCH = "close_batch"  # close the branch's daily payment batch
     IMPORT_BANK_RESULT = "import_bank_result"  # apply the bank's result file to a batch
+    VIEW_OPENING = "view_opening"  # the quota opening's live counts and settings (counts, nobody named)
 
 
 class Scope(enum.StrEnum):
@@ -92,7 +95,10 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SET_CHANNEL_POLICY: frozenset({_R, _N}),
     Action.SCREEN_VISITOR: frozenset({_F, _S}),
     Action.VIEW_SCREENING_COUNTS: frozenset({_F, _S, _R, _N}),
+    Action.VIEW_OPENING: frozenset({_R, _N}),
     Action.RECEIVE_ENVELOPE: frozenset({_F, _O, _S}),
+    Action.DIGITISE_ENVELOPE: frozenset({_O, _S}),
+    Action.VIEW_DROPBOX: frozenset({_S, _R, _N}),
     Action.VIEW_BANK_ACCOUNT: frozenset({_O, _S}),
     Action.CHECK_BANK_ACCOUNT: frozenset({_O, _S}),
     Action.VIEW_PAYMENTS: frozenset({_S, _R, _N}),

@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from lapakasik.benefits.api import router as benefits_router
 from lapakasik.booking.api import router as booking_router
+from lapakasik.booking.api_opening import router as opening_router
 from lapakasik.branches.api import router as branches_router
 from lapakasik.casework.api import AUTH as officer_auth
 from lapakasik.casework.api import router as casework_router
@@ -159,7 +160,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 # Each app's router, in the order of the OpenAPI document.
-for _router in (branches_router, booking_router, intake_router, notifications_router, casework_router,
+for _router in (branches_router, booking_router, opening_router, intake_router, notifications_router, casework_router,
                 payments_router):
     api.add_router("/", _router)
 # The officers' payment operations take the officer API's ways in (session or personal token).

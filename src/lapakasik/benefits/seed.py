@@ -7,13 +7,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .models import DecisionReason, TaxRule
 from .policy import PP_68_2009
 from .reasons import DEFAULTS
 
 
 def defaults_seed() -> None:
-    from .models import DecisionReason, TaxRule
-
     for row in DEFAULTS:
         DecisionReason.objects.get_or_create(code=str(row["code"]), defaults={k: v for k, v in row.items() if k != "code"})
     TaxRule.objects.get_or_create(valid_from=date(2009, 12, 3), defaults={

@@ -149,6 +149,12 @@ class BookingIn(ApplicantIn, SessionChoiceIn):
                 "insured_kpj": self.insured_kpj or "", "benefit_form": self.benefit_form}
 
 
+class BookingCreateIn(BookingIn):
+    admission_token: str | None = Field(
+        None, max_length=400, pattern=r"^[A-Za-z0-9_:-]{1,400}$", description="During a quota opening: the token the waiting room gave when your turn "
+                                          "came (GET /opening/place). Without it: 409 admission_required")
+
+
 class BranchOut(Schema):
     code: str
     name: str
@@ -243,7 +249,7 @@ class ErrorOut(Schema):
 
 # --- helpers -------------------------------------------------------------------------------------------
 
-def _client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "")
 
 
@@ -391,12 +397,15 @@ def availability_search(request: HttpRequest, q: Query[SearchQuery]) -> HttpResp
 
 @router.post("/bookings", response={201: BookingCreatedOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
              summary="Pesan antrean / book a session")
-def create_booking(request: HttpRequest, payload: BookingIn) -> Status[dict[str, Any]]:
+def create_booking(request: HttpRequest, payload: BookingCreateIn) -> Status[dict[str, Any]]:
+    """During a quota opening (docs/booking.md, "Fair opening") a booking needs ``admission_token``: 409
+    ``admission_required`` without it (with ``waiting_room_url``), ``admission_invalid`` for a forged or
+    malformed one, ``admission_other_nik``, ``admission_expired``, ``admission_used``."""
     with refused_as_conflict():
         result = services.booking_create(
             branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
             claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.booking_fields(),
-            actor=Actor.participant(), client_ip=_client_ip(request))
+            actor=Actor.participant(), client_ip=client_ip(request), admission_token=payload.admission_token)
     return Status(201, _created_out(result))
 
 
@@ -439,7 +448,7 @@ def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, 
         result = services.waitlist_join(
             branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
             claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.booking_fields(),
-            client_ip=_client_ip(request))
+            client_ip=client_ip(request))
     entry = WaitlistEntry.objects.select_related("slot", "slot__branch").get(pk=result.entry.pk)
     return Status(201, {**_waitlist_out(entry, result.position), "access_token": result.token})
 

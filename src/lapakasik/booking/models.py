@@ -173,3 +173,39 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"one-time code {self.pk} of claim {self.claim_id} ({self.purpose})"
+
+
+class OpeningPlace(models.Model):
+    """A place in the waiting room of one quota opening (``booking.waitroom``): written once, when the
+    person joins. Its order is derived, never updated: a place joined inside the pre-queue window
+    (``in_draw``) is ranked by its random ``draw_key`` among the window's places, a later one behind them
+    by ``late_seq``. Polling writes nothing; the cache is rebuilt from these rows. ``used_at`` is set by
+    the booking that consumed the place's admission (single use); ``told_sold_out_at`` when the person
+    was told the opened day's seats are gone."""
+
+    opening_at = models.DateTimeField(help_text=_("Saat kuota hari baru dibuka (UTC)"))
+    nik_digest = models.CharField(max_length=64, help_text=_("HMAC dari NIK; satu tempat per NIK per pembukaan"))
+    applicant = models.JSONField(default=dict, help_text=_("Pemohon (claims.parties.Applicant)"))
+    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="opening_places")
+    claim_type = models.CharField(max_length=3)
+    claim_reason = models.CharField(max_length=32)
+    in_draw = models.BooleanField(help_text=_("Bergabung dalam jendela pra-antrean (urutan diundi)"))
+    draw_key = models.BigIntegerField(help_text=_("Kunci acak undian"))
+    late_seq = models.PositiveIntegerField(null=True, blank=True, help_text=_("Urutan kedatangan setelah jendela"))
+    joined_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True, help_text=_("Token masuk dipakai untuk booking"))
+    booking_code = models.CharField(max_length=16, blank=True, default="")
+    told_sold_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["opening_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["opening_at", "nik_digest"], name="opening_one_place_per_nik"),
+        ]
+        indexes = [models.Index(fields=["opening_at", "in_draw", "draw_key"]),
+                   models.Index(fields=["opening_at", "used_at"])]
+        verbose_name = _("tempat ruang tunggu pembukaan")
+        verbose_name_plural = _("tempat ruang tunggu pembukaan")
+
+    def __str__(self) -> str:
+        return f"opening {int(self.opening_at.timestamp())} place {self.pk}"

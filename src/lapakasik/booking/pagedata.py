@@ -86,11 +86,12 @@ class Created:
     access_token: str
 
 
-def create(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip: str) -> Created:
+def create(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip: str,
+           admission_token: str | None = None) -> Created:
     result = services.booking_create(
         branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
-        claim_reason=data["claim_reason"], **applicant_fields(data), **claim_fields(data), actor=Actor.participant(),
-        client_ip=ip,
+        claim_reason=data["claim_reason"], **applicant_fields(data), **claim_fields(data), actor=Actor.participant(), client_ip=ip,
+        admission_token=admission_token,
     )
     return Created(code=result.booking.code, access_token=result.access_token)
 

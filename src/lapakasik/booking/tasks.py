@@ -9,6 +9,7 @@ from django_tasks import task
 from lapakasik.core.periodic import periodic
 
 from . import services
+from .waitroom import services as waitroom
 
 
 @periodic(every=timedelta(minutes=10))
@@ -27,3 +28,10 @@ def booking_expire_no_shows() -> int:
 @task(queue_name="periodic")
 def waitlist_expire_offers() -> int:
     return services.waitlist_expire_offers()
+
+
+@periodic(every=timedelta(minutes=1))
+@task(queue_name="periodic")
+def opening_tell_sold_out() -> int:
+    """Those still waiting for an opening whose day is gone are told (once), with the alternatives."""
+    return waitroom.opening_tell_sold_out()

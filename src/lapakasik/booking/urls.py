@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import views, views_mine, views_waitlist
+from . import views, views_mine, views_opening, views_waitlist
 
 app_name = "booking"
 
 urlpatterns = [
     path("antrean/", views.start, name="start"),
     path("antrean/cari/", views.search, name="search"),
+    path("antrean/pembukaan/", views_opening.opening_join, name="opening_join"),
+    path("antrean/pembukaan/tunggu/", views_opening.opening_wait, name="opening_wait"),
     path("antrean/wilayah/<str:region>/", views.region_branches, name="branches"),
     path("antrean/cabang/<str:branch>/", views.branch_dates, name="dates"),
     path("antrean/cabang/<str:branch>/<str:day>/", views.branch_sessions, name="sessions"),

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.shortcuts import render as django_render
 from django.urls import reverse
@@ -52,6 +52,9 @@ from .access import authorised_claim, grant, grant_required, waitlist_remember
 from .forms import CHANNEL_CHOICES, IdentityForm, ReviewForm
 
 DRAFT_KEY = "booking_draft"
+# The fair opening (``views_opening``): the place token and, once admitted, the admission token.
+OPENING_PLACE_KEY = "opening_place"
+OPENING_ADMISSION_KEY = "opening_admission"
 RULE_LABELS = {
     "waiting_period": gettext_lazy("Masa tunggu satu bulan setelah berhenti bekerja (PP 60/2015)"),
     "membership_active": gettext_lazy("Kepesertaan harus sudah nonaktif untuk klaim karena berhenti bekerja"),
@@ -313,7 +316,8 @@ def _submit(request: HttpRequest, draft: dict[str, Any], b: Branch, day: date, c
     data = draft["data"]
     back = reverse("booking:identity") + "?" + ctx["slot_query"]
     try:
-        result = engine.create(branch=b, day=day, session=draft["session"], data=data, ip=otp.client_ip(request))
+        result = engine.create(branch=b, day=day, session=draft["session"], data=data, ip=otp.client_ip(request),
+                               admission_token=request.session.get(OPENING_ADMISSION_KEY) or None)
     except InvalidInput as exc:
         form = IdentityForm(data)
         form.is_valid()
@@ -327,6 +331,10 @@ def _submit(request: HttpRequest, draft: dict[str, Any], b: Branch, day: date, c
     except RateLimited as exc:
         return _error_page(request, exc, title=_("Terlalu banyak percobaan"), back=reverse("booking:review"))
     except ServiceError as exc:
+        if exc.code.startswith("admission_"):  # a quota opening: the waiting room gives the turn (never a 5xx)
+            target = "booking:opening_wait" if request.session.get(OPENING_PLACE_KEY) else "booking:opening_join"
+            messages.info(request, str(exc.message))
+            return HttpResponseRedirect(reverse(target), status=303)
         if exc.code == "duplicate_active_booking":
             twin = _booked_by_twin(request, draft["id"])
             if twin:  # a double click: the other request of this same draft booked; show its result

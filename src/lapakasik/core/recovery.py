@@ -47,9 +47,13 @@ RERUNNABLE: dict[str, str] = {
     "lapakasik.intake.tasks.intake_orphans_sweep": "a sweep: deletes unreferenced files",
     "lapakasik.intake.tasks.intake_deadlines": "a sweep over claims still in a pre-deadline state",
     "lapakasik.intake.tasks.intake_reminders": "a sweep: a documents_reminder_sent event marks each claim once",
+    "lapakasik.intake.tasks.intake_dropbox_reminders": "a sweep: IntakeProgress.dropbox_reminded_at marks each plan once",
+    "lapakasik.intake.tasks.intake_dropbox_deadlines": "a sweep over claims still waiting at the dropbox",
     "lapakasik.booking.tasks.slots_generate": "creates missing slots only (unique per branch, date, time)",
     "lapakasik.booking.tasks.booking_expire_no_shows": "a sweep: conditional on each booking's status",
     "lapakasik.booking.tasks.waitlist_expire_offers": "a sweep: conditional on each offer's status",
+    "lapakasik.booking.tasks.opening_tell_sold_out": "a sweep: each place's told_sold_out_at, set (rows locked) "
+                                                     "in the transaction that stores its messages",
     "lapakasik.casework.tasks.confirmation_reminders": "a sweep: reminder_sent_at, set under the claim's lock, "
                                                        "marks each confirmation once",
     "lapakasik.branchops.tasks.channel_policy_announce": "a sweep: each participant's PolicyNotice.told_at, set "

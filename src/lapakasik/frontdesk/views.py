@@ -44,7 +44,8 @@ def _bar(request: HttpRequest) -> dict[str, Any]:
     """What the front desk's menu offers this user."""
     return {"can_screen": authorise(request.user, Action.SCREEN_VISITOR).allowed,
             "can_queue": authorise(request.user, Action.VIEW_QUEUE).allowed,
-            "can_counts": authorise(request.user, Action.VIEW_SCREENING_COUNTS).allowed}
+            "can_counts": authorise(request.user, Action.VIEW_SCREENING_COUNTS).allowed,
+            "can_receive": authorise(request.user, Action.RECEIVE_ENVELOPE).allowed}
 
 
 def _tz(branch: Branch) -> ZoneInfo:

@@ -134,6 +134,20 @@ DEFAULTS: dict[str, list[_R]] = {"JHT": _JHT, "JKK": _JKK, "JKM": _JKM, "JP": _J
 UNCONDITIONAL_FOR: dict[tuple[str, str], list[str]] = {("JHT", "npwp"): ["PARTIAL_10", "PARTIAL_30"]}
 
 
+#: Requirement codes that can also be met by filling the form online (the forms app, which sits above
+#: intake, registers them in its ``AppConfig.ready``): the upload page then offers the form beside the
+#: upload — an alternative to a signed scan, never an extra step.
+_online_forms: set[str] = set()
+
+
+def online_form_register(*codes: str) -> None:
+    _online_forms.update(codes)
+
+
+def online_form_codes() -> frozenset[str]:
+    return frozenset(_online_forms)
+
+
 def default_rows() -> list[dict[str, Any]]:
     rows = []
     for claim_type, items in DEFAULTS.items():

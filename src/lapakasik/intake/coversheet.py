@@ -1,4 +1,6 @@
-"""The dropbox cover sheet: a one-page PDF with a standard QR code of the claim code and its checklist.
+"""The dropbox cover sheet: a one-page PDF with a standard QR code of the sheet's own serial (never the claim
+code or anything of the participant: ``policy.cover_sheet_payload``), the serial printed for typing by
+hand, the dropbox and day the participant chose, and the claim's checklist.
 
 The text flows beside the QR code, wrapped short of it, never under it; the claim type and reason are
 shown by their labels in the participant's language, never by their internal codes."""
@@ -13,27 +15,27 @@ from django.utils.translation import gettext as _
 from lapakasik.claims.models import ClaimType
 from lapakasik.claims.reasons import reason_label
 from lapakasik.claims.selectors import claim_applicant
+from lapakasik.core.dates import long_date
 from lapakasik.core.paper import PageFlow, qr_png
 
 from .catalogue import claim_checklist
-from .policy import STATUS_LABELS
-
-QR_PREFIX = "LAPAKASIK:"  # the same scheme as the booking ticket: front desks scan either
+from .policy import STATUS_LABELS, cover_sheet_payload, serial_display
 
 Box = tuple[float, float, float, float]
 
 
-def cover_sheet_pdf(claim: Any) -> bytes:
-    return cover_sheet_pdf_with_layout(claim)[0]
+def cover_sheet_pdf(sheet: Any) -> bytes:
+    return cover_sheet_pdf_with_layout(sheet)[0]
 
 
-def cover_sheet_pdf_with_layout(claim: Any) -> tuple[bytes, Box, list[tuple[int, Box]]]:
+def cover_sheet_pdf_with_layout(sheet: Any) -> tuple[bytes, Box, list[tuple[int, Box]]]:
     """The PDF, the QR code's box and every text box (points, bottom-left origin, with page numbers)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
+    claim = sheet.claim
     buf = io.BytesIO()
     pdf = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
     pdf.setTitle(_("Lembar sampul %(code)s") % {"code": claim.code})
@@ -42,7 +44,7 @@ def cover_sheet_pdf_with_layout(claim: Any) -> tuple[bytes, Box, list[tuple[int,
     flow = PageFlow(pdf, left=20 * mm, right=width - 20 * mm, top=height - 25 * mm, bottom=24 * mm)
     side = 45 * mm
     qr_box = (flow.right - side, height - 18 * mm - side, flow.right, height - 18 * mm)
-    pdf.drawImage(ImageReader(qr_png(QR_PREFIX + claim.code, scale=6)), qr_box[0], qr_box[1], side, side)
+    pdf.drawImage(ImageReader(qr_png(cover_sheet_payload(sheet.serial), scale=6)), qr_box[0], qr_box[1], side, side)
     flow.reserve(qr_box)
 
     flow.line(_("LEMBAR SAMPUL DOKUMEN — DROPBOX"), font="Helvetica-Bold", size=17)
@@ -54,6 +56,9 @@ def cover_sheet_pdf_with_layout(claim: Any) -> tuple[bytes, Box, list[tuple[int,
         (_("Nama"), claim_applicant(claim).full_name),
         (_("Jenis klaim"), f"{type_label} — {reason_label(claim.claim_type, claim.claim_reason)}"),
         (_("Kantor cabang"), f"{claim.branch.name} — {claim.branch.address}"),
+        (_("Dropbox"), f"{sheet.branch.name} — {sheet.branch.address}"),
+        (_("Rencana datang"), long_date(sheet.planned_on)),
+        (_("Nomor lembar"), serial_display(sheet.serial)),
     ):
         flow.line(f"{label}: {value}", size=11)
     flow.space(6 * mm)

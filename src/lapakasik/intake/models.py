@@ -90,6 +90,7 @@ class Source(models.TextChoices):
     DROPBOX = "DROPBOX", _("Dropbox")
     OFFICER_SCAN = "OFFICER_SCAN", _("Pindai petugas")
     API = "API", _("API")
+    ONLINE_FORM = "ONLINE_FORM", _("Formulir online")
 
 
 class DocumentStatus(models.TextChoices):
@@ -149,6 +150,10 @@ class IntakeProgress(models.Model):
                                       help_text=_("Tanda terima unggahan web dijadwalkan (belum terkirim)"))
     ack_sent_at = models.DateTimeField(null=True, blank=True, help_text=_("Tanda terima unggahan web terakhir"))
     documents_reminded_at = models.DateTimeField(null=True, blank=True, help_text=_("Pengingat dokumen dikirim"))
+    dropbox_reminded_at = models.DateTimeField(null=True, blank=True,
+                                               help_text=_("Pengingat rencana ke dropbox dikirim"))
+    dropbox_arrived_at = models.DateTimeField(null=True, blank=True,
+                                              help_text=_("Amplop pertama diterima di dropbox"))
 
     class Meta:
         verbose_name = _("kemajuan unggah")
@@ -162,3 +167,26 @@ class IntakeProgress(models.Model):
         """The claim's marks (created on first use). Call with the claim row locked."""
         progress, _created = cls.objects.get_or_create(claim=locked_claim)
         return progress
+
+
+class CoverSheet(models.Model):
+    """One printed dropbox cover sheet. Every print is a new row with its own ``serial`` — the QR code's
+    only content, unguessable (80 bits, Crockford) and saying nothing about the claim or the participant —
+    so the front desk can tell a sheet seen twice (a photocopy, a reused sheet) from a new one. It carries
+    the participant's plan: the branch whose dropbox they chose (one of ``selectors.dropbox_branches``)
+    and the local date they plan to come."""
+
+    serial = models.CharField(max_length=20, unique=True)
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="cover_sheets")
+    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="+")
+    planned_on = models.DateField()
+    printed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-printed_at", "-id"]
+        indexes = [models.Index(fields=["claim", "printed_at"])]
+        verbose_name = _("lembar sampul")
+        verbose_name_plural = _("lembar sampul")
+
+    def __str__(self) -> str:
+        return f"cover sheet {self.pk} of claim {self.claim_id}"

@@ -203,3 +203,52 @@ def usable_dropbox_branches(*, home_region: Any, home_branch: Any, candidates: l
     same_region = sorted((c for c in candidates if c[1] == home_region and c[2] and c[0] != home_branch),
                          key=lambda c: (c[3], str(c[0])))
     return [c[0] for c in same_region[:limit]]
+
+
+# --- the dropbox cover sheet ------------------------------------------------------------------------
+
+#: The QR code of a cover sheet holds this prefix and the sheet's serial, nothing else: not the claim code,
+#: nothing of the participant. (The booking ticket's code is ``LAPAKASIK:<booking code>``.)
+COVER_SHEET_QR_PREFIX = "LAPAKASIK:LS:"
+SERIAL_LENGTH = 16  # Crockford characters: 80 bits, unguessable
+
+
+def serial_display(serial: str) -> str:
+    """The serial as printed under the QR code, in groups of four for typing by hand."""
+    return "-".join(serial[i:i + 4] for i in range(0, len(serial), 4))
+
+
+def cover_sheet_payload(serial: str) -> str:
+    return COVER_SHEET_QR_PREFIX + serial
+
+
+def serial_from_scan(text: str) -> str | None:
+    """The serial in what a scanner typed or a camera decoded: the QR payload (``LAPAKASIK:LS:<serial>``,
+    any case, surrounding blanks) or the printed serial typed by hand (groups with dashes or spaces, O/0 and
+    I/L/1 as Crockford reads them). None when it is neither — a booking ticket's code, a claim code, noise."""
+    from lapakasik.core.codes import CROCKFORD, normalize_code
+
+    value = (text or "").strip()
+    if len(value) > 64:
+        return None
+    if value.upper().startswith(COVER_SHEET_QR_PREFIX):
+        value = value[len(COVER_SHEET_QR_PREFIX):]
+    elif ":" in value:
+        return None
+    serial = normalize_code(value)
+    if len(serial) != SERIAL_LENGTH or any(ch not in CROCKFORD for ch in serial):
+        return None
+    return serial
+
+
+def dropbox_date_refusal(*, planned_on: Any, today: Any, max_days: int, due_on: Any = None) -> str | None:
+    """Why the day the participant plans to bring the envelope cannot be taken: ``past`` (before today in
+    the branch's zone), ``too_far`` (more than ``max_days`` ahead). None: fine. (The documents deadline, when
+    there is one, is shown, not enforced: the envelope is received whenever it comes.)"""
+    from datetime import timedelta
+
+    if planned_on < today:
+        return "past"
+    if planned_on > today + timedelta(days=max_days):
+        return "too_far"
+    return None

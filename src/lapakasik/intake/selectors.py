@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from lapakasik.branches.selectors import branch_list, effective_policies
 from lapakasik.claims.models import Claim
+from lapakasik.core import clock
 from lapakasik.core.dates import long_moment
 
 from . import catalogue, policy
-from .models import Document, DocumentStatus, IntakeAccess
+from .models import CoverSheet, Document, DocumentStatus, IntakeAccess
 from .types import IntakeLinks, ReceiveResult
 
 
@@ -169,4 +170,47 @@ def upload_failed_context(claim: Claim) -> dict[str, Any]:
         context["nearest_dropbox_branch"] = usable[0].name
         context["nearest_dropbox_address"] = usable[0].address
         context["dropbox_branches"] = [{"name": b.name, "address": b.address} for b in usable]
+    return context
+
+
+# --- the dropbox plan and its cover sheets ------------------------------------------------------------
+
+
+def branch_today(branch: Any) -> Any:
+    """Today's date in the branch's own zone."""
+    return timezone.localtime(clock.now(), ZoneInfo(getattr(branch, "time_zone", "") or "Asia/Jakarta")).date()
+
+
+def dropbox_plan_max_days() -> int:
+    """How far ahead a participant may plan to bring the envelope (``INTAKE_DROPBOX_PLAN_MAX_DAYS``, 14)."""
+    return int(getattr(settings, "INTAKE_DROPBOX_PLAN_MAX_DAYS", 14))
+
+
+def dropbox_grace_days() -> int:
+    """Days after the planned date before a claim whose envelope never came expires
+    (``INTAKE_DROPBOX_GRACE_DAYS``, 7)."""
+    return int(getattr(settings, "INTAKE_DROPBOX_GRACE_DAYS", 7))
+
+
+def cover_sheet_latest(claim: Claim) -> CoverSheet | None:
+    """The claim's last printed cover sheet (its plan), or None."""
+    return CoverSheet.objects.select_related("branch").filter(claim=claim).order_by("-printed_at", "-id").first()
+
+
+def cover_sheet_by_serial(serial: str) -> CoverSheet | None:
+    """The cover sheet with this serial (normalised by ``policy.serial_from_scan``), with its claim."""
+    if not serial:
+        return None
+    return (CoverSheet.objects.select_related("claim", "claim__branch", "claim__branch__region", "branch")
+            .filter(serial=serial).first())
+
+
+def dropbox_expected_context(claim: Claim, sheet: CoverSheet) -> dict[str, Any]:
+    """The ``dropbox_expected`` message's variables: the dropbox the participant chose (as
+    ``nearest_dropbox_branch``, which the text names) and the link of the cover sheet."""
+    context = upload_failed_context(claim)
+    context["nearest_dropbox_branch"] = sheet.branch.name
+    context["nearest_dropbox_address"] = sheet.branch.address
+    context["dropbox_allowed"] = sheet.branch_id == claim.branch_id
+    context.pop("dropbox_branches", None)
     return context

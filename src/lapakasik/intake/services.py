@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.claims import workflow
@@ -23,6 +25,7 @@ from lapakasik.claims.services import (
 )
 from lapakasik.core import clock
 from lapakasik.core.codes import new_code, new_token
+from lapakasik.core.dates import long_date
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
 from lapakasik.core.storage import unreferenced_files_delete
 from lapakasik.notifications.selectors import notification_last_confirmation_at
@@ -30,9 +33,19 @@ from lapakasik.notifications.services import notification_enqueue
 
 from . import files, pipeline, policy
 from .catalogue import claim_checklist, requirement_get, requirements_for
-from .models import Document, DocumentStatus, IntakeAccess, IntakeProgress, Source
+from .models import CoverSheet, Document, DocumentStatus, IntakeAccess, IntakeProgress, Source
 from .policy import reminder_quiet
-from .selectors import ack_context, intake_links_get, upload_failed_context, upload_url
+from .selectors import (
+    ack_context,
+    branch_today,
+    dropbox_branches,
+    dropbox_expected_context,
+    dropbox_grace_days,
+    dropbox_plan_max_days,
+    intake_links_get,
+    upload_failed_context,
+    upload_url,
+)
 from .types import IntakeLinks, ReceiveResult
 
 log = logging.getLogger(__name__)
@@ -126,6 +139,126 @@ def upload_failed_report(*, claim: Claim, actor: Any, reason: str = "participant
                          notify_context=upload_failed_context(locked))
     claim.refresh_from_db()
     return claim
+
+
+DATE_REFUSALS = {
+    "past": _("Tanggal itu sudah lewat. Pilih hari ini atau hari sesudahnya."),
+    "too_far": _("Pilih tanggal paling lama %(days)s hari dari hari ini."),
+}
+
+
+def dropbox_plan(*, claim: Claim, branch_code: str, planned_on: Any, actor: Any) -> CoverSheet:
+    """The participant who cannot upload chooses the dropbox: the branch (one whose dropbox they may use under
+    their region's channel policy, ``selectors.dropbox_branches``) and the day they plan to come. Prints a new
+    cover sheet (a new row with its own serial) and, from UPLOAD_FAILED, moves the claim to DROPBOX_EXPECTED
+    with the ``dropbox_expected`` message; a claim already there gets the new sheet and plan (recorded in its
+    history, no second message). Refused, writing nothing: a branch not offered (``InvalidInput`` on
+    ``branch``), a date in the past or too far ahead (on ``planned_on``), a claim that is not in the
+    "can't upload" path (Conflict)."""
+    usable = {b.code: b for b in dropbox_branches(claim)}
+    branch = usable.get((branch_code or "").strip().upper())
+    if branch is None:
+        raise InvalidInput(_("Pilih salah satu kantor cabang yang membuka dropbox untuk Anda."), code="branch_invalid",
+                           fields={"branch": [str(_("Pilih salah satu kantor cabang yang membuka dropbox untuk Anda."))]})
+    if planned_on is None:
+        raise InvalidInput(_("Tulis tanggal Anda akan datang."), code="planned_on_invalid",
+                           fields={"planned_on": [str(_("Tulis tanggal Anda akan datang."))]})
+    max_days = dropbox_plan_max_days()
+    refusal = policy.dropbox_date_refusal(planned_on=planned_on, today=branch_today(branch), max_days=max_days)
+    if refusal is not None:
+        text = str(DATE_REFUSALS[refusal]) % {"days": max_days} if refusal == "too_far" else str(DATE_REFUSALS[refusal])
+        raise InvalidInput(text, code=f"planned_on_{refusal}", fields={"planned_on": [text]})
+    with transaction.atomic():
+        locked = claim_lock(claim)
+        if locked.state not in workflow.UPLOAD_TROUBLE:
+            raise Conflict(_("Lembar sampul dropbox tersedia setelah Anda memilih \"Saya tidak bisa mengunggah\"."),
+                           code="invalid_transition")
+        sheet = CoverSheet.objects.create(serial=new_code(policy.SERIAL_LENGTH), claim=locked, branch=branch,
+                                          planned_on=planned_on, printed_at=clock.now())
+        progress = IntakeProgress.for_locked_claim(locked)
+        if progress.dropbox_reminded_at is not None:  # a new plan earns its own reminder
+            progress.dropbox_reminded_at = None
+            progress.save(update_fields=["dropbox_reminded_at"])
+        data = {"cover_sheet": sheet.pk, "branch": branch.code, "planned_on": planned_on.isoformat()}
+        if locked.state == workflow.State.UPLOAD_FAILED:
+            claim_transition(claim=locked, to=workflow.State.DROPBOX_EXPECTED, actor=actor, reason="dropbox_chosen",
+                             data=data, notify_context=dropbox_expected_context(locked, sheet))
+        else:
+            claim_event_record(claim=locked, kind=ClaimEvent.Kind.COVER_SHEET_PRINTED, actor=actor, data=data)
+        claim.state = locked.state
+    return sheet
+
+
+def dropbox_arrival_mark(*, locked_claim: Claim, now: Any) -> None:
+    """An envelope of the claim reached a dropbox (called by the dropbox app with the claim locked): the
+    reminder and the deadline below stop for it."""
+    progress = IntakeProgress.for_locked_claim(locked_claim)
+    if progress.dropbox_arrived_at is None:
+        progress.dropbox_arrived_at = now
+        progress.save(update_fields=["dropbox_arrived_at"])
+
+
+def _waiting_at_dropbox() -> Any:
+    arrived = IntakeProgress.objects.filter(dropbox_arrived_at__isnull=False).values("claim_id")
+    return (Claim.objects.select_related("branch").filter(state=workflow.State.DROPBOX_EXPECTED)
+            .exclude(pk__in=arrived))
+
+
+def dropbox_reminders_send(*, now: Any = None) -> int:
+    """The day before the participant planned to come (in the chosen branch's zone), or later, while no
+    envelope has arrived: notification ``dropbox_reminder`` with the branch, the date and the cover sheet, once
+    per plan (``IntakeProgress.dropbox_reminded_at``; history records it). Returns how many were sent."""
+    now = now or clock.now()
+    sent = 0
+    for claim in _waiting_at_dropbox().iterator():
+        with transaction.atomic():
+            locked = claim_lock(claim)
+            sheet = CoverSheet.objects.select_related("branch").filter(claim=locked).order_by("-printed_at", "-id").first()
+            progress = IntakeProgress.for_locked_claim(locked)
+            if (sheet is None or locked.state != workflow.State.DROPBOX_EXPECTED
+                    or progress.dropbox_reminded_at is not None or progress.dropbox_arrived_at is not None):
+                continue
+            today = timezone.localtime(now, ZoneInfo(sheet.branch.time_zone or "Asia/Jakarta")).date()
+            if today < sheet.planned_on - timedelta(days=1):
+                continue
+            to = applicant_recipient(locked)
+            context = dropbox_expected_context(locked, sheet)
+            context["planned_on_local"] = long_date(sheet.planned_on, to.language or "id")
+            notification_enqueue(event="dropbox_reminder", claim=locked, to=to, context=context)
+            progress.dropbox_reminded_at = now
+            progress.save(update_fields=["dropbox_reminded_at"])
+            claim_event_record(claim=locked, kind=ClaimEvent.Kind.DROPBOX_REMINDER_SENT,
+                               actor=Actor.system("pengingat dropbox"),
+                               data={"cover_sheet": sheet.pk, "planned_on": sheet.planned_on.isoformat()})
+        sent += 1
+    return sent
+
+
+def dropbox_deadline_check(*, now: Any = None) -> int:
+    """Claims waiting at the dropbox whose envelope has not arrived ``INTAKE_DROPBOX_GRACE_DAYS`` (7) days
+    after the planned date (branch time) → EXPIRED (reason ``dropbox_not_arrived``; the expiry message says
+    to book again). Returns how many expired."""
+    now = now or clock.now()
+    grace = dropbox_grace_days()
+    moved = 0
+    for claim in _waiting_at_dropbox().iterator():
+        try:
+            with transaction.atomic():
+                locked = claim_lock(claim)
+                sheet = CoverSheet.objects.select_related("branch").filter(claim=locked).order_by(
+                    "-printed_at", "-id").first()
+                progress = IntakeProgress.for_locked_claim(locked)
+                if sheet is None or locked.state != workflow.State.DROPBOX_EXPECTED or progress.dropbox_arrived_at:
+                    continue
+                today = timezone.localtime(now, ZoneInfo(sheet.branch.time_zone or "Asia/Jakarta")).date()
+                if today <= sheet.planned_on + timedelta(days=grace):
+                    continue
+                claim_transition(claim=locked, to=workflow.State.EXPIRED, actor=Actor.system("batas waktu dropbox"),
+                                 reason="dropbox_not_arrived", data={"planned_on": sheet.planned_on.isoformat()})
+            moved += 1
+        except Exception:  # one bad claim must not stop the job
+            log.exception("intake: dropbox deadline check failed for claim %s", claim.pk)
+    return moved
 
 
 def state_after_stored_document(claim: Claim, actor: Any) -> None:
@@ -322,7 +455,7 @@ def document_assign_participant(*, claim: Claim, document_id: int, requirement_c
 
 
 # ---------------------------------------------------------------------------------------------
-# Coalesced acknowledgement for web/API uploads (scheduled by ``receive.intake_ack_schedule``)
+# Coalesced acknowledgement for web/API uploads and online forms (scheduled by ``receive.intake_ack_schedule``)
 
 
 def intake_ack_send_pending(*, claim_id: int) -> int:
@@ -335,7 +468,8 @@ def intake_ack_send_pending(*, claim_id: int) -> int:
         locked = claim_lock(claim)
         progress = IntakeProgress.for_locked_claim(locked)
         sent_at = progress.ack_sent_at
-        docs = Document.objects.filter(claim=locked, source__in=[Source.WEB, Source.API]).select_related("requirement")
+        docs = (Document.objects.filter(claim=locked, source__in=[Source.WEB, Source.API, Source.ONLINE_FORM])
+                .select_related("requirement"))
         if sent_at is not None:
             docs = docs.filter(created_at__gt=sent_at)
         results = []

@@ -38,3 +38,15 @@ def intake_orphans_sweep() -> int:
 @task(queue_name="intake")
 def intake_ack_send(claim_id: int) -> int:
     return services.intake_ack_send_pending(claim_id=claim_id)
+
+
+@periodic(every=timedelta(minutes=30))
+@task(queue_name="periodic")
+def intake_dropbox_reminders() -> int:
+    return services.dropbox_reminders_send()
+
+
+@periodic(every=timedelta(hours=1))
+@task(queue_name="periodic")
+def intake_dropbox_deadlines() -> int:
+    return services.dropbox_deadline_check()

@@ -3,6 +3,7 @@ download view."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,23 +23,32 @@ from lapakasik.claims.models import Claim
 from lapakasik.claims.selectors import claim_applicant
 from lapakasik.claims.services import Actor
 from lapakasik.core.codes import normalize_code
-from lapakasik.core.dates import long_moment  # the one date format a participant reads
+from lapakasik.core.dates import long_date, long_moment  # the one date format a participant reads
 from lapakasik.core.errors import ServiceError
 
 from . import pipeline, policy
 from .api import body_length, request_too_large, too_large_error, uploaded_files
-from .catalogue import claim_checklist, requirements_for
+from .catalogue import claim_checklist, online_form_codes, requirements_for
 from .coversheet import cover_sheet_pdf
 from .files import storage
 from .models import Document, DocumentStatus, Source
 from .ratelimit import upload_rate_check, upload_rate_count_files
 from .receive import document_receive, intake_ack_schedule
-from .selectors import dropbox_branches, intake_links_get, intake_upload_resolve, upload_failed_context
+from .selectors import (
+    branch_today,
+    cover_sheet_latest,
+    dropbox_branches,
+    dropbox_plan_max_days,
+    intake_links_get,
+    intake_upload_resolve,
+    upload_failed_context,
+)
 from .services import (
     document_assign,
     document_assign_participant,
     document_open_record,
     document_review,
+    dropbox_plan,
     upload_failed_report,
 )
 from .viewer import (
@@ -89,6 +99,7 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
         "max_mb": f"{round(lim.max_file_bytes / (1024 * 1024), 1):g}",
         "upload_failed": claim.state in workflow.UPLOAD_TROUBLE,
         "due_local": _due_local(claim),
+        "online_forms": online_form_codes() if accepting else frozenset(),
     })
 
 
@@ -190,15 +201,49 @@ def upload_failed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def upload_help(request: HttpRequest, token: str) -> HttpResponse:
-    """The help page: every other way to send the documents (read-only): the personal e-mail address, the
-    dropbox the participant may use under their region's channel policy (or that there is none), the
-    contact centre."""
+    """The help page: every other way to send the documents: the personal e-mail address, the dropbox the
+    participant may use under their region's channel policy (or that there is none), the contact centre.
+    In the "can't upload" path it carries the dropbox form (``dropbox_choose``)."""
     claim = _claim_or_404(token)
+    return _help_render(request, claim, token)
+
+
+def _help_render(request: HttpRequest, claim: Any, token: str, *, errors: dict[str, str] | None = None,
+                 entered: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
     context = upload_failed_context(claim)
+    usable = dropbox_branches(claim)
+    sheet = cover_sheet_latest(claim) if claim.state in workflow.UPLOAD_TROUBLE else None
+    today = branch_today(claim.branch)
     return render(request, "intake/help.html", {
         "claim": claim, "token": token, "ctx": context, "checklist": claim_checklist(claim),
         "due_local": _due_local(claim), "upload_failed": claim.state in workflow.UPLOAD_TROUBLE,
-    })
+        "usable": usable, "sheet": sheet, "sheet_planned": long_date(sheet.planned_on) if sheet else "",
+        "errors": errors or {}, "entered": entered or {},
+        "date_min": today.isoformat(), "date_max": (today + timedelta(days=dropbox_plan_max_days())).isoformat(),
+    }, status=status)
+
+
+@require_POST
+def dropbox_choose(request: HttpRequest, token: str) -> HttpResponse:
+    """The participant who cannot upload chooses the dropbox: the branch and the day they plan to come
+    (``services.dropbox_plan``: UPLOAD_FAILED → DROPBOX_EXPECTED and a new cover sheet, its own serial), then
+    the sheet is theirs to download. A refusal is shown on the form, with what was entered kept (422/409)."""
+    claim = _claim_or_404(token)
+    branch_code = (request.POST.get("branch") or "").strip()[:16]
+    raw_date = (request.POST.get("planned_on") or "").strip()[:16]
+    entered = {"branch": branch_code, "planned_on": raw_date}
+    try:
+        planned_on = date.fromisoformat(raw_date) if raw_date else None
+    except ValueError:
+        return _help_render(request, claim, token, entered=entered, status=422,
+                            errors={"planned_on": _("Tanggal tidak dapat dibaca. Pilih tanggal dari kalender.")})
+    try:
+        dropbox_plan(claim=claim, branch_code=branch_code, planned_on=planned_on, actor=Actor.participant())
+    except ServiceError as exc:
+        errors = {k: str(v[0]) for k, v in exc.fields.items()} or {"form": str(exc.message)}
+        return _help_render(request, claim, token, entered=entered, status=exc.status, errors=errors)
+    messages.success(request, _("Lembar sampul siap. Unduh, cetak, lalu tempelkan pada amplop."))
+    return redirect(reverse("intake:help", kwargs={"token": token}) + "#dropbox")
 
 
 @require_POST
@@ -227,11 +272,16 @@ def assign_document(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def cover_sheet(request: HttpRequest, token: str) -> HttpResponse:
-    """Printable cover sheet PDF for the dropbox (only where the branch allows a dropbox)."""
+    """The participant's last printed cover sheet as a PDF (only where a dropbox is open to them). Before
+    they have chosen the dropbox and the day, the link (sent in the "upload failed" message) leads to that
+    choice on the help page."""
     claim = _claim_or_404(token)
     if not dropbox_branches(claim):  # the participant's region serves online only
         raise Http404
-    pdf = cover_sheet_pdf(claim)
+    sheet = cover_sheet_latest(claim) if claim.state in workflow.UPLOAD_TROUBLE else None
+    if sheet is None:
+        return redirect(reverse("intake:help", kwargs={"token": token}) + "#dropbox")
+    pdf = cover_sheet_pdf(sheet)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="lembar-sampul-{claim.code}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

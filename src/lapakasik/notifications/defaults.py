@@ -7,7 +7,7 @@ Per event and language: ``subject`` (e-mail), ``text`` (e-mail, WhatsApp, phone 
 appended to every message by the renderer, so templates need not mention them.
 
 This module is the one registry: the texts and variables of each family of events live in ``texts/``
-(``booking``, ``documents``, ``claim``, ``branch``); an event defined twice, or without its variables, stops the
+(``booking``, ``documents``, ``claim``, ``branch``, ``payments``, ``dropbox``); an event defined twice, or without its variables, stops the
 import.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .texts import booking, branch, claim, documents, payments
+from .texts import booking, branch, claim, documents, dropbox, payments
 
 # Available in every template.
 COMMON_VARIABLES = frozenset({
@@ -30,7 +30,7 @@ PARAMETER_VARIABLES = frozenset({"message"})
 
 # Per event: the variables it may use besides the common ones, and its texts. Each family of events keeps
 # its texts in its own module under ``texts/``.
-_FAMILIES = (booking, documents, claim, branch, payments)
+_FAMILIES = (booking, documents, claim, branch, payments, dropbox)
 
 
 def _merged(tables: list[dict[str, Any]]) -> dict[str, Any]:

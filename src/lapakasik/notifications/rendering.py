@@ -102,12 +102,14 @@ def derived_context(ctx: dict[str, Any], language: str) -> dict[str, Any]:
             out["hold_until_local"] = _local_moment(held.isoformat(), zone, language)
         except (ValueError, KeyError):
             pass
+    if ctx.get("opened_day") and not ctx.get("opened_date"):  # the day a quota opening added
+        out["opened_date"] = _long_date(str(ctx["opened_day"]), language)
     if ctx.get("intake_email") and not ctx.get("email_address"):
         out["email_address"] = ctx["intake_email"]
     if ctx.get("code") and not ctx.get("booking_url"):
         out["booking_url"] = f"{settings.PUBLIC_BASE_URL}/antrean/saya/"
     for key in ("upload_url", "offer_url", "cover_sheet_url", "status_url", "reschedule_url", "booking_url",
-                "ticket_pdf_url", "calendar_ics_url"):
+                "ticket_pdf_url", "calendar_ics_url", "waiting_room_url"):
         value = out.get(key, ctx.get(key))
         if isinstance(value, str) and value:
             out[key] = _absolute(value)

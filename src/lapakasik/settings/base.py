@@ -50,9 +50,11 @@ INSTALLED_APPS = [
     "lapakasik.notifications",
     "lapakasik.benefits",
     "lapakasik.payments",
+    "lapakasik.forms",
     "lapakasik.casework",
     "lapakasik.branchops",
     "lapakasik.frontdesk",
+    "lapakasik.dropbox",
     "lapakasik.api",
 ]
 

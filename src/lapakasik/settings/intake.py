@@ -57,6 +57,10 @@ INTAKE_UPLOAD_RATE_FILES_PER_MINUTE = env_int("INTAKE_UPLOAD_RATE_FILES_PER_MINU
 INTAKE_UPLOAD_RATE_BYTES_PER_HOUR = env_int("INTAKE_UPLOAD_RATE_BYTES_PER_HOUR", 200 * 1024 * 1024)
 # Remind participants with an incomplete checklist this many hours before the documents deadline.
 INTAKE_REMINDER_HOURS = env_int("INTAKE_REMINDER_HOURS", 24)
+# The dropbox plan: how far ahead the participant may plan to come, and how many days after that date a
+# claim whose envelope never arrived expires.
+INTAKE_DROPBOX_PLAN_MAX_DAYS = env_int("INTAKE_DROPBOX_PLAN_MAX_DAYS", 14)
+INTAKE_DROPBOX_GRACE_DAYS = env_int("INTAKE_DROPBOX_GRACE_DAYS", 7)
 # Web/API uploads: one acknowledgement per burst, sent this many seconds after the first upload.
 INTAKE_ACK_DELAY_SECONDS = env_int("INTAKE_ACK_DELAY_SECONDS", 60)
 # The officer's in-page document viewer (intake/viewer.py): every page is rendered to a JPEG at most

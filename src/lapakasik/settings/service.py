@@ -24,6 +24,20 @@ LAPAKASIK = {
     "RATE_LIMIT_IP_PER_MINUTE": env_int("RATE_LIMIT_IP_PER_MINUTE", 3000),
     "RATE_LIMIT_NIK_PER_MINUTE": env_int("RATE_LIMIT_NIK_PER_MINUTE", 10),
     "RATE_LIMIT_PHONE_PER_MINUTE": env_int("RATE_LIMIT_PHONE_PER_MINUTE", 10),
+    # Fair opening (docs/booking.md, "Fair opening"): the waiting room of each day's quota release.
+    # Everyone who joins from WINDOW_BEFORE minutes before the opening hour to WINDOW_AFTER minutes after it
+    # gets a place in random order; later arrivals queue behind in arrival order. From the window's start
+    # until PERIOD minutes after the opening (or until the opened day's seats are gone) a booking needs
+    # an admission token; people are admitted at ADMIT_PER_SECOND in queue order.
+    "OPENING_ENABLED": env_int("OPENING_ENABLED", 1),
+    "OPENING_WINDOW_BEFORE_MINUTES": env_int("OPENING_WINDOW_BEFORE_MINUTES", 15),
+    "OPENING_WINDOW_AFTER_MINUTES": env_int("OPENING_WINDOW_AFTER_MINUTES", 5),
+    "OPENING_PERIOD_MINUTES": env_int("OPENING_PERIOD_MINUTES", 120),
+    "OPENING_ADMIT_PER_SECOND": env_int("OPENING_ADMIT_PER_SECOND", 20),
+    "OPENING_ADMISSION_MINUTES": env_int("OPENING_ADMISSION_MINUTES", 10),  # an admission token's life
+    "OPENING_POLL_SECONDS": env_int("OPENING_POLL_SECONDS", 5),  # the page's refresh interval
+    "OPENING_POLLS_PER_MINUTE": env_int("OPENING_POLLS_PER_MINUTE", 30),  # per place; more is 429
+    "OPENING_CLOCK_SKEW_SECONDS": env_int("OPENING_CLOCK_SKEW_SECONDS", 5),  # the draw waits this long
     # Intake
     "MAX_FILE_BYTES": env_int("MAX_FILE_BYTES", 6 * 1024 * 1024),
     "MAX_FILES_PER_CLAIM": env_int("MAX_FILES_PER_CLAIM", 40),
@@ -34,6 +48,9 @@ LAPAKASIK = {
     # records (health data) are deleted after this many days, the counts per day stay.
     "SCREENING_FEVER_THRESHOLD_C": env_str("SCREENING_FEVER_THRESHOLD_C", "37.3"),
     "SCREENING_RETENTION_DAYS": env_int("SCREENING_RETENTION_DAYS", 14),
+    # The dropbox (dropbox app): the minimum hours an envelope stays in quarantine after its disinfection
+    # before anyone handles it (hand-over, opening, scanning) — a product decision.
+    "DROPBOX_QUARANTINE_HOURS": env_int("DROPBOX_QUARANTINE_HOURS", 24),
     # Contact centre shown to participants
     "CONTACT_CENTRE": env_str("CONTACT_CENTRE", "175"),
 }

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from lapakasik.booking import cache, policy, ratelimit, selectors
 from lapakasik.booking.models import Booking, SlotQuota
 from lapakasik.booking.selectors import BranchInfo, SessionAvailability
+from lapakasik.booking.waitroom import services as waitroom
 from lapakasik.claims.models import Claim, ClaimEvent
 from lapakasik.claims.services import (
     Actor,
@@ -55,16 +56,20 @@ def booking_create(
     kpj: str, full_name: str, email: str, phone: str, language: str = "id", channels: list[str] | None = None,
     insured_nik: str = "", insured_kpj: str = "", benefit_form: str | None = None,
     actor: Actor | None = None, now: datetime | None = None, client_ip: str | None = None,
+    admission_token: str | None = None,
 ) -> BookingResult:
     """Book a seat. An heir gives their own identity and the deceased worker's ``insured_nik`` and
     ``insured_kpj`` (``validation.validate_request``). Raises InvalidInput (422, per field; ``registry_mismatch``/``name_mismatch``),
     SlotFull (409 ``slot_full`` with ``alternatives``), Conflict (409 ``duplicate_active_booking`` /
-    ``not_eligible`` with ``rule`` and ``possible_from``), RateLimited (429, per ``client_ip``, NIK and
-    phone). On any error nothing is written."""
+    ``not_eligible`` with ``rule`` and ``possible_from``; during a quota opening ``admission_required`` and
+    the other ``admission_*`` refusals, see ``booking.waitroom``), RateLimited (429, per ``client_ip``, NIK
+    and phone). On any error nothing is written."""
     now = now or clock.now()
     actor = actor or Actor.participant()
     ratelimit.check_ip(client_ip)
     ratelimit.check_identity(nik=nik, phone=phone, insured_nik=insured_nik)
+    # During a quota opening a participant books with the admission token the waiting room gave them.
+    place_id = opening_admission(branch_code, nik=nik, token=admission_token, now=now) if actor.kind == "participant" else None
     # The cheap "full" answer, before any identity check: the cached snapshot or the slot's full mark —
     # no query, no transaction. (A slot that cannot be resolved falls through to the full validation,
     # which reports every field's problem together.)
@@ -90,6 +95,8 @@ def booking_create(
     def attempt() -> BookingResult:
         with transaction.atomic():
             result = open_booking(slot_id=slot_id, req=req, actor=actor, now=now)
+            if place_id is not None:  # single use: a second booking with the same admission rolls back
+                waitroom.admission_consume(place_id, booking_code=result.code, now=now)
             if not take_seat(slot_id):  # last: the slot's row lock is held only until COMMIT
                 raise SlotFull()
             return result
@@ -108,6 +115,14 @@ def booking_create(
                  req.date, req.session.start)
         return result
     raise Conflict(code="booking_retry")
+
+
+def opening_admission(branch_code: str, *, nik: str, token: str | None, now: datetime) -> int | None:
+    """The opening's place whose admission this booking uses (None outside an opening); a refusal is a 409
+    with the waiting room's address (``booking.waitroom.services.admission_verify``)."""
+    info = selectors.branch_info(str(branch_code or "")[:32]) if branch_code else None
+    op = waitroom.admission_required(info, now) if info is not None else None
+    return None if op is None else waitroom.admission_verify(token, op=op, nik=nik, now=now)
 
 
 def lock_booking(booking: Booking) -> Booking:

@@ -9,25 +9,30 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.booking import policy, selectors
+from lapakasik.booking.identity import (  # re-exported: the services' callers import them from here
+    bookable_claim_types,
+    check_member,
+    duplicate,
+    has_open_claim_of,
+    setting,
+)
 from lapakasik.booking.selectors import BranchInfo, SessionAvailability
 from lapakasik.claims import policy as claim_policy
-from lapakasik.claims.models import Claim
 from lapakasik.claims.parties import Applicant, Insured, Role, applicant_validate
 from lapakasik.claims.reasons import claimed_by_heir, is_valid_reason
-from lapakasik.claims.workflow import TERMINAL
 from lapakasik.core import clock
 from lapakasik.core.dates import long_date
 from lapakasik.core.errors import Conflict, InvalidInput
 from lapakasik.core.validators import parse_nik, validate_kpj
 from lapakasik.registry.adapters import FamilyMember, MemberRecord, registry_lookup
 
-#: Every claim type the queue knows; ``BOOKING_CLAIM_TYPES`` narrows it.
-ALL_CLAIM_TYPES = "JHT,JKK,JKM,JP"
+__all__ = ["BookingRequest", "SlotFull", "bookable_claim_types", "booking_eligibility", "check_member",
+           "check_registry", "checked_request", "duplicate", "has_open_claim", "resolve_slot", "setting",
+           "validate_request"]
 
 
 class SlotFull(Conflict):
@@ -60,14 +65,6 @@ class BookingRequest:
     @property
     def by_heir(self) -> bool:
         return self.insured is not None
-
-
-def setting(name: str, default: Any) -> Any:
-    return settings.LAPAKASIK.get(name, default)
-
-
-def bookable_claim_types() -> list[str]:
-    return [t.strip().upper() for t in str(setting("BOOKING_CLAIM_TYPES", ALL_CLAIM_TYPES)).split(",") if t.strip()]
 
 
 def _as_date(value: date | str) -> date | None:
@@ -273,20 +270,7 @@ def check_registry(req: BookingRequest, today: date | None = None) -> MemberReco
         heir_in_family(member, who.nik, who.full_name)
         _refuse_unless_eligible(member, req, today)
         return member
-    member = registry_lookup(nik=who.nik, kpj=who.kpj)
-    if member is None:
-        raise InvalidInput(
-            _("NIK dan nomor KPJ tidak cocok dengan data kepesertaan. Periksa kartu peserta dan KTP Anda."),
-            code="registry_mismatch",
-            fields={"kpj": [_("Nomor KPJ tidak cocok dengan NIK ini menurut data kepesertaan.")]})
-    if not claim_policy.names_match(who.full_name, member.full_name):
-        raise InvalidInput(
-            _("Nama tidak sama dengan nama di data kepesertaan. Tulis nama lengkap seperti di KTP."),
-            code="name_mismatch",
-            fields={"full_name": [_("Nama tidak sama dengan data kepesertaan (huruf besar/kecil dan spasi "
-                                    "tidak berpengaruh).")]})
-    _refuse_unless_eligible(member, req, today)
-    return member
+    return check_member(who, req.claim_type, req.claim_reason, today=today, benefit_form=req.benefit_form)
 
 
 def _refuse_unless_eligible(member: MemberRecord, req: BookingRequest, today: date | None) -> None:
@@ -308,19 +292,7 @@ def refusal(verdict: claim_policy.Verdict) -> Conflict:
 def has_open_claim(req: BookingRequest) -> bool:
     """The insured worker already has a claim of this type that is not finished (the rule the
     ``claim_one_open_per_insured_type`` index enforces)."""
-    return Claim.objects.filter(insured_nik=req.insured_worker.nik, claim_type=req.claim_type).exclude(
-        state__in=TERMINAL).exists()
-
-
-def duplicate(by_heir: bool = False) -> Conflict:
-    """409 ``duplicate_active_booking``. ``by_heir``: the claim is for a deceased worker, and the open one
-    may have been made by another heir — the message says so (and names no one)."""
-    if by_heir:
-        return Conflict(_("Klaim jenis ini untuk peserta yang meninggal sudah diajukan dan masih berjalan, mungkin "
-                          "oleh ahli waris lain. Satu kematian diklaim satu kali: hubungi ahli waris lain atau kantor "
-                          "cabang; bila Anda yang memesan, buka booking Anda."), code="duplicate_active_booking")
-    return Conflict(_("Anda sudah punya booking aktif untuk jenis klaim ini. Buka booking Anda untuk melihat, "
-                      "mengubah jadwal atau membatalkannya."), code="duplicate_active_booking")
+    return has_open_claim_of(req.insured_worker.nik, req.claim_type)
 
 
 def booking_eligibility(*, nik: str, kpj: str, full_name: str, claim_type: str, claim_reason: str,

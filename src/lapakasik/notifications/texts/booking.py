@@ -1,5 +1,5 @@
 """Default texts of the queue's own events: a booking confirmed, cancelled, rescheduled or expired, a place
-on a session's waiting list, a waitlist offer, and the one-time code."""
+on a session's waiting list, a waitlist offer, the one-time code, and the quota opening's "the day is gone"."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ VARIABLES: dict[str, frozenset[str]] = {
     "waitlist_joined": frozenset(_SESSION | {"position"}),
     "waitlist_offer": frozenset(_SESSION | {"offer_url", "hold_until_local"}),
     "otp_code": frozenset({"otp", "valid_minutes", "purpose"}),
+    "opening_sold_out": frozenset({"opened_date", "waiting_room_url"}),
 }
 
 TEXTS: dict[str, dict[str, dict[str, str]]] = {
@@ -160,6 +161,28 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
                      "NEVER share this code with anyone, including people claiming to be officers."),
             "short": ("Lapak Asik code: {{ otp }}. Valid {{ valid_minutes|default:10 }} min. "
                       "Never share it."),
+        },
+    },
+    "opening_sold_out": {
+        "id": {
+            "subject": "Kuota {{ opened_date }} sudah habis",
+            "text": ("Halo {{ name }},\n\nTerima kasih sudah menunggu di ruang tunggu pembukaan kuota. Kuota untuk "
+                     "{{ opened_date }} di semua kantor cabang zona Anda sudah habis sebelum giliran Anda tiba.\n\n"
+                     "Anda masih bisa memilih hari lain yang tersedia di {{ branch }} atau cabang terdekat, atau masuk "
+                     "daftar tunggu sesi yang penuh: {{ waiting_room_url }}\n\n"
+                     "Bantuan: contact center {{ contact_centre }}."),
+            "short": ("Kuota {{ opened_date }} sudah habis. Pilih hari lain atau masuk daftar tunggu: "
+                      "{{ waiting_room_url }}"),
+        },
+        "en": {
+            "subject": "The seats of {{ opened_date }} are gone",
+            "text": ("Hello {{ name }},\n\nThank you for waiting in the quota opening's waiting room. The seats of "
+                     "{{ opened_date }} at every branch of your time zone were all booked before your turn came.\n\n"
+                     "You can still choose another day with seats at {{ branch }} or a nearby branch, or join the "
+                     "waiting list of a full session: {{ waiting_room_url }}\n\n"
+                     "Help: contact centre {{ contact_centre }}."),
+            "short": ("The seats of {{ opened_date }} are gone. Choose another day or join a waiting list: "
+                      "{{ waiting_room_url }}"),
         },
     },
 }
