@@ -458,8 +458,8 @@ def run(options: dict[str, Any], stdout: Any) -> None:
             if not line.startswith("{"):
                 continue
             row = json.loads(line)
-            if row["expected"] != "eligible":
-                continue
+            if row["expected"] != "eligible" or row.get("applicant", "participant") != "participant":
+                continue  # the JHT bookers only (the heir rows book JKM with the deceased's NIK/KPJ)
             row["email"] = f"peserta{i}@bench.example"
             row["phone"] = f"0812{70000000 + i:08d}"
             people.append(row)

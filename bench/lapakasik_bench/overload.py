@@ -283,7 +283,7 @@ def prepare(env: dict[str, str], participants: int) -> tuple[list[dict[str, str]
     for i, line in enumerate(run_command([*exe, "demo_participants", "--format", "json"], env).splitlines()):
         if line.startswith("{"):
             row = json.loads(line)
-            if row["expected"] == "eligible":
+            if row["expected"] == "eligible" and row.get("applicant", "participant") == "participant":  # JHT bookers
                 people.append({**row, "email": f"peserta{i}@bench.example", "phone": f"0812{70000000 + i:08d}"})
     script = ("import json; from django.db.models import Min; from lapakasik.booking.models import SlotQuota; "
               "day = SlotQuota.objects.aggregate(d=Min('date'))['d']; "

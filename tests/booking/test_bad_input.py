@@ -51,7 +51,8 @@ CASES: list[tuple[str, dict[str, Any], int, str, str | None]] = [
     ("unknown session", {"session_start": "07:00"}, 409, "refused", "session_start"),
     ("session malformed", {"session_start": "8 pagi"}, 422, "invalid", "session_start"),
     ("unknown branch", {"branch_code": "XXX99"}, 409, "refused", "branch_code"),
-    ("claim type not bookable", {"claim_type": "JKK", "claim_reason": "ACCIDENT"}, 409, "refused", "claim_type"),
+    ("reason of another claim type", {"claim_type": "JKK", "claim_reason": "RESIGNED"}, 409, "refused",
+     "claim_reason"),
     ("claim type unknown", {"claim_type": "ABC"}, 422, "invalid", "claim_type"),
     ("claim reason unknown", {"claim_reason": "BOSAN"}, 422, "invalid", "claim_reason"),
     ("language unknown", {"language": "fr"}, 422, "invalid", "language"),
@@ -78,6 +79,18 @@ def test_bad_booking_request(client: Client, payload: Callable[..., dict[str, An
     if field:
         assert err["fields"].get(field), err
         assert all(isinstance(m, str) and m for m in err["fields"][field])
+    assert snapshot_counts() == before
+
+
+def test_a_claim_type_left_out_of_the_queue_is_refused(client: Client, payload: Callable[..., dict[str, Any]],
+                                                       settings: Any) -> None:
+    """``BOOKING_CLAIM_TYPES`` narrows what the queue takes (all four by default)."""
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "BOOKING_CLAIM_TYPES": "JHT"}
+    before = snapshot_counts()
+    r = post(client, payload(claim_type="JKK", claim_reason="ACCIDENT"))
+    assert r.status_code == 409, r.content
+    err = error_of(r)
+    assert err["code"] == "refused" and "Pilih: JHT" in err["fields"]["claim_type"][0]
     assert snapshot_counts() == before
 
 

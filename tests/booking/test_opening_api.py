@@ -102,7 +102,7 @@ def test_an_ineligible_claim_is_refused_with_the_date_it_becomes_possible(
     ({"branch_code": "XX99"}, 409, "refused", "branch_code"),
     ({"branch_code": "JKT02\u0000"}, 422, "invalid", "branch_code"),
     ({"claim_reason": "HOLIDAY"}, 422, "invalid", "claim_reason"),
-    ({"claim_type": "JKM"}, 409, "refused", "claim_type"),
+    ({"claim_type": "JKM"}, 409, "refused", "claim_reason"),  # every type is bookable; RESIGNED is not JKM's
     ({"email": "bukan-email"}, 422, "invalid", "email"),
     ({"admission_token": "x"}, 422, "invalid", "admission_token"),
 ])

@@ -282,7 +282,7 @@ BAD_IDENTITY = [
     ("phone", "12345", "Nomor HP"),
     ("phone", "+1 202 555 0143", "Nomor HP Indonesia tidak valid"),
     ("phone", "021 555 1234", "Gunakan nomor HP (seluler)"),
-    ("claim_type", "JKK", "Jenis klaim tidak dikenal"),
+    ("claim_type", "ABC", "Jenis klaim tidak dikenal"),
     ("claim_reason", "", "Pilih alasan klaim"),
     ("claim_reason", "HOLIDAY", "Alasan klaim tidak dikenal"),
     ("channels", [], "Pilih paling sedikit satu cara"),

@@ -199,14 +199,40 @@ def test_demo_participants_command_prints_csv(db: Any) -> None:
     out = StringIO()
     call_command("demo_participants", "--format", "csv", stdout=out)
     rows = list(csv.DictReader(StringIO(out.getvalue())))
-    assert len(rows) == 25
-    assert set(rows[0]) == {"nik", "kpj", "full_name", "birth_date", "case", "claim_type", "claim_reason", "expected"}
-    eligible = [r for r in rows if r["expected"] == "eligible"]
+    assert set(rows[0]) == {"nik", "kpj", "full_name", "birth_date", "case", "claim_type", "claim_reason", "expected",
+                            "applicant", "insured_nik", "insured_kpj"}
+    participants = [r for r in rows if r["applicant"] == "participant"]
+    assert len(participants) == 25 and all(r["insured_nik"] == "" for r in participants)
+    eligible = [r for r in participants if r["expected"] == "eligible"]
     assert eligible and all(len(r["nik"]) == 16 for r in rows)
     only = StringIO()
     call_command("demo_participants", "--format", "json", "--case", "age_56", stdout=only)
     lines = [line for line in only.getvalue().splitlines() if line]
     assert lines and all('"age_56"' in line for line in lines)
+
+
+def test_demo_participants_lists_the_heirs_of_the_deceased(db: Any) -> None:
+    """After the deceased participant: the widow (JKM, eligible) and a child (refused by the heir order), with
+    their own NIK and name, no KPJ, and the deceased's NIK/KPJ — what a newcomer types to book as an heir."""
+    import csv
+
+    from django.core.management import call_command
+
+    from lapakasik.registry.models import DemoParticipant
+
+    seed.seed_demo(participants=5)
+    dead = DemoParticipant.objects.get(case="deceased")
+    out = StringIO()
+    call_command("demo_participants", "--format", "csv", "--case", "deceased", stdout=out)
+    rows = list(csv.DictReader(StringIO(out.getvalue())))
+    assert [(r["applicant"], r["claim_type"], r["expected"]) for r in rows] == [
+        ("participant", "JHT", "eligible"), ("heir", "JKM", "eligible"), ("heir", "JKM", "heir_order")]
+    widow, child = rows[1], rows[2]
+    spouse = next(m for m in dead.family if m["relation"] == "spouse")
+    assert (widow["nik"], widow["full_name"], widow["kpj"]) == (spouse["nik"], spouse["full_name"], "")
+    assert (widow["insured_nik"], widow["insured_kpj"]) == (child["insured_nik"], child["insured_kpj"]) == (dead.nik,
+                                                                                                             dead.kpj)
+    assert child["nik"] in {m["nik"] for m in dead.family if m["relation"] == "child"}
 
 
 def test_seed_demo_command_runs_registry_and_booking(db: Any) -> None:

@@ -3,7 +3,8 @@
 - ``GET  /branches/{code}/availability?from=&to=`` — per date and session: start, end, capacity,
   remaining, status (open / full / closed), in the branch's zone.
 - ``GET  /availability?region=&date=&claim_type=`` — branches with room on a date.
-- ``POST /bookings`` — 201 with code, status, branch, slot, intake links, ticket URLs, access token.
+- ``POST /bookings`` — 201 with code, status, branch, slot, intake links, ticket URLs, access token. An
+  heir adds the deceased worker's ``insured_nik`` and ``insured_kpj`` to their own identity.
 - ``GET  /bookings/{code}``, ``POST /bookings/{code}/cancel``, ``POST /bookings/{code}/reschedule`` —
   authorised by ``Authorization: Bearer <access_token>`` (never a token in a URL).
 - ``POST /waitlist``, ``GET /waitlist/{id}``, ``POST /waitlist/{id}/accept`` — the waitlist of a full
@@ -38,7 +39,16 @@ from lapakasik.claims.selectors import claim_amounts
 from lapakasik.claims.services import Actor
 from lapakasik.core import microcache
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
-from lapakasik.core.validators import BranchCode, IsoDate, PublicCode, RegionCode, SessionStart, free_text
+from lapakasik.core.validators import (
+    BranchCode,
+    IsoDate,
+    Kpj,
+    Nik,
+    PublicCode,
+    RegionCode,
+    SessionStart,
+    free_text,
+)
 from lapakasik.intake.selectors import intake_links_get
 
 from . import cache, selectors, services
@@ -113,10 +123,30 @@ class SessionChoiceIn(Schema):
     claim_reason: ClaimReason
 
 
-# The session and claim chosen, then who applies (``claims.schemas.ApplicantIn``, defined once). A comment,
-# not a docstring: the published schema is unchanged.
+# The session and claim chosen, then who applies (``claims.schemas.ApplicantIn``, defined once), and — when
+# an heir applies — the deceased insured worker. A comment, not a docstring: the published schema's
+# description stays the fields' own.
 class BookingIn(ApplicantIn, SessionChoiceIn):
-    pass
+    # Optional here (an heir has no KPJ of their own); ``shape_errors`` asks for it from the participant.
+    kpj: Kpj | None = Field(  # type: ignore[assignment]
+        None, description="Nomor KPJ pemohon (11 angka): wajib bila pemohon adalah peserta sendiri; ahli waris boleh "
+                          "mengosongkannya / the applicant's KPJ: required unless insured_nik and insured_kpj are given "
+                          "(missing: 409 refused on kpj)")
+    insured_nik: Nik | None = Field(None, description="Ahli waris: NIK peserta yang meninggal (bersama insured_kpj) / an "
+                                                      "heir: the deceased insured worker's NIK (with insured_kpj; one without the "
+                                                      "other: 409 refused on the missing one)")
+    insured_kpj: Kpj | None = Field(None, description="Ahli waris: nomor KPJ peserta yang meninggal (bersama insured_nik) / "
+                                                      "an heir: the deceased insured worker's KPJ (with insured_nik)")
+    benefit_form: Literal["monthly", "lump_sum"] | None = Field(
+        None, description="JP hari tua: pensiun bulanan (minimal 180 bulan iuran) atau manfaat sekaligus; kosong: "
+                          "menurut masa iuran / JP old age: the benefit form asked for (none: the one the months give)")
+
+    def booking_fields(self) -> dict[str, Any]:
+        """The applicant's keywords and the insured worker's, as ``services.booking_create`` takes them. That
+        the insured worker's NIK and KPJ come together, and that without them the applicant gives their own
+        KPJ, is the service's to say (409 ``refused`` per field): each body is well formed on its own."""
+        return {**self.applicant_fields(), "kpj": self.kpj or "", "insured_nik": self.insured_nik or "",
+                "insured_kpj": self.insured_kpj or "", "benefit_form": self.benefit_form}
 
 
 class BookingCreateIn(BookingIn):
@@ -374,7 +404,7 @@ def create_booking(request: HttpRequest, payload: BookingCreateIn) -> Status[dic
     with refused_as_conflict():
         result = services.booking_create(
             branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
+            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.booking_fields(),
             actor=Actor.participant(), client_ip=client_ip(request), admission_token=payload.admission_token)
     return Status(201, _created_out(result))
 
@@ -417,7 +447,7 @@ def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, 
     with refused_as_conflict():
         result = services.waitlist_join(
             branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.applicant_fields(),
+            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.booking_fields(),
             client_ip=client_ip(request))
     entry = WaitlistEntry.objects.select_related("slot", "slot__branch").get(pk=result.entry.pk)
     return Status(201, {**_waitlist_out(entry, result.position), "access_token": result.token})

@@ -20,7 +20,7 @@ from .services import bookable_claim_types
 
 
 def bookable_types() -> list[tuple[str, Any]]:
-    """Claim types the queue accepts now (``BOOKING_CLAIM_TYPES``; JHT first, others as they land)."""
+    """Claim types the queue accepts now (``BOOKING_CLAIM_TYPES``; by default all four, JHT first)."""
     labels = dict(ClaimType.choices)
     return [(t, f"{labels.get(t, t)} ({t})") for t in bookable_claim_types() if t in labels]
 
@@ -41,6 +41,23 @@ LANGUAGE_CHOICES = [("id", "Bahasa Indonesia"), ("en", "English")]
 
 def reason_choices(claim_type: str = "JHT") -> list[tuple[str, Any]]:
     return [(code, label) for code, label in REASONS.get(claim_type, {}).items()]
+
+
+def bookable_reasons() -> list[tuple[Any, Any]]:
+    """The reasons of every bookable claim type, grouped by type (an ``<optgroup>`` each, in that type's
+    words). A code several types share (``DEATH``, ``DISABILITY``) appears in each group with the same
+    value; the claim type chosen says which is meant, and ``clean`` checks the pair."""
+    choices: list[tuple[Any, Any]] = [("", _("— pilih alasan —"))]
+    for claim_type, label in bookable_types():
+        choices.append((label, reason_choices(claim_type)))
+    return choices
+
+
+BENEFIT_FORM_CHOICES = [
+    ("", _("Menurut masa iuran (disarankan)")),
+    ("monthly", _("Pensiun bulanan (perlu minimal 180 bulan iuran)")),
+    ("lump_sum", _("Manfaat sekaligus")),
+]
 
 
 class _Base(forms.Form):
@@ -68,7 +85,8 @@ class IdentityForm(_Base):
         error_messages={"required": _("NIK wajib diisi: 16 angka seperti tertulis di KTP.")},
     )
     kpj = forms.CharField(
-        label=_("Nomor KPJ (11 angka di kartu peserta)"), max_length=40, strip=True,
+        label=_("Nomor KPJ (11 angka di kartu peserta)"), max_length=40, strip=True, required=False,
+        help_text=_("Ahli waris yang bukan peserta boleh mengosongkannya."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Nomor KPJ wajib diisi: 11 angka di kartu peserta.")},
     )
@@ -94,9 +112,21 @@ class IdentityForm(_Base):
                         "invalid_choice": _("Jenis klaim tidak dikenal. Pilih dari daftar.")},
     )
     claim_reason = forms.ChoiceField(
-        label=_("Alasan klaim"), choices=[("", _("— pilih alasan —")), *reason_choices("JHT")],
+        label=_("Alasan klaim"), choices=bookable_reasons,
         error_messages={"required": _("Pilih alasan klaim."),
                         "invalid_choice": _("Alasan klaim tidak dikenal. Pilih dari daftar.")},
+    )
+    benefit_form = forms.ChoiceField(
+        label=_("Bentuk manfaat Jaminan Pensiun (hanya JP hari tua)"), choices=BENEFIT_FORM_CHOICES, required=False,
+        error_messages={"invalid_choice": _("Bentuk manfaat tidak dikenal. Pilih dari daftar.")},
+    )
+    insured_nik = forms.CharField(
+        label=_("NIK peserta yang meninggal"), max_length=40, strip=True, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    insured_kpj = forms.CharField(
+        label=_("Nomor KPJ peserta yang meninggal"), max_length=40, strip=True, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
     )
     channels = forms.MultipleChoiceField(
         label=_("Kabari saya lewat"), choices=CHANNEL_CHOICES, widget=forms.CheckboxSelectMultiple,
@@ -119,7 +149,19 @@ class IdentityForm(_Base):
         return str(self._validated("nik", validators.validate_nik))
 
     def clean_kpj(self) -> str:
+        if not self.cleaned_data.get("kpj"):
+            return ""  # required unless the insured worker is named (``clean``)
         return str(self._validated("kpj", validators.validate_kpj))
+
+    def clean_insured_nik(self) -> str:
+        if not self.cleaned_data.get("insured_nik"):
+            return ""
+        return str(self._validated("insured_nik", validators.validate_nik))
+
+    def clean_insured_kpj(self) -> str:
+        if not self.cleaned_data.get("insured_kpj"):
+            return ""
+        return str(self._validated("insured_kpj", validators.validate_kpj))
 
     def clean_full_name(self) -> str:
         return str(self._validated("full_name", full_name_clean))  # the service's own rule
@@ -139,6 +181,18 @@ class IdentityForm(_Base):
         if claim_type and reason and reason not in REASONS.get(claim_type, {}):
             self.add_error("claim_reason", ValidationError(_("Alasan ini tidak berlaku untuk jenis klaim tersebut."),
                                                            code="reason_mismatch"))
+        # The insured worker (an heir applies): both or neither; checked in full by the service.
+        insured = {name: str(self.data.get(name) or "").strip() for name in ("insured_nik", "insured_kpj")}
+        for name, other in (("insured_nik", "insured_kpj"), ("insured_kpj", "insured_nik")):
+            if insured[other] and not insured[name] and name not in self.errors:
+                self.add_error(name, ValidationError(
+                    _("Isi juga NIK peserta yang meninggal (16 angka), atau kosongkan kedua data peserta bila Anda "
+                      "sendiri pesertanya.") if name == "insured_nik" else
+                    _("Isi juga nomor KPJ peserta yang meninggal (11 angka), atau kosongkan kedua data peserta bila "
+                      "Anda sendiri pesertanya."), code="insured_half"))
+        if not any(insured.values()) and not str(self.data.get("kpj") or "").strip() and "kpj" not in self.errors:
+            self.add_error("kpj", ValidationError(_("Nomor KPJ wajib diisi: 11 angka di kartu peserta."),
+                                                  code="required"))
         return data
 
 

@@ -70,7 +70,14 @@ def applicant_fields(data: dict[str, Any]) -> dict[str, Any]:
     values = {name: data.get(name) for name in APPLICANT_FIELDS}
     values["language"] = values["language"] or "id"
     values["channels"] = list(values["channels"] or [])
+    values["kpj"] = values["kpj"] or ""
     return values
+
+
+def claim_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Beside the applicant: the deceased insured worker an heir names, and the JP benefit form asked for."""
+    return {"insured_nik": data.get("insured_nik") or "", "insured_kpj": data.get("insured_kpj") or "",
+            "benefit_form": data.get("benefit_form") or None}
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ def create(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip:
            admission_token: str | None = None) -> Created:
     result = services.booking_create(
         branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
-        claim_reason=data["claim_reason"], **applicant_fields(data), actor=Actor.participant(), client_ip=ip,
+        claim_reason=data["claim_reason"], **applicant_fields(data), **claim_fields(data), actor=Actor.participant(), client_ip=ip,
         admission_token=admission_token,
     )
     return Created(code=result.booking.code, access_token=result.access_token)
@@ -92,8 +99,9 @@ def create(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip:
 def eligibility(data: dict[str, Any]) -> Any:
     """The registry verdict for the identity step (before the review): raises InvalidInput for a
     registry or name mismatch; returns the Verdict (``eligible`` or ``rule`` + ``possible_from``)."""
-    return services.booking_eligibility(nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"],
-                                        claim_type=data["claim_type"], claim_reason=data["claim_reason"])
+    return services.booking_eligibility(nik=data["nik"], kpj=data.get("kpj") or "", full_name=data["full_name"],
+                                        claim_type=data["claim_type"], claim_reason=data["claim_reason"],
+                                        **claim_fields(data))
 
 
 def cancel(*, claim: Claim) -> None:
@@ -203,7 +211,7 @@ def booking_view(claim: Claim) -> BookingView:
 def waitlist_join(*, branch: Branch, day: date, session: str, data: dict[str, Any], ip: str) -> Any:
     return services.waitlist_join(
         branch_code=branch.code, date=day, session_start=session, claim_type=data["claim_type"],
-        claim_reason=data["claim_reason"], **applicant_fields(data), client_ip=ip)
+        claim_reason=data["claim_reason"], **applicant_fields(data), **claim_fields(data), client_ip=ip)
 
 
 def waitlist_entry(entry_id: int, token: str) -> Any:

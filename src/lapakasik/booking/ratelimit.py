@@ -70,9 +70,11 @@ def _digits(value: Any) -> str:
     return "".join(ch for ch in str(value or "")[:64] if ch.isascii() and ch.isdigit())
 
 
-def check_identity(*, nik: str, phone: str) -> None:
+def check_identity(*, nik: str, phone: str, insured_nik: str = "") -> None:
     """Counted on the raw input (digits only; a leading 0 of a phone number read as +62), before
-    any validation — so malformed attempts count too."""
+    any validation — so malformed attempts count too. ``insured_nik`` (an heir's request) counts in the
+    NIK limit as well: trying NIK after NIK against one deceased worker's family is as limited as trying
+    KPJs against one NIK."""
     phone_digits = _digits(phone)
     if phone_digits.startswith("0"):
         phone_digits = "62" + phone_digits[1:]
@@ -84,6 +86,8 @@ def check_identity(*, nik: str, phone: str) -> None:
     with transaction.atomic() if _store() == "database" else contextlib.nullcontext():
         try:
             hit("nik", _digits(nik), nik_limit)
+            if _digits(insured_nik):
+                hit("nik", _digits(insured_nik), nik_limit)
             hit("phone", phone_digits, phone_limit)
         except RateLimited as exc:
             refused = exc  # raised after the commit: what was counted stays counted

@@ -40,6 +40,7 @@ from django.views.decorators.http import require_http_methods
 
 from lapakasik.branches.models import Branch, Region
 from lapakasik.branches.selectors import branch_get, branch_list
+from lapakasik.claims.policy import benefit_form_label
 from lapakasik.claims.reasons import reason_label
 from lapakasik.core.codes import token_digest
 from lapakasik.core.errors import InvalidInput, NotFound, RateLimited, ServiceError
@@ -304,7 +305,9 @@ def review(request: HttpRequest) -> HttpResponse:
 
 def _display(data: dict[str, Any]) -> dict[str, Any]:
     labels = dict(CHANNEL_CHOICES)
-    return {**data, "nik_masked": mask_nik(data.get("nik")), "reason_label": reason_label(
+    return {**data, "nik_masked": mask_nik(data.get("nik")), "insured_nik_masked": mask_nik(data.get("insured_nik")),
+            "benefit_form_label": benefit_form_label(data["benefit_form"]) if data.get("benefit_form") else "",
+            "reason_label": reason_label(
         data.get("claim_type", ""), data.get("claim_reason", "")),
         "channel_labels": [str(labels.get(c, c)) for c in data.get("channels", [])]}
 

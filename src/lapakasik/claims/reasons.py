@@ -25,6 +25,16 @@ REASONS: dict[str, dict[str, object]] = {
 }
 
 
+#: The reasons a claim is made for an insured worker who died: the applicant is an heir, who books with their
+#: own NIK and the deceased worker's NIK and KPJ (JKM, the JP survivor's pension, JHT after a death).
+HEIR_REASONS = frozenset({"DEATH"})
+
+
+def claimed_by_heir(claim_type: str, reason: str) -> bool:
+    """Whether this claim type and reason is one an heir makes for a deceased worker."""
+    return reason in HEIR_REASONS and is_valid_reason(claim_type, reason)
+
+
 def is_valid_reason(claim_type: str, reason: str) -> bool:
     return reason in REASONS.get(claim_type, {})
 

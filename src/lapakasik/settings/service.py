@@ -16,7 +16,7 @@ LAPAKASIK = {
     # ends WAITLIST_HOLD_MINUTES after WAITLIST_HOLD_DAY_START_HOUR the next morning instead.
     "WAITLIST_HOLD_DAY_START_HOUR": env_int("WAITLIST_HOLD_DAY_START_HOUR", 7),
     "WAITLIST_HOLD_DAY_END_HOUR": env_int("WAITLIST_HOLD_DAY_END_HOUR", 21),
-    "BOOKING_CLAIM_TYPES": env_str("BOOKING_CLAIM_TYPES", "JHT"),  # comma list of bookable claim types
+    "BOOKING_CLAIM_TYPES": env_str("BOOKING_CLAIM_TYPES", "JHT,JKK,JKM,JP"),  # comma list of bookable claim types
     "NO_SHOW_GRACE_MINUTES": env_int("NO_SHOW_GRACE_MINUTES", 60),
     # Booking rate limits per minute (0 = off): per client IP, per NIK, per phone number. The identity
     # limits carry the protection; the per-IP one is a high safety net, because a mobile carrier puts

@@ -54,10 +54,12 @@ log = logging.getLogger(__name__)
 def booking_create(
     *, branch_code: str, date: date | str, session_start: str, claim_type: str, claim_reason: str, nik: str,
     kpj: str, full_name: str, email: str, phone: str, language: str = "id", channels: list[str] | None = None,
+    insured_nik: str = "", insured_kpj: str = "", benefit_form: str | None = None,
     actor: Actor | None = None, now: datetime | None = None, client_ip: str | None = None,
     admission_token: str | None = None,
 ) -> BookingResult:
-    """Book a seat. Raises InvalidInput (422, per field; ``registry_mismatch``/``name_mismatch``),
+    """Book a seat. An heir gives their own identity and the deceased worker's ``insured_nik`` and
+    ``insured_kpj`` (``validation.validate_request``). Raises InvalidInput (422, per field; ``registry_mismatch``/``name_mismatch``),
     SlotFull (409 ``slot_full`` with ``alternatives``), Conflict (409 ``duplicate_active_booking`` /
     ``not_eligible`` with ``rule`` and ``possible_from``; during a quota opening ``admission_required`` and
     the other ``admission_*`` refusals, see ``booking.waitroom``), RateLimited (429, per ``client_ip``, NIK
@@ -65,7 +67,7 @@ def booking_create(
     now = now or clock.now()
     actor = actor or Actor.participant()
     ratelimit.check_ip(client_ip)
-    ratelimit.check_identity(nik=nik, phone=phone)
+    ratelimit.check_identity(nik=nik, phone=phone, insured_nik=insured_nik)
     # During a quota opening a participant books with the admission token the waiting room gave them.
     place_id = opening_admission(branch_code, nik=nik, token=admission_token, now=now) if actor.kind == "participant" else None
     # The cheap "full" answer, before any identity check: the cached snapshot or the slot's full mark —
@@ -86,7 +88,8 @@ def booking_create(
     req = checked_request(
         now=now, resolved=resolved, duplicate_check=False, branch_code=branch_code, date=date, session_start=session_start,
         claim_type=claim_type, claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email,
-        phone=phone, language=language, channels=channels)
+        phone=phone, language=language, channels=channels, insured_nik=insured_nik, insured_kpj=insured_kpj,
+        benefit_form=benefit_form)
     slot_id = ensure_slot(req.branch, req.session)
 
     def attempt() -> BookingResult:
@@ -106,7 +109,7 @@ def booking_create(
             raise slot_full(req.branch, req.session) from None
         except IntegrityError:
             if has_open_claim(req):
-                raise duplicate() from None
+                raise duplicate(req.by_heir) from None
             continue  # a code collision (1 in 10^12): try a new code
         log.info("booking %s created for %s at %s %s %s", result.code, mask_nik(req.applicant.nik), req.branch.code,
                  req.date, req.session.start)

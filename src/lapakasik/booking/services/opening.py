@@ -74,11 +74,12 @@ def open_booking(*, slot_id: int, req: BookingRequest, actor: Actor, now: dateti
     code = new_code(8)
     tz = ZoneInfo(req.branch.time_zone)
     context = times_context(req.session.starts_at, req.session.ends_at, req.branch)
+    asked = {"benefit_form": req.benefit_form} if req.benefit_form else {}
     opened = claim_open(
-        applicant=req.applicant, claim_type=req.claim_type, claim_reason=req.claim_reason, branch=req.branch,
+        applicant=req.applicant, insured=req.insured, claim_type=req.claim_type, claim_reason=req.claim_reason, branch=req.branch,
         channel="booking", actor=actor, code=code, state=State.BOOKED, first_event_kind=ClaimEvent.Kind.BOOKING_CREATED,
         documents_due_at=policy.documents_due(req.session.starts_at.astimezone(tz)), session_at=req.session.starts_at,
-        first_event_data={**context, **(event_data or {})})
+        first_event_data={**context, **asked, **(event_data or {})})
     claim = opened.claim
     booking = Booking.objects.create(code=code, claim=claim, slot_id=slot_id)
     links = intake_open(claim=claim, new_claim=True)

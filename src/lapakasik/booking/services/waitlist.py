@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from lapakasik.booking import cache, policy, ratelimit, selectors
 from lapakasik.booking.models import Booking, SlotQuota, WaitlistEntry
 from lapakasik.booking.selectors import SessionAvailability
-from lapakasik.claims.parties import Applicant
+from lapakasik.claims.parties import Applicant, Insured
 from lapakasik.claims.services import Actor
 from lapakasik.core import clock
 from lapakasik.core.codes import new_token, token_digest
@@ -51,20 +51,29 @@ def entry_applicant(entry: WaitlistEntry) -> Applicant:
     return Applicant.from_json(entry.applicant)
 
 
+def entry_insured(entry: WaitlistEntry) -> Insured | None:
+    """The deceased worker an heir waits to claim for (kept beside the applicant in the entry's JSON), or
+    None when the applicant is the participant."""
+    data = (entry.applicant or {}).get("insured") or {}
+    return Insured(nik=str(data["nik"]), kpj=str(data.get("kpj", ""))) if data.get("nik") else None
+
+
 def waitlist_join(
     *, branch_code: str, date: date | str, session_start: str, claim_type: str, claim_reason: str, nik: str,
     kpj: str, full_name: str, email: str, phone: str, language: str = "id", channels: list[str] | None = None,
+    insured_nik: str = "", insured_kpj: str = "", benefit_form: str | None = None,
     now: datetime | None = None, client_ip: str | None = None,
 ) -> WaitlistResult:
     """Join the waitlist of a full session (same checks as booking). 409 ``slot_has_room`` when a seat is
     free (book it instead), ``already_waiting`` when this NIK already waits for the session."""
     now = now or clock.now()
     ratelimit.check_ip(client_ip)
-    ratelimit.check_identity(nik=nik, phone=phone)
+    ratelimit.check_identity(nik=nik, phone=phone, insured_nik=insured_nik)
     req = checked_request(
         now=now, branch_code=branch_code, date=date, session_start=session_start, claim_type=claim_type,
         claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name, email=email, phone=phone,
-        language=language, channels=channels)
+        language=language, channels=channels, insured_nik=insured_nik, insured_kpj=insured_kpj,
+        benefit_form=benefit_form)
     slot_id = ensure_slot(req.branch, req.session)
     token = new_token()
     try:
@@ -72,8 +81,13 @@ def waitlist_join(
             slot = SlotQuota.objects.select_for_update().get(pk=slot_id)
             if slot.remaining > 0 and not slot.closed:
                 raise Conflict(_("Sesi ini masih punya kursi kosong; silakan langsung memesan."), code="slot_has_room")
+            stored = req.applicant.as_json()
+            if req.insured is not None:
+                stored["insured"] = {"nik": req.insured.nik, "kpj": req.insured.kpj}
+            if req.benefit_form:
+                stored["benefit_form"] = req.benefit_form
             entry = WaitlistEntry.objects.create(
-                slot=slot, nik=req.applicant.nik, applicant=req.applicant.as_json(), claim_type=req.claim_type,
+                slot=slot, nik=req.insured_worker.nik, applicant=stored, claim_type=req.claim_type,
                 claim_reason=req.claim_reason, token_digest=token_digest(token))
             position = WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistEntry.Status.WAITING,
                                                     id__lte=entry.id).count()
@@ -185,7 +199,9 @@ def waitlist_accept(*, entry: WaitlistEntry, actor: Actor | None = None, now: da
                 slot_id=slot.id, date=slot.date, start=f"{slot.session_start:%H:%M}", end=f"{slot.session_end:%H:%M}",
                 starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=slot.capacity, remaining=0, status="full")
             req = BookingRequest(branch=branch, date=slot.date, session=avail, claim_type=locked.claim_type,
-                                 claim_reason=locked.claim_reason, applicant=entry_applicant(locked))
+                                 claim_reason=locked.claim_reason, applicant=entry_applicant(locked),
+                                 insured=entry_insured(locked),
+                                 benefit_form=(locked.applicant or {}).get("benefit_form") or None)
             result = open_booking(slot_id=slot.id, req=req, actor=actor, now=now, event_data={"waitlist": locked.pk})
             locked.status = WaitlistEntry.Status.ACCEPTED
             locked.booking = result.booking
@@ -195,7 +211,7 @@ def waitlist_accept(*, entry: WaitlistEntry, actor: Actor | None = None, now: da
     try:
         return retrying(attempt)
     except IntegrityError:
-        raise duplicate() from None
+        raise duplicate(entry_insured(entry) is not None) from None
 
 
 def waitlist_expire_offers(*, now: datetime | None = None) -> int:
