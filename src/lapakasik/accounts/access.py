@@ -28,6 +28,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lapakasik.branches.models import Branch
 from lapakasik.core.errors import NotFound, PermissionDenied, Unauthorized
 
 from .models import OfficerProfile, Role
@@ -155,3 +156,15 @@ def require_page(user: Any, action: Action, *, claim: Any = ROLE_ONLY, branch: A
             raise Http404
         raise DjangoPermissionDenied
     return principal_of(user)  # type: ignore[return-value]
+
+
+def require_branch_page(user: Any, action: Action, code: str) -> Branch:
+    """A page about the one branch its URL names (``/…/<CODE>/``): the role may do ``action`` at all (403),
+    the branch exists and lies in the user's scope (404 for both, so a code outside it reveals nothing)."""
+    require_page(user, action)
+    cleaned = str(code or "").strip().upper()[:16]
+    found = Branch.objects.select_related("region").filter(code=cleaned).first() if cleaned else None
+    if found is None:
+        raise Http404
+    require_page(user, action, branch=found)
+    return found

@@ -35,11 +35,6 @@ def local_day(branch: Branch) -> date:
     return local(clock.now(), branch).date()
 
 
-def branch_by_code(code: str) -> Branch | None:
-    code = (code or "").strip().upper()[:16]
-    return Branch.objects.select_related("region").filter(code=code).first() if code else None
-
-
 def _envelopes() -> QuerySet[Envelope]:
     return Envelope.objects.select_related("claim", "claim__branch", "received_branch", "destination", "cover_sheet",
                                            "received_by", "disinfected_by", "batch")

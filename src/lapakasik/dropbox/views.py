@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lapakasik.accounts.access import authorise, officer_required, require_page
+from lapakasik.accounts.access import authorise, officer_required, require_branch_page, require_page
 from lapakasik.accounts.policy import Action, Principal
 from lapakasik.accounts.selectors import branches_visible_to
 from lapakasik.branches.models import Branch
@@ -297,11 +297,7 @@ def overview_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def overview(request: HttpRequest, branch: str) -> HttpResponse:
     """The branch head's view: envelopes by state and age, the quarantine queue, hand-overs reconciled or not."""
-    require_page(request.user, Action.VIEW_DROPBOX)
-    found = selectors.branch_by_code(branch)
-    if found is None:
-        raise Http404
-    require_page(request.user, Action.VIEW_DROPBOX, branch=found)
+    found = require_branch_page(request.user, Action.VIEW_DROPBOX, branch)
     return render(request, "dropbox/overview.html", {
         **_bar(request), "branch": found, "tz": _tz(found), "now": clock.now(),
         "states": selectors.envelopes_by_state(found), "quarantine": selectors.quarantine_queue(found),

@@ -119,8 +119,3 @@ def active_booking(record: ScreeningRecord) -> Booking | None:
 def documents_online(record: ScreeningRecord) -> bool:
     booking = record.booking
     return booking is not None and booking.claim.state in workflow.ACCEPTS_DOCUMENTS
-
-
-def branch_by_code(code: str) -> Branch | None:
-    cleaned = str(code or "").strip().upper()[:16]
-    return Branch.objects.select_related("region").filter(code=cleaned).first() if cleaned else None

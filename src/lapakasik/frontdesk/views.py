@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lapakasik.accounts.access import authorise, officer_required, require_page
+from lapakasik.accounts.access import authorise, officer_required, require_branch_page, require_page
 from lapakasik.accounts.policy import Action, Principal
 from lapakasik.branches.models import Branch
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
@@ -154,11 +154,7 @@ def counts_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def counts(request: HttpRequest, branch: str) -> HttpResponse:
     """/petugas/depan/ringkasan/<CODE>/: screenings per day (admitted, sent home) over the last month."""
-    require_page(request.user, Action.VIEW_SCREENING_COUNTS)
-    found = selectors.branch_by_code(branch)
-    if found is None:
-        raise Http404
-    require_page(request.user, Action.VIEW_SCREENING_COUNTS, branch=found)
+    found = require_branch_page(request.user, Action.VIEW_SCREENING_COUNTS, branch)
     rows = selectors.counts_per_day(found, selectors.local_day(found))
     return render(request, "frontdesk/counts.html", {
         **_bar(request), "branch": found, "rows": rows, "total": selectors.total(rows),
