@@ -27,7 +27,7 @@ def on_commit(django_capture_on_commit_callbacks: Any) -> Any:
 
 def run_queue(limit: int = 200) -> list[str]:
     """Run every ready notification task in this process, as the worker would (including the ones
-    they enqueue), and return the outcomes."""
+    they enqueue, and the bulk task of many rows), and return the outcomes, one per row."""
     from django_tasks_db.models import DBTaskResult
 
     from lapakasik.notifications.delivery import notification_dispatch
@@ -39,7 +39,9 @@ def run_queue(limit: int = 200) -> list[str]:
             break
         task.claim("test")
         args = task.args_kwargs["args"]
-        outcomes.append(notification_dispatch(notification_id=args[0]))
+        # notification_deliver(id) or notification_deliver_many([ids]) (the bulk announcements)
+        for notification_id in (args[0] if isinstance(args[0], list) else [args[0]]):
+            outcomes.append(notification_dispatch(notification_id=notification_id))
         task.set_successful(None)
     return outcomes
 
