@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from lapakasik.booking.models import Booking
@@ -81,6 +82,31 @@ def test_the_widow_books_jkm_from_the_pages(client: Any, booking_world: dict[str
     assert (claim.claim_type, claim.insured_nik, claim.insured_kpj) == ("JKM", DEAD_NIK, DEAD_KPJ)
     party = claim.parties.get(is_applicant=True)
     assert (party.role, party.nik) == ("heir", WIDOW["nik"])
+
+
+def test_the_review_speaks_to_the_heir_not_the_insured_worker(client: Any, booking_world: dict[str, Any],
+                                                              deceased: Any) -> None:
+    """The heir confirms their own data and that they apply for the deceased (masked), not that the data is
+    the insured worker's; a participant's review keeps the participant's statement."""
+    assert client.post(reverse("booking:identity"), heir_post(booking_world)).status_code == 302
+    review = text(client.get(reverse("booking:review")))
+    assert ("saya mengajukan klaim ini sebagai ahli waris atas nama peserta yang meninggal dunia "
+            "(NIK 3174********0007)") in review
+    assert "milik saya sendiri." not in review and DEAD_NIK not in review
+    assert "Anda mengajukan klaim sebagai ahli waris" in review and "NIK Anda (ahli waris)" in review
+    refused = text(client.post(reverse("booking:review"), {"draft": client.session["booking_draft"]["id"]}))
+    assert "Anda mengajukan sebagai ahli waris" in refused and Claim.objects.count() == 0
+
+    client.cookies["lapakasik_lang"] = "en"
+    english = text(client.get(reverse("booking:review")))
+    assert "I am applying for this claim as an heir, on behalf of the deceased participant (NIK 3174********0007)" \
+        in english
+    assert "my own." not in english and "You are applying as an heir" in english
+
+    other = Client()
+    assert other.post(reverse("booking:identity"), identity_post(booking_world)).status_code == 302
+    own = text(other.get(reverse("booking:review")))
+    assert "Saya menyatakan data di atas benar dan milik saya sendiri." in own and "ahli waris" not in own
 
 
 def test_a_child_is_told_the_widow_claims_first(client: Any, booking_world: dict[str, Any], deceased: Any) -> None:

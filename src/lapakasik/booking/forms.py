@@ -205,6 +205,19 @@ class ReviewForm(_Base):
         error_messages={"required": _("Centang pernyataan bahwa data Anda benar, lalu tekan Kirim.")},
     )
 
+    def __init__(self, *args: Any, insured_nik_masked: str = "", **kwargs: Any) -> None:
+        """``insured_nik_masked``: an heir applies for the deceased insured worker (their NIK masked); the
+        statement is then the heir's own, about the data of both, not the insured worker's."""
+        super().__init__(*args, **kwargs)
+        if insured_nik_masked:
+            field = self.fields["confirm"]
+            field.label = _(
+                "Saya menyatakan data di atas benar: data diri di atas milik saya sendiri, dan saya mengajukan "
+                "klaim ini sebagai ahli waris atas nama peserta yang meninggal dunia (NIK %(nik)s).") % {
+                "nik": insured_nik_masked}
+            field.error_messages["required"] = _(
+                "Centang pernyataan bahwa data Anda benar dan Anda mengajukan sebagai ahli waris, lalu tekan Kirim.")
+
 
 def _booking_code(value: str) -> str:
     code = normalize_code(value)

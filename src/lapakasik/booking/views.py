@@ -291,7 +291,9 @@ def review(request: HttpRequest) -> HttpResponse:
     b = _branch_or_404(draft["branch"])
     day = date.fromisoformat(draft["date"])
     ctx = _slot_context(b, day, draft["session"], waiting=bool(draft.get("waitlist")))
-    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"draft": draft["id"]})
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial={"draft": draft["id"]},
+                      insured_nik_masked=mask_nik(draft["data"].get("insured_nik")) if draft["data"].get(
+                          "insured_nik") else "")
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["draft"] != draft["id"]:
             messages.error(request, _("Formulir ini sudah kedaluwarsa. Periksa data Anda lalu kirim lagi."))
