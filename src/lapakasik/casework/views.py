@@ -33,6 +33,7 @@ from lapakasik.core.codes import token_digest
 from lapakasik.core.dates import time_range
 from lapakasik.core.errors import ServiceError
 from lapakasik.core.masking import mask_nik
+from lapakasik.forms.services import heir_statement
 from lapakasik.intake.catalogue import claim_checklist, claim_registry_record, requirements_for
 from lapakasik.intake.models import Document, DocumentStatus
 from lapakasik.intake.viewer import document_pages
@@ -170,6 +171,7 @@ def claim_page(request: HttpRequest, code: str) -> HttpResponse:
         "nik": claim.insured_nik if full else mask_nik(claim.insured_nik),
         "reason_label": reason_label(claim.claim_type, claim.claim_reason),
         "registry": registry, "checklist": claim_checklist(claim), "documents": documents,
+        "heir_statement": heir_statement(claim) if claim.claim_reason == "DEATH" else None,
         "requirements": [r for r, _req in requirements_for(claim)], "reasons": selectors.refusal_reasons(),
         "history": selectors.claim_history(claim), "sent": selectors.claim_messages(claim),
         "confirmations": selectors.claim_confirmations(claim), "open_confirmation": open_c,

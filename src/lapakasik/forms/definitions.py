@@ -25,6 +25,9 @@ EMPLOYER_OFFICER = "employer_officer"
 PARTIES = (PARTICIPANT, HEIR, EMPLOYER_OFFICER)
 CLAIMANT = (PARTICIPANT, HEIR)  # whoever applies: the worker, or the heir after a death
 
+#: The claim's facts a field's ``required_when`` may name (``services.form_facts`` computes them).
+FACTS = ("co_heirs",)
+
 KINDS = ("text", "textarea", "nik", "kpj", "npp", "date", "amount", "number", "choice", "phone", "email",
          "account", "confirm")
 
@@ -54,6 +57,10 @@ class Field:
     prefill: str = ""  # a key of services.prefill_values
     help_id: str = ""
     help_en: str = ""
+    #: An optional field that becomes mandatory when a condition holds: a fact of the claim the services
+    #: know (``co_heirs``: several heirs of the same place are alive) or another answer of the same
+    #: section (``"wasiat=ya"``). See ``validation.required_now``.
+    required_when: str = ""
 
     def label(self, language: str = "id") -> str:
         return self.label_en if language == "en" else self.label_id
@@ -342,6 +349,57 @@ FORMULIR_4 = FormDefinition(
     ),
 )
 
+# Version 2026.2: the heir statement lists the heirs (prefilled from the family data), names the heirs'
+# representative when several heirs of the same place are alive (who then also hand in the power of
+# attorney the others signed), and declares a will naming a beneficiary (the will then becomes a
+# required document). The other sections are unchanged.
+MAX_HEIRS_LISTED = 5
+FACT_CO_HEIRS = FACTS[0]
+WILL_DECLARED = "wasiat=ya"
+
+
+def _heir_row(n: int) -> tuple[Field, ...]:
+    first = n == 1
+    return (
+        Field(f"nama_ahli_waris_{n}", "text", f"Ahli waris {n}: nama lengkap", f"Heir {n}: full name",
+              required=first, prefill=f"heir_{n}_name"),
+        Field(f"nik_ahli_waris_{n}", "nik", f"Ahli waris {n}: NIK", f"Heir {n}: NIK", required=False,
+              prefill=f"heir_{n}_nik", help_id="16 angka, sesuai e-KTP / KK", help_en="16 digits, as on the e-KTP / KK"),
+        Field(f"hubungan_ahli_waris_{n}", "choice", f"Ahli waris {n}: hubungan dengan almarhum/almarhumah",
+              f"Heir {n}: relation to the deceased", required=first, choices=HEIR_RELATIONS,
+              prefill=f"heir_{n}_relation"),
+    )
+
+
+HEIRS_SECTION = Section(
+    "daftar_ahli_waris", "Daftar ahli waris, wakil dan wasiat", "Heirs, representative and will", (HEIR,), (
+        *(f for n in range(1, MAX_HEIRS_LISTED + 1) for f in _heir_row(n)),
+        Field("nama_wakil", "text", "Nama wakil ahli waris (penerima kuasa)", "Heirs' representative (attorney)",
+            required=False, required_when=FACT_CO_HEIRS,
+            help_id="Wajib bila lebih dari satu ahli waris yang sama urutannya masih hidup: mereka menunjuk satu "
+                    "wakil dengan surat kuasa yang ditandatangani ahli waris lainnya.",
+            help_en="Required when more than one heir of the same place in the order is alive: they name one "
+                    "representative, with a power of attorney signed by the other heirs."),
+        Field("nik_wakil", "nik", "NIK wakil ahli waris", "Representative's NIK", required=False,
+              required_when=FACT_CO_HEIRS),
+        Field("wasiat", "choice", "Apakah almarhum/almarhumah meninggalkan surat wasiat yang menunjuk penerima?",
+              "Did the deceased leave a will naming a beneficiary?", choices=(
+                  _c("tidak", "Tidak ada surat wasiat", "No will"),
+                  _c("ya", "Ada surat wasiat (dokumennya dilampirkan)", "There is a will (its document is attached)"),
+              )),
+        Field("nama_penerima_wasiat", "text", "Nama penerima menurut surat wasiat", "Beneficiary named in the will",
+              required=False, required_when=WILL_DECLARED, help_id="Wajib bila ada surat wasiat.",
+              help_en="Required when there is a will."),
+        Field("nik_penerima_wasiat", "nik", "NIK penerima menurut surat wasiat", "NIK of the will's beneficiary",
+              required=False),
+    ))
+
+FORMULIR_4_V2 = FormDefinition(
+    code="formulir_4", claim_types=("JKM",), version="2026.2", valid_from=date(2026, 12, 3),
+    title_id=FORMULIR_4.title_id, title_en=FORMULIR_4.title_en,
+    sections=(FORMULIR_4.sections[0], FORMULIR_4.sections[1], HEIRS_SECTION, FORMULIR_4.sections[2]),
+)
+
 # --- Formulir 7: JP --------------------------------------------------------------------------------------
 
 FORMULIR_7 = FormDefinition(
@@ -389,6 +447,7 @@ FORMULIR_7 = FormDefinition(
 FORMS: dict[str, tuple[FormDefinition, ...]] = {
     d.code: (d,) for d in (FORMULIR_5, FORMULIR_3, FORMULIR_3A, FORMULIR_3B, FORMULIR_4, FORMULIR_7)
 }
+FORMS["formulir_4"] = (FORMULIR_4, FORMULIR_4_V2)
 
 
 def definition_current(code: str, on: date) -> FormDefinition | None:
@@ -434,4 +493,14 @@ def definition_problems(definition: FormDefinition) -> list[str]:
                 problems.append(f"{where}/{f.code}: minimum above maximum")
             if not f.label_id or not f.label_en:
                 problems.append(f"{where}/{f.code}: label missing in a language")
+            if f.required_when:
+                other, _eq, value = f.required_when.partition("=")
+                target = section.field(other) if _eq else None
+                if f.required:
+                    problems.append(f"{where}/{f.code}: required_when on a mandatory field")
+                elif _eq and (target is None or target.kind != "choice"
+                              or value not in {c.value for c in target.choices}):
+                    problems.append(f"{where}/{f.code}: required_when names no choice of this section")
+                elif not _eq and f.required_when not in FACTS:
+                    problems.append(f"{where}/{f.code}: required_when names an unknown fact")
     return problems

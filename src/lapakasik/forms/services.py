@@ -21,15 +21,26 @@ from django.utils.translation import gettext as _
 
 from lapakasik.claims import workflow
 from lapakasik.claims.models import Claim
+from lapakasik.claims.policy import ALL_HEIRS, JP_HEIRS, co_heirs, heirs_listed
 from lapakasik.claims.selectors import claim_applicant
 from lapakasik.claims.services import Actor, claim_lock
 from lapakasik.core import clock
+from lapakasik.core.masking import mask_nik
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lapakasik.intake.catalogue import claim_registry_record, requirements_for
 from lapakasik.intake.models import Source
 from lapakasik.intake.receive import document_receive, intake_ack_schedule
 
-from .definitions import FormDefinition, Section, definition_current, definition_get, sections_for_party
+from .definitions import (
+    FACT_CO_HEIRS,
+    HEIRS_SECTION,
+    MAX_HEIRS_LISTED,
+    FormDefinition,
+    Section,
+    definition_current,
+    definition_get,
+    sections_for_party,
+)
 from .models import FormResponse
 from .render import form_pdf
 from .validation import clean_section, missing_required
@@ -123,10 +134,65 @@ def prefill_values(claim: Claim) -> dict[str, str]:
         relative = record.family_member(applicant.nik) if applicant.role == "heir" else None
         if relative is not None:
             values["applicant_relation"] = relative.relation
+        for n, heir in enumerate(heirs_listed(record)[:MAX_HEIRS_LISTED], start=1):
+            values.update({f"heir_{n}_name": heir.full_name, f"heir_{n}_nik": heir.nik,
+                           f"heir_{n}_relation": heir.relation})
         if record.accidents:
             latest = max(record.accidents, key=lambda a: a.occurred_on)
             values.update({"accident_date": latest.occurred_on.isoformat(), "accident_kind": latest.kind})
     return {k: v for k, v in values.items() if v}
+
+
+def form_facts(claim: Claim) -> frozenset[str]:
+    """The facts of the claim a field's ``required_when`` may name: ``co_heirs`` when, by the registry's
+    family data, more than one heir of the same place in the order is alive (a death claim). A registry
+    that is down or does not know the worker gives none (the heirs' representative stays optional; the
+    officer checks the heir statement)."""
+    record = claim_registry_record(claim) if claim.claim_reason == "DEATH" else None
+    if record is None:
+        return frozenset()
+    allowed = JP_HEIRS if claim.claim_type == "JP" else ALL_HEIRS
+    return frozenset({FACT_CO_HEIRS}) if co_heirs(record, allowed) else frozenset()
+
+
+def will_declared(claim: Claim) -> bool | None:
+    """Whether the heir statement (Formulir 4) declares a will naming a beneficiary, as saved (a draft or
+    signed): True or False once answered, None while it is not (no form, or the question left empty).
+    Intake asks it (``claim_declaration_register``) to require the will itself."""
+    response = FormResponse.objects.filter(claim=claim, form_code="formulir_4").first()
+    answer = ((response.answers or {}).get(HEIRS_SECTION.code) or {}).get("wasiat") if response else None
+    return None if not answer else answer == "ya"
+
+
+@dataclass(frozen=True)
+class HeirStatement:
+    """What the heir statement (Formulir 4's heirs section) declares, as the officer reads it on the claim
+    page: the heirs listed (relation label, name, NIK masked), the representative, and the will — the
+    heir's own word, to verify against the documents. ``signed``: the section is signed."""
+
+    heirs: tuple[tuple[str, str, str], ...]
+    representative: str
+    will: bool | None
+    will_beneficiary: str
+    signed: bool
+
+
+def heir_statement(claim: Claim) -> HeirStatement | None:
+    """The heirs section of the claim's Formulir 4 as saved (None: not started)."""
+    response = FormResponse.objects.filter(claim=claim, form_code="formulir_4").first()
+    answers = ((response.answers or {}).get(HEIRS_SECTION.code) or {}) if response else {}
+    if not answers:
+        return None
+    relation = HEIRS_SECTION.field("hubungan_ahli_waris_1")
+    heirs = tuple(
+        (relation.choice_label(answers.get(f"hubungan_ahli_waris_{n}", "")) if relation else "",
+         answers.get(f"nama_ahli_waris_{n}", ""), mask_nik(answers.get(f"nik_ahli_waris_{n}", "")))
+        for n in range(1, MAX_HEIRS_LISTED + 1) if answers.get(f"nama_ahli_waris_{n}"))
+    will = answers.get("wasiat")
+    return HeirStatement(heirs=heirs, representative=answers.get("nama_wakil", ""),
+                         will=None if not will else will == "ya",
+                         will_beneficiary=answers.get("nama_penerima_wasiat", ""),
+                         signed=HEIRS_SECTION.code in (response.signatures or {}) if response else False)
 
 
 def section_values(claim: Claim, definition: FormDefinition, section: Section,
@@ -202,7 +268,7 @@ def form_section_sign(*, claim: Claim, definition: FormDefinition, section_code:
     with transaction.atomic():
         locked, response, section = _writable(claim, definition, section_code, party)
         values = _cleaned(section, data, claim_today(locked))
-        problems = {k: [v] for k, v in missing_required(section, values).items()}
+        problems = {k: [v] for k, v in missing_required(section, values, form_facts(locked)).items()}
         if not confirmed:
             problems["konfirmasi"] = [_("Centang pernyataan bahwa isian ini benar.")]
         if not typed_name.strip():

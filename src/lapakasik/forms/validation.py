@@ -158,9 +158,23 @@ def clean_section(section: Section, data: dict[str, Any], *, today: date) -> tup
     return values, errors
 
 
-def missing_required(section: Section, values: dict[str, str]) -> dict[str, str]:
-    """The mandatory fields of ``section`` left empty, each with its message."""
-    return {f.code: str(_("Wajib diisi.")) for f in section.fields if f.required and not values.get(f.code)}
+def required_now(field: Field, values: dict[str, str], facts: frozenset[str] = frozenset()) -> bool:
+    """Whether ``field`` must be answered: always, or because its ``required_when`` holds — a fact of the
+    claim in ``facts`` (``co_heirs``), or another answer of the section (``"wasiat=ya"``)."""
+    if field.required:
+        return True
+    other, eq, value = field.required_when.partition("=")
+    if eq:
+        return values.get(other) == value
+    return bool(field.required_when) and field.required_when in facts
+
+
+def missing_required(section: Section, values: dict[str, str],
+                     facts: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The fields of ``section`` that must be answered now (``required_now``) and were left empty, each with
+    its message."""
+    return {f.code: str(_("Wajib diisi.")) for f in section.fields
+            if required_now(f, values, facts) and not values.get(f.code)}
 
 
 def display_value(field: Field, value: str, language: str = "id") -> str:

@@ -29,7 +29,7 @@ from . import services
 from .definitions import FormDefinition, Section
 from .models import FormResponse
 from .render import PARTY_LABELS
-from .validation import display_value
+from .validation import display_value, required_now
 
 
 def _lang() -> str:
@@ -89,10 +89,12 @@ def form_page(request: HttpRequest, token: str, code: str) -> HttpResponse:
     })
 
 
-def _fields_view(section: Section, values: dict[str, str], errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+def _fields_view(section: Section, values: dict[str, str], errors: dict[str, list[str]],
+                 facts: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     lang = _lang()
     return [{
-        "code": f.code, "kind": f.kind, "label": f.label(lang), "help": f.help(lang), "required": f.required,
+        "code": f.code, "kind": f.kind, "label": f.label(lang), "help": f.help(lang),
+        "required": f.required or (bool(f.required_when) and "=" not in f.required_when and required_now(f, values, facts)),
         "value": values.get(f.code, ""), "display": display_value(f, values.get(f.code, ""), lang),
         "choices": [(c.value, c.label(lang)) for c in f.choices], "max_length": f.max_length,
         "errors": [str(e) for e in errors.get(f.code, [])],
@@ -145,7 +147,7 @@ def section_page(request: HttpRequest, token: str, code: str, section: str) -> H
     mine = party in part.parties
     return render(request, "forms/section.html", {
         "claim": claim, "token": token, "form": definition, "title": definition.title(_lang()),
-        "section": part, "section_title": part.title(_lang()), "fields": _fields_view(part, values, errors),
+        "section": part, "section_title": part.title(_lang()), "fields": _fields_view(part, values, errors, services.form_facts(claim)),
         "editable": mine and signature is None and not submitted and claim.state in workflow.ACCEPTS_DOCUMENTS,
         "mine": mine, "parties": ", ".join(_party_label(p) for p in part.parties), "signature": signature,
         "error": error, "sign_errors": errors.get("nama_tanda_tangan", []) + errors.get("konfirmasi", []),

@@ -5,6 +5,7 @@ checklist of a claim. The catalogue itself is data (``Requirement`` rows, editab
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -13,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from lapakasik.claims.policy import accident_report
+from lapakasik.claims.policy import ALL_HEIRS, JP_HEIRS, accident_report, co_heirs
 from lapakasik.core import clock
 from lapakasik.registry.adapters import AccidentKind, MemberRecord, Relation, registry_lookup
 
@@ -97,7 +98,10 @@ _JKM: list[_R] = [
      ["kematian", "meninggal"]),
     ("surat_ahli_waris", [], "Surat keterangan ahli waris (ditandatangani semua ahli waris, 2 saksi, lurah, camat)",
      "Heir statement (signed by all heirs, 2 witnesses, village head, camat)", 1, 4, "always", ["ahli waris", "waris"]),
-    ("surat_kuasa", [], "Surat kuasa ahli waris", "Heirs' power of attorney", 1, 3, "always", ["kuasa"]),
+    ("surat_kuasa", [], "Surat kuasa ahli waris kepada wakilnya (ditandatangani ahli waris lainnya)",
+     "Heirs' power of attorney to their representative (signed by the other heirs)", 1, 3, "co_heirs", ["kuasa"]),
+    ("surat_wasiat", [], "Surat wasiat almarhum/almarhumah", "The deceased's will", 1, 4, "will_declared",
+     ["wasiat"]),
     ("surat_perusahaan", [], "Surat keterangan dari perusahaan", "Employer letter", 1, 2, "always",
      ["perusahaan", "keterangan kerja"]),
     ("formulir_4", [], "Formulir 4 (pengajuan JKM)", "Formulir 4 (JKM claim form)", 1, 4, "always",
@@ -177,6 +181,25 @@ _MISSING = object()
 logger = logging.getLogger(__name__)
 
 
+#: What the claimant declared on a form (the forms app, above intake, registers it in its
+#: ``AppConfig.ready``): ``(claim) -> bool | None``, whether the heir statement declares a will.
+_will_declared: list[Callable[[Any], bool | None]] = []
+
+
+def claim_declaration_register(will_declared: Callable[[Any], bool | None]) -> None:
+    if will_declared not in _will_declared:
+        _will_declared.append(will_declared)
+
+
+def claim_will_declared(claim: Any) -> bool | None:
+    """Whether the claimant declared a will naming a beneficiary (None: not answered, or no form)."""
+    for ask in _will_declared:
+        answer = ask(claim)
+        if answer is not None:
+            return answer
+    return None
+
+
 def claim_facts(claim: Any) -> policy.Facts:
     """What the conditions need to know about the claim, from the registry through its adapter
     (``registry.adapters.registry_lookup`` with the insured worker's NIK and KPJ) and from nowhere else:
@@ -186,17 +209,20 @@ def claim_facts(claim: Any) -> policy.Facts:
     cannot be reached, or holds no such report — and the requirement is then shown as "bila berlaku"
     (optional, with its condition explained)."""
     record = claim_registry_record(claim)
-    married = has_children = road_accident = None
+    married = has_children = road_accident = several = None
     if record is not None:
         married = any(m.alive for m in record.relatives(Relation.SPOUSE))
         has_children = any(m.alive for m in record.relatives(Relation.CHILD))
+        if claim.claim_reason == "DEATH":
+            several = co_heirs(record, JP_HEIRS if claim.claim_type == "JP" else ALL_HEIRS)
         if claim.claim_type == "JKK":
             report = accident_report(record, claim.claim_reason, clock.now().date())
             road_accident = None if report is None else report.kind == AccidentKind.ROAD
     return policy.Facts(
         claim_type=claim.claim_type, reason=claim.claim_reason,
         balance=record.balance if record is not None else None,
-        married=married, has_children=has_children, road_accident=road_accident,
+        married=married, has_children=has_children, road_accident=road_accident, co_heirs=several,
+        will_declared=claim_will_declared(claim) if claim.claim_reason == "DEATH" else None,
         npwp_threshold=int(getattr(settings, "LAPAKASIK", {}).get("NPWP_THRESHOLD_RUPIAH", 50_000_000)),
     )
 
@@ -338,6 +364,8 @@ def claim_checklist(claim: Any, language: str | None = None) -> Checklist:
         note = ""
         if not required:
             note = str(policy.CONDITION_NOTES.get(req.condition, ""))
+        elif req.condition in policy.DECLARED_NOTES:  # required on the claimant's word: say so
+            note = str(policy.DECLARED_NOTES[req.condition])
         items.append(ChecklistItem(
             requirement=req, code=req.code, label=req.label(lang), required=required, condition_note=note,
             status=status, min_files=req.min_files, max_files=req.max_files, documents=stored, refusals=refused,

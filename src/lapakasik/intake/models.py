@@ -18,6 +18,8 @@ class Condition(models.TextChoices):
     HAS_CHILDREN = "has_children", _("Peserta memiliki anak")
     ROAD_ACCIDENT = "road_accident", _("Kecelakaan lalu lintas")
     DEATH = "death", _("Klaim karena meninggal dunia")
+    CO_HEIRS = "co_heirs", _("Beberapa ahli waris yang sama urutannya masih hidup")
+    WILL_DECLARED = "will_declared", _("Ahli waris menyatakan ada surat wasiat")
 
 
 class Requirement(models.Model):

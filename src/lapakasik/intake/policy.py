@@ -28,6 +28,15 @@ CONDITION_NOTES: dict[str, Any] = {
     "has_children": _("Wajib bila peserta memiliki anak."),
     "road_accident": _("Wajib untuk kecelakaan lalu lintas."),
     "death": _("Wajib untuk klaim karena meninggal dunia."),
+    "co_heirs": _("Wajib bila lebih dari satu ahli waris yang sama urutannya masih hidup: surat kuasa kepada wakil "
+                  "mereka, ditandatangani ahli waris lainnya."),
+    "will_declared": _("Wajib bila ahli waris menyatakan ada surat wasiat pada Formulir 4."),
+}
+
+#: Conditions that rest on what the claimant declared, not on a registry fact: a row they make required
+#: says so, for the officer who verifies the document.
+DECLARED_NOTES: dict[str, Any] = {
+    "will_declared": _("Dinyatakan ahli waris pada Formulir 4; dokumen diperiksa petugas."),
 }
 
 
@@ -40,6 +49,8 @@ class Facts:
     has_children: bool | None = None
     road_accident: bool | None = None
     npwp_threshold: int = 50_000_000
+    co_heirs: bool | None = None  # several heirs of the same place alive (registry family data)
+    will_declared: bool | None = None  # the heir statement declares a will (the heir's own word)
 
 
 def requirement_applies(*, reasons: list[str], condition: str, unconditional_reasons: list[str],
@@ -60,6 +71,10 @@ def requirement_applies(*, reasons: list[str], condition: str, unconditional_rea
         return facts.road_accident
     if condition == "death":
         return facts.reason == "DEATH"
+    if condition == "co_heirs":
+        return facts.co_heirs
+    if condition == "will_declared":
+        return facts.will_declared
     return True
 
 
