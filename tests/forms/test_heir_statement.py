@@ -13,7 +13,6 @@ import pytest
 
 from lapakasik.forms.models import FormResponse
 from lapakasik.intake.catalogue import claim_checklist
-
 from tests.casework.conftest import branch, other_branch, staff  # noqa: F401 - fixtures re-used
 
 from .conftest import KPJ, NIK, form_url, sign
@@ -105,7 +104,8 @@ def test_a_registry_that_does_not_know_the_worker_leaves_the_power_of_attorney_o
 
 
 def test_a_declared_will_makes_the_will_required_and_the_officer_reads_it_as_declared(
-        client: Any, make_claim: Any, deceased: Any, branch: Any, staff: dict[str, Any]) -> None:
+        client: Any, make_claim: Any, deceased: Any, branch: Any,  # noqa: F811 - the imported fixtures
+        staff: dict[str, Any]) -> None:  # noqa: F811
     from tests.casework.conftest import login
 
     deceased(WIDOW, CHILD_1)
@@ -161,3 +161,58 @@ def test_the_earlier_version_keeps_its_sections() -> None:
     assert definition_current("formulir_4", date(2026, 12, 2)).version == "2026.1"  # type: ignore[union-attr]
     assert [s.code for s in FORMS["formulir_4"][1].sections] == ["ahli_waris", "almarhum", "daftar_ahli_waris",
                                                                  "perusahaan"]
+
+
+def test_the_signed_heir_statement_is_printed_in_the_pdf(client: Any, make_claim: Any, deceased: Any) -> None:
+    from .test_pages import pdf_text, stored_pdf
+
+    deceased(WIDOW, CHILD_1, CHILD_2)
+    claim = jkm(make_claim, WIDOW)
+    assert sign(client, claim, "formulir_4", "ahli_waris", {
+        "nama_ahli_waris": "Sri Lestari", "nik_ahli_waris": WIDOW["nik"], "hubungan": "spouse",
+        "alamat": "Jl. Melati 3", "telepon": "081298765432", "bank": "BNI", "nomor_rekening": "9876543210",
+        "nama_rekening": "Sri Lestari"}, name="Sri Lestari").status_code == 302
+    assert sign(client, claim, "formulir_4", "almarhum", {
+        "nama_peserta": "Budi Santoso", "nik_peserta": NIK, "kpj": KPJ, "tanggal_meninggal": "2026-11-01",
+        "tempat_meninggal": "Jakarta", "sebab": "illness"}, name="Sri Lestari").status_code == 302
+    assert sign(client, claim, "formulir_4", "daftar_ahli_waris", heirs_answers(WIDOW, CHILD_1, CHILD_2),
+                name="Sri Lestari").status_code == 302
+    from lapakasik.claims.services import Actor
+    from lapakasik.forms.services import claim_form, form_section_sign
+
+    form_section_sign(claim=claim, definition=claim_form(claim, "formulir_4"), section_code="perusahaan",
+                      party="employer_officer", data={"nama_perusahaan": "PT Maju Bersama", "npp": "31001001",
+                                                      "upah_terakhir": "5000000", "nama_petugas": "Hadi Wijaya",
+                                                      "jabatan_petugas": "HRD"},
+                      typed_name="Hadi Wijaya", confirmed=True, signer_name="Hadi Wijaya",
+                      actor=Actor(kind="system", label="petugas perusahaan"))
+    response = FormResponse.objects.get(claim=claim)
+    assert response.status == "SUBMITTED" and response.version == "2026.2"
+    printed = " ".join(pdf_text(stored_pdf(response.document)).split())  # type: ignore[arg-type]
+    assert "3. Daftar ahli waris, wakil dan wasiat" in printed
+    assert "Ahli waris 3: hubungan dengan almarhum/almarhumah: Anak" in printed
+    assert "Andi Santoso" in printed and "Dewi Santoso" in printed and "Tidak ada surat wasiat" in printed
+    assert claim_checklist(claim).item("formulir_4").status == "received"  # type: ignore[union-attr]
+
+
+def test_the_migration_moves_the_shipped_power_of_attorney_row_and_adds_the_will(db: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from lapakasik.intake.models import Requirement
+
+    migration = importlib.import_module("lapakasik.intake.migrations.0007_heir_conditions")
+    Requirement.objects.filter(claim_type="JKM", code="surat_wasiat").delete()
+    Requirement.objects.filter(claim_type="JKM", code="surat_kuasa").update(condition="always",
+                                                                           label_id="Surat kuasa ahli waris")
+    edited = Requirement.objects.get(claim_type="JKM", code="ktp_ahli_waris")
+    migration.heir_rows(apps, None)
+    kuasa = Requirement.objects.get(claim_type="JKM", code="surat_kuasa")
+    assert kuasa.condition == "co_heirs" and "ditandatangani ahli waris lainnya" in kuasa.label_id
+    assert Requirement.objects.get(claim_type="JKM", code="surat_wasiat").condition == "will_declared"
+    assert Requirement.objects.get(pk=edited.pk).condition == edited.condition
+    # an admin's own condition is theirs: a second run changes nothing
+    Requirement.objects.filter(pk=kuasa.pk).update(condition="death")
+    migration.heir_rows(apps, None)
+    assert Requirement.objects.get(pk=kuasa.pk).condition == "death"

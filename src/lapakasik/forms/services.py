@@ -25,8 +25,8 @@ from lapakasik.claims.policy import ALL_HEIRS, JP_HEIRS, co_heirs, heirs_listed
 from lapakasik.claims.selectors import claim_applicant
 from lapakasik.claims.services import Actor, claim_lock
 from lapakasik.core import clock
-from lapakasik.core.masking import mask_nik
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from lapakasik.core.masking import mask_nik
 from lapakasik.intake.catalogue import claim_registry_record, requirements_for
 from lapakasik.intake.models import Source
 from lapakasik.intake.receive import document_receive, intake_ack_schedule
