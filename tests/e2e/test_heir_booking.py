@@ -79,6 +79,10 @@ def test_the_widow_books_jkm_in_the_browser(live_server: Any, phone: Any, world:
     fill_heir(page, WIDOW_NIK, WIDOW_NAME)
     expect(page.locator("h1")).to_contain_text("Periksa sebelum mengirim")
     expect(page.locator("#insured-summary")).to_contain_text("3174********0007")
+    # the statement she ticks is an heir's, about the deceased (masked), not "the data is my own" as a worker's
+    expect(page.locator("#review-form")).to_contain_text(
+        "saya mengajukan klaim ini sebagai ahli waris atas nama peserta yang meninggal dunia (NIK 3174********0007)")
+    no_sideways_scroll(page)
     page.locator("#id_confirm").check()
     page.get_by_role("button", name="Kirim pendaftaran").click()
     expect(page.locator("h1")).to_contain_text("Pendaftaran berhasil")
