@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lapakasik.claims import workflow
+from lapakasik.claims.heirs import co_heirs, heirs_listed
 from lapakasik.claims.models import Claim
-from lapakasik.claims.policy import ALL_HEIRS, JP_HEIRS, co_heirs, heirs_listed
+from lapakasik.claims.policy import ALL_HEIRS, JP_HEIRS
 from lapakasik.claims.selectors import claim_applicant
 from lapakasik.claims.services import Actor, claim_lock
 from lapakasik.core import clock

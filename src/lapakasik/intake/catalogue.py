@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from lapakasik.claims.policy import ALL_HEIRS, JP_HEIRS, accident_report, co_heirs
+from lapakasik.claims.heirs import co_heirs
+from lapakasik.claims.policy import ALL_HEIRS, JP_HEIRS, accident_report
 from lapakasik.core import clock
 from lapakasik.registry.adapters import AccidentKind, MemberRecord, Relation, registry_lookup
 
