@@ -68,6 +68,14 @@ def test_who_fills_what() -> None:
     (Section("a", "A", "A", (PARTICIPANT,), (Field("x", "number", "X", "X", minimum=5, maximum=1),)), "minimum above"),
     (Section("a", "A", "A", (PARTICIPANT,), (Field("x", "text", "X", "X"), Field("x", "text", "Y", "Y"))),
      "field code repeated"),
+    (Section("a", "A", "A", (PARTICIPANT,), (Field("x", "text", "X", "X", required_when="co_heirs"),)),
+     "required_when on a mandatory field"),
+    (Section("a", "A", "A", (PARTICIPANT,), (Field("x", "text", "X", "X"),
+                                              Field("y", "text", "Y", "Y", required=False, required_when="rich"))),
+     "unknown fact"),
+    (Section("a", "A", "A", (PARTICIPANT,), (Field("x", "text", "X", "X"),
+                                              Field("y", "text", "Y", "Y", required=False, required_when="x=ya"))),
+     "names no choice"),
 ])
 def test_a_broken_definition_is_reported(section: Section, problem: Any) -> None:
     broken = FormDefinition("formulir_x", ("JHT",), "X", "X", "1", date(2026, 1, 1), (section,))
