@@ -65,8 +65,8 @@ def test_the_trace_takes_the_employer_s_stage_one_report_and_the_benefit_its_sta
     assert PaymentInstruction.objects.get(claim=claim).amount == 2_900_000
 
 
-def test_without_the_stage_two_figures_the_claim_cannot_be_approved(client: Client, opened: Any, staff: Any,
-                                                                    defaults: None) -> None:  # noqa: F811
+def test_without_the_stage_two_figures_the_claim_cannot_be_approved(client: Client, opened: Any, staff: Any,  # noqa: F811
+                                                                    defaults: None) -> None:
     claim = _verified(opened, staff["officer"])
     login(client, staff["officer"])
     page = client.get(f"/petugas/klaim/{claim.code}/?kepesertaan=1").content.decode()
@@ -101,7 +101,7 @@ def test_absurd_figures_stored_by_another_way_are_refused_by_the_calculation(
     ({"days_unable": "-3"}, "Hari tidak mampu bekerja harus antara 0 dan 3660."),
     ({"days_unable": "3"}, "Hari tidak mampu bekerja lebih banyak dari hari sejak kejadian sampai keterangan dokter."),
 ])
-def test_hostile_stage_two_figures_are_refused_and_change_nothing(opened: Any, hr_client: Client,
+def test_hostile_stage_two_figures_are_refused_and_change_nothing(opened: Any, hr_client: Client,  # noqa: F811
                                                                    figures: dict[str, str], message: str) -> None:
     from lapakasik.claims.models import ClaimEvent
 

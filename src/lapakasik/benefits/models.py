@@ -67,15 +67,15 @@ class BenefitRule(models.Model):
     def __str__(self) -> str:
         return f"{self.programme} {self.legal_basis} ({long_date(self.valid_from)})"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.clean()  # a table the calculation cannot read is never stored
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def clean(self) -> None:
         try:
             programmes.table_of(self.programme, self.params)
         except (TypeError, ValueError) as exc:
             raise ValidationError({"params": str(exc)}) from None
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.clean()  # a table the calculation cannot read is never stored
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def table(self) -> object:

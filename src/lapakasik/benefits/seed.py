@@ -10,10 +10,10 @@ from typing import Any
 from .models import BenefitRule, DecisionReason, TaxRule
 from .policy import PP_68_2009
 from .programmes import DEFAULTS as PROGRAMME_DEFAULTS
+from .reasons import DEFAULTS
 
 #: The regulation in force (the migration's rows): PP 82/2019 for JKM and JKK, PP 45/2015 for JP.
 RULES_VALID_FROM = {"JKM": date(2019, 12, 2), "JKK": date(2019, 12, 2), "JP": date(2015, 7, 1)}
-from .reasons import DEFAULTS
 
 
 def defaults_seed() -> None:
