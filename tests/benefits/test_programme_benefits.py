@@ -165,3 +165,23 @@ def test_the_api_gives_the_components_and_approves_without_npwp(client: Any, net
     r = client.post(f"/api/v1/officer/claims/{claim.code}/approve", {}, content_type="application/json")
     assert r.status_code == 200, r.content
     assert r.json()["decision"]["net"] == 42_000_000 and r.json()["decision"]["legal_basis"] == "PP 82/2019"
+
+
+def test_a_jkm_approval_above_the_four_eyes_amount_waits_for_the_supervisor(
+        client: Any, settings: Any, network: None, branch: Any, staff: Any, registry: Any, defaults: None) -> None:
+    from lapakasik.payments.models import PaymentInstruction
+
+    settings.BENEFITS_FOUR_EYES_ABOVE = 40_000_000
+    claim = _jkm(registry, staff, branch)
+    login(client, staff["officer"])
+    client.get(f"/petugas/klaim/{claim.code}/?kepesertaan=1")
+    assert client.post(f"/petugas/putusan/{claim.code}/setujui/", {}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.state == "VERIFIED" and not PaymentInstruction.objects.filter(claim=claim).exists()
+    login(client, staff["supervisor"])
+    queue = client.get("/petugas/persetujuan/").content.decode()
+    assert f'id="approval-{claim.code}"' in queue and "JKM: tidak dipotong pajak" in queue
+    assert "Rp 42.000.000" in queue
+    client.post(f"/petugas/putusan/{claim.code}/setujui-kedua/", {"next": "queue"})
+    claim.refresh_from_db()
+    assert claim.state == "APPROVED" and PaymentInstruction.objects.get(claim=claim).amount == 42_000_000
