@@ -185,3 +185,36 @@ def test_a_jkm_approval_above_the_four_eyes_amount_waits_for_the_supervisor(
     client.post(f"/petugas/putusan/{claim.code}/setujui-kedua/", {"next": "queue"})
     claim.refresh_from_db()
     assert claim.state == "APPROVED" and PaymentInstruction.objects.get(claim=claim).amount == 42_000_000
+
+
+def test_the_participant_reads_the_jp_lump_sum_untaxed_in_both_languages(
+        client: Any, network: None, branch: Any, staff: Any, registry: Any, defaults: None) -> None:
+    from lapakasik.benefits.services import claim_approve
+    from lapakasik.booking.models import SlotQuota
+    from lapakasik.booking.services import booking_create, slots_generate
+    from lapakasik.claims.models import Claim
+    from lapakasik.core import clock
+
+    from .conftest import KPJ
+    from .test_pages import NIK, _grant
+
+    registry.put(NIK, birth_date=date(1960, 1, 1), jp_contribution_months=137)
+    slots_generate(branch_codes=[branch.code])
+    slot = SlotQuota.objects.filter(branch=branch, starts_at__gt=clock.now() + timedelta(hours=2),
+                                    closed=False).order_by("starts_at").first()
+    made = booking_create(branch_code=branch.code, date=slot.date, session_start=f"{slot.session_start:%H:%M}",
+                          claim_type="JP", claim_reason="OLD_AGE", nik=NIK, kpj=KPJ, full_name="Siti Rahayu",
+                          email="siti@contoh.id", phone="+6281234567001", channels=["email"])
+    Claim.objects.filter(pk=made.claim.pk).update(state="VERIFIED", assignee=staff["officer"])
+    claim_approve(user=staff["officer"], claim=Claim.objects.get(pk=made.claim.pk))
+    _grant(client, made.claim.code)
+    mine = client.get(f"/antrean/saya/{made.claim.code}/").content.decode()
+    for text in ("Rincian manfaat", "Manfaat sekaligus (iuran kurang dari 180 bulan)", "Rp 18.495.000",
+                 "tidak dipotong pajak"):
+        assert text in mine, text
+    assert "Pajak final" not in mine and "Bebas pajak" not in mine
+    english = client.get(f"/antrean/saya/{made.claim.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Lump sum (fewer than 180 contribution months)" in english and "not taxed" in english
+    assert "Rp 18,495,000" in english
+    api = client.get(f"/api/v1/bookings/{made.claim.code}", HTTP_AUTHORIZATION=f"Bearer {made.access_token}")
+    assert api.status_code == 200 and api.json()["amounts"]["net"] == 18_495_000 and api.json()["amounts"]["tax"] == 0
