@@ -111,7 +111,7 @@ def test_a_jp_claim_before_pension_age_gives_the_date(client: Any, network: None
     assert "Setujui klaim" not in page
 
 
-def test_a_jkk_claim_shows_the_employers_report(client: Any, network: None, branch: Any, staff: Any,
+def test_a_jkk_claim_shows_the_registry_s_accident_report(client: Any, network: None, branch: Any, staff: Any,
                                                 registry: Any, defaults: None) -> None:
     day = date.today() - timedelta(days=5)
     registry.put(DECEASED_NIK, active=True, membership_end=None, employer_npp=NPP,
@@ -120,8 +120,13 @@ def test_a_jkk_claim_shows_the_employers_report(client: Any, network: None, bran
     claim = _claim(staff, branch, "JKK", "ACCIDENT", applicant_nik=DECEASED_NIK, heir=False)
     page = _panel(client, staff, claim)
     for text in ("Laporan kecelakaan kerja dari perusahaan", f"NPP perusahaan pelapor: <strong>{NPP}</strong>",
-                 "kecelakaan lalu lintas", "Peserta bekerja di perusahaan pelapor pada hari kejadian", "Setujui klaim"):
+                 "kecelakaan lalu lintas", "Peserta bekerja di perusahaan pelapor pada hari kejadian",
+                 "Sumber laporan kecelakaan: <strong>data kepesertaan</strong>",
+                 # the rules pass, but the benefit needs the employer's stage II figures
+                 "Laporan tahap II perusahaan (Formulir 3a) belum ada",
+                 "Klaim belum dapat disetujui selama manfaatnya belum dapat dihitung"):
         assert text in page, text
+    assert "Setujui klaim" not in page
 
 
 def test_a_jkk_claim_without_a_report_cannot_be_approved(client: Any, network: None, branch: Any, staff: Any,

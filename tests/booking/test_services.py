@@ -281,6 +281,29 @@ def test_broker_signal_flags_shared_contacts(payload: Callable[..., dict[str, An
     assert BrokerSignal.objects.get(kind="email").nik_count == 3
 
 
+def test_broker_check_counts_only_recent_claims_of_participants(payload: Callable[..., dict[str, Any]],
+                                                                 settings: Any) -> None:
+    """Claims older than 90 days, and claims an employer's officer applied for, do not make a broker."""
+    from datetime import timedelta
+
+    from lapakasik.booking.models import Booking, BrokerSignal
+    from lapakasik.claims.models import ClaimParty
+
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "BROKER_THRESHOLD": 3, "RATE_LIMIT_PHONE_PER_MINUTE": 0}
+    phone = "081355557777"
+    old = book(**payload(phone=phone))
+    ClaimParty.objects.filter(claim=old.claim).update(created_at=old.claim.created_at - timedelta(days=91))
+    hr = book(**payload(phone=phone, session_start="09:00"))
+    ClaimParty.objects.filter(claim=hr.claim).update(role="employer_officer")
+    book(**payload(phone=phone, session_start="10:00"))
+    assert not BrokerSignal.objects.exists() and not Booking.objects.filter(broker_flag=True).exists()
+    book(**payload(phone=phone, session_start="11:00"))  # two participants' recent claims
+    assert not BrokerSignal.objects.exists()
+    ClaimParty.objects.filter(claim=old.claim).update(created_at=old.claim.created_at)  # back inside the 90 days
+    book(**payload(phone=phone, session_start="08:00"))
+    assert BrokerSignal.objects.get(kind="phone").nik_count == 4
+
+
 def test_periodic_jobs_are_registered() -> None:
     from lapakasik.core.periodic import autodiscover
 

@@ -1,4 +1,4 @@
-"""The outbox: rows are written with the change that causes them, enqueued on commit, never lost
+"""The outbox: rows are written with the change that causes them, with their delivery tasks, never lost
 (replay of stuck rows), delivered once per idempotency key; fallback on no confirmation; phone tasks."""
 
 from __future__ import annotations
@@ -33,14 +33,33 @@ def test_rolled_back_change_leaves_no_message(claim: Any, templates: None) -> No
     assert Notification.objects.count() == 0 and _tasks() == 0
 
 
-def test_task_is_enqueued_only_when_the_transaction_commits(claim: Any, templates: None) -> None:
+def _tasks_seen_by_a_worker() -> int:
+    """What another connection (a worker polling the queue) sees."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def count() -> int:
+        try:
+            return _tasks()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(count).result()
+
+
+def test_a_worker_sees_the_delivery_tasks_only_when_the_transaction_commits(claim: Any, templates: None) -> None:
     from lapakasik.claims.services import applicant_recipient
+    from lapakasik.notifications.models import Notification
     from lapakasik.notifications.services import notification_enqueue
 
     with transaction.atomic():
         rows = notification_enqueue(event="claim_verified", claim=claim, to=applicant_recipient(claim), channels=["email", "sms"])
-        assert _tasks() == 0
-    assert _tasks() == 2
+        assert _tasks_seen_by_a_worker() == 0
+    assert _tasks_seen_by_a_worker() == 2
+    # each row knows its task (the replay job tells a queued row from a lost one by it)
+    assert all(Notification.objects.get(pk=r.pk).task_id for r in rows)
     assert len({r.verification_code for r in rows}) == 2 and len({r.idempotency_key for r in rows}) == 2
     assert len({r.group for r in rows}) == 1
 

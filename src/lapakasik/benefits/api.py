@@ -60,6 +60,32 @@ class BenefitAmountsOut(Schema):
     net: int
 
 
+class InputOut(Schema):
+    label: str
+    value: str
+    source: str
+
+
+class ComponentOut(Schema):
+    rule: str
+    title: str
+    inputs: list[InputOut]
+    formula: str
+    amount: int
+    paid_now: bool = Field(..., description="false: hak yang dibayar kemudian (beasiswa JKM), bukan bagian neto")
+
+
+class ProgrammeBenefitOut(Schema):
+    """JKM, JP, JKK: the components of the rule valid today; not taxed."""
+
+    programme: str
+    legal_basis: str
+    components: list[ComponentOut]
+    total: int = Field(..., description="Dibayar sekarang / paid now (JP pension: the first month)")
+    monthly: int | None = Field(None, description="JP: pensiun bulanan / the monthly pension")
+    problems: list[str] = Field(..., description="Mengapa belum dapat dibayar / why it cannot be paid yet")
+
+
 class EligibilityOut(Schema):
     code: str
     state: str
@@ -70,6 +96,7 @@ class EligibilityOut(Schema):
     without_npwp: BenefitAmountsOut | None
     legal_basis: str
     four_eyes_above: int
+    benefit: ProgrammeBenefitOut | None = Field(None, description="JKM, JP, JKK (JHT: with_npwp / without_npwp)")
 
 
 class DecisionOut(Schema):
@@ -85,6 +112,8 @@ class DecisionOut(Schema):
     net: int | None
     percent: int | None
     legal_basis: str
+    components: list[ComponentOut] = Field(default_factory=list, description="JKM, JP, JKK: the components")
+    monthly_amount: int | None = Field(None, description="JP: pensiun bulanan / the monthly pension")
     reason: str
     participant_text: str
     next_step: str
@@ -115,7 +144,9 @@ def _user(u: Any) -> str:
 def decision_out(d: Decision) -> dict[str, Any]:
     return {"id": d.pk, "kind": d.kind, "status": d.status, "gross": d.gross, "threshold": d.threshold,
             "taxable": d.taxable, "rate_bp": d.rate_bp, "has_npwp": d.has_npwp, "tax": d.tax, "net": d.net,
-            "percent": d.percent, "legal_basis": d.tax_rule.legal_basis if d.tax_rule else "",
+            "percent": d.percent, "components": d.components or [], "monthly_amount": d.monthly_amount,
+            "legal_basis": (d.tax_rule.legal_basis if d.tax_rule else d.benefit_rule.legal_basis if d.benefit_rule
+                            else ""),
             "reason": d.reason.code if d.reason else "", "participant_text": d.participant_text,
             "next_step": d.next_step, "decided_by": _user(d.decided_by), "decided_at": d.decided_at,
             "second_by": _user(d.second_by), "second_at": d.second_at, "second_note": d.second_note}
@@ -150,10 +181,17 @@ def officer_eligibility(request: HttpRequest, code: PublicCode) -> dict[str, Any
     services.registry_opened(user=request.user, claim=claim, found=member is not None)
     trace = selectors.claim_trace(claim, member)
     p = selectors.preview(claim, member) if member is not None else None
+    benefit = None
+    if member is not None and claim.claim_type != "JHT":
+        calc, rule = selectors.calculation(claim, member)
+        benefit = {"programme": calc.programme, "legal_basis": rule.legal_basis if rule else "",
+                   "components": calc.as_list(), "total": calc.total, "monthly": calc.monthly,
+                   "problems": list(calc.problems)}
     return {"code": claim.code, "state": claim.state, "eligible": member is not None and trace.eligible,
             "rules": trace.as_list(), "percent": p.percent if p else None,
             "with_npwp": _amounts(p.with_npwp) if p else None, "without_npwp": _amounts(p.without_npwp) if p else None,
-            "legal_basis": p.rule.legal_basis if p else "", "four_eyes_above": selectors.four_eyes_above()}
+            "legal_basis": p.rule.legal_basis if p else benefit["legal_basis"] if benefit else "",
+            "four_eyes_above": selectors.four_eyes_above(), "benefit": benefit}
 
 
 @router.get("/officer/claims/{code}/decision", response={200: ClaimDecisionOut, **ERRORS},
@@ -166,7 +204,8 @@ def officer_decision(request: HttpRequest, code: PublicCode) -> dict[str, Any]:
 class ApproveIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    has_npwp: bool = Field(..., description="Penerima memiliki NPWP (dokumen NPWP diterima)")
+    has_npwp: bool | None = Field(None, description="JHT (wajib): penerima memiliki NPWP (dokumen NPWP diterima); "
+                                                    "JKM, JP, JKK tidak dipotong pajak")
     percent: int | None = Field(None, ge=1, le=30, description="JHT sebagian: bagian saldo, paling banyak 10 atau 30")
 
 

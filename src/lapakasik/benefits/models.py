@@ -5,13 +5,14 @@ wording never changes a past decision. The claim's state is the claims app's."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.core.dates import long_date
 
-from . import policy
+from . import policy, programmes
 
 
 class TaxRule(models.Model):
@@ -40,6 +41,45 @@ class TaxRule(models.Model):
     @property
     def table(self) -> policy.TaxTable:
         return policy.TaxTable(threshold=self.threshold, rate_bp=self.rate_bp, no_npwp_rate_bp=self.no_npwp_rate_bp)
+
+
+class BenefitRule(models.Model):
+    """The numbers of one programme's benefit (JKM, JP, JKK) from ``valid_from`` on — the table of
+    ``benefits.programmes`` (``params``: name → whole number, every name of the table, checked before it is
+    saved). A decision uses the row valid on its day and stores both its components and the row."""
+
+    class Programme(models.TextChoices):
+        JKM = "JKM", _("Jaminan Kematian")
+        JP = "JP", _("Jaminan Pensiun")
+        JKK = "JKK", _("Jaminan Kecelakaan Kerja")
+
+    programme = models.CharField(max_length=3, choices=Programme.choices)
+    valid_from = models.DateField()
+    legal_basis = models.CharField(max_length=120)
+    params = models.JSONField(help_text=_("Angka ketentuan: nama → angka bulat (rupiah, bulan, basis poin)"))
+
+    class Meta:
+        ordering = ["programme", "-valid_from"]
+        verbose_name = _("ketentuan manfaat")
+        verbose_name_plural = _("ketentuan manfaat")
+        constraints = [models.UniqueConstraint(fields=["programme", "valid_from"], name="benefitrule_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.legal_basis} ({long_date(self.valid_from)})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.clean()  # a table the calculation cannot read is never stored
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        try:
+            programmes.table_of(self.programme, self.params)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"params": str(exc)}) from None
+
+    @property
+    def table(self) -> object:
+        return programmes.table_of(self.programme, self.params)
 
 
 class DecisionReason(models.Model):
@@ -103,6 +143,11 @@ class Decision(models.Model):
     tax = models.BigIntegerField(null=True, blank=True)
     net = models.BigIntegerField(null=True, blank=True)
     tax_rule = models.ForeignKey(TaxRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # JKM, JP, JKK: the rule row, the components as computed (rule, inputs, formula, amount) and a JP
+    # pension's monthly amount (the payment is its first month).
+    benefit_rule = models.ForeignKey(BenefitRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    components = models.JSONField(default=list, blank=True, help_text=_("Komponen manfaat saat diputuskan"))
+    monthly_amount = models.BigIntegerField(null=True, blank=True, help_text=_("JP: pensiun bulanan"))
     four_eyes_above = models.BigIntegerField(null=True, blank=True)
     trace = models.JSONField(default=list, blank=True, help_text=_("Aturan kelayakan saat diputuskan"))
     # Rejections: the reason, the sentence the participant read and the next step (as sent).

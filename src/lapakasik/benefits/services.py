@@ -81,12 +81,15 @@ def _check_percent(claim: Claim, percent: int | None) -> int | None:
     return percent
 
 
-def claim_approve(*, user: Any, claim: Claim, has_npwp: bool, percent: int | None = None) -> Decision:
+def claim_approve(*, user: Any, claim: Claim, has_npwp: bool | None = None, percent: int | None = None) -> Decision:
     """The holding officer approves a verified claim: the rules of ``claims.policy`` all say yes (else 409,
-    nothing written), the gross from the registry balance (a partial withdrawal: ``percent`` of it, at most
-    its cap), the tax of the rule valid today. At or below the four-eyes amount the approval is final (the
-    claim moves to APPROVED and gets its payment instruction); above it, it waits for a supervisor."""
-    if not isinstance(has_npwp, bool):
+    nothing written). JHT: the gross from the registry balance (a partial withdrawal: ``percent`` of it, at
+    most its cap), the tax of the rule valid today (``has_npwp`` required). JKM, JP, JKK: the benefit of the
+    programme's rule valid today (``benefits.programmes``), not taxed; a JP pension's payment is its first
+    month. At or below the four-eyes amount the approval is final (the claim moves to APPROVED and gets its
+    payment instruction); above it, it waits for a supervisor."""
+    jht = claim.claim_type == "JHT"
+    if (jht or has_npwp is not None) and not isinstance(has_npwp, bool):
         raise InvalidInput(code="invalid", fields={"has_npwp": [_("Pilih ya atau tidak.")]})
     share = _check_percent(claim, percent)
     actor = Actor.officer(user)
@@ -99,33 +102,53 @@ def claim_approve(*, user: Any, claim: Claim, has_npwp: bool, percent: int | Non
         trace = selectors.claim_trace(locked, member, percent=share)
         if member is None or not trace.eligible:
             raise _refusal(trace)
-        rule = selectors.tax_rule_on(selectors.branch_today(locked))
-        if rule is None:
-            raise Conflict(_("Belum ada aturan pajak yang berlaku; hubungi admin."), code="no_tax_rule")
-        gross = policy.gross_amount(member.balance, share)
-        if gross <= 0:
-            raise Conflict(_("Saldo JHT menurut data kepesertaan nol: tidak ada yang dapat dibayarkan."),
-                           code="nothing_to_pay")
-        b = policy.benefit(gross, has_npwp=has_npwp, table=rule.table)
+        amounts = _jht_amounts(locked, member, share, bool(has_npwp)) if jht else _programme_amounts(locked, member)
         above = selectors.four_eyes_above()
-        pending = policy.needs_second_approval(b.net, above)
+        pending = policy.needs_second_approval(int(amounts["net"]), above)
         try:
             with transaction.atomic():
                 decision = Decision.objects.create(
                     claim=locked, kind=Decision.Kind.APPROVE,
                     status=Decision.Status.PENDING if pending else Decision.Status.FINAL, percent=share,
-                    balance=member.balance, gross=b.gross, threshold=b.threshold, taxable=b.taxable, rate_bp=b.rate_bp,
-                    has_npwp=b.has_npwp, tax=b.tax, net=b.net, tax_rule=rule, four_eyes_above=above,
-                    trace=trace.as_list(), decided_by=user, decided_at=clock.now())
+                    four_eyes_above=above, trace=trace.as_list(), decided_by=user, decided_at=clock.now(), **amounts)
         except IntegrityError as exc:  # a concurrent decision for the same claim (the partial unique index)
             raise Conflict(_("Klaim ini sudah diputuskan."), code="already_decided") from exc
         if pending:
             claim_event_record(claim=locked, kind=ClaimEvent.Kind.APPROVAL_REQUESTED, actor=actor, data={
-                "decision": decision.pk, "gross": b.gross, "tax": b.tax, "net": b.net, "rate_bp": b.rate_bp,
-                "has_npwp": b.has_npwp, "four_eyes_above": above, "first_by": _name(user)})
+                "decision": decision.pk, "gross": decision.gross, "tax": decision.tax, "net": decision.net,
+                "rate_bp": decision.rate_bp, "has_npwp": decision.has_npwp, "four_eyes_above": above,
+                "first_by": _name(user)})
         else:
             _finalise(locked, decision, actor)
         return decision
+
+
+def _jht_amounts(locked: Claim, member: Any, share: int | None, has_npwp: bool) -> dict[str, Any]:
+    """JHT: gross from the balance, PP 68/2009 tax of the rule valid today, net."""
+    rule = selectors.tax_rule_on(selectors.branch_today(locked))
+    if rule is None:
+        raise Conflict(_("Belum ada aturan pajak yang berlaku; hubungi admin."), code="no_tax_rule")
+    gross = policy.gross_amount(member.balance, share)
+    if gross <= 0:
+        raise Conflict(_("Saldo JHT menurut data kepesertaan nol: tidak ada yang dapat dibayarkan."),
+                       code="nothing_to_pay")
+    b = policy.benefit(gross, has_npwp=has_npwp, table=rule.table)
+    return {"balance": member.balance, "gross": b.gross, "threshold": b.threshold, "taxable": b.taxable,
+            "rate_bp": b.rate_bp, "has_npwp": b.has_npwp, "tax": b.tax, "net": b.net, "tax_rule": rule}
+
+
+def _programme_amounts(locked: Claim, member: Any) -> dict[str, Any]:
+    """JKM, JP, JKK: the components of the rule valid today; not taxed. A benefit that cannot be computed
+    (a figure missing or absurd, no rule) is refused with its reasons (409 ``benefit_not_computable``)."""
+    calc, rule = selectors.calculation(locked, member)
+    if calc.problems:
+        raise Conflict(_("Manfaat belum dapat dihitung: %(why)s") % {"why": " ".join(calc.problems)},
+                       code="benefit_not_computable")
+    if calc.total <= 0:
+        raise Conflict(_("Menurut ketentuan dan data yang ada tidak ada manfaat yang dapat dibayarkan."),
+                       code="nothing_to_pay")
+    return {"gross": calc.total, "tax": 0, "net": calc.total, "benefit_rule": rule, "components": calc.as_list(),
+            "monthly_amount": calc.monthly}
 
 
 def _finalise(locked: Claim, decision: Decision, actor: Actor) -> None:

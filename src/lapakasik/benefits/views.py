@@ -53,6 +53,7 @@ def claim_panel(request: HttpRequest, claim: Claim, *, member: MemberRecord | No
         "history": selectors.decisions_of(claim) if claim.state in TRACE_STATES | DECIDED_STATES else [],
         "may_decide": may_decide, "may_second": may_second, "reasons": selectors.decision_reasons() if may_decide else [],
         "partial_cap": selectors.partial_share(claim), "verified": claim.state == S.VERIFIED,
+        "jht": claim.claim_type == "JHT", "four_eyes_above": selectors.four_eyes_above(),
     }}
 
 
@@ -97,13 +98,14 @@ def decide(request: HttpRequest, code: str, action: str) -> HttpResponse:
     if action == "setujui":
         npwp = p.get("npwp", "")
         percent = _percent(p.get("percent", ""))
-        if npwp not in {"ya", "tidak"}:
+        jht = claim.claim_type == "JHT"
+        if jht and npwp not in {"ya", "tidak"}:
             messages.error(request, _("Pilih apakah penerima memiliki NPWP."))
         elif isinstance(percent, str):
             messages.error(request, _("Bagian saldo harus berupa angka bulat persen."))
         else:
             _run(request, services.claim_approve, _("Persetujuan tercatat."), user=user, claim=claim,
-                 has_npwp=npwp == "ya", percent=percent)
+                 has_npwp=(npwp == "ya") if jht else None, percent=percent)
     elif action == "tolak":
         _run(request, services.claim_reject_decision, _("Klaim ditolak; peserta diberi tahu."), user=user, claim=claim,
              reason_code=p.get("reason", ""), note=p.get("note", ""), next_step=p.get("next_step", ""))

@@ -63,6 +63,15 @@ class StageTwoForm(forms.Form):
                                                  "required": _("Isi tanggal keterangan dokter.")})
     description = forms.CharField(label=_("Keterangan (boleh kosong)"), max_length=2000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
+    treatment_cost = forms.IntegerField(label=_("Biaya pengobatan dan perawatan (rupiah)"), required=False,
+                                        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                                        error_messages={"invalid": _("Tulis angka rupiah tanpa titik.")})
+    days_unable = forms.IntegerField(label=_("Hari tidak mampu bekerja"), required=False,
+                                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                                     error_messages={"invalid": _("Tulis jumlah hari.")})
+    monthly_wage = forms.IntegerField(label=_("Upah sebulan pekerja (rupiah)"), required=False,
+                                      widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                                      error_messages={"invalid": _("Tulis angka rupiah tanpa titik.")})
 
 
 def errors_from(form: forms.Form, exc: InvalidInput) -> None:

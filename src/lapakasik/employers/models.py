@@ -76,6 +76,10 @@ class JkkReport(models.Model):
     stage2_late = models.BooleanField(default=False)
     stage2_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
+    # The stage II figures the JKK benefit is computed from (None: not reported).
+    treatment_cost = models.BigIntegerField(null=True, blank=True, help_text=_("Biaya pengobatan dan perawatan (rupiah)"))
+    days_unable = models.PositiveIntegerField(null=True, blank=True, help_text=_("Hari tidak mampu bekerja"))
+    monthly_wage = models.BigIntegerField(null=True, blank=True, help_text=_("Upah sebulan pekerja (rupiah)"))
 
     class Meta:
         ordering = ["-stage1_at"]
@@ -85,6 +89,10 @@ class JkkReport(models.Model):
                            | Q(stage2_at__isnull=False, outcome__in=["recovered", "disability", "death"],
                                outcome_on__isnull=False)),
                 name="jkk_report_stage2_complete"),
+            models.CheckConstraint(
+                condition=((Q(treatment_cost__isnull=True) | Q(treatment_cost__gte=0))
+                           & (Q(monthly_wage__isnull=True) | Q(monthly_wage__gte=0))),
+                name="jkk_report_figures_not_negative"),
         ]
         indexes = [models.Index(fields=["npp", "stage2_at"], name="jkk_report_npp_stage2_idx")]
         verbose_name = _("laporan kecelakaan kerja")

@@ -13,6 +13,10 @@ from lapakasik.registry.adapters import EmploymentPeriod
 REPORT_WINDOW = timedelta(hours=48)  # 2 × 24 h, both stages
 #: The JKK reason a stage I report's kind opens the claim with (``claims.reasons``).
 REASON_OF_KIND = {"workplace": "ACCIDENT", "road": "ACCIDENT", "occupational_disease": "OCCUPATIONAL_DISEASE"}
+#: The stage II report's figures (the JKK benefit's inputs): beyond these a figure is a mistake, refused.
+MAX_TREATMENT_COST = 10_000_000_000  # Rp 10 billion
+MAX_MONTHLY_WAGE = 1_000_000_000  # Rp 1 billion a month
+MAX_DAYS_UNABLE = 3_660  # ten years
 
 
 def stage1_due(occurred_at: datetime) -> datetime:

@@ -229,12 +229,29 @@ def stage1_report(
     return report
 
 
-def stage2_report(*, user: Any, npp: str, code: str, outcome: Any, outcome_on: Any, description: Any) -> JkkReport:
-    """Stage II (Formulir 3a): recovery, disability or death, on a claim the company opened with stage I.
-    Refused: no stage I (``NotFound``), another company's claim (``NotFound``), a second stage II
-    (``Conflict``), an outcome before the accident or in the future. Filed more than 2 × 24 h after the
-    outcome's day began: accepted, flagged late."""
+def _stage2_figures(treatment_cost: Any, days_unable: Any, monthly_wage: Any) -> dict[str, list[Any]]:
+    """The stage II figures (optional): whole numbers from 0 up to the policy's limits."""
     fields: dict[str, list[Any]] = {}
+    for name, value, limit, why in (
+            ("treatment_cost", treatment_cost, policy.MAX_TREATMENT_COST,
+             _("Biaya pengobatan harus antara Rp 0 dan Rp 10.000.000.000.")),
+            ("days_unable", days_unable, policy.MAX_DAYS_UNABLE, _("Hari tidak mampu bekerja harus antara 0 dan 3660.")),
+            ("monthly_wage", monthly_wage, policy.MAX_MONTHLY_WAGE,
+             _("Upah sebulan harus antara Rp 0 dan Rp 1.000.000.000."))):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit):
+            fields[name] = [why]
+    return fields
+
+
+def stage2_report(*, user: Any, npp: str, code: str, outcome: Any, outcome_on: Any, description: Any,
+                  treatment_cost: Any = None, days_unable: Any = None, monthly_wage: Any = None) -> JkkReport:
+    """Stage II (Formulir 3a): recovery, disability or death, on a claim the company opened with stage I,
+    with the figures the JKK benefit is computed from (optional: treatment costs, days unable to work, the
+    monthly wage). Refused: no stage I (``NotFound``), another company's claim (``NotFound``), a second
+    stage II (``Conflict``), an outcome before the accident or in the future, a figure below zero or beyond
+    the policy's limits, more days unable to work than from the accident to the outcome. Filed more than
+    2 × 24 h after the outcome's day began: accepted, flagged late."""
+    fields: dict[str, list[Any]] = _stage2_figures(treatment_cost, days_unable, monthly_wage)
     if outcome not in Outcome.values:
         fields["outcome"] = [_("Pilih keadaan pekerja: sembuh, cacat atau meninggal dunia.")]
     text = str(description or "").strip()
@@ -254,6 +271,10 @@ def stage2_report(*, user: Any, npp: str, code: str, outcome: Any, outcome_on: A
         if isinstance(outcome_on, date) and (outcome_on < report.occurred_at.astimezone(zone).date()
                                              or outcome_on > now.astimezone(zone).date()):
             fields["outcome_on"] = [_("Tanggal harus antara tanggal kejadian dan hari ini.")]
+        if isinstance(outcome_on, date) and "days_unable" not in fields and isinstance(days_unable, int) and (
+                days_unable > (outcome_on - report.occurred_at.astimezone(zone).date()).days + 1):
+            fields["days_unable"] = [_("Hari tidak mampu bekerja lebih banyak dari hari sejak kejadian sampai "
+                                       "keterangan dokter.")]
         if fields:
             raise InvalidInput(fields=fields)
         claim_lock(report.claim)
@@ -261,8 +282,9 @@ def stage2_report(*, user: Any, npp: str, code: str, outcome: Any, outcome_on: A
         report.outcome, report.outcome_on, report.stage2_description = str(outcome), outcome_on, text
         report.stage2_at, report.stage2_due_at, report.stage2_by = now, due, user
         report.stage2_late = policy.late(now, due)
+        report.treatment_cost, report.days_unable, report.monthly_wage = treatment_cost, days_unable, monthly_wage
         report.save(update_fields=["outcome", "outcome_on", "stage2_description", "stage2_at", "stage2_due_at",
-                                   "stage2_by", "stage2_late"])
+                                   "stage2_by", "stage2_late", "treatment_cost", "days_unable", "monthly_wage"])
         claim_event_record(claim=report.claim, kind=ClaimEvent.Kind.EMPLOYER_REPORT_FILED, actor=employer_actor(user),
                            data={"stage": 2, "outcome": str(outcome), "outcome_on": outcome_on.isoformat(),
                                  "late": report.stage2_late, "npp": npp})

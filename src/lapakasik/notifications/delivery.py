@@ -28,7 +28,7 @@ from . import policy
 from .models import Channel, Notification, PhoneCall
 from .ratelimit import rate_acquire
 from .recipients import Recipient
-from .services import _enqueue_on_commit, _new_row, notification_render
+from .services import _enqueue_delivery, _new_row, notification_render
 
 log = logging.getLogger(__name__)
 S = Notification.Status
@@ -66,7 +66,7 @@ def notification_dispatch(*, notification_id: int, rng: random.Random | None = N
             row.status = S.PENDING
             row.next_attempt_at = now + timedelta(seconds=wait + random.random() * 0.2)
             row.save(update_fields=["status", "next_attempt_at"])
-            _enqueue_on_commit(row.id, run_after=row.next_attempt_at)
+            _enqueue_delivery(row.id, run_after=row.next_attempt_at)
             return "rate_limited"
         row.status = S.SENDING
         row.attempts += 1
@@ -124,7 +124,7 @@ def _after_failure(notification_id: int, attempt: int, error: str, *, permanent:
         row.lease_until = None
         row.last_error = error[:2000]
         row.save(update_fields=["status", "next_attempt_at", "lease_until", "last_error"])
-        _enqueue_on_commit(row.id, run_after=row.next_attempt_at)
+        _enqueue_delivery(row.id, run_after=row.next_attempt_at)
     return "retry"
 
 
@@ -160,7 +160,7 @@ def notification_fallback(*, row: Notification, reason: str) -> Notification | N
                            contact=row.contact, fallback_of=row, fallback_reason=reason)
     except IntegrityError:
         return None  # another process created it
-    _enqueue_on_commit(new.id)
+    _enqueue_delivery(new.id)
     return new
 
 
@@ -177,7 +177,7 @@ def notification_replay(*, now: datetime | None = None, limit: int = 1000) -> in
         with transaction.atomic():
             if Notification.objects.filter(pk=pk, status=S.SENDING, lease_until__lt=now).update(
                     status=S.PENDING, next_attempt_at=now, lease_until=None, last_error="worker lost (lease expired)"):
-                _enqueue_on_commit(pk)
+                _enqueue_delivery(pk)
                 count += 1
     overdue = list(Notification.objects.filter(status=S.PENDING).filter(
         Q(next_attempt_at__lt=now - grace) | Q(next_attempt_at__isnull=True, created_at__lt=now - grace))
@@ -188,7 +188,7 @@ def notification_replay(*, now: datetime | None = None, limit: int = 1000) -> in
             continue  # its task is still queued (a backlog, not a loss) or running right now
         with transaction.atomic():
             if Notification.objects.filter(pk=pk, status=S.PENDING).update(next_attempt_at=now):
-                _enqueue_on_commit(pk)
+                _enqueue_delivery(pk)
                 count += 1
     return count
 
@@ -198,7 +198,7 @@ def _tasks_alive(task_ids: list[str], *, now: datetime) -> set[str]:
     ago (a RUNNING task of a killed worker never finishes). Unknown backends: none (re-enqueue)."""
     if not task_ids:
         return set()
-    from .tasks import notification_deliver  # the task runs this module (see _enqueue_on_commit)
+    from .tasks import notification_deliver  # the task runs this module (see _enqueue_delivery)
 
     lease = timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
     backend = notification_deliver.get_backend()

@@ -1,5 +1,5 @@
 """Storing notifications: ``notification_enqueue`` (and its bulk forms) writes the outbox rows inside the
-caller's transaction and enqueues their delivery when it commits; the templates they are rendered with.
+caller's transaction with the task rows that deliver them, so all commit together; the templates they are rendered with.
 Delivering them — dispatch, retries, fallback, replay, delivery reports, phone-call outcomes — is
 ``delivery.py``.
 """
@@ -30,20 +30,18 @@ S = Notification.Status
 CONFIRMING = {Channel.WHATSAPP, Channel.SMS, Channel.PHONE}
 
 
-def _enqueue_on_commit(notification_id: int, run_after: datetime | None = None) -> None:
+def _enqueue_delivery(notification_id: int, run_after: datetime | None = None) -> None:
+    """Queue the row's delivery task. Inside a transaction the task row is written in it (the database task
+    backend's table): the change, its outbox row and the task that delivers it commit together, with no
+    extra commit of their own after it; a rollback leaves no task for a row that does not exist. Outside
+    one (autocommit) it is written at once."""
     # Imported here: the delivery task runs this module (a failed delivery re-queues its own task).
     from .tasks import notification_deliver
 
-    def _go() -> None:
-        try:
-            task = notification_deliver.using(run_after=run_after) if run_after else notification_deliver
-            result = task.enqueue(notification_id)
-            # Remember the task, so the replay job can tell a queued row from a lost one.
-            Notification.objects.filter(pk=notification_id).update(task_id=str(result.id)[:64])
-        except Exception:  # the row stays PENDING; notification_replay re-enqueues it
-            log.exception("enqueue of notification %s failed; the replay job will retry", notification_id)
-
-    transaction.on_commit(_go)
+    task = notification_deliver.using(run_after=run_after) if run_after else notification_deliver
+    result = task.enqueue(notification_id)
+    # Remember the task, so the replay job can tell a queued row from a lost one.
+    Notification.objects.filter(pk=notification_id).update(task_id=str(result.id)[:64])
 
 
 def _new_row(*, claim: Any, event: str, channel: str, recipient: str, language: str, context: dict[str, Any],
@@ -74,8 +72,8 @@ def notification_enqueue(
     channels: list[str] | None = None, recipient: str | None = None, language: str | None = None,
     savepoint: bool = True,
 ) -> list[Notification]:
-    """Store one notification per channel (``to``'s preferred channels by default) and enqueue its
-    delivery when the caller's transaction commits — a change and its messages commit together, and
+    """Store one notification per channel (``to``'s preferred channels by default) and queue its
+    delivery in the same transaction — a change, its messages and their delivery tasks commit together, and
     the row is the truth (the replay job re-enqueues a row whose task never ran). ``to``: whom (the
     claims app passes the claim's applicant party); ``recipient``: one fixed address instead (no
     fallback to other channels); ``claim``: the claim the message is about (the row's link, the
@@ -107,7 +105,7 @@ def notification_enqueue(
                 continue
             row = _new_row(claim=claim, event=event, channel=channel, recipient=address, language=lang,
                            context=ctx, group=group, contact=contact, savepoint=savepoint)
-            _enqueue_on_commit(row.id)
+            _enqueue_delivery(row.id)
             rows.append(row)
     return rows
 
@@ -195,22 +193,17 @@ def notification_enqueue_items(*, event: str, items: list[tuple[Any, Recipient, 
         ids.extend(Notification.objects.filter(idempotency_key__in=[r["idempotency_key"] for r in part])
                    .values_list("pk", flat=True))
     for start in range(0, len(ids), DELIVER_MANY_CHUNK):
-        _enqueue_many_on_commit(ids[start:start + DELIVER_MANY_CHUNK])
+        _enqueue_many(ids[start:start + DELIVER_MANY_CHUNK])
     return len(ids)
 
 
-def _enqueue_many_on_commit(notification_ids: list[int]) -> None:
+def _enqueue_many(notification_ids: list[int]) -> None:
+    """One delivery task for many rows, in the caller's transaction (as ``_enqueue_delivery``)."""
     # Imported here: the delivery task runs this module (a failed delivery re-queues its own task).
     from .tasks import notification_deliver_many
 
-    def _go() -> None:
-        try:
-            result = notification_deliver_many.enqueue(notification_ids)
-            Notification.objects.filter(pk__in=notification_ids).update(task_id=str(result.id)[:64])
-        except Exception:  # the rows stay PENDING; notification_replay re-enqueues them one by one
-            log.exception("enqueue of %s notifications failed; the replay job will retry", len(notification_ids))
-
-    transaction.on_commit(_go)
+    result = notification_deliver_many.enqueue(notification_ids)
+    Notification.objects.filter(pk__in=notification_ids).update(task_id=str(result.id)[:64])
 
 
 # --- templates ----------------------------------------------------------------------------------

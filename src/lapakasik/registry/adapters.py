@@ -111,6 +111,7 @@ class MemberRecord:
     employer_npp: str = ""
     date_of_death: date | None = None
     jp_contribution_months: int = 0
+    jp_average_wage: int = 0  # the JP pension's average monthly wage (rupiah); 0: not given
     employments: tuple[EmploymentPeriod, ...] = ()
     family: tuple[FamilyMember, ...] = ()
     accidents: tuple[AccidentReport, ...] = ()
@@ -192,7 +193,7 @@ class StaticRegistry:
 _RECORD_FIELDS = {f.name: f for f in fields(MemberRecord)}
 _DATE_FIELDS = {"birth_date", "membership_start", "membership_end", "last_contribution", "date_of_death"}
 _OPTIONAL = {"membership_end", "last_contribution", "partial_withdrawal_taken", "employer_npp", "date_of_death",
-             "jp_contribution_months", "employments", "family", "accidents"}
+             "jp_contribution_months", "jp_average_wage", "employments", "family", "accidents"}
 _NULLABLE = {"membership_end", "last_contribution", "date_of_death"}
 
 
@@ -360,7 +361,7 @@ def _record_values(row: dict[str, Any]) -> MemberRecord:
         elif name in {"active", "partial_withdrawal_taken"}:
             if not isinstance(value, bool):
                 raise _Bad(f"{name} is not true/false")
-        elif name in {"balance", "jp_contribution_months"}:
+        elif name in {"balance", "jp_contribution_months", "jp_average_wage"}:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise _Bad("balance is not a whole number of rupiah ≥ 0" if name == "balance"
                            else f"{name} is not a whole number ≥ 0")

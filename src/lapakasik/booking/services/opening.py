@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db import connection
 
 from lapakasik.booking import cache, policy
 from lapakasik.booking.models import Booking, BrokerSignal
@@ -42,15 +43,29 @@ class BookingResult:
         return self.booking.code
 
 
+@lru_cache(maxsize=1)
+def _broker_sql() -> str:
+    """The broker check's query, built once from the models' names: on every booking, the ORM's compiling
+    of this join cost more CPU than the rest of the check (docs/benchmarks.md, "Booking CPU")."""
+    q = connection.ops.quote_name
+    party, claim = ClaimParty._meta, Claim._meta
+    col = {f.name: q(f.column) for f in party.concrete_fields}
+    return (f"SELECT c.{q(Claim._meta.get_field('insured_nik').column)}, p.{col['phone']}, p.{col['email']} "  # noqa: S608 - names from the models
+            f"FROM {q(party.db_table)} p JOIN {q(claim.db_table)} c ON c.{q(claim.pk.column)} = p.{col['claim']} "
+            f"WHERE (p.{col['phone']} = %s OR p.{col['email']} = %s) AND p.{col['is_applicant']} "
+            f"AND p.{col['created_at']} >= %s AND p.{col['role']} <> %s LIMIT 1000")
+
+
 def broker_check(*, email: str, phone: str, now: datetime) -> bool:
     """One query: the insured NIKs of recent claims whose applicant shares this phone or this e-mail (a
     handful of rows). An employer's officer applies for many workers by design and is not counted."""
     threshold = int(setting("BROKER_THRESHOLD", 3))
     if threshold <= 0:
         return False
-    since = now - timedelta(days=90)
-    rows = list(ClaimParty.objects.filter(Q(phone=phone) | Q(email=email), is_applicant=True, created_at__gte=since)
-                .exclude(role=Role.EMPLOYER_OFFICER).values_list("claim__insured_nik", "phone", "email")[:1000])
+    with connection.cursor() as cursor:
+        since = connection.ops.adapt_datetimefield_value(now - timedelta(days=90))
+        cursor.execute(_broker_sql(), [phone, email, since, Role.EMPLOYER_OFFICER])
+        rows = cursor.fetchall()
     flagged = False
     for kind, column, value in (("phone", "phone", phone), ("email", "email", email)):
         count = len({nik for nik, p, e in rows if (p if column == "phone" else e) == value})
