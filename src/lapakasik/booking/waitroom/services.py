@@ -36,7 +36,7 @@ from lapakasik.core.dates import long_moment
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from lapakasik.notifications.services import notification_enqueue
 
-from . import policy, tokens
+from . import policy, signals, tokens
 from .policy import Opening
 
 log = logging.getLogger(__name__)
@@ -230,13 +230,13 @@ def _not_open(branch: BranchInfo, now: datetime) -> Conflict:
 
 def opening_join(*, branch_code: str, claim_type: str, claim_reason: str, nik: str, kpj: str, full_name: str,
                  email: str, phone: str, language: str = "id", channels: list[str] | None = None,
-                 now: datetime | None = None, client_ip: str | None = None) -> Joined:
+                 now: datetime | None = None, client_ip: str | None = None, device: str = "") -> Joined:
     """Take a place in the waiting room of the opening in progress for the branch's zone. Every field is
     checked (422, all together), then the registry and the eligibility rules (409 ``not_eligible`` with
     ``rule`` and ``possible_from``; ``registry_mismatch``/``name_mismatch``), one open claim per insured
     NIK and type (409 ``duplicate_active_booking``). Joining again with the same NIK gives the same place
     back (``created`` False). 409 ``opening_not_open`` outside an opening, ``opening_sold_out`` when the
-    day's seats are gone."""
+    day's seats are gone. ``device``: ``signals.device_key`` of the page's cookie (broker signals)."""
     now = now or clock.now()
     ratelimit.check_ip(client_ip)
     ratelimit.check_identity(nik=nik, phone=phone)
@@ -275,7 +275,8 @@ def opening_join(*, branch_code: str, claim_type: str, claim_reason: str, nik: s
     in_draw = policy.joins_draw(op, now, draw_made=cache.get(_draw_key(op)) is not None)
     row = OpeningPlace(opening_at=op.opens_at, nik_digest=digest, applicant=applicant.as_json(), branch_id=branch.id,
                        claim_type=ctype, claim_reason=reason, in_draw=in_draw,
-                       draw_key=secrets.randbits(62), late_seq=None if in_draw else _late_seq(op), joined_at=now)
+                       draw_key=secrets.randbits(62), late_seq=None if in_draw else _late_seq(op), joined_at=now,
+                       **signals.place_digests(op, applicant, device))
     try:
         with transaction.atomic():
             row.save()
@@ -477,6 +478,7 @@ class LiveCounts:
     per_branch: dict[str, int]
     opened_day: date | None
     drawn: bool
+    signals: signals.SignalCounts  # broker signals across the opening's places
 
 
 def live_counts(op: Opening, now: datetime | None = None) -> LiveCounts:
@@ -489,7 +491,7 @@ def live_counts(op: Opening, now: datetime | None = None) -> LiveCounts:
     sup = supply(op, now)
     return LiveCounts(opening=op, waiting=max(0, joined - admitted), admitted=admitted, booked=booked, joined=joined,
                       seats_left=sup.seats_left, per_branch=sup.per_branch, opened_day=sup.day,
-                      drawn=cache.get(_draw_key(op)) is not None)
+                      drawn=cache.get(_draw_key(op)) is not None, signals=signals.signal_counts(op))
 
 
 def openings_now(now: datetime | None = None) -> list[Opening]:
