@@ -93,7 +93,7 @@ class Recorder:
             return
         try:
             publish_figure(_process_id(), fig)
-        except Exception:  # noqa: BLE001 — the cache being down must not fail a booking
+        except Exception:  # the cache being down must not fail a booking
             return
 
 
