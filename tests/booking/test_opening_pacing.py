@@ -175,6 +175,29 @@ def test_without_a_published_latency_admission_runs_at_the_configured_rate(
     opening_clock.at(DRAW_AT + timedelta(seconds=2))
     assert poll(client, by_position[21]).json()["phase"] == "admitted"
     assert poll(client, by_position[22]).json()["phase"] == "waiting"
-    op = services.openings_now(opening_clock.now)[0]
+    (op,) = [o for o in services.openings_now(opening_clock.now) if o.time_zone == "Asia/Jakarta"]
     pace = services.live_counts(op, opening_clock.now).pace
     assert (pace.rate, pace.reason) == (10, pacing.STALE)
+
+
+@pytest.mark.usefixtures("booking_env")
+def test_losing_the_pace_admits_more_never_fewer(client: Client, opening_clock: Clock, join_body: Body,
+                                                  settings: Any) -> None:
+    from django.core.cache import cache
+
+    from lapakasik.booking.waitroom import admitter, services
+
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "OPENING_ADMIT_PER_SECOND": 10, "OPENING_PACING_SECONDS": 1}
+    tokens = [post_json(client, JOIN_URL, join_body()).json()["place_token"] for _ in range(25)]
+    opening_clock.at(DRAW_AT)
+    _publish(900, DRAW_AT)
+    by_position = {poll(client, t).json()["position"]: t for t in tokens}
+    opening_clock.at(DRAW_AT + timedelta(seconds=1))
+    first = poll(client, by_position[1]).json()
+    assert first["phase"] == "admitted"
+    (op,) = [o for o in services.openings_now(opening_clock.now) if o.time_zone == "Asia/Jakarta"]
+    assert admitter.pace(op, opening_clock.now, 10).rate == 2.5  # stepped once this second, not again
+    assert poll(client, by_position[7]).json()["phase"] == "waiting"
+    cache.delete(f"opening:{op.id}:pace")  # a cache restart
+    assert poll(client, by_position[1]).json()["admission_expires_at"] == first["admission_expires_at"]
+    assert poll(client, by_position[7]).json()["phase"] == "admitted"  # the configured rate from the draw
