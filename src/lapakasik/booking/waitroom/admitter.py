@@ -31,20 +31,20 @@ from .policy import Opening
 _TTL = 6 * 3600  # longer than any opening period
 
 
-def _conf(name: str, default: int) -> int:
-    value: Any = settings.LAPAKASIK.get(name, default)
-    return int(value)
-
-
 def pacing_conf(configured: int) -> pacing.PacingSettings:
+    conf: Any = settings.LAPAKASIK  # read once: this runs on every poll
+
+    def get(name: str, default: int) -> int:
+        return int(conf.get(name, default))
+
     return pacing.PacingSettings(
-        configured=float(max(1, configured)), target_ms=max(0, _conf("OPENING_TARGET_BOOKING_MS", 250)),
-        minimum=float(max(1, _conf("OPENING_ADMIT_MIN_PER_SECOND", 1))),
-        decrease=min(0.95, max(0.05, _conf("OPENING_PACING_DECREASE_PERCENT", 50) / 100)),
-        increase=float(max(0, _conf("OPENING_PACING_INCREASE_PER_STEP", 0))),
-        stale_seconds=float(max(1, _conf("OPENING_LATENCY_STALE_SECONDS", 20))),
-        min_samples=max(1, _conf("OPENING_LATENCY_MIN_SAMPLES", 5)),
-        step_seconds=float(max(1, _conf("OPENING_PACING_SECONDS", 5))))
+        configured=float(max(1, configured)), target_ms=max(0, get("OPENING_TARGET_BOOKING_MS", 250)),
+        minimum=float(max(1, get("OPENING_ADMIT_MIN_PER_SECOND", 1))),
+        decrease=min(0.95, max(0.05, get("OPENING_PACING_DECREASE_PERCENT", 50) / 100)),
+        increase=float(max(0, get("OPENING_PACING_INCREASE_PER_STEP", 0))),
+        stale_seconds=float(max(1, get("OPENING_LATENCY_STALE_SECONDS", 20))),
+        min_samples=max(1, get("OPENING_LATENCY_MIN_SAMPLES", 5)),
+        step_seconds=float(max(1, get("OPENING_PACING_SECONDS", 5))))
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,7 @@ def _readings() -> list[pacing.Reading]:
 def pace(op: Opening, now: datetime, configured: int) -> Pace:
     """The opening's pace at ``now``, stepping the controller when a step is due (one process a tick)."""
     s = pacing_conf(configured)
-    current: Any = cache.get(_key(op))
-    state = current if isinstance(current, Pace) and current.configured == s.configured else _initial(op, s)
+    state = _load(cache.get(_key(op)), s) or _initial(op, s)
     t = now.timestamp()
     if s.target_ms <= 0 or t < op.admission_start.timestamp() or t - state.stepped_at < s.step_seconds:
         return state
@@ -95,5 +94,20 @@ def pace(op: Opening, now: datetime, configured: int) -> Pace:
     step = pacing.next_rate(state.rate, _readings(), t, s)
     stepped = Pace(segments=pacing.with_rate(state.segments, t, step.rate), rate=step.rate, configured=s.configured,
                    reason=step.reason, p90_ms=step.p90_ms, target_ms=s.target_ms, stepped_at=t)
-    cache.set(_key(op), stepped, timeout=_TTL)
+    cache.set(_key(op), _dump(stepped), timeout=_TTL)
     return stepped
+
+
+def _dump(p: Pace) -> tuple[Any, ...]:
+    """The cache holds plain values (cheaper to read back on every poll than a pickled class)."""
+    return (p.configured, p.rate, p.reason, p.p90_ms, p.target_ms, p.stepped_at, tuple(p.segments))
+
+
+def _load(raw: Any, s: pacing.PacingSettings) -> Pace | None:
+    """The pace read back; None for nothing, garbage, or a pace of another configured rate (a restart
+    with new settings starts again)."""
+    if not isinstance(raw, tuple) or len(raw) != 7 or raw[0] != s.configured:
+        return None
+    configured, rate, reason, p90_ms, target_ms, stepped_at, segments = raw
+    return Pace(segments=list(segments), rate=rate, configured=configured, reason=reason, p90_ms=p90_ms,
+                target_ms=target_ms, stepped_at=stepped_at)
