@@ -418,6 +418,9 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         if mode == "waitroom":
             w(f"  time to get a place     p50 {pct(places, 50):.3f} s  p99 {pct(places, 99):.3f} s  "
               f"max {max(places, default=float('nan')):.3f} s  ({len(places)} places)")
+            jlat = sorted(tally.latencies.get("join", []))
+            w(f"  join answers            p50 {pct(jlat, 50) * 1000:.1f} ms  p90 {pct(jlat, 90) * 1000:.1f} ms  "
+              f"p99 {pct(jlat, 99) * 1000:.1f} ms  ({len(jlat)} answers)")
         w(f"  {'admitted bookings' if mode == 'waitroom' else 'booking attempts':<22}  p50 {pct(blat, 50):.3f} s  "
           f"p99 {pct(blat, 99):.3f} s  max {max(blat, default=float('nan')):.3f} s  ({len(blat)} answers)")
         w(f"  arrival → seat          p50 {pct(seat, 50):.1f} s  p99 {pct(seat, 99):.1f} s")

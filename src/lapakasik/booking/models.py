@@ -118,14 +118,28 @@ class WaitlistEntry(models.Model):
 
 
 class BrokerSignal(models.Model):
-    """The same phone or e-mail used for bookings of several different NIKs (possible calo)."""
+    """The same contact, device or bank account used for several different NIKs (possible calo). Three
+    sources: ``booking`` — claims of the last 90 days whose applicant shares the phone or e-mail
+    (``value`` is that phone or e-mail, as before); ``opening`` — places of one opening's waiting room that
+    share a phone, e-mail or device (``value`` is a keyed digest scoped to the opening, never the raw value;
+    ``opening_at`` says which); ``payment`` — claims whose bank account has the same number
+    (``value`` a keyed digest). The places and claims flagged are the signal's ``entries``."""
 
     class Kind(models.TextChoices):
         PHONE = "phone", _("Nomor HP")
         EMAIL = "email", _("E-mail")
+        DEVICE = "device", _("Perangkat")
+        BANK = "bank", _("Rekening bank")
+
+    class Source(models.TextChoices):
+        BOOKING = "booking", _("Booking")
+        OPENING = "opening", _("Ruang tunggu pembukaan")
+        PAYMENT = "payment", _("Rekening pembayaran")
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    value = models.CharField(max_length=254)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.BOOKING)
+    value = models.CharField(max_length=254, help_text=_("Kontak (booking) atau HMAC-nya (ruang tunggu, rekening)"))
+    opening_at = models.DateTimeField(null=True, blank=True, help_text=_("Pembukaan kuota (ruang tunggu)"))
     nik_count = models.PositiveIntegerField()
     first_flagged_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now=True)
@@ -134,11 +148,38 @@ class BrokerSignal(models.Model):
     class Meta:
         ordering = ["-last_seen_at"]
         constraints = [models.UniqueConstraint(fields=["kind", "value"], name="broker_signal_unique")]
+        indexes = [models.Index(fields=["source", "opening_at"])]
         verbose_name = _("sinyal calo")
         verbose_name_plural = _("sinyal calo")
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.nik_count} NIK"
+
+
+class BrokerSignalEntry(models.Model):
+    """One place (waiting room) or claim (bank account) a signal flags; ``nik_digest`` counts the NIKs."""
+
+    signal = models.ForeignKey(BrokerSignal, on_delete=models.CASCADE, related_name="entries")
+    place = models.ForeignKey("booking.OpeningPlace", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="broker_entries")
+    claim = models.ForeignKey("claims.Claim", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="broker_entries")
+    nik_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["signal_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["signal", "place"], condition=Q(place__isnull=False),
+                                    name="broker_entry_one_per_place"),
+            models.UniqueConstraint(fields=["signal", "claim"], condition=Q(claim__isnull=False),
+                                    name="broker_entry_one_per_claim"),
+        ]
+        verbose_name = _("entri sinyal calo")
+        verbose_name_plural = _("entri sinyal calo")
+
+    def __str__(self) -> str:
+        return f"signal {self.signal_id} entry {self.pk}"
 
 
 class OneTimeCode(models.Model):
@@ -196,6 +237,11 @@ class OpeningPlace(models.Model):
     used_at = models.DateTimeField(null=True, blank=True, help_text=_("Token masuk dipakai untuk booking"))
     booking_code = models.CharField(max_length=16, blank=True, default="")
     told_sold_out_at = models.DateTimeField(null=True, blank=True)
+    # Keyed digests (booking.signals, scoped to the opening) compared across NIKs for broker signals;
+    # empty when not known (no device cookie).
+    phone_digest = models.CharField(max_length=32, blank=True, default="")
+    email_digest = models.CharField(max_length=32, blank=True, default="")
+    device_digest = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["opening_at", "id"]

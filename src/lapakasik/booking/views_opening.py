@@ -8,15 +8,19 @@
   ``<meta refresh>`` inside ``<noscript>`` or by htmx (``hx-trigger="every …"``) when scripts run. Once
   admitted, the admission token goes into the session and the booking pages use it.
 
-The place token lives in the session only (never in a URL); so does the admission token.
+The place token lives in the session only (never in a URL); so does the admission token. The join page
+sets its own first-party device cookie (``waitroom.signals.DEVICE_COOKIE``, random, HttpOnly): with the
+User-Agent it is the device compared across NIKs for broker signals (docs/security.md).
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +37,7 @@ from .views import OPENING_ADMISSION_KEY as ADMISSION_KEY
 from .views import OPENING_PLACE_KEY as PLACE_KEY
 from .views import RULE_LABELS, _error_page, _is_htmx, _parse_date, _put_errors, render
 from .waitroom import services as waitroom
+from .waitroom import signals as waitroom_signals
 
 
 def _branch_choices() -> list[tuple[str, str]]:
@@ -63,9 +68,32 @@ def _see_other(url: str) -> HttpResponse:
     return HttpResponseRedirect(url, status=303)
 
 
+def _device(request: HttpRequest) -> tuple[str, str | None]:
+    """The device compared for broker signals, and a fresh cookie value to set when the request has none
+    the page could have set (absent or hostile: ignored, replaced)."""
+    cookie = request.COOKIES.get(waitroom_signals.DEVICE_COOKIE)
+    key = waitroom_signals.device_key(cookie, request.META.get("HTTP_USER_AGENT", ""))
+    if key:
+        return key, None
+    fresh = secrets.token_urlsafe(24)
+    return waitroom_signals.device_key(fresh, request.META.get("HTTP_USER_AGENT", "")), fresh
+
+
+def _with_device_cookie(response: HttpResponse, fresh: str | None) -> HttpResponse:
+    if fresh:
+        response.set_cookie(waitroom_signals.DEVICE_COOKIE, fresh, max_age=waitroom_signals.DEVICE_COOKIE_MAX_AGE,
+                            httponly=True, samesite="Lax", secure=bool(settings.SESSION_COOKIE_SECURE))
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def opening_join(request: HttpRequest) -> HttpResponse:
+    device, fresh = _device(request)
+    return _with_device_cookie(_opening_join(request, device), fresh)
+
+
+def _opening_join(request: HttpRequest, device: str) -> HttpResponse:
     if request.method == "GET":
         initial = {"branch_code": request.GET.get("cabang", "")[:32]}
         return _page(request, OpeningJoinForm(initial=initial), has_place=bool(request.session.get(PLACE_KEY)))
@@ -77,7 +105,8 @@ def opening_join(request: HttpRequest) -> HttpResponse:
         joined = waitroom.opening_join(
             branch_code=data["branch_code"], claim_type=data["claim_type"], claim_reason=data["claim_reason"],
             nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"], email=data["email"], phone=data["phone"],
-            language=data.get("language") or "id", channels=list(data["channels"]), client_ip=otp.client_ip(request))
+            language=data.get("language") or "id", channels=list(data["channels"]), client_ip=otp.client_ip(request),
+            device=device)
     except InvalidInput as exc:
         _put_errors(form, exc)
         return _page(request, form, status=422)

@@ -47,6 +47,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from lapakasik.core.errors import Overloaded
+from lapakasik.core.latency import Recorder
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[..., Iterable[bytes]]
@@ -70,6 +71,7 @@ class _Job:
     exc_info: Any = None
     error: BaseException | None = None
     retry_after: int = 0  # > 0: refused when its turn came (it had waited too long), Django never saw it
+    timed: bool = False  # a booking whose latency is published (LATENCY_PATHS, core/latency.py)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ class AdmissionGate:
         self.shed_count = 0
         self._logged_at = time.monotonic()
         self._logged_count = 0
+        self.latency_paths = frozenset(getattr(settings, "LATENCY_PATHS", ()))
+        self.latency = Recorder()
 
     # --- the figures ----------------------------------------------------------------------------------
 
@@ -114,6 +118,9 @@ class AdmissionGate:
     def queued(self) -> int:
         with self._cond:
             return len(self._queue)
+
+    def _timed(self, environ: dict[str, Any]) -> bool:
+        return environ.get("REQUEST_METHOD") == "POST" and str(environ.get("PATH_INFO", "")) in self.latency_paths
 
     def kind_of(self, environ: dict[str, Any]) -> str:
         if environ.get("REQUEST_METHOD") == "POST" and str(environ.get("PATH_INFO", "")) in self.shed_paths:
@@ -158,19 +165,25 @@ class AdmissionGate:
             if not decision.admitted:
                 self._note_shed()
             else:
-                job = _Job(environ, kind, time.monotonic())
+                job = _Job(environ, kind, time.monotonic(), timed=self._timed(environ))
                 self._count[kind] += 1
                 self._queue.append(job)
                 self._start_workers()
                 self._cond.notify()
         if not decision.admitted:
+            if self._timed(environ):  # a refused booking: the process is beyond what it serves
+                self.latency.record(self.max_wait)
             return self._refuse(environ, start_response, decision.retry_after)
         job.ready.wait()
         if job.retry_after:
+            if job.timed:
+                self.latency.record(self.max_wait)
             return self._refuse(environ, start_response, job.retry_after)
         if self.inline:
             try:
                 self._run(job)
+                if job.timed:
+                    self.latency.record(time.monotonic() - job.queued_at)
             finally:
                 job.finished.set()
         if job.error is not None:
@@ -212,6 +225,8 @@ class AdmissionGate:
                 with self._cond:
                     self._count[job.kind] -= 1
                     self._service[job.kind] += _WEIGHT * (took - self._service[job.kind])
+                if job.timed and not self.inline:  # from its arrival in the gate to its answer
+                    self.latency.record(time.monotonic() - job.queued_at)
                 job.ready.set()
 
     def _run(self, job: _Job) -> None:

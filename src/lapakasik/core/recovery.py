@@ -54,6 +54,8 @@ RERUNNABLE: dict[str, str] = {
     "lapakasik.booking.tasks.waitlist_expire_offers": "a sweep: conditional on each offer's status",
     "lapakasik.booking.tasks.opening_tell_sold_out": "a sweep: each place's told_sold_out_at, set (rows locked) "
                                                      "in the transaction that stores its messages",
+    "lapakasik.booking.tasks.opening_signals_sweep": "a sweep: a signal per (kind, digest), one entry per place "
+                                                     "(unique), broker_flag set only where it is not",
     "lapakasik.casework.tasks.confirmation_reminders": "a sweep: reminder_sent_at, set under the claim's lock, "
                                                        "marks each confirmation once",
     "lapakasik.branchops.tasks.channel_policy_announce": "a sweep: each participant's PolicyNotice.told_at, set "

@@ -36,6 +36,8 @@ class BankAccount(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
+        # The same account for claims of different insured NIKs is a broker signal (services.bank_account_signal).
+        indexes = [models.Index(fields=["bank_code", "account_number"])]
         verbose_name = _("rekening bank")
         verbose_name_plural = _("rekening bank")
 

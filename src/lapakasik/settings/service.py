@@ -40,6 +40,19 @@ LAPAKASIK = {
     "OPENING_POLL_SECONDS": env_int("OPENING_POLL_SECONDS", 5),  # the page's refresh interval
     "OPENING_POLLS_PER_MINUTE": env_int("OPENING_POLLS_PER_MINUTE", 30),  # per place; more is 429
     "OPENING_CLOCK_SKEW_SECONDS": env_int("OPENING_CLOCK_SKEW_SECONDS", 5),  # the draw waits this long
+    # Automatic pacing (booking/waitroom/pacing.py): every PACING_SECONDS the admitter reads the booking
+    # latency the web processes publish (p90, core/latency.py); above TARGET_BOOKING_MS the admission rate
+    # is multiplied by PACING_DECREASE_PERCENT / 100 (not below ADMIT_MIN_PER_SECOND), at or below it raised
+    # by PACING_INCREASE_PER_STEP (0: a tenth of ADMIT_PER_SECOND) up to ADMIT_PER_SECOND. No fresh figure
+    # (none younger than LATENCY_STALE_SECONDS, or fewer than LATENCY_MIN_SAMPLES bookings): the configured
+    # rate. TARGET_BOOKING_MS = 0 turns pacing off.
+    "OPENING_TARGET_BOOKING_MS": env_int("OPENING_TARGET_BOOKING_MS", 250),
+    "OPENING_ADMIT_MIN_PER_SECOND": env_int("OPENING_ADMIT_MIN_PER_SECOND", 1),
+    "OPENING_PACING_SECONDS": env_int("OPENING_PACING_SECONDS", 5),
+    "OPENING_PACING_DECREASE_PERCENT": env_int("OPENING_PACING_DECREASE_PERCENT", 50),
+    "OPENING_PACING_INCREASE_PER_STEP": env_int("OPENING_PACING_INCREASE_PER_STEP", 0),
+    "OPENING_LATENCY_STALE_SECONDS": env_int("OPENING_LATENCY_STALE_SECONDS", 20),
+    "OPENING_LATENCY_MIN_SAMPLES": env_int("OPENING_LATENCY_MIN_SAMPLES", 5),
     # Intake
     "MAX_FILE_BYTES": env_int("MAX_FILE_BYTES", 6 * 1024 * 1024),
     "MAX_FILES_PER_CLAIM": env_int("MAX_FILES_PER_CLAIM", 40),
@@ -66,6 +79,12 @@ OVERLOAD_MAX_WAIT_SECONDS = float(env_str("OVERLOAD_MAX_WAIT_SECONDS", "5"))
 OVERLOAD_RETRY_AFTER_SECONDS = env_int("OVERLOAD_RETRY_AFTER_SECONDS", 5)
 OVERLOAD_SHED_PATHS = env_list(  # POSTs only: booking, and joining the opening's waiting room
     "OVERLOAD_SHED_PATHS", "/api/v1/bookings,/antrean/periksa/,/api/v1/opening/places,/antrean/pembukaan/")
+# The booking latency each web process publishes through the cache (core/latency.py): the p90 from a
+# booking POST's arrival in the gate to its answer, over the last LATENCY_WINDOW_SECONDS, written at most
+# every LATENCY_PUBLISH_SECONDS. The waiting room's admitter reads it (docs/booking.md, "Pacing").
+LATENCY_PATHS = env_list("LATENCY_PATHS", "/api/v1/bookings,/antrean/periksa/")  # POSTs only
+LATENCY_PUBLISH_SECONDS = float(env_str("LATENCY_PUBLISH_SECONDS", "2"))
+LATENCY_WINDOW_SECONDS = float(env_str("LATENCY_WINDOW_SECONDS", "30"))
 OVERLOAD_THREADS = env_int("WEB_THREADS", 1)
 OVERLOAD_QUEUE = env_int("WEB_QUEUE", 256)
 OVERLOAD_INLINE = False  # Django on the gate's own threads (the tests run it on the caller's: settings/test.py)

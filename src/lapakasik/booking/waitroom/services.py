@@ -36,7 +36,7 @@ from lapakasik.core.dates import long_moment
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from lapakasik.notifications.services import notification_enqueue
 
-from . import policy, tokens
+from . import admitter, policy, signals, tokens
 from .policy import Opening
 
 log = logging.getLogger(__name__)
@@ -230,13 +230,13 @@ def _not_open(branch: BranchInfo, now: datetime) -> Conflict:
 
 def opening_join(*, branch_code: str, claim_type: str, claim_reason: str, nik: str, kpj: str, full_name: str,
                  email: str, phone: str, language: str = "id", channels: list[str] | None = None,
-                 now: datetime | None = None, client_ip: str | None = None) -> Joined:
+                 now: datetime | None = None, client_ip: str | None = None, device: str = "") -> Joined:
     """Take a place in the waiting room of the opening in progress for the branch's zone. Every field is
     checked (422, all together), then the registry and the eligibility rules (409 ``not_eligible`` with
     ``rule`` and ``possible_from``; ``registry_mismatch``/``name_mismatch``), one open claim per insured
     NIK and type (409 ``duplicate_active_booking``). Joining again with the same NIK gives the same place
     back (``created`` False). 409 ``opening_not_open`` outside an opening, ``opening_sold_out`` when the
-    day's seats are gone."""
+    day's seats are gone. ``device``: ``signals.device_key`` of the page's cookie (broker signals)."""
     now = now or clock.now()
     ratelimit.check_ip(client_ip)
     ratelimit.check_identity(nik=nik, phone=phone)
@@ -275,7 +275,8 @@ def opening_join(*, branch_code: str, claim_type: str, claim_reason: str, nik: s
     in_draw = policy.joins_draw(op, now, draw_made=cache.get(_draw_key(op)) is not None)
     row = OpeningPlace(opening_at=op.opens_at, nik_digest=digest, applicant=applicant.as_json(), branch_id=branch.id,
                        claim_type=ctype, claim_reason=reason, in_draw=in_draw,
-                       draw_key=secrets.randbits(62), late_seq=None if in_draw else _late_seq(op), joined_at=now)
+                       draw_key=secrets.randbits(62), late_seq=None if in_draw else _late_seq(op), joined_at=now,
+                       **signals.place_digests(op, applicant, device))
     try:
         with transaction.atomic():
             row.save()
@@ -404,9 +405,10 @@ def place_status(token: str, *, now: datetime | None = None, throttle: bool = Tr
             phase = "sold_out"
         return PlaceStatus(**base, phase=phase, position=None, ahead=None, draw_size=joined, admitted_from=None,
                            estimate_from=lo, estimate_to=hi, seats_likely=branch_left > 0 and not sup.sold_out)
-    admitted = policy.admitted_from(op, rank, s.admit_per_second)
+    paced = admitter.pace(op, now, s.admit_per_second)  # the frontier (the rate follows the booking latency)
+    admitted = paced.admitted_from(rank)
     ends = policy.admission_ends(admitted, s.admission_minutes)
-    ahead = rank - policy.admitted_so_far(op, now, s.admit_per_second, rank)  # not admitted yet, before me
+    ahead = rank - paced.admitted_so_far(now, rank)  # not admitted yet, before me
     likely = not sup.sold_out and branch_left > 0 and policy.seats_likely(ahead, sup.seats_left)
     common: dict[str, Any] = dict(position=rank + 1, ahead=ahead, draw_size=size, admitted_from=admitted, estimate_from=admitted,
                   estimate_to=admitted, seats_likely=likely)
@@ -477,6 +479,8 @@ class LiveCounts:
     per_branch: dict[str, int]
     opened_day: date | None
     drawn: bool
+    pace: admitter.Pace  # the admission rate in force, and why
+    signals: signals.SignalCounts  # broker signals across the opening's places
 
 
 def live_counts(op: Opening, now: datetime | None = None) -> LiveCounts:
@@ -485,11 +489,12 @@ def live_counts(op: Opening, now: datetime | None = None) -> LiveCounts:
     s = conf()
     joined = OpeningPlace.objects.filter(opening_at=op.opens_at).count()
     booked = OpeningPlace.objects.filter(opening_at=op.opens_at, used_at__isnull=False).count()
-    admitted = policy.admitted_so_far(op, now, s.admit_per_second, joined)
+    paced = admitter.pace(op, now, s.admit_per_second)
+    admitted = paced.admitted_so_far(now, joined)
     sup = supply(op, now)
     return LiveCounts(opening=op, waiting=max(0, joined - admitted), admitted=admitted, booked=booked, joined=joined,
                       seats_left=sup.seats_left, per_branch=sup.per_branch, opened_day=sup.day,
-                      drawn=cache.get(_draw_key(op)) is not None)
+                      drawn=cache.get(_draw_key(op)) is not None, pace=paced, signals=signals.signal_counts(op))
 
 
 def openings_now(now: datetime | None = None) -> list[Opening]:
