@@ -27,7 +27,15 @@ from lapakasik.registry.adapters import registry_employer
 
 from . import formwork, selectors, services
 from .access import company_required, link_session, require_company_page
-from .forms import STAGE1_EXTRAS, STAGE2_EXTRAS, AcceptForm, InviteForm, StageOneForm, StageTwoForm, errors_from
+from .forms import (
+    STAGE1_EXTRAS,
+    STAGE2_EXTRAS,
+    AcceptForm,
+    InviteForm,
+    StageOneForm,
+    StageTwoForm,
+    errors_from,
+)
 
 
 @officer_required
