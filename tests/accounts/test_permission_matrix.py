@@ -520,6 +520,12 @@ def _page_says(text: str) -> Callable[[Any, Place], None]:
     return done
 
 
+def _form_responses() -> int:
+    from lapakasik.forms.models import FormResponse
+
+    return FormResponse.objects.count()
+
+
 def _not_a_company_claim(r: Any, place: Place) -> None:
     raise AssertionError("no caller reaches a booked JHT claim as its employer")  # REACH is empty for the role
 
@@ -546,6 +552,17 @@ OPERATIONS = [
               lambda p: f"/perusahaan/klaim/{p.booking_code}/tahap-2/", Action.EMPLOYER_REPORT_JKK,
               body=lambda p: {"outcome": "recovered", "outcome_on": TOMORROW}, done=_not_a_company_claim,
               state=lambda p: _jkk_reports()),
+    Operation("page_employer_claim_forms", "perusahaan/klaim/<str:code>/", "page", "GET",
+              lambda p: f"/perusahaan/klaim/{p.booking_code}/", Action.EMPLOYER_REPORT_JKK,
+              done=_not_a_company_claim),
+    Operation("page_employer_form_section", "perusahaan/klaim/<str:code>/formulir/<slug:form>/<slug:section>/",
+              "page", "GET", lambda p: f"/perusahaan/klaim/{p.booking_code}/formulir/formulir_5/pemohon/",
+              Action.EMPLOYER_REPORT_JKK, done=_not_a_company_claim),
+    Operation("page_employer_form_section_sign",
+              "perusahaan/klaim/<str:code>/formulir/<slug:form>/<slug:section>/", "page", "POST",
+              lambda p: f"/perusahaan/klaim/{p.booking_code}/formulir/formulir_5/pemohon/",
+              Action.EMPLOYER_REPORT_JKK, body=lambda p: {"action": "sign", "konfirmasi": "ya"},
+              done=_not_a_company_claim, state=lambda p: _form_responses()),
     Operation("api_get_booking", "/api/v1/officer/bookings/{code}",
               "api", "GET", lambda p: f"/api/v1/officer/bookings/{p.booking_code}",
               Action.VIEW_CLAIM, done=_api_booking_done, not_found_code="booking_not_found"),
@@ -827,7 +844,8 @@ def test_permission_matrix(world: World, op: Operation, caller: str) -> None:
                 assert r.status_code == 401, where
                 assert _error(r)["code"] == "unauthorized", where
             else:
-                assert r.status_code == 302 and r["Location"].startswith("/petugas/masuk/"), where
+                signin = "/perusahaan/masuk/" if op.route.startswith("perusahaan/") else "/petugas/masuk/"
+                assert r.status_code == 302 and r["Location"].startswith(signin), where
         elif not EXPECTED[(op.action.value, caller_role(caller))]:
             assert r.status_code == 403, where
             if is_api:
@@ -889,7 +907,7 @@ def test_every_officer_url_is_in_the_matrix() -> None:
     assert pages == {op.route for op in OPERATIONS if op.route.startswith("petugas/")}
     # A company officer's pages too (the invitation's own page is for someone without an account yet).
     company = {u for u in walk(get_resolver().url_patterns) if u.startswith("perusahaan/")}
-    company -= {"perusahaan/undangan/<str:token>/"}
+    company -= {"perusahaan/undangan/<str:token>/", "perusahaan/masuk/", "perusahaan/masuk/<str:token>/"}
     assert company == {op.route for op in OPERATIONS if op.route.startswith("perusahaan/")}
     schema = api.get_openapi_schema()
     officer_ops = {(method.upper(), path) for path, item in schema["paths"].items() if "/officer/" in path

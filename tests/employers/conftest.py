@@ -89,4 +89,14 @@ def stage_one_form(worker: dict[str, Any], *, day: date | None = None, at: str =
     return {"branch": "JKT01", "nik": worker["nik"], "kpj": worker["kpj"],
             "occurred_on": (day or date(2026, 12, 20)).isoformat(), "occurred_time": at, "kind": "workplace",
             "place": "Gudang B, lantai 2", "description": "Terjatuh dari tangga saat menurunkan barang.",
-            "worker_phone": "081234567890", "worker_email": "pekerja@contoh.id", "worker_language": "id", **kw}
+            "worker_phone": "081234567890", "worker_email": "pekerja@contoh.id", "worker_language": "id",
+            **FORM3_COMPANY, **kw}
+
+
+#: What stage I asks beyond the report for Formulir 3's company section, and the officer's signature.
+FORM3_COMPANY = {"saksi_1": "Agus Salim", "saksi_2": "Dewi Lestari", "upah": "Rp 5.500.000",
+                 "jabatan_petugas": "Staf Personalia", "konfirmasi": "on", "nama_tanda_tangan": "Rina Personalia"}
+#: What stage II asks beyond the outcome for Formulir 3a's company section, and the signature.
+FORM3A_COMPANY = {"hari_tidak_bekerja": "3", "biaya_pengobatan": "1.250.000", "biaya_pengangkutan": "",
+                  "upah": "5500000", "jabatan_petugas": "Staf Personalia", "konfirmasi": "on",
+                  "nama_tanda_tangan": "Rina Personalia"}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from .conftest import FIXED_NOW, stage_one_form
+from .conftest import FIXED_NOW, FORM3A_COMPANY, stage_one_form
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_no_reminder_after_stage_two(registry: Any, now: Any, hr_client: Client)
 
     hr_client.post("/perusahaan/laporan-tahap-1/", stage_one_form(registry["own"]))
     code = hr_client.get("/perusahaan/").content.decode().split("/perusahaan/klaim/")[1].split("/")[0]
-    hr_client.post(f"/perusahaan/klaim/{code}/tahap-2/", {"outcome": "recovered", "outcome_on": "2026-12-21"})
+    hr_client.post(f"/perusahaan/klaim/{code}/tahap-2/", {"outcome": "recovered", "outcome_on": "2026-12-21", **FORM3A_COMPANY})
     assert _tick(FIXED_NOW + timedelta(days=30)) == 0
     assert not Notification.objects.filter(event="jkk_stage2_reminder").exists()
 

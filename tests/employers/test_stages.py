@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.accounts.helpers import officer_login
 
-from .conftest import FIXED_NOW, OTHER_NPP, stage_one_form
+from .conftest import FIXED_NOW, FORM3A_COMPANY, OTHER_NPP, stage_one_form
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,8 @@ def test_a_double_submit_opens_one_claim(registry: Any, now: Any, hr_client: Cli
 
 def _stage_two(client: Client, code: str, **kw: Any) -> Any:
     return client.post(f"/perusahaan/klaim/{code}/tahap-2/",
-                       {"outcome": "recovered", "outcome_on": "2026-12-21", "description": "Sudah bekerja lagi.", **kw})
+                       {"outcome": "recovered", "outcome_on": "2026-12-21", "description": "Sudah bekerja lagi.",
+                        **FORM3A_COMPANY, **kw})
 
 
 @pytest.fixture
@@ -184,7 +185,7 @@ def test_a_late_stage_two_is_accepted_and_flagged(opened: Any, hr_client: Client
     from lapakasik.employers.models import JkkReport
 
     monkeypatch.setattr(clock, "now", lambda: FIXED_NOW + timedelta(days=10))
-    assert _stage_two(hr_client, opened.code, outcome="disability").status_code == 302
+    assert _stage_two(hr_client, opened.code, outcome="partial_disability").status_code == 302
     assert JkkReport.objects.get().stage2_late
 
 

@@ -31,6 +31,8 @@ DEMO_USERS = [
 #: The company of each demo employer's officer: an NPP and an HR address of the demo registry
 #: (``registry.seed.EMPLOYER_DETAILS``; a test keeps them in step).
 DEMO_EMPLOYER_OFFICERS = {"hrd.majubersama": ("31001001", "hrd@maju-bersama.contoh.id")}
+#: The name a demo employer's officer signs the company's sections of the claim forms with.
+DEMO_EMPLOYER_OFFICER_NAMES = {"hrd.majubersama": "Rina Personalia"}
 
 
 @transaction.atomic
@@ -44,6 +46,9 @@ def seed_demo(stdout: Any = None, **options: Any) -> None:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        if username in DEMO_EMPLOYER_OFFICER_NAMES and not user.first_name:
+            user.first_name = DEMO_EMPLOYER_OFFICER_NAMES[username]
+            user.save(update_fields=["first_name"])
         OfficerProfile.objects.get_or_create(
             user=user,
             defaults={

@@ -10,7 +10,22 @@ from django.utils.translation import gettext_lazy as _
 
 from lapakasik.core.errors import InvalidInput
 
-from .models import AccidentKind, Outcome
+from .models import AccidentKind
+
+_NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
+#: Formulir 3a's outcomes (the stage II report keeps recovered / disability / death).
+AKIBAT = [("recovered", _("Sembuh")), ("partial_disability", _("Cacat sebagian")),
+          ("total_disability", _("Cacat total tetap")), ("death", _("Meninggal dunia"))]
+
+
+class SignatureMixin(forms.Form):
+    """The officer's electronic signature of the form's company section: a confirmation and the typed name."""
+
+    konfirmasi = forms.BooleanField(label=_("Saya menyatakan isian di atas benar dan saya menandatanganinya secara "
+                                            "elektronik."), required=False)
+    nama_tanda_tangan = forms.CharField(label=_("Ketik nama lengkap Anda (petugas perusahaan) sebagai tanda tangan"),
+                                        max_length=200, required=False,
+                                        widget=forms.TextInput(attrs={"autocomplete": "name"}))
 
 _DATE = {"type": "date"}
 _LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -31,6 +46,8 @@ class AcceptForm(forms.Form):
 
 
 class StageOneForm(forms.Form):
+    """Stage I = Formulir 3's company section: the report's facts, what only the form asks, the signature."""
+
     branch = forms.ChoiceField(label=_("Kantor cabang yang melayani"), choices=())
     nik = forms.CharField(label=_("NIK pekerja"), max_length=32, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     kpj = forms.CharField(label=_("Nomor KPJ pekerja"), max_length=32, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
@@ -48,6 +65,13 @@ class StageOneForm(forms.Form):
     worker_email = forms.CharField(label=_("E-mail pekerja"), max_length=254, required=False,
                                    widget=forms.EmailInput())
     worker_language = forms.ChoiceField(label=_("Bahasa pesan untuk pekerja"), choices=_LANGUAGES, initial="id")
+    saksi_1 = forms.CharField(label=_("Nama saksi 1"), max_length=150, required=False)
+    saksi_2 = forms.CharField(label=_("Nama saksi 2"), max_length=150, required=False)
+    upah = forms.CharField(label=_("Upah sebulan pekerja (Rp)"), max_length=32, required=False,
+                           widget=forms.TextInput(attrs=_NUMERIC))
+    jabatan_petugas = forms.CharField(label=_("Jabatan Anda"), max_length=150, required=False)
+    konfirmasi = SignatureMixin.base_fields["konfirmasi"]
+    nama_tanda_tangan = SignatureMixin.base_fields["nama_tanda_tangan"]
 
     def __init__(self, *args: Any, branches: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,21 +81,35 @@ class StageOneForm(forms.Form):
 
 
 class StageTwoForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Keadaan pekerja"), choices=Outcome.choices, widget=forms.RadioSelect)
-    outcome_on = forms.DateField(label=_("Tanggal keterangan dokter"), widget=forms.DateInput(attrs=_DATE),
+    """Stage II = Formulir 3a's company section: the outcome, what only the form asks, the signature."""
+
+    outcome = forms.ChoiceField(label=_("Akibat kecelakaan"), choices=AKIBAT, widget=forms.RadioSelect)
+    outcome_on = forms.DateField(label=_("Tanggal keterangan dokter (selesai perawatan)"),
+                                 widget=forms.DateInput(attrs=_DATE),
                                  error_messages={"invalid": _("Tanggal tidak valid."),
                                                  "required": _("Isi tanggal keterangan dokter.")})
+    hari_tidak_bekerja = forms.CharField(label=_("Hari tidak mampu bekerja"), max_length=8, required=False,
+                                         widget=forms.TextInput(attrs=_NUMERIC))
+    biaya_pengobatan = forms.CharField(label=_("Biaya pengobatan dan perawatan (Rp)"), max_length=32, required=False,
+                                       widget=forms.TextInput(attrs=_NUMERIC))
+    biaya_pengangkutan = forms.CharField(label=_("Biaya pengangkutan (Rp, boleh kosong)"), max_length=32,
+                                         required=False, widget=forms.TextInput(attrs=_NUMERIC))
+    upah = forms.CharField(label=_("Upah sebulan pekerja (Rp)"), max_length=32, required=False,
+                           widget=forms.TextInput(attrs=_NUMERIC))
     description = forms.CharField(label=_("Keterangan (boleh kosong)"), max_length=2000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    treatment_cost = forms.IntegerField(label=_("Biaya pengobatan dan perawatan (rupiah)"), required=False,
-                                        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-                                        error_messages={"invalid": _("Tulis angka rupiah tanpa titik.")})
-    days_unable = forms.IntegerField(label=_("Hari tidak mampu bekerja"), required=False,
-                                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-                                     error_messages={"invalid": _("Tulis jumlah hari.")})
-    monthly_wage = forms.IntegerField(label=_("Upah sebulan pekerja (rupiah)"), required=False,
-                                      widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-                                      error_messages={"invalid": _("Tulis angka rupiah tanpa titik.")})
+    jabatan_petugas = forms.CharField(label=_("Jabatan Anda"), max_length=150, required=False)
+    konfirmasi = SignatureMixin.base_fields["konfirmasi"]
+    nama_tanda_tangan = SignatureMixin.base_fields["nama_tanda_tangan"]
+
+
+STAGE1_EXTRAS = ("saksi_1", "saksi_2", "upah", "jabatan_petugas")
+STAGE2_EXTRAS = ("hari_tidak_bekerja", "biaya_pengobatan", "biaya_pengangkutan", "upah", "jabatan_petugas")
+
+
+class SignInForm(forms.Form):
+    email = forms.CharField(label=_("Alamat e-mail Anda (terdaftar sebagai petugas perusahaan)"), max_length=254,
+                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
 def errors_from(form: forms.Form, exc: InvalidInput) -> None:

@@ -35,6 +35,27 @@ class Invitation(models.Model):
         return f"{self.npp} {self.email}"
 
 
+class SignInLink(models.Model):
+    """A one-time sign-in link e-mailed to a company HR officer (``signin.link_request``): the token is shown
+    only in the e-mail, its keyed digest stored. Single use (``used_at``), short-lived (``expires_at``); a new
+    link ends the officer's earlier ones. It signs in to the employer pages only (``signin.link_session``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "used_at"], name="employer_signin_user_idx")]
+        verbose_name = _("tautan masuk petugas perusahaan")
+        verbose_name_plural = _("tautan masuk petugas perusahaan")
+
+    def __str__(self) -> str:
+        return f"sign-in link #{self.pk}"
+
+
 class AccidentKind(models.TextChoices):
     WORKPLACE = "workplace", _("Kecelakaan di tempat kerja atau saat bertugas")
     ROAD = "road", _("Kecelakaan lalu lintas")

@@ -1,7 +1,9 @@
 """The employer side's pages (phone-first; Indonesian with English): the invitation a supervisor or admin
 sends (``/petugas/perusahaan/undang/``), the invitee's account page (``/perusahaan/undangan/<token>/``), and
 the company officer's pages — the claims waiting for the company (``/perusahaan/``), the stage I report that
-opens a JKK claim, the stage II report. Every decision is ``accounts.policy``'s, through ``require_page``."""
+opens a JKK claim (Formulir 3's company section), the stage II report (Formulir 3a's). Every decision is
+``accounts.policy``'s, through ``require_page`` (``access.require_company_page`` on the company's pages, which
+a one-time e-mail link sign-in also opens)."""
 
 from __future__ import annotations
 
@@ -23,8 +25,17 @@ from lapakasik.branches.models import Branch
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
 from lapakasik.registry.adapters import registry_employer
 
-from . import selectors, services
-from .forms import AcceptForm, InviteForm, StageOneForm, StageTwoForm, errors_from
+from . import formwork, selectors, services
+from .access import company_required, link_session, require_company_page
+from .forms import (
+    STAGE1_EXTRAS,
+    STAGE2_EXTRAS,
+    AcceptForm,
+    InviteForm,
+    StageOneForm,
+    StageTwoForm,
+    errors_from,
+)
 
 
 @officer_required
@@ -74,41 +85,46 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _company(request: HttpRequest) -> tuple[Any, Any]:
-    principal = require_page(request.user, Action.EMPLOYER_VIEW_CLAIMS)
+    principal = require_company_page(request, Action.EMPLOYER_VIEW_CLAIMS)
     return principal, registry_employer(npp=principal.npp)
 
 
-@officer_required
+@company_required
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
     """The company's JKK claims waiting for its stage II report, and the way to report a new accident."""
     principal, employer = _company(request)
     return render(request, "employers/home.html", {
         "employer": employer, "npp": principal.npp, "waiting": list(selectors.waiting_for_company(principal.npp)),
-        "filed": list(selectors.filed_by_company(principal.npp))})
+        "filed": list(selectors.filed_by_company(principal.npp)), "link_session": link_session(request)})
 
 
 def _branches() -> list[tuple[str, str]]:
     return list(Branch.objects.order_by("name").values_list("code", "name"))
 
 
-@officer_required
+def _extras(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {k: data.get(k) or "" for k in names}
+
+
+@company_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def stage_one(request: HttpRequest) -> HttpResponse:
-    """Stage I (Formulir 3): the accident report that opens the worker's JKK claim."""
-    principal = require_page(request.user, Action.EMPLOYER_REPORT_JKK)
+    """Stage I: the accident report that opens the worker's JKK claim — the company's section of Formulir 3,
+    signed by the officer (``formwork.stage1_file``)."""
+    principal = require_company_page(request, Action.EMPLOYER_REPORT_JKK)
     employer = registry_employer(npp=principal.npp)
     form = StageOneForm(request.POST if request.method == "POST" else None, branches=_branches())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        report_fields = {k: data[k] for k in ("nik", "kpj", "occurred_on", "occurred_time", "kind", "place",
+                                               "description", "worker_email", "worker_phone", "worker_language")}
         try:
-            report = services.stage1_report(
-                user=request.user, npp=principal.npp, branch_code=data["branch"], nik=data["nik"], kpj=data["kpj"],
-                occurred_on=data["occurred_on"], occurred_time=data["occurred_time"], kind=data["kind"],
-                place=data["place"], description=data["description"], worker_email=data["worker_email"],
-                worker_phone=data["worker_phone"], worker_language=data["worker_language"],
-                officer_name=getattr(request.user, "first_name", ""), officer_email=getattr(request.user, "email", ""))
+            report = formwork.stage1_file(
+                user=request.user, npp=principal.npp, report={"branch_code": data["branch"], **report_fields},
+                extras=_extras(data, STAGE1_EXTRAS), typed_name=data["nama_tanda_tangan"],
+                confirmed=bool(data["konfirmasi"]))
         except InvalidInput as exc:
             errors_from(form, exc)
         except Conflict as exc:
@@ -121,19 +137,27 @@ def stage_one(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Laporan tahap I diterima: klaim %(code)s dibuka. Pekerja diberi tahu "
                                             "cara melengkapi bagiannya.") % {"code": report.claim.code})
             return redirect("employers:home")
-    return render(request, "employers/stage_one.html", {"form": form, "employer": employer})
+    return render(request, "employers/stage_one.html", {"form": form, "employer": employer,
+                                                        "signer": formwork.signer_name(request.user)})
 
 
-@officer_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def stage_two(request: HttpRequest, code: str) -> HttpResponse:
-    """Stage II (Formulir 3a) of a claim the company opened with stage I; any other claim: 404."""
-    require_page(request.user, Action.EMPLOYER_REPORT_JKK)  # the role, before anything is looked up
+def company_claim_or_404(request: HttpRequest, code: str, action: Action) -> tuple[Any, Any]:
+    """The claim ``code`` as the signed-in company sees it: the role first (403), then its scope (404 for
+    another company's claim, a claim of another type, a claim no company reports and an unknown code)."""
+    require_company_page(request, action)
     found = selectors.company_claim(code)
     if found is None:
         raise Http404
-    principal = require_page(request.user, Action.EMPLOYER_REPORT_JKK, company=found)
+    return require_company_page(request, action, company=found), found
+
+
+@company_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def stage_two(request: HttpRequest, code: str) -> HttpResponse:
+    """Stage II of a claim the company opened with stage I — the company's section of Formulir 3a; any other
+    claim: 404."""
+    principal, found = company_claim_or_404(request, code, Action.EMPLOYER_REPORT_JKK)
     report = getattr(found.claim, "jkk_report", None)
     if report is None:
         raise Http404  # no stage I: stage II cannot come first
@@ -141,8 +165,12 @@ def stage_two(request: HttpRequest, code: str) -> HttpResponse:
     if report.stage2_at is not None:
         form = None
     elif request.method == "POST" and form is not None and form.is_valid():
+        data = form.cleaned_data
         try:
-            report = services.stage2_report(user=request.user, npp=principal.npp, code=code, **form.cleaned_data)
+            report = formwork.stage2_file(
+                user=request.user, npp=principal.npp, code=code, outcome=data["outcome"],
+                outcome_on=data["outcome_on"], description=data["description"], extras=_extras(data, STAGE2_EXTRAS),
+                typed_name=data["nama_tanda_tangan"], confirmed=bool(data["konfirmasi"]))
         except InvalidInput as exc:
             errors_from(form, exc)
         except NotFound:
@@ -156,4 +184,5 @@ def stage_two(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Laporan tahap II diterima."))
             return redirect("employers:home")
-    return render(request, "employers/stage_two.html", {"form": form, "report": report, "claim": found.claim})
+    return render(request, "employers/stage_two.html", {"form": form, "report": report, "claim": found.claim,
+                                                        "signer": formwork.signer_name(request.user)})

@@ -115,4 +115,5 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "employer_name": "PT Maju Bersama", "invite_url": "https://lapakasik.example/perusahaan/undangan/contoh/",
     "expires_local": "Minggu, 6 Desember 2026 10:00 WIB", "occurred_local": "Selasa, 1 Desember 2026 08:30 WIB",
     "report_url": "https://lapakasik.example/perusahaan/klaim/7KQ2M9XD/tahap-2/", "stage": 1, "npp": "31001001",
+    "signin_url": "https://lapakasik.example/perusahaan/masuk/contoh/", "minutes": 15,
 }

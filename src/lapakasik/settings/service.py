@@ -125,3 +125,8 @@ BENEFITS_FOUR_EYES_ABOVE = env_int("BENEFITS_FOUR_EYES_ABOVE", 50_000_000)
 EMPLOYER_INVITATION_HOURS = env_int("EMPLOYER_INVITATION_HOURS", 72)
 # The company is reminded once when a JKK claim's stage II report is still missing this long after stage I.
 EMPLOYER_STAGE2_REMIND_DAYS = env_int("EMPLOYER_STAGE2_REMIND_DAYS", 14)
+# A one-time sign-in link e-mailed to a company HR officer works this long, once; at most this many links
+# are asked for per address, and per client address, in a 15-minute window (the same answer either way).
+EMPLOYER_SIGNIN_LINK_MINUTES = env_int("EMPLOYER_SIGNIN_LINK_MINUTES", 15)
+EMPLOYER_SIGNIN_LINKS_PER_ADDRESS = env_int("EMPLOYER_SIGNIN_LINKS_PER_ADDRESS", 3)
+EMPLOYER_SIGNIN_LINKS_PER_CLIENT = env_int("EMPLOYER_SIGNIN_LINKS_PER_CLIENT", 10)

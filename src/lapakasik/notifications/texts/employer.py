@@ -8,6 +8,7 @@ from .shared import SEND_DOCS_EN, SEND_DOCS_ID
 
 VARIABLES: dict[str, frozenset[str]] = {
     "employer_invitation": frozenset({"employer_name", "invite_url", "expires_local"}),
+    "employer_signin_link": frozenset({"signin_url", "minutes"}),
     "jkk_claim_started": frozenset({"employer_name", "occurred_local"}),
     "jkk_stage2_reminder": frozenset({"report_url"}),
     "jkk_report_late": frozenset({"stage", "npp"}),
@@ -32,6 +33,24 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
                      "If you do not work in this company's HR department, ignore this message."),
             "short": ("Invitation, HR officer of {{ employer_name }} on Lapak Asik: {{ invite_url }} (valid until "
                       "{{ expires_local }})."),
+        },
+    },
+    "employer_signin_link": {
+        "id": {
+            "subject": "Tautan masuk Lapak Asik (petugas perusahaan)",
+            "text": ("Halo,\n\nSeseorang meminta tautan untuk masuk ke halaman perusahaan di Lapak Asik "
+                     "BPJAMSOSTEK dengan alamat ini.\n\nMasuk (sekali pakai, berlaku {{ minutes }} menit):\n"
+                     "{{ signin_url }}\n\nJika bukan Anda yang meminta, abaikan pesan ini: tanpa tautan ini "
+                     "tidak ada yang bisa masuk. Petugas tidak pernah meminta tautan atau kode Anda."),
+            "short": "Tautan masuk Lapak Asik (sekali pakai, {{ minutes }} menit): {{ signin_url }}",
+        },
+        "en": {
+            "subject": "Your Lapak Asik sign-in link (employer officer)",
+            "text": ("Hello,\n\nSomeone asked for a link to sign in to the employer pages of Lapak Asik "
+                     "BPJAMSOSTEK with this address.\n\nSign in (single use, valid for {{ minutes }} minutes):\n"
+                     "{{ signin_url }}\n\nIf it was not you, ignore this message: nobody can sign in without "
+                     "this link. Officers never ask for your links or codes."),
+            "short": "Lapak Asik sign-in link (single use, {{ minutes }} minutes): {{ signin_url }}",
         },
     },
     "jkk_claim_started": {
