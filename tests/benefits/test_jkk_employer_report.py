@@ -11,11 +11,12 @@ import pytest
 from django.test import Client
 
 from tests.casework.conftest import login, other_branch, staff  # noqa: F401 - fixtures re-used
-from tests.employers.conftest import branch, hr, hr_client, now, registry, stage_one_form  # noqa: F401
+from tests.employers.conftest import FORM3A_COMPANY, branch, hr, hr_client, now, registry, stage_one_form  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-STAGE_TWO = {"outcome": "recovered", "outcome_on": "2026-12-21", "description": "Sudah bekerja lagi."}
+STAGE_TWO = {"outcome": "recovered", "outcome_on": "2026-12-21", "description": "Sudah bekerja lagi.", **FORM3A_COMPANY,
+             "hari_tidak_bekerja": "", "biaya_pengobatan": "", "upah": ""}
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_the_trace_takes_the_employer_s_stage_one_report_and_the_benefit_its_sta
     from lapakasik.payments.models import PaymentInstruction
 
     r = hr_client.post(f"/perusahaan/klaim/{opened.claim.code}/tahap-2/",
-                       {**STAGE_TWO, "treatment_cost": "2500000", "days_unable": "2", "monthly_wage": "6000000"})
+                       {**STAGE_TWO, "biaya_pengobatan": "2500000", "hari_tidak_bekerja": "2", "upah": "6000000"})
     assert r.status_code == 302
     opened.refresh_from_db()
     assert (opened.treatment_cost, opened.days_unable, opened.monthly_wage) == (2_500_000, 2, 6_000_000)
@@ -81,8 +82,8 @@ def test_absurd_figures_stored_by_another_way_are_refused_by_the_calculation(
     from lapakasik.employers.models import JkkReport
 
     assert hr_client.post(f"/perusahaan/klaim/{opened.claim.code}/tahap-2/",
-                          {**STAGE_TWO, "treatment_cost": "1000", "days_unable": "1",
-                           "monthly_wage": "5000000"}).status_code == 302
+                          {**STAGE_TWO, "biaya_pengobatan": "1000", "hari_tidak_bekerja": "1",
+                           "upah": "5000000"}).status_code == 302
     JkkReport.objects.filter(pk=opened.pk).update(monthly_wage=10**13)  # not through the employer's page
     claim = _verified(opened, staff["officer"])
     with pytest.raises(Conflict) as refused:
@@ -94,12 +95,12 @@ def test_absurd_figures_stored_by_another_way_are_refused_by_the_calculation(
 
 
 @pytest.mark.parametrize(("figures", "message"), [
-    ({"treatment_cost": "-5"}, "Biaya pengobatan harus antara Rp 0 dan Rp 10.000.000.000."),
-    ({"treatment_cost": "99999999999999"}, "Biaya pengobatan harus antara Rp 0 dan Rp 10.000.000.000."),
-    ({"monthly_wage": "-1"}, "Upah sebulan harus antara Rp 0 dan Rp 1.000.000.000."),
-    ({"monthly_wage": "lima juta"}, "Tulis angka rupiah tanpa titik."),
-    ({"days_unable": "-3"}, "Hari tidak mampu bekerja harus antara 0 dan 3660."),
-    ({"days_unable": "3"}, "Hari tidak mampu bekerja lebih banyak dari hari sejak kejadian sampai keterangan dokter."),
+    ({"biaya_pengobatan": "-5"}, "Biaya pengobatan harus antara Rp 0 dan Rp 10.000.000.000."),
+    ({"biaya_pengobatan": "99999999999999"}, "Biaya pengobatan harus antara Rp 0 dan Rp 10.000.000.000."),
+    ({"upah": "-1"}, "Upah sebulan harus antara Rp 0 dan Rp 1.000.000.000."),
+    ({"upah": "lima juta"}, "Upah sebulan harus antara Rp 0 dan Rp 1.000.000.000."),
+    ({"hari_tidak_bekerja": "-3"}, "Hari tidak mampu bekerja harus antara 0 dan 3660."),
+    ({"hari_tidak_bekerja": "3"}, "Hari tidak mampu bekerja lebih banyak dari hari sejak kejadian sampai keterangan dokter."),
 ])
 def test_hostile_stage_two_figures_are_refused_and_change_nothing(opened: Any, hr_client: Client,  # noqa: F811
                                                                    figures: dict[str, str], message: str) -> None:

@@ -169,6 +169,10 @@ def stage2_values(report: JkkReport, *, npp: str, akibat: Any, outcome_on: Any, 
     }
 
 
+# The report's figures (``services.stage2_report``) under the names of Formulir 3a's page fields.
+_FIGURE_FIELDS = {"treatment_cost": "biaya_pengobatan", "days_unable": "hari_tidak_bekerja", "monthly_wage": "upah"}
+
+
 def _figure(value: Any) -> Any:
     """A rupiah amount or a number of days as typed on the page ("1.500.000"): an int, None when empty, or
     the text itself for the report's rules to refuse."""
@@ -202,8 +206,9 @@ def stage2_file(*, user: Any, npp: str, code: str, outcome: Any, outcome_on: Any
                                        officer=officer)
                 problems = _problems(section, values, typed_name=typed_name, confirmed=confirmed, signer=officer,
                                      today=_today())
+            known = {_FIGURE_FIELDS.get(k, k): v for k, v in exc.fields.items()}
             raise InvalidInput(exc.message, code=exc.code,
-                               fields=_mapped(problems, STAGE2_FIELDS, known=exc.fields)) from None
+                               fields=_mapped(problems, STAGE2_FIELDS, known=known)) from None
         claim = filed.claim
         definition = _form_of(claim, "formulir_3a") if claim.state in workflow.ACCEPTS_DOCUMENTS else None
         if definition is not None:
