@@ -97,6 +97,6 @@ def stage_one_form(worker: dict[str, Any], *, day: date | None = None, at: str =
 FORM3_COMPANY = {"saksi_1": "Agus Salim", "saksi_2": "Dewi Lestari", "upah": "Rp 5.500.000",
                  "jabatan_petugas": "Staf Personalia", "konfirmasi": "on", "nama_tanda_tangan": "Rina Personalia"}
 #: What stage II asks beyond the outcome for Formulir 3a's company section, and the signature.
-FORM3A_COMPANY = {"hari_tidak_bekerja": "3", "biaya_pengobatan": "1.250.000", "biaya_pengangkutan": "",
+FORM3A_COMPANY = {"hari_tidak_bekerja": "1", "biaya_pengobatan": "1.250.000", "biaya_pengangkutan": "",
                   "upah": "5500000", "jabatan_petugas": "Staf Personalia", "konfirmasi": "on",
                   "nama_tanda_tangan": "Rina Personalia"}
