@@ -153,7 +153,9 @@ def test_the_api_with_personal_tokens(client: Any, staff: Any, booked: Any) -> N
     e = client.get(f"{base}/eligibility", **officer).json()
     assert e["eligible"] and [r["rule"] for r in e["rules"]] == ["membership_active", "waiting_period"]
     assert (e["with_npwp"]["net"], e["without_npwp"]["tax"], e["four_eyes_above"]) == (73_750_000, 1_500_000, 50_000_000)
-    for bad in ({}, {"has_npwp": "mungkin"}, {"has_npwp": True, "extra": 1}, {"has_npwp": True, "percent": 0},
+    r = _post(client, f"{base}/approve", {}, officer)  # well formed, but a JHT claim's tax needs the answer
+    assert r.status_code == 409 and r.json()["error"]["code"] == "npwp_choice_required"
+    for bad in ({"has_npwp": "mungkin"}, {"has_npwp": True, "extra": 1}, {"has_npwp": True, "percent": 0},
                 {"has_npwp": True, "percent": 31}, {"has_npwp": True, "percent": 2.5}, [1]):
         r = _post(client, f"{base}/approve", bad, officer)
         assert r.status_code == 422, (bad, r.content)

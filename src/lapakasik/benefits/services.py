@@ -89,7 +89,10 @@ def claim_approve(*, user: Any, claim: Claim, has_npwp: bool | None = None, perc
     month. At or below the four-eyes amount the approval is final (the claim moves to APPROVED and gets its
     payment instruction); above it, it waits for a supervisor."""
     jht = claim.claim_type == "JHT"
-    if (jht or has_npwp is not None) and not isinstance(has_npwp, bool):
+    if jht and has_npwp is None:  # the request is well formed; this claim's tax needs the answer (409)
+        raise Conflict(_("Klaim JHT: pilih apakah peserta punya NPWP (tarif pajaknya berbeda)."),
+                       code="npwp_choice_required", fields={"has_npwp": [_("Pilih ya atau tidak.")]})
+    if has_npwp is not None and not isinstance(has_npwp, bool):
         raise InvalidInput(code="invalid", fields={"has_npwp": [_("Pilih ya atau tidak.")]})
     share = _check_percent(claim, percent)
     actor = Actor.officer(user)

@@ -78,7 +78,7 @@ class BrokerSignalEntryInline(admin.TabularInline):
     @admin.display(description="where")
     def where(self, obj: BrokerSignalEntry) -> str:
         if obj.place is not None:
-            return f"{obj.place.branch.code} · {obj.place.claim_type} · joined {obj.place.joined_at:%Y-%m-%d %H:%M:%S} UTC"
+            return f"{obj.place.branch.code} · {obj.place.claim_type} · joined {obj.place.joined_at.isoformat(timespec='seconds')}"
         if obj.claim is not None:
             return f"{obj.claim.branch.code} · {obj.claim.claim_type} · {obj.claim.state}"
         return ""
