@@ -481,6 +481,42 @@ def _dropbox_envelopes(place: Place) -> int:
     return Envelope.objects.filter(claim__code=place.booking_code).count()
 
 
+def _opening_settings_rows() -> int:
+    from lapakasik.booking.models import OpeningSettingsChange
+
+    return OpeningSettingsChange.objects.count()
+
+
+def _opening_settings_body(place: Place) -> dict[str, str]:
+    from lapakasik.booking.waitroom import config
+
+    values = {k: str(int(v)) for k, v in vars(config.configured()).items()}
+    return {**values, "admit_per_second": str(_rate_of(place)), "reason": "Uji matriks izin pengaturan pembukaan"}
+
+
+def _rate_of(place: Place) -> int:
+    """A rate per place: the three calls of one caller each change the settings (none repeats the last)."""
+    return 7 + sorted(BRANCH_OF_PLACE.values()).index(place.branch_code)
+
+
+def _opening_settings_done(r: Any, place: Place) -> None:
+    from lapakasik.booking.waitroom import config
+
+    assert r.status_code == 302, r.status_code
+    assert config.latest_change().admit_per_second == _rate_of(place)  # type: ignore[union-attr]
+
+
+def _quota_state(place: Place) -> tuple[Any, int]:
+    from lapakasik.branches.models import Branch, QuotaChange
+
+    branch = Branch.objects.get(code=place.branch_code)
+    return branch.session_capacity, QuotaChange.objects.filter(branch=branch).count()
+
+
+def _quota_done(r: Any, place: Place) -> None:
+    assert r.status_code == 302 and _quota_state(place) == (4, 1), r.status_code
+
+
 def _status(code: int) -> Callable[[Any, Place], None]:
     def check(r: Any, place: Place) -> None:
         assert r.status_code == code, r.status_code
@@ -642,6 +678,19 @@ OPERATIONS = [
     # the quota opening's live counts (branchops app): a list of the branches in scope
     Operation("page_opening", "petugas/pembukaan/", "list", "GET", lambda p: "/petugas/pembukaan/",
               Action.VIEW_OPENING, listed=lambda p: f'id="opening-branch-{p.branch_code}"'),
+    Operation("page_opening_settings", "petugas/pembukaan/pengaturan/", "self", "GET",
+              lambda p: "/petugas/pembukaan/pengaturan/", Action.VIEW_OPENING, done=_status(200)),
+    Operation("page_opening_settings_set", "petugas/pembukaan/pengaturan/", "self", "POST",
+              lambda p: "/petugas/pembukaan/pengaturan/", Action.SET_OPENING, body=_opening_settings_body,
+              done=_opening_settings_done, state=lambda p: _opening_settings_rows()),
+    Operation("page_opening_report", "petugas/pembukaan/laporan/", "self", "GET",
+              lambda p: "/petugas/pembukaan/laporan/", Action.VIEW_OPENING, done=_status(200)),
+    Operation("page_branch_quota", "petugas/pembukaan/kuota/<str:code>/", "page", "GET",
+              lambda p: f"/petugas/pembukaan/kuota/{p.branch_code}/", Action.SET_BRANCH_QUOTA, done=_status(200)),
+    Operation("page_branch_quota_set", "petugas/pembukaan/kuota/<str:code>/", "page", "POST",
+              lambda p: f"/petugas/pembukaan/kuota/{p.branch_code}/", Action.SET_BRANCH_QUOTA,
+              body=lambda p: {"capacity": "4", "reason": "Uji matriks izin kuota cabang"},
+              done=_quota_done, state=_quota_state),
     # the front desk (frontdesk app): screening at the door, counts per day
     Operation("page_frontdesk_home", "petugas/depan/", "self", "GET", lambda p: "/petugas/depan/",
               Action.SCREEN_VISITOR, done=_ok),

@@ -50,6 +50,8 @@ view_payments             .       Y          .          Y              Y        
 close_batch               .       Y          .          .              .          .
 import_bank_result        .       Y          .          .              .          .
 view_opening              .       .          .          Y              Y          .
+set_opening               .       .          .          .              Y          .
+set_branch_quota          .       .          .          Y              Y          .
 invite_employer_officer   .       Y          .          Y              Y          .
 employer_view_claims      .       .          .          .              .          Y
 employer_report_jkk       .       .          .          .              .          Y

@@ -196,7 +196,7 @@ def test_losing_the_pace_admits_more_never_fewer(client: Client, opening_clock: 
     first = poll(client, by_position[1]).json()
     assert first["phase"] == "admitted"
     (op,) = [o for o in services.openings_now(opening_clock.now) if o.time_zone == "Asia/Jakarta"]
-    assert admitter.pace(op, opening_clock.now, 10).rate == 2.5  # stepped once this second, not again
+    assert admitter.pace(op, opening_clock.now, 10, 250).rate == 2.5  # stepped once this second, not again
     assert poll(client, by_position[7]).json()["phase"] == "waiting"
     cache.delete(f"opening:{op.id}:pace")  # a cache restart
     assert poll(client, by_position[1]).json()["admission_expires_at"] == first["admission_expires_at"]

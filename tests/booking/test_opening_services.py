@@ -62,21 +62,21 @@ def test_an_explicit_opening_instant_replaces_the_daily_hour_in_every_zone() -> 
 ])
 def test_the_opening_at_setting_is_an_instant_with_its_offset(settings: Any, raw: str,
                                                               expected: datetime | None) -> None:
-    from lapakasik.booking.waitroom import services
+    from lapakasik.booking.waitroom import config
 
     settings.LAPAKASIK = {**settings.LAPAKASIK, "OPENING_AT": raw}
-    assert services.conf().opens_at == expected
+    assert config.explicit_opening() == expected
 
 
 @pytest.mark.parametrize("raw", ["2026-12-21T15:37:30", "besok pagi", "2026-13-40T00:00:00Z", "'; DROP TABLE"])
 def test_an_opening_at_without_offset_or_not_a_date_is_refused_loudly(settings: Any, raw: str) -> None:
     from django.core.exceptions import ImproperlyConfigured
 
-    from lapakasik.booking.waitroom import services
+    from lapakasik.booking.waitroom import config
 
     settings.LAPAKASIK = {**settings.LAPAKASIK, "OPENING_AT": raw}
     with pytest.raises(ImproperlyConfigured, match="OPENING_AT"):
-        services.conf()
+        config.explicit_opening()
 
 
 def test_a_place_joins_the_draw_only_before_the_window_ends_and_before_the_draw() -> None:

@@ -54,6 +54,8 @@ class Action(enum.StrEnum):
     CLOSE_BATCH = "close_batch"  # close the branch's daily payment batch
     IMPORT_BANK_RESULT = "import_bank_result"  # apply the bank's result file to a batch
     VIEW_OPENING = "view_opening"  # the quota opening's live counts and settings (counts, nobody named)
+    SET_OPENING = "set_opening"  # the opening's window, admission rate, latency target (national)
+    SET_BRANCH_QUOTA = "set_branch_quota"  # a branch's seats per session for the days opened next
     INVITE_EMPLOYER_OFFICER = "invite_employer_officer"  # invite a company's HR officer (an address of the registry)
     EMPLOYER_VIEW_CLAIMS = "employer_view_claims"  # the company's claims waiting for its part
     EMPLOYER_REPORT_JKK = "employer_report_jkk"  # a JKK accident report (stage I opens the claim, then stage II)
@@ -102,6 +104,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SCREEN_VISITOR: frozenset({_F, _S}),
     Action.VIEW_SCREENING_COUNTS: frozenset({_F, _S, _R, _N}),
     Action.VIEW_OPENING: frozenset({_R, _N}),
+    Action.SET_OPENING: frozenset({_N}),  # one queue per time zone crosses regions: set nationally
+    Action.SET_BRANCH_QUOTA: frozenset({_R, _N}),
     Action.RECEIVE_ENVELOPE: frozenset({_F, _O, _S}),
     Action.DIGITISE_ENVELOPE: frozenset({_O, _S}),
     Action.VIEW_DROPBOX: frozenset({_S, _R, _N}),

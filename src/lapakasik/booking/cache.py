@@ -124,3 +124,12 @@ def invalidate_on_commit(branch_id: int, slot_ids: list[int] | tuple[int, ...] =
     """``invalidate_now`` once the change is committed."""
     ids = tuple(slot_ids)
     transaction.on_commit(lambda: invalidate_now(branch_id, ids, seats_taken_only=seats_taken_only))
+
+
+def branch_changed(branch_id: int, code: str) -> None:
+    """A branch's own facts changed (its seats per session): drop what the cache holds of it — its facts, the
+    network's list, its session templates with their seats — and its availability, once committed."""
+    def drop() -> None:
+        cache.delete_many([branch_key(code), "booking:branches", f"booking:templates:{branch_id}"])
+        invalidate_now(branch_id)
+    transaction.on_commit(drop)

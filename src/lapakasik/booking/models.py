@@ -7,6 +7,7 @@ waitlist offers still open, and ``booked + held <= capacity`` — the last one i
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -255,3 +256,37 @@ class OpeningPlace(models.Model):
 
     def __str__(self) -> str:
         return f"opening {int(self.opening_at.timestamp())} place {self.pk}"
+
+
+class OpeningSettingsChange(models.Model):
+    """The quota opening's settings as the national admin set them on the operators' page
+    (``booking.waitroom.config``): every change is a new row with who and why, never an edit; the latest
+    row is in force, and without any row the service's configuration (``OPENING_*``) is. A row holds every
+    editable setting, so one row says all that was in force from ``created_at`` (the after-opening report
+    reads the row in force at an opening)."""
+
+    enabled = models.BooleanField(help_text=_("Ruang tunggu aktif"))
+    before_minutes = models.PositiveIntegerField(help_text=_("Jendela pra-antrean: menit sebelum jam buka"))
+    after_minutes = models.PositiveIntegerField(help_text=_("Jendela pra-antrean: menit sesudah jam buka"))
+    period_minutes = models.PositiveIntegerField(help_text=_("Masa pembukaan: menit sesudah jam buka"))
+    admit_per_second = models.PositiveIntegerField(help_text=_("Laju giliran: orang per detik"))
+    admission_minutes = models.PositiveIntegerField(help_text=_("Masa berlaku giliran (menit)"))
+    target_booking_ms = models.PositiveIntegerField(help_text=_("Target latensi booking p90 (ms); 0 = laju tetap"))
+    reason = models.CharField(max_length=255)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(admit_per_second__gte=1), name="opening_settings_rate_positive"),
+            models.CheckConstraint(condition=Q(admission_minutes__gte=1), name="opening_settings_admission_positive"),
+            models.CheckConstraint(condition=Q(period_minutes__gte=F("after_minutes")),
+                                   name="opening_settings_period_covers_window"),
+        ]
+        verbose_name = _("perubahan pengaturan pembukaan")
+        verbose_name_plural = _("perubahan pengaturan pembukaan")
+
+    def __str__(self) -> str:
+        return f"opening settings {self.pk} ({self.created_at.isoformat(timespec='minutes')})"

@@ -157,3 +157,25 @@ class ChannelPolicy(models.Model):
     def __str__(self) -> str:
         scope = self.branch or self.region
         return f"{scope}: {self.get_mode_display()}"
+
+
+class QuotaChange(models.Model):
+    """A change of a branch's seats per session (``Branch.session_capacity``) made on the opening's operator
+    pages (``branches.services.branch_quota_set``): who, why, before and after, never edited. It applies to
+    the days opened after it; the sessions already opened keep their seats."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="quota_changes")
+    capacity_before = models.PositiveIntegerField(null=True, blank=True, help_text=_("Kosong = dari templat sesi"))
+    capacity_after = models.PositiveIntegerField(null=True, blank=True, help_text=_("Kosong = dari templat sesi"))
+    reason = models.CharField(max_length=255)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("perubahan kuota cabang")
+        verbose_name_plural = _("perubahan kuota cabang")
+
+    def __str__(self) -> str:
+        return f"{self.branch_id}: {self.capacity_before} → {self.capacity_after}"

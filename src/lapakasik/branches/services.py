@@ -1,5 +1,5 @@
 """Writes of the branch network: changing a region's or a branch's channel policy, and cancelling a change
-before it starts. A change is a new ``ChannelPolicy`` row with who and why; no row is ever edited (a
+before it starts; changing a branch's seats per session (the quota the next openings release). A change is a new ``ChannelPolicy`` row with who and why; no row is ever edited (a
 cancelled change keeps its row, marked). Telling the participants a change affects is the job of the app
 that knows them (``branchops``), when the change starts.
 
@@ -22,7 +22,7 @@ from lapakasik.core.dates import long_moment
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
 
 from . import policy, selectors
-from .models import TZ_ABBREVIATION, Branch, ChannelPolicy, Region
+from .models import TZ_ABBREVIATION, Branch, ChannelPolicy, QuotaChange, Region
 
 # A "from" typed in a form has minute precision: a time within the current minute means now.
 GRACE = timedelta(seconds=60)
@@ -122,3 +122,47 @@ def channel_policy_cancel(*, change: ChannelPolicy, actor: Any) -> ChannelPolicy
         raise Conflict(_("Perubahan ini sudah dibatalkan."), code="policy_already_cancelled")
     row.refresh_from_db()
     return row
+
+
+#: The most seats one session may have: a branch's hall and its officers (a typo of 1000 is refused).
+QUOTA_MAX = 500
+
+
+def reason_refusal(reason: str) -> InvalidInput | None:
+    """The one reason rule of the operators' changes (channel policy, quota, opening settings)."""
+    text = " ".join((reason or "").split())
+    if len(text) < policy.REASON_MIN or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return InvalidInput(_("Tulis alasan perubahan (paling sedikit %(n)d karakter).") % {"n": policy.REASON_MIN},
+                            code="reason_missing", fields={"reason": [_("Alasan wajib diisi.")]})
+    if len(text) > policy.REASON_MAX:
+        return InvalidInput(_("Alasan terlalu panjang (paling banyak %(n)d karakter).") % {"n": policy.REASON_MAX},
+                            code="reason_too_long", fields={"reason": [_("Terlalu panjang.")]})
+    return None
+
+
+@transaction.atomic
+def branch_quota_set(*, branch: Branch, capacity: int | None, reason: str, actor: Any) -> QuotaChange:
+    """Set the branch's seats per session (None: the session templates' own) with a reason. It applies to
+    the days opened from now on; sessions already opened keep their seats (a participant's seat is never
+    taken back, and the day on sale is not changed under the people buying it). Refused, writing nothing:
+    a number outside 1…``QUOTA_MAX`` or a missing reason (``InvalidInput``), the quota already in force
+    (``Conflict``). The branch row is locked: two admins' changes are made one after the other."""
+    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int)
+                                 or not 1 <= capacity <= QUOTA_MAX):
+        raise InvalidInput(_("Kuota per sesi harus 1 sampai %(n)d kursi, atau kosong (dari templat sesi).")
+                           % {"n": QUOTA_MAX}, code="invalid_quota",
+                           fields={"capacity": [_("Di luar batas.")]})
+    refusal = reason_refusal(reason)
+    if refusal is not None:
+        raise refusal
+    locked = Branch.objects.select_for_update().filter(pk=branch.pk).first()
+    if locked is None:
+        raise NotFound(code="branch_not_found")
+    if locked.session_capacity == capacity:
+        raise Conflict(_("Kuota itu sudah berlaku; tidak ada yang berubah."), code="quota_unchanged")
+    change = QuotaChange.objects.create(branch=locked, capacity_before=locked.session_capacity,
+                                        capacity_after=capacity, reason=" ".join(reason.split()), set_by=actor,
+                                        created_at=clock.now())
+    Branch.objects.filter(pk=locked.pk).update(session_capacity=capacity)
+    branch.session_capacity = capacity
+    return change

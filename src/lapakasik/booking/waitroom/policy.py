@@ -25,6 +25,8 @@ class Settings:
     admission_minutes: int = 10
     clock_skew_seconds: int = 5
     opens_at: datetime | None = None  # one explicit opening (UTC) instead of the daily open hour
+    enabled: bool = True  # the waiting room is on
+    target_booking_ms: int = 250  # automatic pacing's target (0: the rate stays as set)
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,10 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +34,8 @@ from lapakasik.core.dates import long_moment
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from lapakasik.notifications.services import notification_enqueue
 
-from . import admitter, policy, signals, tokens
+from . import admitter, config, policy, signals, tokens
+from .config import conf
 from .policy import Opening
 
 log = logging.getLogger(__name__)
@@ -46,52 +45,14 @@ _TTL = 6 * 3600  # longer than any opening period
 _SUPPLY_SECONDS = 3
 
 
-def _conf(name: str, default: int) -> int:
-    value: Any = settings.LAPAKASIK.get(name, default)
-    return int(value)
-
-
-def conf() -> policy.Settings:
-    return policy.Settings(
-        open_hour=_conf("BOOKING_OPEN_HOUR", 0), before_minutes=_conf("OPENING_WINDOW_BEFORE_MINUTES", 15),
-        after_minutes=_conf("OPENING_WINDOW_AFTER_MINUTES", 5), period_minutes=_conf("OPENING_PERIOD_MINUTES", 120),
-        admit_per_second=max(1, _conf("OPENING_ADMIT_PER_SECOND", 20)),
-        admission_minutes=max(1, _conf("OPENING_ADMISSION_MINUTES", 10)),
-        clock_skew_seconds=max(0, _conf("OPENING_CLOCK_SKEW_SECONDS", 5)), opens_at=explicit_opening())
-
-
-def explicit_opening() -> datetime | None:
-    """``OPENING_AT`` (an ISO 8601 instant with its offset; empty: the daily ``BOOKING_OPEN_HOUR``). A value
-    without an offset or that is not a date is a configuration error, refused loudly."""
-    from datetime import UTC
-
-    raw = str(settings.LAPAKASIK.get("OPENING_AT", "") or "").strip()
-    if not raw:
-        return None
-    try:
-        at = datetime.fromisoformat(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"OPENING_AT: not an ISO 8601 instant: {raw!r}") from exc
-    if at.tzinfo is None:
-        raise ImproperlyConfigured(f"OPENING_AT: give the offset (e.g. +07:00 or Z): {raw!r}")
-    return at.astimezone(UTC)
-
-
-def enabled() -> bool:
-    return bool(_conf("OPENING_ENABLED", 1))
-
-
 def current_opening(branch: BranchInfo, now: datetime) -> Opening | None:
     """The opening in progress for the branch's time zone (None when the feature is off or none is)."""
-    if not enabled():
-        return None
-    return policy.opening_at(now, branch.time_zone, conf())
+    s = conf()
+    return policy.opening_at(now, branch.time_zone, s) if s.enabled else None
 
 
 def opening_by_id(opening_id: int, time_zone: str) -> Opening | None:
     """The opening that starts at Unix time ``opening_id`` in ``time_zone`` (checked against the open hour)."""
-    from datetime import UTC
-
     opens = datetime.fromtimestamp(opening_id, tz=UTC)
     found = policy.opening_at(opens, time_zone, conf())
     return found if found is not None and found.id == opening_id else None
@@ -337,7 +298,7 @@ def place_facts(ref: tokens.PlaceRef) -> dict[str, Any]:
 
 
 def _throttle(ref: tokens.PlaceRef, now: datetime) -> None:
-    limit = _conf("OPENING_POLLS_PER_MINUTE", 30)
+    limit = config.setting_int("OPENING_POLLS_PER_MINUTE", 30)
     if limit <= 0:
         return
     minute = int(now.timestamp()) // 60
@@ -380,7 +341,7 @@ def place_status(token: str, *, now: datetime | None = None, throttle: bool = Tr
     booked = _used(op.id, ref.place_id)
     base: dict[str, Any] = dict(place_id=ref.place_id, branch_code=branch.code, opening=op, seats_left=sup.seats_left,
                 seats_left_branch=branch_left, opened_day=sup.days.get(branch.code, sup.day), booking_code=booked or "",
-                poll_seconds=max(2, _conf("OPENING_POLL_SECONDS", 5)), admission_token=None,
+                poll_seconds=max(2, config.setting_int("OPENING_POLL_SECONDS", 5)), admission_token=None,
                 admission_expires_at=None)
     size = draw_size(op, now)
     rank: int | None = None
@@ -405,7 +366,7 @@ def place_status(token: str, *, now: datetime | None = None, throttle: bool = Tr
             phase = "sold_out"
         return PlaceStatus(**base, phase=phase, position=None, ahead=None, draw_size=joined, admitted_from=None,
                            estimate_from=lo, estimate_to=hi, seats_likely=branch_left > 0 and not sup.sold_out)
-    paced = admitter.pace(op, now, s.admit_per_second)  # the frontier (the rate follows the booking latency)
+    paced = admitter.pace(op, now, s.admit_per_second, s.target_booking_ms)  # the frontier (the rate follows the booking latency)
     admitted = paced.admitted_from(rank)
     ends = policy.admission_ends(admitted, s.admission_minutes)
     ahead = rank - paced.admitted_so_far(now, rank)  # not admitted yet, before me
@@ -489,7 +450,7 @@ def live_counts(op: Opening, now: datetime | None = None) -> LiveCounts:
     s = conf()
     joined = OpeningPlace.objects.filter(opening_at=op.opens_at).count()
     booked = OpeningPlace.objects.filter(opening_at=op.opens_at, used_at__isnull=False).count()
-    paced = admitter.pace(op, now, s.admit_per_second)
+    paced = admitter.pace(op, now, s.admit_per_second, s.target_booking_ms)
     admitted = paced.admitted_so_far(now, joined)
     sup = supply(op, now)
     return LiveCounts(opening=op, waiting=max(0, joined - admitted), admitted=admitted, booked=booked, joined=joined,
@@ -499,15 +460,7 @@ def live_counts(op: Opening, now: datetime | None = None) -> LiveCounts:
 
 def openings_now(now: datetime | None = None) -> list[Opening]:
     """Every opening in progress (one per time zone of the network)."""
-    now = now or clock.now()
-    if not enabled():
-        return []
-    found = {}
-    for tz in sorted({b.time_zone for b in selectors.branch_infos()}):
-        op = policy.opening_at(now, tz, conf())
-        if op is not None:
-            found[op.id] = op
-    return sorted(found.values(), key=lambda o: o.opens_at)
+    return config.openings_under(conf(), now or clock.now())
 
 
 # --- telling those still waiting that the day is gone ------------------------------------------------------
