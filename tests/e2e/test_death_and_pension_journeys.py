@@ -15,16 +15,15 @@ the benefits app's business: the test asserts the decision and the message, not 
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from tests.e2e.journey import OFFICER_PASSWORD, fits, officer_takes_next, sign_section
 from tests.intake.conftest import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "kata-sandi-petugas-2026"
 
 
 def _world(settings: Any) -> dict[str, Any]:
@@ -52,7 +51,7 @@ def _world(settings: Any) -> dict[str, Any]:
     settings.BENEFITS_FOUR_EYES_ABOVE = 10**13  # one officer's approval is final here (four eyes: its own test)
     branch = Branch.objects.exclude(region__code__iexact="DKI").order_by("code").first()
     officer = make_officer("budi", "officer", branch=branch)
-    officer.set_password(PASSWORD)
+    officer.set_password(OFFICER_PASSWORD)
     officer.save()
     slots_generate(branch_codes=[branch.code])
     return {"branch": branch, "officer": officer, "device": totp_device(officer)}
@@ -85,29 +84,10 @@ def _upload_path(claim: Any) -> str:
     return f"/unggah/{IntakeAccess.objects.get(claim=claim, kind='upload', revoked_at__isnull=True).token}/"
 
 
-def _fits(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
 
 
-def _fill(page: Any, data: dict[str, str]) -> None:
-    for name, value in data.items():
-        field = page.locator(f"[name={name}]")
-        if field.evaluate("el => el.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
 
 
-def _sign_section(page: Any, section: str, data: dict[str, str], name: str) -> None:
-    from playwright.sync_api import expect
-
-    page.locator(f"#section-{section} a").click()
-    _fits(page)
-    _fill(page, data)
-    page.locator("input[name=konfirmasi]").check()
-    page.fill("#id_nama_tanda_tangan", name)
-    page.locator("button[value=sign]").click()
-    expect(page.locator(f"#section-{section}")).to_have_attribute("data-signed", "yes")
 
 
 def _upload_the_rest(page: Any, url: str, claim: Any) -> None:
@@ -123,7 +103,7 @@ def _upload_the_rest(page: Any, url: str, claim: Any) -> None:
             files=[{"name": f"{code}.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(seed=claim.pk * 31 + n)}])
         row.locator("button[type=submit]").click()
         page.wait_for_selector(f"#req-{code}[data-status=received]", timeout=20000)
-    _fits(page)
+    fits(page)
     claim.refresh_from_db()
     assert claim.state == "DOCUMENTS_RECEIVED"
 
@@ -133,23 +113,11 @@ def _officer_verifies_and_approves(chromium: Any, url: str, world: dict[str, Any
     """Sign in, take the claim, accept every file, confirm by video (reached), verify; then read the rules
     on the eligibility panel (each one met) and approve."""
     from playwright.sync_api import expect
-    from tests.accounts.helpers import totp_code
 
     from lapakasik.claims.models import Claim
     from lapakasik.intake.models import Document
 
-    desk = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    desk.set_default_timeout(20000)
-    page = desk.new_page()
-    page.goto(f"{url}/petugas/masuk/")
-    page.fill("input[name=username]", "budi")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.fill("input[name=code]", totp_code(world["device"]))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/petugas/")
-    page.click("text=Ambil berikutnya")
-    page.wait_for_url(re.compile(rf".*/petugas/klaim/{claim.code}/$"))
+    page = officer_takes_next(chromium, url, username="budi", device=world["device"], claim_code=claim.code)
     for doc in Document.objects.filter(claim=claim, status="RECEIVED").order_by("id"):
         page.click(f"#doc-{doc.pk} button[value=accept]")
         expect(page.locator(f"#doc-{doc.pk}")).to_contain_text("Disetujui petugas")
@@ -173,7 +141,7 @@ def _officer_verifies_and_approves(chromium: Any, url: str, world: dict[str, Any
     panel.get_by_role("button", name="Setujui klaim").click()
     expect(page.locator("#manfaat .decision")).to_be_visible()
     assert Claim.objects.get(pk=claim.pk).state == "APPROVED"
-    desk.close()
+    page.context.close()
 
 
 def _told(chromium: Any, url: str, claim: Any, email: str) -> None:
@@ -222,10 +190,10 @@ def test_the_widow_claims_jkm_with_the_heir_statement_and_is_told_the_decision(
     page.goto(upload)
     page.locator("#req-formulir_4 .online-form a").click()
     expect(page.locator("#section-ahli_waris")).to_be_visible()
-    _fits(page)
-    _sign_section(page, "ahli_waris", {"alamat": "Jl. Kenanga 5, Bandung", "bank": "BRI",
+    fits(page)
+    sign_section(page, "ahli_waris", {"alamat": "Jl. Kenanga 5, Bandung", "bank": "BRI",
                                        "nomor_rekening": "001201234567"}, widow["full_name"])
-    _sign_section(page, "almarhum", {"tempat_meninggal": "Bandung", "sebab": "illness"}, widow["full_name"])
+    sign_section(page, "almarhum", {"tempat_meninggal": "Bandung", "sebab": "illness"}, widow["full_name"])
     page.locator("#section-daftar_ahli_waris a").click()
     # the heir statement lists the widow, then both children, from the registry's family data
     expect(page.locator("#id_nama_ahli_waris_1")).to_have_value(widow["full_name"])
@@ -233,9 +201,9 @@ def test_the_widow_claims_jkm_with_the_heir_statement_and_is_told_the_decision(
     for n, child in enumerate(sorted(children, key=lambda c: c["birth_date"]), start=2):
         expect(page.locator(f"#id_nama_ahli_waris_{n}")).to_have_value(child["full_name"])
         expect(page.locator(f"#id_hubungan_ahli_waris_{n}")).to_have_value("child")
-    _fits(page)
+    fits(page)
     page.go_back()
-    _sign_section(page, "daftar_ahli_waris", {"wasiat": "tidak"}, widow["full_name"])
+    sign_section(page, "daftar_ahli_waris", {"wasiat": "tidak"}, widow["full_name"])
     expect(page.locator("#form-submitted")).to_be_visible()
     response = FormResponse.objects.get(claim=claim, form_code="formulir_4")
     assert response.status == "SUBMITTED" and response.document is not None
@@ -278,7 +246,7 @@ def test_a_participant_at_pension_age_claims_jp_and_is_told_the_decision(
     expect(page.locator("#id_nama_pemohon")).to_have_value(person.full_name)  # prefilled
     expect(page.locator("#id_hubungan")).to_have_value("self")
     page.go_back()
-    _sign_section(page, "pemohon", {"alamat": "Jl. Mawar 7, Bandung", "jenis_manfaat": "old_age",
+    sign_section(page, "pemohon", {"alamat": "Jl. Mawar 7, Bandung", "jenis_manfaat": "old_age",
                                     "pembayaran": "lump_sum", "bank": "BNI", "nomor_rekening": "0098765432"},
                   person.full_name)
     expect(page.locator("#form-submitted")).to_be_visible()

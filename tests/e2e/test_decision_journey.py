@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from tests.benefits.conftest import KPJ, record
+from tests.e2e.journey import OFFICER_PASSWORD, officer_signs_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "kata-sandi-petugas-2026"
 NIK = "3174014505850002"
 
 
@@ -46,7 +46,7 @@ def _world(settings: Any, *, balance: int = 75_000_000) -> tuple[Any, dict[str, 
     people: dict[str, Any] = {}
     for name, role in (("budi", "officer"), ("kepala", "supervisor")):
         user = make_officer(name, role, branch=branch)
-        user.set_password(PASSWORD)
+        user.set_password(OFFICER_PASSWORD)
         user.save()
         people[name] = (user, totp_device(user))
     slots_generate(branch_codes=[branch.code])
@@ -64,18 +64,6 @@ def _world(settings: Any, *, balance: int = 75_000_000) -> tuple[Any, dict[str, 
     return made.claim, people
 
 
-def _sign_in(context: Any, url: str, username: str, device: Any) -> Any:
-    from tests.accounts.helpers import totp_code
-
-    page = context.new_page()
-    page.goto(f"{url}/petugas/masuk/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.fill("input[name=code]", totp_code(device))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/petugas/")
-    return page
 
 
 def _open_booking(phone: Any, url: str, code: str) -> None:
@@ -102,7 +90,7 @@ def test_an_approval_above_the_amount_needs_the_supervisor_and_the_participant_r
     claim, people = _world(settings)
     desk = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     desk.set_default_timeout(20000)
-    page = _sign_in(desk, live_server.url, "budi", people["budi"][1])
+    page = officer_signs_in(desk, live_server.url, username="budi", device=people["budi"][1])
 
     page.goto(f"{live_server.url}/petugas/klaim/{claim.code}/")
     page.get_by_role("link", name="Buka data kepesertaan dan periksa kelayakan").click()
@@ -119,7 +107,7 @@ def test_an_approval_above_the_amount_needs_the_supervisor_and_the_participant_r
 
     boss = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     boss.set_default_timeout(20000)
-    second = _sign_in(boss, live_server.url, "kepala", people["kepala"][1])
+    second = officer_signs_in(boss, live_server.url, username="kepala", device=people["kepala"][1])
     second.get_by_role("link", name="Persetujuan kedua").click()
     row = second.locator(f"#approval-{claim.code}")
     expect(row).to_contain_text("Rp 73.750.000")
@@ -160,7 +148,7 @@ def test_a_claim_without_npwp_shows_the_6_percent_rate_on_the_part_above_50_mill
     claim, people = _world(settings, balance=60_000_000)
     desk = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     desk.set_default_timeout(20000)
-    page = _sign_in(desk, live_server.url, "budi", people["budi"][1])
+    page = officer_signs_in(desk, live_server.url, username="budi", device=people["budi"][1])
     page.goto(f"{live_server.url}/petugas/klaim/{claim.code}/")
     page.get_by_role("link", name="Buka data kepesertaan dan periksa kelayakan").click()
     panel = page.locator("#manfaat")

@@ -18,11 +18,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from tests.e2e.journey import OFFICER_PASSWORD, fill, fits, officer_takes_next, sign_section
 from tests.intake.conftest import _private_storage, jpeg_bytes, pdf_bytes  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "kata-sandi-petugas-2026"
 NPP = "31001001"
 HR_EMAIL = "hrd@maju-bersama.contoh.id"
 WORKER_EMAIL = "wati@example.id"
@@ -65,7 +65,7 @@ def _world(settings: Any) -> dict[str, Any]:
     hr.email, hr.first_name = HR_EMAIL, "Rina Personalia"
     hr.save()
     officer = make_officer("budi", "officer", branch=branch)
-    officer.set_password(PASSWORD)
+    officer.set_password(OFFICER_PASSWORD)
     officer.save()
     return {"branch": branch, "worker": worker, "accident_day": accident_day, "today": today,
             "officer": officer, "device": totp_device(officer)}
@@ -76,8 +76,6 @@ def _narrow(page: Any) -> Any:
     return page
 
 
-def _fits(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
 
 
 def _inbox_link(chromium: Any, base: str, to: str, subject: str, pattern: str) -> str:
@@ -95,29 +93,13 @@ def _inbox_link(chromium: Any, base: str, to: str, subject: str, pattern: str) -
     return found.group(0)
 
 
-def _fill(page: Any, data: dict[str, str]) -> None:
-    for name, value in data.items():
-        field = page.locator(f"[name={name}]")
-        if field.evaluate("el => el.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
 
 
-def _sign_section(page: Any, row: str, section: str, data: dict[str, str], name: str) -> None:
-    page.locator(f"#section-{section} a").click()
-    _fits(page)
-    _fill(page, data)
-    page.locator("input[name=konfirmasi]").check()
-    page.fill("#id_nama_tanda_tangan", name)
-    page.locator("button[value=sign]").click()
-    page.wait_for_selector(f"#section-{section}[data-signed=yes]")
 
 
 def test_a_jkk_claim_from_the_employers_report_to_the_decision(
         chromium: Any, phone_factory: Any, live_server: Any, settings: Any) -> None:
     from playwright.sync_api import expect
-    from tests.accounts.helpers import totp_code
     from tests.notifications.conftest import run_queue
 
     from lapakasik.claims.models import Claim
@@ -139,15 +121,15 @@ def test_a_jkk_claim_from_the_employers_report_to_the_decision(
     hr.fill("#id_email", HR_EMAIL)
     hr.get_by_role("button", name="Kirim tautan masuk").click()
     expect(hr.locator("#link-sent")).to_be_visible()
-    _fits(hr)
+    fits(hr)
     link = _inbox_link(chromium, base, HR_EMAIL, "Tautan masuk", r"https?://\S+/perusahaan/masuk/[A-Za-z0-9_-]+/")
     hr.goto(link)
     hr.locator("#signin-go").click()
     expect(hr.locator("#link-session")).to_be_visible()
     hr.get_by_role("link", name="Laporkan kecelakaan kerja (tahap I)").click()
-    _fits(hr)
+    fits(hr)
     hr.select_option("#id_branch", world["branch"].code)
-    _fill(hr, {"nik": worker["nik"], "kpj": worker["kpj"], "occurred_on": world["accident_day"].isoformat(),
+    fill(hr, {"nik": worker["nik"], "kpj": worker["kpj"], "occurred_on": world["accident_day"].isoformat(),
                "occurred_time": "08:30", "place": "Gudang B, lantai 2",
                "description": "Terjatuh dari tangga saat menurunkan barang.", "worker_phone": "",
                "worker_email": WORKER_EMAIL, "saksi_1": "Agus Salim", "saksi_2": "Dewi Lestari",
@@ -160,23 +142,23 @@ def test_a_jkk_claim_from_the_employers_report_to_the_decision(
     claim = Claim.objects.get(insured_nik=worker["nik"], claim_type="JKK")
     assert claim.state == "AWAITING_DOCUMENTS"
     assert "laporan" in FormResponse.objects.get(claim=claim, form_code="formulir_3").signatures
-    _fits(hr)
+    fits(hr)
 
     # 2. the worker opens the upload link from their e-mail, signs their parts, uploads the rest
     upload = _inbox_link(chromium, base, WORKER_EMAIL, f"Klaim JKK {claim.code}", r"https?://\S+/unggah/[A-Za-z0-9_-]+/")
     phone = _narrow(phone_factory())
     phone.goto(upload)
-    _fits(phone)
+    fits(phone)
     phone.locator("#req-formulir_3 .online-form a").click()
     expect(phone.locator("#section-laporan")).to_have_attribute("data-signed", "yes")  # the company signed
-    _sign_section(phone, "formulir_3", "pekerja", {"alamat": "Jl. Melati 3, Bekasi", "telepon": "0812 3456 7001"},
+    sign_section(phone, "pekerja", {"alamat": "Jl. Melati 3, Bekasi", "telepon": "0812 3456 7001"},
                   worker["full_name"])
     expect(phone.locator("#form-submitted")).to_be_visible()
-    _fits(phone)
+    fits(phone)
     phone.goto(upload)
     expect(phone.locator("#req-formulir_3")).to_have_attribute("data-status", "received")
     phone.locator("#req-formulir_3a .online-form a").click()
-    _sign_section(phone, "formulir_3a", "penerima", {"telepon": "0812 3456 7001", "bank": "BRI",
+    sign_section(phone, "penerima", {"telepon": "0812 3456 7001", "bank": "BRI",
                                                      "nomor_rekening": "0123 4567 8901"}, worker["full_name"])
     phone.goto(upload)
     for i, code in enumerate(("kartu_peserta", "ktp", "formulir_3b", "daftar_hadir", "kuitansi", "kronologi",
@@ -188,14 +170,14 @@ def test_a_jkk_claim_from_the_employers_report_to_the_decision(
         row.locator("input[type=file]:not([capture])").set_input_files(files=files)
         row.locator("button[type=submit]").click()
         phone.wait_for_selector(f"#req-{code}[data-status=received]", timeout=20000)
-    _fits(phone)
+    fits(phone)
 
     # 3. the HR officer files stage II: Formulir 3a's company section, the last signature
     hr.goto(f"{base}/perusahaan/")
     hr.get_by_role("link", name="Kirim laporan tahap II").click()
-    _fits(hr)
+    fits(hr)
     hr.locator("input[name=outcome][value=recovered]").check()
-    _fill(hr, {"outcome_on": world["today"].isoformat(), "hari_tidak_bekerja": "1", "biaya_pengobatan": "750.000",
+    fill(hr, {"outcome_on": world["today"].isoformat(), "hari_tidak_bekerja": "1", "biaya_pengobatan": "750.000",
                "upah": "5.500.000", "jabatan_petugas": "Staf Personalia"})
     hr.locator("#id_konfirmasi").check()
     hr.fill("#id_nama_tanda_tangan", "Rina Personalia")
@@ -203,25 +185,15 @@ def test_a_jkk_claim_from_the_employers_report_to_the_decision(
     expect(hr.locator("body")).to_contain_text("Laporan tahap II diterima")
     hr.goto(f"{base}/perusahaan/klaim/{claim.code}/")
     expect(hr.locator("#part-formulir_3a-laporan")).to_contain_text("terkirim ke klaim")
-    _fits(hr)
+    fits(hr)
     forms = {r.form_code: r for r in FormResponse.objects.filter(claim=claim)}
     assert forms["formulir_3"].status == forms["formulir_3a"].status == "SUBMITTED"
     claim.refresh_from_db()
     assert claim.state == "DOCUMENTS_RECEIVED"
 
     # 4. the branch officer: both forms among the files (a PDF that downloads), every file accepted, verify, approve
-    desk = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID", accept_downloads=True)
-    desk.set_default_timeout(20000)
-    page = desk.new_page()
-    page.goto(f"{base}/petugas/masuk/")
-    page.fill("input[name=username]", "budi")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.fill("input[name=code]", totp_code(world["device"]))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/petugas/")
-    page.click("text=Ambil berikutnya")
-    page.wait_for_url(re.compile(rf".*/petugas/klaim/{claim.code}/$"))
+    page = officer_takes_next(chromium, base, username="budi", device=world["device"], claim_code=claim.code,
+                              accept_downloads=True)
     for code in ("formulir_3", "formulir_3a"):
         doc = Document.objects.get(claim=claim, requirement__code=code, source="ONLINE_FORM")
         files = page.locator(f"#doc-{doc.pk}")
@@ -244,7 +216,7 @@ def test_a_jkk_claim_from_the_employers_report_to_the_decision(
     panel.get_by_role("button", name="Setujui klaim").click()
     expect(page.locator("#manfaat .decision")).to_be_visible()
     assert Claim.objects.get(pk=claim.pk).state == "APPROVED"
-    desk.close()
+    page.context.close()
 
     # 5. the worker is told of the decision
     run_queue()

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from tests.e2e.journey import fill, fits
 from tests.forms.conftest import F5_PEMOHON, F5_PESERTA, KPJ, NIK, registry  # noqa: F401 - fixture re-used
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,17 +35,8 @@ def form_claim(db: Any, registry: dict[str, Any]) -> Any:  # noqa: F811
     return claim
 
 
-def _fits(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def _fill(page: Any, data: dict[str, str]) -> None:
-    for name, value in data.items():
-        field = page.locator(f"[name={name}]")
-        if field.evaluate("el => el.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
 
 
 def test_formulir_5_on_a_phone(live_server: Any, phone: Any, form_claim: Any) -> None:
@@ -55,26 +47,26 @@ def test_formulir_5_on_a_phone(live_server: Any, phone: Any, form_claim: Any) ->
     page.goto(live_server.url + form_claim.upload_path)
     page.locator("#req-formulir_5 .online-form a").click()
     expect(page.locator("#section-pemohon")).to_be_visible()
-    _fits(page)
+    fits(page)
     page.locator("#section-pemohon a").click()
     expect(page.locator("#id_nama_pemohon")).to_have_value("Budi Santoso")
-    _fits(page)
-    _fill(page, {**F5_PEMOHON, "nik_pemohon": "123"})
+    fits(page)
+    fill(page, {**F5_PEMOHON, "nik_pemohon": "123"})
     page.locator("button[value=save]").click()
     expect(page.locator("#error-nik_pemohon")).to_be_visible()
-    _fits(page)
-    _fill(page, F5_PEMOHON)
+    fits(page)
+    fill(page, F5_PEMOHON)
     page.locator("input[name=konfirmasi]").check()
     page.fill("#id_nama_tanda_tangan", "Budi Santoso")
     page.locator("button[value=sign]").click()
     expect(page.locator("#section-pemohon")).to_have_attribute("data-signed", "yes")
     page.locator("#section-peserta a").click()
     expect(page.locator("#id_tanggal_lahir")).to_have_value("1980-05-15")  # from the registry
-    _fill(page, {k: v for k, v in F5_PESERTA.items() if k not in {"tanggal_lahir", "mulai_bekerja", "berhenti_bekerja"}})
+    fill(page, {k: v for k, v in F5_PESERTA.items() if k not in {"tanggal_lahir", "mulai_bekerja", "berhenti_bekerja"}})
     page.locator("input[name=konfirmasi]").check()
     page.fill("#id_nama_tanda_tangan", "Budi Santoso")
     page.locator("button[value=sign]").click()
     expect(page.locator("#form-submitted")).to_be_visible()
-    _fits(page)
+    fits(page)
     page.goto(live_server.url + form_claim.upload_path)
     expect(page.locator("#req-formulir_5")).to_have_attribute("data-status", "received")
