@@ -287,3 +287,20 @@ def test_retry_after_is_spread_so_the_refused_do_not_return_together() -> None:
     values = [int(call(gate, environ())[1]["Retry-After"]) for _ in range(60)]
     finish(app, queued)
     assert min(values) >= 10 and max(values) <= 15 and len(set(values)) >= 3
+
+
+def test_bookings_are_served_before_waiting_reads_which_still_get_every_fifth_turn() -> None:
+    """A waiting room's polls queued ahead do not delay an admitted person's booking; reads are not starved."""
+    app = SlowApp()
+    gate = AdmissionGate(app, threads=1, queue=100, max_wait=60, shedding=True, shed_paths=[API],
+                         retry_after=1, inline=False)
+    running = in_thread(gate, environ("GET", "/api/v1/opening/place", b""))
+    assert app.started.wait(5)
+    polls = [in_thread(gate, environ("GET", f"/api/v1/opening/place?{i}", b"")) for i in range(6)]
+    wait_queued(gate, 6)
+    bookings = [in_thread(gate, environ(body=b"%d" % i)) for i in range(6)]
+    wait_queued(gate, 12)
+    answers = finish(app, [running, *polls, *bookings])
+    assert {a[0] for a in answers} == {"200 OK"}
+    served = ["B" if method == "POST" else "R" for method, _path, _thread in app.calls]
+    assert served == ["R", "B", "B", "B", "B", "R", "B", "B", "R", "R", "R", "R", "R"]

@@ -21,8 +21,12 @@ anything and the work done for an abandoned request is wasted. This gate keeps t
 - **The estimate can be wrong** (the service slows down after a booking was queued): a booking whose turn
   comes so late that it could not finish within the bound is refused the same way *before it starts* —
   Django never sees it, nothing is written — so every answer still comes within the bound.
-- **Nothing else is refused**: reads (availability, pages) wait their turn, and a request that started is
-  always finished.
+- **Nothing else is refused**: reads (availability, pages, a waiting room's polls) wait their turn, and a
+  request that started is always finished.
+- **Bookings are served first** (``_Queue``): a booking request waits behind the bookings queued before it,
+  not behind a crowd of polls and page views; after ``_BURST`` bookings in a row, one other request waiting
+  is served, so reads are slowed, never starved. The shedding decision still counts every request ahead
+  (it stays on the safe side: a booking admitted is answered within the bound whatever the order).
 
 The answers from the micro-cache (``core/microcache.py``, outside this gate) never queue. ``OVERLOAD_SHEDDING
 = False`` keeps the queue and the thread pool but refuses nothing (the benchmark's "off" run).
@@ -74,6 +78,32 @@ class _Job:
     timed: bool = False  # a booking whose latency is published (LATENCY_PATHS, core/latency.py)
 
 
+_BURST = 4  # bookings served in a row while other requests wait, before one of those
+
+
+class _Queue:
+    """The gate's waiting line: bookings ahead of other requests, in arrival order within each kind; one
+    other request after every ``_BURST`` bookings served in a row while others wait."""
+
+    def __init__(self) -> None:
+        self._bookings: collections.deque[_Job] = collections.deque()
+        self._others: collections.deque[_Job] = collections.deque()
+        self._streak = 0
+
+    def __len__(self) -> int:
+        return len(self._bookings) + len(self._others)
+
+    def append(self, job: _Job) -> None:
+        (self._bookings if job.kind == BOOKING else self._others).append(job)
+
+    def popleft(self) -> _Job:
+        if self._bookings and (self._streak < _BURST or not self._others):
+            self._streak = self._streak + 1 if self._others else 0
+            return self._bookings.popleft()
+        self._streak = 0
+        return self._others.popleft()
+
+
 @dataclass(frozen=True)
 class Decision:
     admitted: bool
@@ -99,7 +129,7 @@ class AdmissionGate:
         self.shed_paths = frozenset(shed_paths if shed_paths is not None else settings.OVERLOAD_SHED_PATHS)
         self.retry_after = int(retry_after if retry_after is not None else settings.OVERLOAD_RETRY_AFTER_SECONDS)
         self._cond = threading.Condition()
-        self._queue: collections.deque[_Job] = collections.deque()
+        self._queue = _Queue()
         self._count = {BOOKING: 0, OTHER: 0}  # running + waiting, by kind
         self._service = dict(_INITIAL_SECONDS)
         self._workers: list[threading.Thread] = []
