@@ -83,6 +83,54 @@ def test_a_jkm_claim_by_someone_who_is_not_an_heir_is_refused(client: Any, netwo
     assert says in page and "Setujui klaim" not in page
 
 
+def _declare_will(claim: Any, document_status: str | None) -> None:
+    """The heir statement says there is a will; the will itself sent (and reviewed: ``document_status``)."""
+    import io
+
+    from lapakasik.claims.services import Actor
+    from lapakasik.forms.definitions import HEIRS_SECTION
+    from lapakasik.forms.models import FormResponse
+    from lapakasik.intake.models import Document
+    from lapakasik.intake.receive import document_receive
+    from tests.intake.conftest import jpeg_bytes
+
+    from lapakasik.core import clock
+
+    FormResponse.objects.create(claim=claim, form_code="formulir_4", version="2026.2", created_at=clock.now(),
+                                updated_at=clock.now(), answers={HEIRS_SECTION.code: {"wasiat": "ya"}})
+    if document_status is None:
+        return
+    from lapakasik.claims.models import Claim
+
+    state = claim.state
+    Claim.objects.filter(pk=claim.pk).update(state="AWAITING_DOCUMENTS")  # sent while it accepted documents
+    claim.refresh_from_db()
+    got = document_receive(claim=claim, fileobj=io.BytesIO(jpeg_bytes(seed=claim.pk)), filename="wasiat.jpg",
+                           declared_type="image/jpeg", source="WEB", requirement_code="surat_wasiat",
+                           actor=Actor.participant())
+    assert got.outcome == "received", got.reason_code
+    Document.objects.filter(claim=claim, requirement__code="surat_wasiat").update(status=document_status)
+    Claim.objects.filter(pk=claim.pk).update(state=state)
+    claim.refresh_from_db()
+
+
+@pytest.mark.parametrize(("document_status", "heir"), [
+    (None, False), ("RECEIVED", False), ("REFUSED", False), ("ACCEPTED", True),
+])
+def test_someone_outside_the_family_is_an_heir_only_once_the_officer_accepted_the_will(
+        client: Any, network: None, branch: Any, staff: Any, registry: Any, defaults: None,
+        document_status: str | None, heir: bool) -> None:
+    from lapakasik.benefits.selectors import claim_claimant
+
+    registry.put(DECEASED_NIK, date_of_death=date.today() - timedelta(days=30), family=[])
+    claim = _claim(staff, branch, "JKM", "DEATH", applicant_nik=STRANGER_NIK, heir=True)
+    _declare_will(claim, document_status)
+    assert claim_claimant(claim).named_in_will is heir  # type: ignore[union-attr]
+    page = _panel(client, staff, claim)
+    assert ("tidak tercatat sebagai keluarga peserta" not in page) is heir
+    assert ("penerima wasiat" in page) is heir
+
+
 def test_a_jkm_claim_for_a_living_participant_is_refused(client: Any, network: None, branch: Any, staff: Any,
                                                          registry: Any, defaults: None) -> None:
     registry.put(DECEASED_NIK, family=_family())

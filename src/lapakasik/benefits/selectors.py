@@ -21,11 +21,15 @@ from lapakasik.core import clock
 from lapakasik.core.codes import normalize_code
 from lapakasik.core.dates import long_date
 from lapakasik.employers.models import JkkReport
+from lapakasik.intake.catalogue import claim_will_declared
+from lapakasik.intake.models import Document, DocumentStatus
 from lapakasik.payments.selectors import AccountStatus, bank_account_status
 from lapakasik.registry.adapters import AccidentReport, MemberRecord, Relation, registry_lookup
 
 from . import policy, programmes
 from .models import BenefitRule, Decision, DecisionReason, TaxRule
+
+WILL_DOCUMENT = "surat_wasiat"  # intake's requirement code of the deceased's will
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +56,20 @@ def partial_share(claim: Claim) -> int | None:
 
 def claim_claimant(claim: Claim) -> claim_policy.Claimant | None:
     """Who applies for the claim, as the heir rules read them (JKM, the JP survivor's pension): the
-    applicant party's NIK (an heir applies with their own; a participant's is the insured worker's)."""
+    applicant party's NIK (an heir applies with their own; a participant's is the insured worker's), and
+    whether a will names them (``will_verified``)."""
     party = claim_applicant(claim)
-    return claim_policy.Claimant(nik=party.nik) if party.nik else None
+    return claim_policy.Claimant(nik=party.nik, named_in_will=will_verified(claim)) if party.nik else None
+
+
+def will_verified(claim: Claim) -> bool:
+    """A will names the applicant: the heir statement (Formulir 4) declares one and an officer accepted the
+    will itself among the claim's documents. The declaration alone names nobody: until the document is
+    checked, an applicant outside the registry's family is not an heir."""
+    if claim.claim_reason != "DEATH" or claim_will_declared(claim) is not True:
+        return False
+    return Document.objects.filter(claim=claim, requirement__code=WILL_DOCUMENT,
+                                   status=DocumentStatus.ACCEPTED).exists()
 
 
 def jkk_report(claim: Claim) -> JkkReport | None:
