@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from tests.e2e.test_decision_journey import _open_booking, _sign_in, _world
+from tests.e2e.journey import officer_signs_in
+from tests.e2e.test_decision_journey import _open_booking, _world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +47,7 @@ def test_approved_batched_paid_and_the_participant_told(
 
     desk = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     desk.set_default_timeout(20000)
-    page = _sign_in(desk, live_server.url, "budi", people["budi"][1])
+    page = officer_signs_in(desk, live_server.url, username="budi", device=people["budi"][1])
     page.goto(f"{live_server.url}/petugas/klaim/{claim.code}/")
     expect(page.locator("#officer-account")).to_contain_text("1234567890")
     page.locator("#payment input[name=result][value=matches]").check()
@@ -60,7 +61,7 @@ def test_approved_batched_paid_and_the_participant_told(
 
     boss = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID", accept_downloads=True)
     boss.set_default_timeout(20000)
-    second = _sign_in(boss, live_server.url, "kepala", people["kepala"][1])
+    second = officer_signs_in(boss, live_server.url, username="kepala", device=people["kepala"][1])
     second.get_by_role("link", name="Persetujuan kedua").click()
     second.locator(f"#approval-{claim.code}").get_by_role("button", name="Setujui").click()
     expect(second.locator("body")).to_contain_text("Persetujuan kedua tercatat.")
