@@ -88,13 +88,12 @@ def _declare_will(claim: Any, document_status: str | None) -> None:
     import io
 
     from lapakasik.claims.services import Actor
+    from lapakasik.core import clock
     from lapakasik.forms.definitions import HEIRS_SECTION
     from lapakasik.forms.models import FormResponse
     from lapakasik.intake.models import Document
     from lapakasik.intake.receive import document_receive
     from tests.intake.conftest import jpeg_bytes
-
-    from lapakasik.core import clock
 
     FormResponse.objects.create(claim=claim, form_code="formulir_4", version="2026.2", created_at=clock.now(),
                                 updated_at=clock.now(), answers={HEIRS_SECTION.code: {"wasiat": "ya"}})
