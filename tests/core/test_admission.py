@@ -304,3 +304,20 @@ def test_bookings_are_served_before_waiting_reads_which_still_get_every_fifth_tu
     assert {a[0] for a in answers} == {"200 OK"}
     served = ["B" if method == "POST" else "R" for method, _path, _thread in app.calls]
     assert served == ["R", "B", "B", "B", "B", "R", "B", "B", "R", "R", "R", "R", "R"]
+
+
+def test_a_read_that_waited_half_the_bound_is_served_before_the_bookings() -> None:
+    """Reads are never refused, so their wait is kept within the bound too: one that has waited half of it
+    goes next, whatever bookings wait."""
+    app = SlowApp()
+    gate = AdmissionGate(app, threads=1, queue=100, max_wait=0.2, shedding=False, shed_paths=[API],
+                         retry_after=1, inline=False)
+    running = in_thread(gate, environ("GET", "/api/v1/opening/place", b""))
+    assert app.started.wait(5)
+    read = in_thread(gate, environ("GET", "/api/v1/availability", b""))
+    wait_queued(gate, 1)
+    time.sleep(0.15)  # longer than half the bound
+    bookings = [in_thread(gate, environ(body=b"%d" % i)) for i in range(3)]
+    wait_queued(gate, 4)
+    finish(app, [running, read, *bookings])
+    assert [method for method, _path, _thread in app.calls] == ["GET", "GET", "POST", "POST", "POST"]

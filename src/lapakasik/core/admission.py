@@ -24,9 +24,10 @@ anything and the work done for an abandoned request is wasted. This gate keeps t
 - **Nothing else is refused**: reads (availability, pages, a waiting room's polls) wait their turn, and a
   request that started is always finished.
 - **Bookings are served first** (``_Queue``): a booking request waits behind the bookings queued before it,
-  not behind a crowd of polls and page views; after ``_BURST`` bookings in a row, one other request waiting
-  is served, so reads are slowed, never starved. The shedding decision still counts every request ahead
-  (it stays on the safe side: a booking admitted is answered within the bound whatever the order).
+  not behind a crowd of polls and page views. Other requests are slowed, never starved: one is served after
+  every ``_BURST`` bookings in a row, and one that has waited half the bound is served next. The shedding
+  decision still counts every request ahead (the safe side: a booking admitted is answered within the bound
+  whatever the order).
 
 The answers from the micro-cache (``core/microcache.py``, outside this gate) never queue. ``OVERLOAD_SHEDDING
 = False`` keeps the queue and the thread pool but refuses nothing (the benchmark's "off" run).
@@ -82,13 +83,16 @@ _BURST = 4  # bookings served in a row while other requests wait, before one of 
 
 
 class _Queue:
-    """The gate's waiting line: bookings ahead of other requests, in arrival order within each kind; one
-    other request after every ``_BURST`` bookings served in a row while others wait."""
+    """The gate's waiting line: bookings ahead of other requests, in arrival order within each kind. Other
+    requests are not starved: one is served after every ``_BURST`` bookings served in a row while they
+    wait, and one that has waited ``patience`` seconds is served next whatever waits (so a read, which is
+    never refused, still answers within the bound the shedding keeps for the whole queue)."""
 
-    def __init__(self) -> None:
+    def __init__(self, patience: float) -> None:
         self._bookings: collections.deque[_Job] = collections.deque()
         self._others: collections.deque[_Job] = collections.deque()
         self._streak = 0
+        self.patience = patience
 
     def __len__(self) -> int:
         return len(self._bookings) + len(self._others)
@@ -97,7 +101,11 @@ class _Queue:
         (self._bookings if job.kind == BOOKING else self._others).append(job)
 
     def popleft(self) -> _Job:
-        if self._bookings and (self._streak < _BURST or not self._others):
+        if self._bookings and self._others and (
+                self._streak >= _BURST or time.monotonic() - self._others[0].queued_at >= self.patience):
+            self._streak = 0
+            return self._others.popleft()
+        if self._bookings:
             self._streak = self._streak + 1 if self._others else 0
             return self._bookings.popleft()
         self._streak = 0
@@ -129,7 +137,7 @@ class AdmissionGate:
         self.shed_paths = frozenset(shed_paths if shed_paths is not None else settings.OVERLOAD_SHED_PATHS)
         self.retry_after = int(retry_after if retry_after is not None else settings.OVERLOAD_RETRY_AFTER_SECONDS)
         self._cond = threading.Condition()
-        self._queue = _Queue()
+        self._queue = _Queue(patience=self.max_wait / 2)
         self._count = {BOOKING: 0, OTHER: 0}  # running + waiting, by kind
         self._service = dict(_INITIAL_SECONDS)
         self._workers: list[threading.Thread] = []
