@@ -129,7 +129,8 @@ QUOTA_MAX = 500
 
 
 def reason_refusal(reason: str) -> InvalidInput | None:
-    """The one reason rule of the operators' changes (channel policy, quota, opening settings)."""
+    """The reason rule of the opening's operator changes (seats per session, opening settings): one line of at
+    least ``REASON_MIN`` characters, no control characters, at most ``REASON_MAX``."""
     text = " ".join((reason or "").split())
     if len(text) < policy.REASON_MIN or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
         return InvalidInput(_("Tulis alasan perubahan (paling sedikit %(n)d karakter).") % {"n": policy.REASON_MIN},

@@ -98,9 +98,11 @@ def opening(request: HttpRequest) -> HttpResponse:
         "may_set": authorise(request.user, Action.SET_OPENING).allowed, "poll_seconds": 10})
 
 
-def _history(rows: list[Any]) -> list[Any]:
+def _history(rows: list[Any], zone: str | None = None) -> list[Any]:
+    """Each change's moment in ``zone`` (default: each row's branch's zone, else WIB) for the history tables."""
     for r in rows:
-        r.at_local = when(r.created_at, JAKARTA)
+        branch = getattr(r, "branch", None)
+        r.at_local = when(r.created_at, zone or (branch.time_zone if branch is not None else JAKARTA))
     return rows
 
 
@@ -165,9 +167,8 @@ def branch_quota(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("branchops:opening")
         else:
             status = 422
-    history = list(QuotaChange.objects.select_related("set_by").filter(branch=branch)[:100])
-    for r in history:
-        r.at_local = when(r.created_at, branch.time_zone)  # type: ignore[attr-defined]
+    history = _history(list(QuotaChange.objects.select_related("set_by").filter(branch=branch)[:100]),
+                       branch.time_zone)
     return render(request, "branchops/opening_quota.html", {
         "branch": branch, "form": form, "history": history,
         "sessions": [(t.start, t.end, branch.session_capacity or t.capacity) for t in sessions_for(branch)],
@@ -193,8 +194,7 @@ def opening_report(request: HttpRequest) -> HttpResponse:
     found = report.opening_report(chosen, list(branches)) if chosen is not None else None
     lines = [{"branch": branches[line.branch_id], "chosen": line.chosen, "booked": line.booked}
              for line in (found.branches if found else []) if line.branch_id in branches]
-    for q in (found.quota_changes if found else []):
-        q.at_local = when(q.created_at, q.branch.time_zone)  # type: ignore[attr-defined]
+    _history(found.quota_changes if found else [])
     return render(request, "branchops/opening_report.html", {
         "openings": [{"at": int(o.timestamp()), "label": when(o, JAKARTA), "current": o == chosen}
                      for o in openings],

@@ -23,7 +23,7 @@ from lapakasik.core.errors import NotFound, ServiceError
 from lapakasik.forms import services as form_services
 from lapakasik.forms.definitions import EMPLOYER_OFFICER
 from lapakasik.forms.models import FormResponse
-from lapakasik.forms.validation import display_value
+from lapakasik.forms.validation import display_value, posted_answers
 
 from . import formwork
 from .access import company_required
@@ -80,10 +80,7 @@ def section_page(request: HttpRequest, code: str, form: str, section: str) -> Ht
     error, status = "", 200
     values: dict[str, str] = {}
     if request.method == "POST":
-        data = {f.code: request.POST.get(f.code, "") for f in part.fields}
-        for f in part.fields:
-            if f.kind == "confirm":
-                data[f.code] = "ya" if request.POST.get(f.code) else ""
+        data = posted_answers(part, request.POST)
         try:
             if request.POST.get("action") == "sign":
                 formwork.section_sign(user=request.user, claim=claim, definition=definition, section_code=part.code,

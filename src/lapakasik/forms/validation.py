@@ -143,6 +143,16 @@ def _clean_number(field: Field, text: str) -> str:
     return str(value)
 
 
+def posted_answers(section: Section, post: Any) -> dict[str, str]:
+    """A section's answers as a page posted them (a form's ``request.POST``): each field's text, and a
+    confirmation box as "ya" when ticked, "" when not (an unticked box is not posted at all)."""
+    data = {f.code: post.get(f.code, "") for f in section.fields}
+    for f in section.fields:
+        if f.kind == "confirm":
+            data[f.code] = "ya" if post.get(f.code) else ""
+    return data
+
+
 def clean_section(section: Section, data: dict[str, Any], *, today: date) -> tuple[dict[str, str], dict[str, str]]:
     """Every field of ``section`` cleaned from ``data`` (missing keys = empty): (values, errors by field)."""
     values: dict[str, str] = {}

@@ -29,7 +29,7 @@ from . import services
 from .definitions import FormDefinition, Section
 from .models import FormResponse
 from .render import PARTY_LABELS
-from .validation import display_value, required_now
+from .validation import display_value, posted_answers, required_now
 
 
 def _lang() -> str:
@@ -117,10 +117,7 @@ def section_page(request: HttpRequest, token: str, code: str, section: str) -> H
     error = ""
     status = 200
     if request.method == "POST":
-        data = {f.code: request.POST.get(f.code, "") for f in part.fields}
-        for f in part.fields:
-            if f.kind == "confirm":
-                data[f.code] = "ya" if request.POST.get(f.code) else ""
+        data = posted_answers(part, request.POST)
         try:
             if request.POST.get("action") == "sign":
                 services.form_section_sign(
