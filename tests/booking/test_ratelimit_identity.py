@@ -62,3 +62,25 @@ def test_one_phone_is_limited_whatever_address_and_nik_it_comes_with(
     assert statuses == [409] * settings.LAPAKASIK["RATE_LIMIT_PHONE_PER_MINUTE"] + [429]
     r = post(client, payload(phone=phone), "10.9.9.9")
     assert r.status_code == 429 and error_of(r)["code"] == "rate_limited" and int(r["Retry-After"]) >= 1
+
+
+def test_behind_a_proxy_the_per_ip_limit_counts_each_client_not_the_proxy(
+        client: Client, payload: Callable[..., dict[str, Any]], person: Callable[..., Any], settings: Any) -> None:
+    """Every request reaches the server from the proxy's address; with TRUSTED_PROXY_HOPS=1 the limit counts
+    the address the proxy saw (X-Forwarded-For), and a client cannot escape it by writing its own header."""
+    settings.TRUSTED_PROXY_HOPS = 1
+    settings.LAPAKASIK = {**settings.LAPAKASIK, "RATE_LIMIT_IP_PER_MINUTE": 3}
+    base = person("eligible").nik
+    proxy = "10.0.0.5"
+
+    def through_proxy(i: int, forwarded: str) -> int:
+        body = payload(nik=base[:12] + f"{i:04d}", kpj="99999999999", phone=new_phone())
+        return int(client.post(URL, data=json.dumps(body), content_type="application/json", REMOTE_ADDR=proxy,
+                               HTTP_X_FORWARDED_FOR=forwarded).status_code)
+
+    first = [through_proxy(i, "36.68.1.1") for i in range(1, 5)]
+    assert first == [409, 409, 409, 429]  # this client's fourth attempt in the minute
+    # Another client behind the same proxy is counted on its own.
+    assert through_proxy(5, "36.68.2.2") == 409
+    # The first client writing a fresh address of its own in front: the proxy's entry is still the last.
+    assert through_proxy(6, "8.8.8.8, 36.68.1.1") == 429

@@ -45,7 +45,7 @@ from django.db import transaction
 
 from lapakasik.claims.models import Claim, ClaimEvent
 from lapakasik.claims.services import Actor, applicant_recipient, claim_event_record, claim_lock
-from lapakasik.core import clock
+from lapakasik.core import clock, net
 from lapakasik.core.codes import new_otp, normalize_code, token_digest
 from lapakasik.core.ratewindow import window_take
 
@@ -211,4 +211,4 @@ def rate_limit_hit(key: str, *, limit: int, window_seconds: int) -> int:
 
 
 def client_ip(request: Any) -> str:
-    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+    return net.client_key(request)

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from lapakasik.core import net
 from lapakasik.core.errors import InvalidInput, RateLimited
 
 from . import signin
@@ -23,7 +24,7 @@ _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    return net.client_key(request)
 
 
 @never_cache

@@ -10,13 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from lapakasik.core import net
+
 from . import selectors
 from .models import SimulatedMessage
 from .ratelimit import rate_acquire
 
 
 def _client_key(request: HttpRequest) -> str:
-    addr = request.META.get("REMOTE_ADDR", "") or "unknown"
+    addr = net.client_key(request)
     return "check:" + hashlib.sha256(addr.encode()).hexdigest()[:32]
 
 

@@ -85,6 +85,11 @@ AUTHENTICATION_BACKENDS = [
 # Officer sign-in (accounts/views.py): password, then a TOTP code (django-otp) or a recovery code. Wrong
 # passwords and wrong codes both count towards the lock-out (django-axes) of that user name from that
 # address; each device also slows down its own wrong codes (django-otp's throttling: 1, 2, 4 … s).
+# How many reverse proxies stand in front of the server, each appending to X-Forwarded-For: the client's
+# address for every per-address limit and the lock-out is then the one the outermost proxy saw (core/net.py).
+# 0: the connection's own address (no proxy).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+AXES_CLIENT_IP_CALLABLE = "lapakasik.core.net.client_key"
 AXES_FAILURE_LIMIT = env_int("OFFICER_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("OFFICER_LOCKOUT_MINUTES", 60))
 AXES_RESET_ON_SUCCESS = True
