@@ -6,6 +6,7 @@ and polling: from the cache, throttled, the place kept — also across a cache r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -287,6 +288,54 @@ def test_polling_a_hundred_times_is_throttled_and_the_place_kept(
     assert poll(client, token).json()["position"] == position
 
 
+def test_a_poll_already_over_its_limit_is_answered_before_the_gate_and_django(
+        client: Client, opening_clock: Clock, join_body: Body) -> None:
+    """The layer in front of the overload gate (``waitroom.early.PollThrottle``): once the place has been
+    refused this minute, the next polls get the same 429 without reaching the application behind it; polls
+    under the limit, forged tokens and other paths go through; the next minute the place is polled again."""
+    from django.test import RequestFactory
+
+    from lapakasik.booking.waitroom.early import PollThrottle
+
+    reached: list[str] = []
+
+    def behind(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        reached.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    layer = PollThrottle(behind)
+
+    def call(path: str = "/api/v1/opening/place", token: str = "", **extra: Any) -> tuple[str, dict[str, str], bytes]:
+        environ = RequestFactory().get(path, HTTP_AUTHORIZATION=f"Bearer {token}", **extra).environ
+        seen: dict[str, Any] = {}
+
+        def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+            seen["status"], seen["headers"] = status, dict(headers)
+
+        body = b"".join(layer(environ, start_response))
+        return seen["status"], seen["headers"], body
+
+    token = join(client, join_body())["place_token"]
+    opening_clock.at(DRAW_AT)
+    assert call(token=token)[0] == "200 OK" and len(reached) == 1  # under the limit: through
+    codes = [poll(client, token).status_code for _ in range(31)]  # through Django, which counts
+    assert codes[-1] == 429
+    status, headers, body = call(token=token)
+    assert status == "429 Too Many Requests" and len(reached) == 1  # answered here, nothing behind it ran
+    assert int(headers["Retry-After"]) >= 1 and headers["Content-Language"] == "id"
+    assert "tetap aman" in json.loads(body)["error"]["message"]
+    english = json.loads(call(token=token, HTTP_ACCEPT_LANGUAGE="en")[2])["error"]
+    assert english["code"] == "rate_limited" and "place in the queue is safe" in english["message"]
+    # forged and missing tokens, and other paths, are the application's to answer
+    call(token=token[:-2] + "xx")
+    call(token="")
+    call(path="/api/v1/availability", token=token)
+    assert len(reached) == 4
+    opening_clock.at(DRAW_AT + timedelta(minutes=1))
+    assert call(token=token)[0] == "200 OK" and len(reached) == 5
+
+
 def test_a_poll_writes_nothing_and_reads_no_database(client: Client, opening_clock: Clock, join_body: Body,
                                                      django_assert_num_queries: Any) -> None:
     token = join(client, join_body())["place_token"]
@@ -352,3 +401,80 @@ def test_after_the_period_an_old_place_says_the_opening_is_over(
     assert status["phase"] == "over" and status["admission_token"] is None
     opening_clock.at(OPENS_AT + timedelta(days=1, hours=3))  # the next day, outside any opening
     assert poll(client, token).json()["phase"] == "over"
+
+
+# --- heirs ---------------------------------------------------------------------------------------------------
+
+def _heir_join(person: Callable[..., Any], join_body: Body, dead: Any = None, relation: str = "spouse",
+               **overrides: Any) -> dict[str, Any]:
+    """A widow (or another relative) joining for her late husband's JKM: her own NIK and name, no KPJ of her
+    own, his NIK and KPJ."""
+    dead = dead or person("deceased")
+    heir = next(m for m in dead.family if m["relation"] == relation)
+    fields = {"claim_type": "JKM", "claim_reason": "DEATH", "nik": heir["nik"], "full_name": heir["full_name"],
+              "insured_nik": dead.nik, "insured_kpj": dead.kpj}
+    body = join_body(**{**fields, **overrides})
+    body.pop("kpj")
+    return body
+
+
+def test_an_heir_queues_and_books_with_her_admission(client: Client, opening_clock: Clock, join_body: Body,
+                                                     person: Callable[..., Any]) -> None:
+    """During the opening a booking needs an admission, so an heir must be able to queue as the participants
+    do: checked as her booking will be (in the family, first in the heirs' order), then admitted, then booked."""
+    from lapakasik.claims.models import Claim
+
+    dead = person("deceased")
+    body = _heir_join(person, join_body, dead)
+    joined = post_json(client, JOIN_URL, body)
+    assert joined.status_code == 201, joined.content
+    opening_clock.at(DRAW_AT + timedelta(seconds=1))
+    status = poll(client, joined.json()["place_token"]).json()
+    assert status["phase"] == "admitted", status
+    r = post_json(client, "/api/v1/bookings", booking_body(body, admission_token=status["admission_token"]))
+    assert r.status_code == 201, r.content
+    claim = Claim.objects.get(code=r.json()["code"])
+    assert (claim.claim_type, claim.insured_nik) == ("JKM", dead.nik)
+    assert claim.parties.get(is_applicant=True).role == "heir"
+
+
+def test_an_heir_is_refused_before_a_place_as_her_booking_would_be(
+        client: Client, opening_clock: Clock, join_body: Body, person: Callable[..., Any]) -> None:
+    dead = person("deceased")
+    cases = [
+        # a child while the widow lives: the heirs' order
+        (_heir_join(person, join_body, dead, relation="child"), 409, "not_eligible"),
+        # the deceased's KPJ wrong
+        (_heir_join(person, join_body, dead, insured_kpj="99999999999"), 409, "registry_mismatch"),
+        # somebody outside the family
+        (_heir_join(person, join_body, dead, nik=person("eligible").nik), 409, "heir_not_in_family"),
+        # only one of the deceased's numbers
+        ({k: v for k, v in _heir_join(person, join_body, dead).items() if k != "insured_kpj"}, 409, "refused"),
+        # a claim an heir does not make
+        (_heir_join(person, join_body, dead, claim_type="JHT", claim_reason="RESIGNED"), 409, "refused"),
+    ]
+    before = places()
+    for body, status, code in cases:
+        r = post_json(client, JOIN_URL, body)
+        assert r.status_code == status, (body, r.content)
+        if code is not None:
+            assert error_of(r)["code"] == code, r.content
+    assert places() == before
+
+
+def test_a_death_already_claimed_gives_no_place_to_another_heir(
+        client: Client, opening_clock: Clock, join_body: Body, person: Callable[..., Any]) -> None:
+    """One death is claimed once per claim type: with the widow's JKM claim open, a second heir of the same
+    death is told another heir may have claimed it, and gets no place."""
+    from lapakasik.booking.services import booking_create
+
+    dead = person("deceased")
+    widow = next(m for m in dead.family if m["relation"] == "spouse")
+    opening_clock.at(OPENS_AT - timedelta(hours=1))  # before the opening: no admission needed
+    booking_create(branch_code="JKT02", date="2026-12-22", session_start="08:00", claim_type="JKM",
+                   claim_reason="DEATH", nik=widow["nik"], kpj="", full_name=widow["full_name"],
+                   email="janda@contoh.id", phone="081299990001", insured_nik=dead.nik, insured_kpj=dead.kpj)
+    opening_clock.at(WINDOW_START + timedelta(minutes=1))
+    r = post_json(client, JOIN_URL, _heir_join(person, join_body, dead))
+    assert r.status_code == 409 and error_of(r)["code"] == "duplicate_active_booking", r.content
+    assert "ahli waris lain" in error_of(r)["message"]

@@ -80,6 +80,25 @@ def test_bad_input_on_the_join_page(client: Client, opening_clock: Clock, join_b
     assert OpeningPlace.objects.count() == 0 and snapshot_counts() == before
 
 
+def test_an_heir_joins_on_the_page_with_the_deceased_workers_numbers(
+        client: Client, opening_clock: Clock, join_body: Body, person: Callable[..., Any]) -> None:
+    """The join page has the booking pages' "Ahli waris" fields and they are used: the widow, with no KPJ of
+    her own, gets a place; the same widow naming nobody is asked for her own KPJ."""
+    from lapakasik.booking.models import OpeningPlace
+
+    page = client.get(JOIN).content.decode()
+    assert 'id="heir"' in page and 'name="insured_nik"' in page and 'name="insured_kpj"' in page
+    dead = person("deceased")
+    widow = next(m for m in dead.family if m["relation"] == "spouse")
+    body = join_body(claim_type="JKM", claim_reason="DEATH", nik=widow["nik"], full_name=widow["full_name"],
+                     kpj="")
+    r = client.post(JOIN, form_data(body))
+    assert r.status_code == 422 and 'id="err-kpj"' in r.content.decode()
+    r = client.post(JOIN, form_data({**body, "insured_nik": dead.nik, "insured_kpj": dead.kpj}))
+    assert r.status_code == 303 and r["Location"] == WAIT, r.content.decode()[:2000]
+    assert OpeningPlace.objects.count() == 1
+
+
 def test_the_waiting_page_without_a_place_sends_to_joining(client: Client, opening_clock: Clock) -> None:
     r = client.get(WAIT)
     assert r.status_code == 303 and r["Location"] == JOIN

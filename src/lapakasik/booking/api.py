@@ -37,7 +37,7 @@ from lapakasik.api.auth import AccessToken, claim_of, participant_claim
 from lapakasik.claims.schemas import ApplicantIn
 from lapakasik.claims.selectors import claim_amounts
 from lapakasik.claims.services import Actor
-from lapakasik.core import microcache
+from lapakasik.core import microcache, net
 from lapakasik.core.errors import Conflict, InvalidInput, NotFound
 from lapakasik.core.validators import (
     BranchCode,
@@ -123,10 +123,10 @@ class SessionChoiceIn(Schema):
     claim_reason: ClaimReason
 
 
-# The session and claim chosen, then who applies (``claims.schemas.ApplicantIn``, defined once), and — when
-# an heir applies — the deceased insured worker. A comment, not a docstring: the published schema's
-# description stays the fields' own.
-class BookingIn(ApplicantIn, SessionChoiceIn):
+# Who applies (``claims.schemas.ApplicantIn``, defined once) and — when an heir applies — the deceased insured
+# worker; a booking and a place in the opening's waiting room take the same. A comment, not a docstring: the
+# published schema's description stays the fields' own.
+class ClaimantIn(ApplicantIn):
     # Optional here (an heir has no KPJ of their own); ``shape_errors`` asks for it from the participant.
     kpj: Kpj | None = Field(  # type: ignore[assignment]
         None, description="Nomor KPJ pemohon (11 angka): wajib bila pemohon adalah peserta sendiri; ahli waris boleh "
@@ -141,12 +141,17 @@ class BookingIn(ApplicantIn, SessionChoiceIn):
         None, description="JP hari tua: pensiun bulanan (minimal 180 bulan iuran) atau manfaat sekaligus; kosong: "
                           "menurut masa iuran / JP old age: the benefit form asked for (none: the one the months give)")
 
-    def booking_fields(self) -> dict[str, Any]:
+    def claimant_fields(self) -> dict[str, Any]:
         """The applicant's keywords and the insured worker's, as ``services.booking_create`` takes them. That
         the insured worker's NIK and KPJ come together, and that without them the applicant gives their own
         KPJ, is the service's to say (409 ``refused`` per field): each body is well formed on its own."""
         return {**self.applicant_fields(), "kpj": self.kpj or "", "insured_nik": self.insured_nik or "",
                 "insured_kpj": self.insured_kpj or "", "benefit_form": self.benefit_form}
+
+
+# The session and claim chosen, then who applies.
+class BookingIn(ClaimantIn, SessionChoiceIn):
+    pass
 
 
 class BookingCreateIn(BookingIn):
@@ -250,7 +255,7 @@ class ErrorOut(Schema):
 # --- helpers -------------------------------------------------------------------------------------------
 
 def client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "")
+    return net.client_ip(request)
 
 
 def booking_out(booking: Booking, *, intake: Any = None) -> dict[str, Any]:
@@ -404,7 +409,7 @@ def create_booking(request: HttpRequest, payload: BookingCreateIn) -> Status[dic
     with refused_as_conflict():
         result = services.booking_create(
             branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.booking_fields(),
+            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.claimant_fields(),
             actor=Actor.participant(), client_ip=client_ip(request), admission_token=payload.admission_token)
     return Status(201, _created_out(result))
 
@@ -447,7 +452,7 @@ def join_waitlist(request: HttpRequest, payload: BookingIn) -> Status[dict[str, 
     with refused_as_conflict():
         result = services.waitlist_join(
             branch_code=payload.branch_code, date=payload.date, session_start=payload.session_start,
-            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.booking_fields(),
+            claim_type=payload.claim_type, claim_reason=payload.claim_reason, **payload.claimant_fields(),
             client_ip=client_ip(request))
     entry = WaitlistEntry.objects.select_related("slot", "slot__branch").get(pk=result.entry.pk)
     return Status(201, {**_waitlist_out(entry, result.position), "access_token": result.token})

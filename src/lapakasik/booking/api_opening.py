@@ -19,8 +19,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from lapakasik.api.auth import AccessToken
-from lapakasik.booking.api import client_ip, refused_as_conflict
-from lapakasik.claims.schemas import ApplicantIn
+from lapakasik.booking.api import ClaimantIn, client_ip, refused_as_conflict
 from lapakasik.core.errors import NotFound
 from lapakasik.core.validators import BranchCode
 
@@ -34,7 +33,7 @@ ClaimReason = Literal["RESIGNED", "PHK", "AGE_56", "DISABILITY", "LEAVING_INDONE
 Phase = Literal["waiting_draw", "drawing", "waiting", "admitted", "lapsed", "booked", "sold_out", "over"]
 
 
-class OpeningJoinIn(ApplicantIn):
+class OpeningJoinIn(ClaimantIn):
     branch_code: BranchCode
     claim_type: ClaimType = "JHT"
     claim_reason: ClaimReason
@@ -94,13 +93,14 @@ def place_out(st: services.PlaceStatus) -> dict[str, Any]:
              summary="Masuk ruang tunggu pembukaan kuota / join the quota opening's waiting room")
 def join(request: HttpRequest, payload: OpeningJoinIn) -> Status[dict[str, Any]]:
     """One place per NIK: the identity is checked against the registry and the eligibility rules before
-    the place is given (409 ``not_eligible`` with ``rule`` and ``possible_from``). Everyone who joins in the
+    the place is given (409 ``not_eligible`` with ``rule`` and ``possible_from``); an heir names the deceased
+    worker as for a booking (``insured_nik``, ``insured_kpj``). Everyone who joins in the
     pre-queue window gets a place in random order (drawn at ``draw_at``); later arrivals queue behind in
     arrival order. 409 ``opening_not_open`` outside an opening (with ``window_opens_at``),
     ``opening_sold_out`` when the day's seats are gone, ``duplicate_active_booking``."""
     with refused_as_conflict():
         joined = services.opening_join(branch_code=payload.branch_code, claim_type=payload.claim_type,
-                                       claim_reason=payload.claim_reason, **payload.applicant_fields(),
+                                       claim_reason=payload.claim_reason, **payload.claimant_fields(),
                                        client_ip=client_ip(request))
     status = services.place_status(joined.token, throttle=False)
     return Status(201 if joined.created else 200, {**place_out(status), "place_token": joined.token})

@@ -105,8 +105,9 @@ def _opening_join(request: HttpRequest, device: str) -> HttpResponse:
         joined = waitroom.opening_join(
             branch_code=data["branch_code"], claim_type=data["claim_type"], claim_reason=data["claim_reason"],
             nik=data["nik"], kpj=data["kpj"], full_name=data["full_name"], email=data["email"], phone=data["phone"],
-            language=data.get("language") or "id", channels=list(data["channels"]), client_ip=otp.client_ip(request),
-            device=device)
+            language=data.get("language") or "id", channels=list(data["channels"]),
+            insured_nik=data.get("insured_nik") or "", insured_kpj=data.get("insured_kpj") or "",
+            benefit_form=data.get("benefit_form") or None, client_ip=otp.client_ip(request), device=device)
     except InvalidInput as exc:
         _put_errors(form, exc)
         return _page(request, form, status=422)

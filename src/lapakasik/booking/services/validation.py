@@ -14,25 +14,32 @@ from django.utils.translation import gettext_lazy as _
 
 from lapakasik.booking import policy, selectors
 from lapakasik.booking.identity import (  # re-exported: the services' callers import them from here
+    ClaimantRequest,
+    benefit_form_clean,
     bookable_claim_types,
+    check_claimant,
     check_member,
+    claimant_validate,
     duplicate,
     has_open_claim_of,
+    heir_in_family,
+    insured_clean,
+    refusal,
     setting,
 )
 from lapakasik.booking.selectors import BranchInfo, SessionAvailability
 from lapakasik.claims import policy as claim_policy
-from lapakasik.claims.parties import Applicant, Insured, Role, applicant_validate
-from lapakasik.claims.reasons import claimed_by_heir, is_valid_reason
+from lapakasik.claims.parties import Applicant, Insured
 from lapakasik.core import clock
 from lapakasik.core.dates import long_date
 from lapakasik.core.errors import Conflict, InvalidInput
 from lapakasik.core.validators import parse_nik, validate_kpj
-from lapakasik.registry.adapters import FamilyMember, MemberRecord, registry_lookup
+from lapakasik.registry.adapters import MemberRecord, registry_lookup
 
-__all__ = ["BookingRequest", "SlotFull", "bookable_claim_types", "booking_eligibility", "check_member",
-           "check_registry", "checked_request", "duplicate", "has_open_claim", "resolve_slot", "setting",
-           "validate_request"]
+__all__ = ["BookingRequest", "ClaimantRequest", "SlotFull", "benefit_form_clean", "bookable_claim_types",
+           "booking_eligibility", "check_claimant", "check_member", "check_registry", "checked_request",
+           "claimant_validate", "duplicate", "has_open_claim", "heir_in_family", "insured_clean", "refusal",
+           "resolve_slot", "setting", "validate_request"]
 
 
 class SlotFull(Conflict):
@@ -122,46 +129,6 @@ def resolve_slot(*, branch_code: str, day: date | str, session_start: str, now: 
     return branch, session
 
 
-def insured_clean(insured_nik: Any, insured_kpj: Any, *, claim_type: str, claim_reason: str, applicant_nik: Any,
-                  fields: dict[str, list[Any]]) -> Insured | None:
-    """The insured worker an heir names (their NIK and KPJ), or None when neither is given (the applicant
-    is the participant). Both or neither; well formed; not the applicant's own NIK; only for a claim an
-    heir makes (``claims.reasons.claimed_by_heir``). Problems go into ``fields``."""
-    nik_given, kpj_given = str(insured_nik or "").strip(), str(insured_kpj or "").strip()
-    if not nik_given and not kpj_given:
-        return None
-    nik_value = kpj_value = ""
-    if not nik_given:
-        fields.setdefault("insured_nik", []).append(_(
-            "Isi juga NIK peserta yang meninggal (16 angka), atau kosongkan kedua data peserta bila Anda sendiri "
-            "pesertanya."))
-    else:
-        try:
-            nik_value = parse_nik(nik_given, today=clock.now().date()).nik
-        except ValidationError as exc:
-            fields.setdefault("insured_nik", []).extend(exc.messages)
-    if not kpj_given:
-        fields.setdefault("insured_kpj", []).append(_(
-            "Isi juga nomor KPJ peserta yang meninggal (11 angka), atau kosongkan kedua data peserta bila Anda "
-            "sendiri pesertanya."))
-    else:
-        try:
-            kpj_value = validate_kpj(kpj_given)
-        except ValidationError as exc:
-            fields.setdefault("insured_kpj", []).extend(exc.messages)
-    if nik_value and nik_value == "".join(str(applicant_nik or "").split()):
-        fields.setdefault("insured_nik", []).append(_(
-            "NIK peserta sama dengan NIK Anda. Ahli waris mengisi NIK-nya sendiri di atas dan NIK peserta yang "
-            "meninggal di sini; bila Anda sendiri pesertanya, kosongkan data peserta."))
-    if claim_type and is_valid_reason(claim_type, claim_reason) and not claimed_by_heir(claim_type, claim_reason):
-        fields.setdefault("claim_reason", []).append(_(
-            "Atas nama peserta lain hanya klaim karena peserta meninggal dunia yang bisa dipesan (oleh ahli "
-            "waris). Untuk alasan ini, peserta memesan sendiri."))
-    if not nik_value or not kpj_value:
-        return None
-    return Insured(nik=nik_value, kpj=kpj_value)
-
-
 def validate_request(
     *, branch_code: str, date: date | str, session_start: str, claim_type: str, claim_reason: str, nik: str,
     kpj: str, full_name: str, email: str, phone: str, language: str = "id", channels: list[str] | None = None,
@@ -173,26 +140,9 @@ def validate_request(
     applicant's ``kpj`` is then optional). ``resolved``: the (branch, session) the caller already got
     from ``resolve_slot`` for these values."""
     fields: dict[str, list[Any]] = {}
-    ctype = str(claim_type or "").strip().upper()
-    if ctype not in bookable_claim_types():
-        fields.setdefault("claim_type", []).append(_(
-            "Jenis klaim ini belum bisa dipesan melalui antrean online. Pilih: %(types)s.")
-            % {"types": ", ".join(bookable_claim_types())})
-    reason = str(claim_reason or "").strip().upper()
-    if ctype and not is_valid_reason(ctype, reason):
-        fields.setdefault("claim_reason", []).append(_("Alasan klaim tidak dikenal untuk jenis klaim ini."))
-    insured = insured_clean(insured_nik, insured_kpj, claim_type=ctype, claim_reason=reason, applicant_nik=nik,
-                            fields=fields)
-    heir = insured is not None or "insured_nik" in fields or "insured_kpj" in fields
-    form = _benefit_form_clean(benefit_form, ctype, reason, fields)
-    applicant: Applicant | None = None
-    try:
-        applicant = applicant_validate(nik=nik, kpj=kpj, full_name=full_name, email=email, phone=phone,
-                                       language=language, channels=channels, role=Role.HEIR if heir else Role.PARTICIPANT,
-                                       today=clock.now().date())
-    except InvalidInput as exc:
-        for name, messages in exc.fields.items():
-            fields.setdefault(name, []).extend(messages)
+    who = claimant_validate(claim_type=claim_type, claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name,
+                            email=email, phone=phone, language=language, channels=channels, insured_nik=insured_nik,
+                            insured_kpj=insured_kpj, benefit_form=benefit_form, fields=fields)
     if resolved is not None:
         branch, session = resolved
     else:
@@ -201,25 +151,11 @@ def validate_request(
                                            fields=fields)
         except InvalidInput as exc:
             raise InvalidInput(fields=exc.fields) from None
-    if fields or applicant is None:
+    if fields or who is None:
         raise InvalidInput(fields=fields)
-    return BookingRequest(branch=branch, date=session.date, session=session, claim_type=ctype, claim_reason=reason,
-                          applicant=applicant, insured=insured, benefit_form=form)
-
-
-def _benefit_form_clean(value: Any, claim_type: str, reason: str, fields: dict[str, list[Any]]) -> str | None:
-    """The JP old-age benefit form asked for: ``monthly``, ``lump_sum`` or nothing (the months decide)."""
-    form = str(value or "").strip().lower()
-    if not form:
-        return None
-    if form not in claim_policy.BENEFIT_FORMS:
-        fields.setdefault("benefit_form", []).append(_("Bentuk manfaat harus monthly (pensiun bulanan) atau lump_sum "
-                                                       "(manfaat sekaligus)."))
-        return None
-    if (claim_type, reason) != ("JP", "OLD_AGE"):
-        fields.setdefault("benefit_form", []).append(_("Bentuk manfaat hanya dipilih untuk Jaminan Pensiun hari tua."))
-        return None
-    return form
+    return BookingRequest(branch=branch, date=session.date, session=session, claim_type=who.claim_type,
+                          claim_reason=who.claim_reason, applicant=who.applicant, insured=who.insured,
+                          benefit_form=who.benefit_form)
 
 
 def checked_request(*, now: datetime, resolved: tuple[BranchInfo, SessionAvailability] | None = None,
@@ -234,59 +170,10 @@ def checked_request(*, now: datetime, resolved: tuple[BranchInfo, SessionAvailab
     return req
 
 
-def heir_in_family(member: MemberRecord, nik: str, full_name: str) -> FamilyMember:
-    """The applicant as a member of the deceased worker's family in the registry, found by their NIK and
-    with the same name (the tolerant name check); InvalidInput per field otherwise. Whether this family
-    member is the heir who may claim is the rules' (``heir_known``, ``heir_order``)."""
-    person = member.family_member(nik)
-    if person is None:
-        raise InvalidInput(
-            _("NIK Anda tidak tercatat sebagai keluarga peserta ini dalam data kepesertaan."),
-            code="heir_not_in_family",
-            fields={"nik": [_("NIK ini tidak tercatat sebagai keluarga peserta (kartu keluarga di data kepesertaan). "
-                              "Periksa NIK Anda dan NIK/KPJ peserta; ahli waris lain hanya dengan surat wasiat, "
-                              "di kantor cabang.")]})
-    if not claim_policy.names_match(full_name, person.full_name):
-        raise InvalidInput(
-            _("Nama tidak sama dengan nama Anda di data keluarga peserta. Tulis nama lengkap seperti di KTP."),
-            code="name_mismatch",
-            fields={"full_name": [_("Nama tidak sama dengan nama anggota keluarga ini di data kepesertaan (huruf "
-                                    "besar/kecil dan spasi tidak berpengaruh).")]})
-    return person
-
-
 def check_registry(req: BookingRequest, today: date | None = None) -> MemberRecord:
-    """Match identity against the registry and apply the eligibility rules (409 not_eligible). An heir:
-    the registry record is the insured worker's (by their NIK and KPJ), the applicant must be in its
-    family, and the rules get the applicant as the claimant."""
-    who = req.applicant
-    if req.insured is not None:
-        member = registry_lookup(nik=req.insured.nik, kpj=req.insured.kpj)
-        if member is None:
-            raise InvalidInput(
-                _("NIK dan nomor KPJ peserta tidak cocok dengan data kepesertaan. Periksa kartu peserta dan KTP "
-                  "peserta yang meninggal."), code="registry_mismatch",
-                fields={"insured_kpj": [_("Nomor KPJ tidak cocok dengan NIK peserta ini menurut data kepesertaan.")]})
-        heir_in_family(member, who.nik, who.full_name)
-        _refuse_unless_eligible(member, req, today)
-        return member
-    return check_member(who, req.claim_type, req.claim_reason, today=today, benefit_form=req.benefit_form)
-
-
-def _refuse_unless_eligible(member: MemberRecord, req: BookingRequest, today: date | None) -> None:
-    verdict = claim_policy.eligibility(member, req.claim_type, req.claim_reason, today or clock.now().date(),
-                                       claimant=claim_policy.Claimant(nik=req.applicant.nik),
-                                       benefit_form=req.benefit_form)
-    if not verdict.eligible:
-        raise refusal(verdict)
-
-
-def refusal(verdict: claim_policy.Verdict) -> Conflict:
-    """A rule's "no" as the 409 ``not_eligible`` answer: its text, rule and date."""
-    return Conflict(verdict.message, code="not_eligible", extra={
-        "rule": verdict.rule,
-        "possible_from": verdict.possible_from.isoformat() if verdict.possible_from else None,
-    })
+    """Match identity against the registry and apply the eligibility rules (``identity.check_claimant``)."""
+    return check_claimant(req.applicant, req.insured, req.claim_type, req.claim_reason, today=today,
+                          benefit_form=req.benefit_form)
 
 
 def has_open_claim(req: BookingRequest) -> bool:
@@ -306,7 +193,7 @@ def booking_eligibility(*, nik: str, kpj: str, full_name: str, claim_type: str, 
     insured = insured_clean(insured_nik, insured_kpj, claim_type=ctype, claim_reason=reason, applicant_nik=nik,
                             fields=fields)
     heir = insured is not None or "insured_nik" in fields or "insured_kpj" in fields
-    form = _benefit_form_clean(benefit_form, ctype, reason, fields)
+    form = benefit_form_clean(benefit_form, ctype, reason, fields)
     nik_value = kpj_value = ""
     try:
         nik_value = parse_nik(nik, today=clock.now().date()).nik

@@ -22,12 +22,11 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from lapakasik.booking import ratelimit, selectors
-from lapakasik.booking.identity import bookable_claim_types, check_member, duplicate, has_open_claim_of
+from lapakasik.booking.identity import check_claimant, claimant_validate, duplicate, has_open_claim_of
 from lapakasik.booking.models import OpeningPlace
 from lapakasik.booking.selectors import BranchInfo
 from lapakasik.branches.models import Branch
-from lapakasik.claims.parties import Applicant, applicant_validate
-from lapakasik.claims.reasons import is_valid_reason
+from lapakasik.claims.parties import Applicant
 from lapakasik.core import clock
 from lapakasik.core.codes import token_digest
 from lapakasik.core.dates import long_moment
@@ -191,39 +190,33 @@ def _not_open(branch: BranchInfo, now: datetime) -> Conflict:
 
 def opening_join(*, branch_code: str, claim_type: str, claim_reason: str, nik: str, kpj: str, full_name: str,
                  email: str, phone: str, language: str = "id", channels: list[str] | None = None,
+                 insured_nik: str = "", insured_kpj: str = "", benefit_form: str | None = None,
                  now: datetime | None = None, client_ip: str | None = None, device: str = "") -> Joined:
     """Take a place in the waiting room of the opening in progress for the branch's zone. Every field is
     checked (422, all together), then the registry and the eligibility rules (409 ``not_eligible`` with
     ``rule`` and ``possible_from``; ``registry_mismatch``/``name_mismatch``), one open claim per insured
-    NIK and type (409 ``duplicate_active_booking``). Joining again with the same NIK gives the same place
-    back (``created`` False). 409 ``opening_not_open`` outside an opening, ``opening_sold_out`` when the
+    NIK and type (409 ``duplicate_active_booking``). An heir names the deceased worker (``insured_nik``,
+    ``insured_kpj``) and is checked as booking checks them: in the worker's family, first in the heirs'
+    order. Joining again with the same NIK gives the same place back (``created`` False). 409 ``opening_not_open`` outside an opening, ``opening_sold_out`` when the
     day's seats are gone. ``device``: ``signals.device_key`` of the page's cookie (broker signals)."""
     now = now or clock.now()
     ratelimit.check_ip(client_ip)
-    ratelimit.check_identity(nik=nik, phone=phone)
+    ratelimit.check_identity(nik=nik, phone=phone, insured_nik=insured_nik)
     fields: dict[str, list[Any]] = {}
     branch = selectors.branch_info(str(branch_code or "")[:32]) if branch_code else None
     if branch is None:
         fields["branch_code"] = [_("Kantor cabang tidak ditemukan atau sedang tidak melayani. Pilih cabang dari daftar.")]
-    ctype = str(claim_type or "").strip().upper()
-    if ctype not in bookable_claim_types():
-        fields["claim_type"] = [_("Jenis klaim ini belum bisa dipesan melalui antrean online.")]
-    reason = str(claim_reason or "").strip().upper()
-    if ctype and not is_valid_reason(ctype, reason):
-        fields["claim_reason"] = [_("Alasan klaim tidak dikenal untuk jenis klaim ini.")]
-    applicant: Applicant | None = None
-    try:
-        applicant = applicant_validate(nik=nik, kpj=kpj, full_name=full_name, email=email, phone=phone,
-                                       language=language, channels=channels, today=now.date())
-    except InvalidInput as exc:
-        for name, messages in exc.fields.items():
-            fields.setdefault(name, []).extend(messages)
-    if fields or applicant is None or branch is None:
+    who = claimant_validate(claim_type=claim_type, claim_reason=claim_reason, nik=nik, kpj=kpj, full_name=full_name,
+                            email=email, phone=phone, language=language, channels=channels, insured_nik=insured_nik,
+                            insured_kpj=insured_kpj, benefit_form=benefit_form, fields=fields)
+    if fields or who is None or branch is None:
         raise InvalidInput(fields=fields)
+    applicant, ctype, reason = who.applicant, who.claim_type, who.claim_reason
     op = current_opening(branch, now)
     if op is None:
         raise _not_open(branch, now)
-    check_member(applicant, ctype, reason, today=now.date())  # registry, name, eligibility
+    # registry, name (an heir: in the deceased worker's family), eligibility
+    check_claimant(applicant, who.insured, ctype, reason, today=now.date(), benefit_form=who.benefit_form)
     digest = nik_digest(applicant.nik)
     existing = OpeningPlace.objects.select_related("branch").filter(opening_at=op.opens_at, nik_digest=digest).first()
     if existing is not None:
@@ -231,8 +224,8 @@ def opening_join(*, branch_code: str, claim_type: str, claim_reason: str, nik: s
                       opening=op)
     if supply(op, now).sold_out:
         raise sold_out_error(branch)
-    if has_open_claim_of(applicant.nik, ctype):
-        raise duplicate()
+    if has_open_claim_of(who.insured_worker.nik, ctype):
+        raise duplicate(who.insured is not None)
     in_draw = policy.joins_draw(op, now, draw_made=cache.get(_draw_key(op)) is not None)
     row = OpeningPlace(opening_at=op.opens_at, nik_digest=digest, applicant=applicant.as_json(), branch_id=branch.id,
                        claim_type=ctype, claim_reason=reason, in_draw=in_draw,
@@ -297,12 +290,32 @@ def place_facts(ref: tokens.PlaceRef) -> dict[str, Any]:
     return facts  # type: ignore[no-any-return]
 
 
+def _poll_key(ref: tokens.PlaceRef, now: datetime) -> str:
+    return f"opening:{ref.opening_id}:poll:{ref.place_id}:{int(now.timestamp()) // 60}"
+
+
+def poll_refused_for(token: str, now: datetime) -> int:
+    """The ``Retry-After`` seconds when the place of ``token`` has already been refused for polling too often
+    this minute, else 0: read only (one cache read, no count), so the answer can be given before the overload
+    gate and Django (``early.PollThrottle``). A token that is not a place's is 0 — the view answers it."""
+    limit = config.setting_int("OPENING_POLLS_PER_MINUTE", 30)
+    ref = tokens.place_ref(token) if limit > 0 and token else None
+    if ref is None:
+        return 0
+    count = cache.get(_poll_key(ref, now))
+    if count is None or int(count) <= limit:
+        return 0
+    return max(1, 60 - int(now.timestamp()) % 60)
+
+
+POLL_TOO_OFTEN = _("Terlalu sering memeriksa. Tempat Anda di antrean tetap aman; halaman ini diperbarui otomatis.")
+
+
 def _throttle(ref: tokens.PlaceRef, now: datetime) -> None:
     limit = config.setting_int("OPENING_POLLS_PER_MINUTE", 30)
     if limit <= 0:
         return
-    minute = int(now.timestamp()) // 60
-    key = f"opening:{ref.opening_id}:poll:{ref.place_id}:{minute}"
+    key = _poll_key(ref, now)
     if cache.add(key, 1, timeout=90):
         return
     try:
@@ -311,8 +324,7 @@ def _throttle(ref: tokens.PlaceRef, now: datetime) -> None:
         cache.add(key, 1, timeout=90)
         return
     if count > limit:
-        raise RateLimited(retry_after=max(1, 60 - int(now.timestamp()) % 60), message=_(
-            "Terlalu sering memeriksa. Tempat Anda di antrean tetap aman; halaman ini diperbarui otomatis."))
+        raise RateLimited(retry_after=max(1, 60 - int(now.timestamp()) % 60), message=POLL_TOO_OFTEN)
 
 
 def _used(op_id: int, pid: int) -> str | None:
