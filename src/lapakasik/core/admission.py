@@ -119,6 +119,22 @@ class Decision:
     retry_after: int = 0
 
 
+def environ_language(environ: dict[str, Any]) -> str:
+    """The language of an answer given before Django runs (no LocaleMiddleware): ``?lang=``, then the language
+    cookie, then ``Accept-Language``; Indonesian unless English is asked for."""
+    query = str(environ.get("QUERY_STRING", ""))
+    for part in query.split("&"):
+        if part.startswith("lang="):
+            return "en" if part[5:7].lower() == "en" else "id"
+    cookie = str(environ.get("HTTP_COOKIE", ""))
+    name = f"{settings.LANGUAGE_COOKIE_NAME}="
+    for part in cookie.split(";"):
+        if part.strip().startswith(name):
+            return "en" if part.strip()[len(name):len(name) + 2].lower() == "en" else "id"
+    accept = str(environ.get("HTTP_ACCEPT_LANGUAGE", "")).strip().lower()
+    return "en" if accept.startswith("en") else "id"
+
+
 class AdmissionGate:
     """WSGI wrapper: runs ``app`` on ``threads`` worker threads, queues the rest, sheds bookings in time."""
 
@@ -286,19 +302,7 @@ class AdmissionGate:
 
     # --- the refusal -----------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _language(environ: dict[str, Any]) -> str:
-        query = str(environ.get("QUERY_STRING", ""))
-        for part in query.split("&"):
-            if part.startswith("lang="):
-                return "en" if part[5:7].lower() == "en" else "id"
-        cookie = str(environ.get("HTTP_COOKIE", ""))
-        name = f"{settings.LANGUAGE_COOKIE_NAME}="
-        for part in cookie.split(";"):
-            if part.strip().startswith(name):
-                return "en" if part.strip()[len(name):len(name) + 2].lower() == "en" else "id"
-        accept = str(environ.get("HTTP_ACCEPT_LANGUAGE", "")).strip().lower()
-        return "en" if accept.startswith("en") else "id"
+    _language = staticmethod(environ_language)
 
     def _refuse(self, environ: dict[str, Any], start_response: Callable[..., Any], retry_after: int) -> list[bytes]:
         language = self._language(environ)
