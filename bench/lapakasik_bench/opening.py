@@ -73,6 +73,8 @@ def add_arguments(parser: Any) -> None:
                         help="PostgreSQL server URL without database")
     parser.add_argument("--database", default="bench_opening", help="PostgreSQL database prefix (dropped, re-created)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--mornings", type=int, default=1,
+                        help="mornings per mode, seeds --seed, --seed + 1 …; with more than one, the seats pooled")
 
 
 # --- the clients ------------------------------------------------------------------------------------------------
@@ -331,6 +333,117 @@ async def morning(port: int, opts: dict[str, Any], tally: Tally, day: str, slots
     return m, load0, time.process_time() - cpu0
 
 
+
+@dataclass
+class Result:
+    tally: Tally
+    people: list[Person]
+    db: dict[str, int]
+    elapsed: float
+    load0: float
+    load1: float
+    gen_cpu: float
+
+    @property
+    def booked(self) -> list[Person]:
+        return [p for p in self.people if p.outcome == "booked"]
+
+
+def _one_morning(opts: dict[str, Any], env: dict[str, str], pg: str, base: str, mode: str, mopts: dict[str, Any],
+                 rows: list[dict[str, str]], day: str, slots: list[tuple[str, str]]) -> Result:
+    """One morning of ``mode`` on a fresh copy of the template, with the arrivals of ``mopts["seed"]``."""
+    database = f"{base}_{mode}"
+    _admin(pg, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    _admin(pg, f"CREATE DATABASE {database} TEMPLATE {base}")
+    opens = datetime.now(UTC) + timedelta(seconds=opts["lead"])
+    menv = {**env, "DATABASE_URL": f"{pg}/{database}", "OPENING_AT": opens.isoformat(),
+            "OPENING_ENABLED": "1" if mode == "waitroom" else "0"}
+    port = free_port()
+    server = start_server(menv, port, opts["workers"], opts["threads"], Path(env["LAPAKASIK_DATA_DIR"]) / f"server-{mode}.log")
+    try:
+        tally = Tally()
+        people = [Person(rows[i], t, s) for i, (t, s) in enumerate(arrivals(opts["people"], mopts))]
+        started = time.perf_counter()
+        _m, load0, gen_cpu = asyncio.run(morning(port, mopts, tally, day, slots, opens, mode, people))
+        elapsed = time.perf_counter() - started - opts["lead"]
+        load1 = os.getloadavg()[0]
+    finally:
+        stop_server(server)
+    db = _db_check(pg, database, day, sorted({c for c, _s in slots}))
+    _admin(pg, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    return Result(tally, people, db, elapsed, load0, load1, gen_cpu)
+
+
+def _report(w: Any, title: str, mode: str, r: Result) -> None:
+    tally, people, db = r.tally, r.people, r.db
+    booked = r.booked
+    scripted_seats = sum(1 for p in booked if p.scripted)
+    five = tally.count(lambda s: s >= 500)
+    shed = tally.count(lambda s: s == 503)
+    lost = tally.count(lambda s: s <= 0)
+    places = sorted(p.place_wait for p in people if p.place_wait is not None)
+    seat = sorted(p.seat_at for p in booked if p.seat_at is not None)
+    bkind = "admitted_booking" if mode == "waitroom" else "booking"
+    blat = tally.latencies.get(bkind, [])
+    outcomes: dict[str, int] = {}
+    for p in people:
+        outcomes[p.outcome or "?"] = outcomes.get(p.outcome or "?", 0) + 1
+    w("")
+    w(f"{title}  ({r.elapsed:.0f} s from the opening to the last answer; load average {r.load0:.1f} → {r.load1:.1f} "
+      f"on {os.cpu_count()} cores, shared; load generator CPU {r.gen_cpu:.0f} s)")
+    if mode == "waitroom":
+        w(f"  time to get a place     p50 {pct(places, 50):.3f} s  p99 {pct(places, 99):.3f} s  "
+          f"max {max(places, default=float('nan')):.3f} s  ({len(places)} places)")
+        jlat = sorted(tally.latencies.get("join", []))
+        w(f"  join answers            p50 {pct(jlat, 50) * 1000:.1f} ms  p90 {pct(jlat, 90) * 1000:.1f} ms  "
+          f"p99 {pct(jlat, 99) * 1000:.1f} ms  ({len(jlat)} answers)")
+    w(f"  {'admitted bookings' if mode == 'waitroom' else 'booking attempts':<22}  p50 {pct(blat, 50):.3f} s  "
+      f"p99 {pct(blat, 99):.3f} s  max {max(blat, default=float('nan')):.3f} s  ({len(blat)} answers)")
+    w(f"  arrival → seat          p50 {pct(seat, 50):.1f} s  p99 {pct(seat, 99):.1f} s")
+    w(f"  5xx {five} (of them 503 shed {shed}); timeouts/connection errors {lost}")
+    w("  answers by kind: " + "; ".join(f"{k} {dict(sorted(v.items()))}" for k, v in tally.statuses.items()
+                                       if k != "warm"))
+    ok = db["booked"] == db["supply"] == db["rows"] == len(booked) and db["over"] == 0
+    w(f"  seats booked {db['booked']} of {db['supply']} (rows {db['rows']}, 201s {len(booked)}); "
+      f"slots over capacity {db['over']}  [{'ok' if ok else 'CHECK'}]")
+    share_people = sum(1 for p in people if p.scripted) / len(people)
+    share_seats = scripted_seats / len(booked) if booked else float("nan")
+    w(f"  scripts' share of seats {share_seats:.1%} against {share_people:.1%} of the people "
+      f"({share_seats * 100 - share_people * 100:+.1f} points)")
+    w(f"  outcomes {dict(sorted(outcomes.items()))}")
+    top = sorted(tally.codes.items(), key=lambda kv: -kv[1])[:8]
+    w(f"  refusal codes {dict(top)}")
+
+
+def _pooled(w: Any, mode: str, runs: list[Result]) -> None:
+    """The mornings together: one morning's seats are too few to tell a share within 2 points (a 10 % share
+    of 100 seats spreads ± 3 points), the mornings' seats together are not (± 1 point at 900 seats)."""
+    seats = sum(len(r.booked) for r in runs)
+    scripted = sum(1 for r in runs for p in r.booked if p.scripted)
+    people = sum(len(r.people) for r in runs)
+    scripted_people = sum(1 for r in runs for p in r.people if p.scripted)
+    share, base = (scripted / seats if seats else float("nan")), scripted_people / people
+    half = 1.96 * math.sqrt(base * (1 - base) / seats) if seats else float("nan")
+    places = sorted(p.place_wait for r in runs for p in r.people if p.place_wait is not None)
+    bkind = "admitted_booking" if mode == "waitroom" else "booking"
+    blat = sorted(x for r in runs for x in r.tally.latencies.get(bkind, []))
+    five = sum(r.tally.count(lambda s: s >= 500) for r in runs)
+    lost = sum(r.tally.count(lambda s: s <= 0) for r in runs)
+    supply = sum(r.db["supply"] for r in runs)
+    over = sum(r.db["over"] for r in runs)
+    w("")
+    w(f"{mode}, {len(runs)} mornings together")
+    if mode == "waitroom":
+        w(f"  time to get a place     p99 {pct(places, 99):.3f} s  ({len(places)} places)")
+    w(f"  {'admitted bookings' if mode == 'waitroom' else 'booking attempts':<22}  p99 {pct(blat, 99):.3f} s  "
+      f"({len(blat)} answers)")
+    w(f"  5xx {five}; timeouts/connection errors {lost}; seats booked {seats} of {supply}; slots over capacity {over}")
+    w(f"  scripts' share of seats {share:.1%} ({scripted} of {seats}) against {base:.1%} of the people "
+      f"({share * 100 - base * 100:+.1f} points; a fair draw lands within ±{half * 100:.1f} points 95 % of the time)")
+    w("  per morning: " + ", ".join(
+        f"{sum(1 for p in r.booked if p.scripted) / max(1, len(r.booked)):.0%}" for r in runs))
+
+
 def run(options: dict[str, Any], stdout: Any) -> None:
     w = stdout.write
     opts = options
@@ -339,8 +452,8 @@ def run(options: dict[str, Any], stdout: Any) -> None:
         raise CommandError("--modes: waitroom, fcfs or waitroom,fcfs")
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", opts["database"]):
         raise CommandError("--database: lower-case letters, digits and _ only")
-    if not (0 < opts["first_seconds"] < opts["seconds"]) or opts["people"] < 1 or opts["seats"] < 1:
-        raise CommandError("need 0 < --first-seconds < --seconds, --people ≥ 1, --seats ≥ 1")
+    if not (0 < opts["first_seconds"] < opts["seconds"]) or min(opts["people"], opts["seats"], opts["mornings"]) < 1:
+        raise CommandError("need 0 < --first-seconds < --seconds, --people ≥ 1, --seats ≥ 1, --mornings ≥ 1")
     pg, base = opts["pg"].rstrip("/"), opts["database"]
     workdir = tempfile.mkdtemp(prefix="lapakasik-bench-opening-")
     after_minutes = max(1, math.ceil(opts["seconds"] / 60))
@@ -372,69 +485,21 @@ def run(options: dict[str, Any], stdout: Any) -> None:
       f"{opts['first_share']:.0%} arrive in {opts['first_seconds']:g} s, the rest by {opts['seconds']:g} s; "
       f"admission {opts['admit_per_second']}/s, poll {opts['poll_seconds']} s; PostgreSQL, lapakasik serve "
       f"{opts['workers']}×{opts['threads']}; setup {time.perf_counter() - t_setup:.0f} s")
-    results = {}
+    results: dict[str, list[Result]] = {}
     try:
         for mode in modes:
-            database = f"{base}_{mode}"
-            _admin(pg, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-            _admin(pg, f"CREATE DATABASE {database} TEMPLATE {base}")
-            opens = datetime.now(UTC) + timedelta(seconds=opts["lead"])
-            menv = {**env, "DATABASE_URL": f"{pg}/{database}", "OPENING_AT": opens.isoformat(),
-                    "OPENING_ENABLED": "1" if mode == "waitroom" else "0"}
-            port = free_port()
-            server = start_server(menv, port, opts["workers"], opts["threads"], Path(workdir) / f"server-{mode}.log")
-            try:
-                tally = Tally()
-                people = [Person(rows[i], t, s) for i, (t, s) in enumerate(plan)]
-
-                started = time.perf_counter()
-                m, load0, gen_cpu = asyncio.run(morning(port, opts, tally, day, slots, opens, mode, people))
-                elapsed = time.perf_counter() - started - opts["lead"]
-                load1 = os.getloadavg()[0]
-            finally:
-                stop_server(server)
-            db = _db_check(pg, database, day, sorted({c for c, _s in slots}))
-            _admin(pg, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-            results[mode] = (tally, people, m, db, elapsed, load0, load1, gen_cpu)
+            for k in range(opts["mornings"]):
+                got = _one_morning(opts, env, pg, base, mode, {**opts, "seed": opts["seed"] + k}, rows, day, slots)
+                results.setdefault(mode, []).append(got)
+                w(f"  {mode} morning {k + 1} of {opts['mornings']}: {len(got.booked)} seats, "
+                  f"{sum(1 for p in got.booked if p.scripted)} to scripts")
     finally:
         _admin(pg, f"DROP DATABASE IF EXISTS {base} WITH (FORCE)")
         shutil.rmtree(workdir, ignore_errors=True)
-    for mode, (tally, people, _m, db, elapsed, load0, load1, gen_cpu) in results.items():
-        booked = [p for p in people if p.outcome == "booked"]
-        scripted_seats = sum(1 for p in booked if p.scripted)
-        five = tally.count(lambda s: s >= 500)
-        shed = tally.count(lambda s: s == 503)
-        lost = tally.count(lambda s: s <= 0)
-        places = sorted(p.place_wait for p in people if p.place_wait is not None)
-        seat = sorted(p.seat_at for p in booked if p.seat_at is not None)
-        bkind = "admitted_booking" if mode == "waitroom" else "booking"
-        blat = tally.latencies.get(bkind, [])
-        outcomes: dict[str, int] = {}
-        for p in people:
-            outcomes[p.outcome or "?"] = outcomes.get(p.outcome or "?", 0) + 1
-        w("")
-        w(f"{mode}  ({elapsed:.0f} s from the opening to the last answer; load average {load0:.1f} → {load1:.1f} "
-          f"on {os.cpu_count()} cores, shared; load generator CPU {gen_cpu:.0f} s)")
-        if mode == "waitroom":
-            w(f"  time to get a place     p50 {pct(places, 50):.3f} s  p99 {pct(places, 99):.3f} s  "
-              f"max {max(places, default=float('nan')):.3f} s  ({len(places)} places)")
-            jlat = sorted(tally.latencies.get("join", []))
-            w(f"  join answers            p50 {pct(jlat, 50) * 1000:.1f} ms  p90 {pct(jlat, 90) * 1000:.1f} ms  "
-              f"p99 {pct(jlat, 99) * 1000:.1f} ms  ({len(jlat)} answers)")
-        w(f"  {'admitted bookings' if mode == 'waitroom' else 'booking attempts':<22}  p50 {pct(blat, 50):.3f} s  "
-          f"p99 {pct(blat, 99):.3f} s  max {max(blat, default=float('nan')):.3f} s  ({len(blat)} answers)")
-        w(f"  arrival → seat          p50 {pct(seat, 50):.1f} s  p99 {pct(seat, 99):.1f} s")
-        w(f"  5xx {five} (of them 503 shed {shed}); timeouts/connection errors {lost}")
-        w("  answers by kind: " + "; ".join(f"{k} {dict(sorted(v.items()))}" for k, v in tally.statuses.items()
-                                               if k != "warm"))
-        w(f"  seats booked {db['booked']} of {db['supply']} (rows {db['rows']}, 201s {len(booked)}); "
-          f"slots over capacity {db['over']}  [{'ok' if db['booked'] == db['supply'] == db['rows'] == len(booked) and db['over'] == 0 else 'CHECK'}]")
-        share_people = sum(1 for p in people if p.scripted) / len(people)
-        share_seats = scripted_seats / len(booked) if booked else float("nan")
-        w(f"  scripts' share of seats {share_seats:.1%} against {share_people:.1%} of the people "
-          f"({share_seats * 100 - share_people * 100:+.1f} points)")
-        w(f"  outcomes {dict(sorted(outcomes.items()))}")
-        top = sorted(tally.codes.items(), key=lambda kv: -kv[1])[:8]
-        w(f"  refusal codes {dict(top)}")
+    for mode, runs in results.items():
+        for k, result in enumerate(runs):
+            _report(w, mode if len(runs) == 1 else f"{mode}, morning {k + 1} (seed {opts['seed'] + k})", mode, result)
+        if len(runs) > 1:
+            _pooled(w, mode, runs)
     w(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
       f"load generator in the same box")

@@ -143,3 +143,19 @@ def test_a_refused_phone_stays_refused_in_each_language(raw: str, code: str) -> 
     assert len(messages["id"]) == 1
     assert messages["id"] != messages["en"]
     assert normalize_phone("0812 3456 7890") == normalize_phone("+62 812-3456-7890") == "+6281234567890"
+
+
+def test_a_retrying_crowd_larger_than_the_old_cache_is_answered_from_the_cache() -> None:
+    """At an opening the same people retry some seconds apart: 11,000 different phone numbers, each sent
+    twice in the same order (the booking rush's shape), must find their answer kept the second time. An LRU
+    cache walked in a cycle longer than itself never hits — at 8,192 entries the second pass missed every
+    number and paid the phonenumbers parse again."""
+    from lapakasik.core import validators
+
+    validators._e164.cache_clear()
+    numbers = [f"0812{70000000 + i:08d}" for i in range(11_000)]
+    first = [normalize_phone(n) for n in numbers]
+    second = [normalize_phone(n) for n in numbers]
+    assert first == second and first[0] == "+6281270000000"
+    info = validators._e164.cache_info()
+    assert info.hits >= len(numbers) and info.maxsize is not None and info.maxsize >= len(numbers)
