@@ -76,11 +76,16 @@ def _uses_database(item: Any) -> bool:
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """``LAPAKASIK_DATABASE_TESTS_ONLY=1`` (CI's PostgreSQL pass): only the tests that touch the database —
-    a test that never does runs the very same code on SQLite and PostgreSQL, and the first pass ran it."""
-    if os.environ.get("LAPAKASIK_DATABASE_TESTS_ONLY") != "1":
-        return
-    keep = [item for item in items if _uses_database(item)]
-    deselected = [item for item in items if not _uses_database(item)]
+    a test that never does runs the very same code on SQLite and PostgreSQL, and the first pass ran it.
+    ``LAPAKASIK_ALONE=skip`` / ``only`` (the Makefile's two passes): without / only the tests marked ``alone``,
+    which time a real server against a latency bound and so must not share the two cores with other tests."""
+    keep = list(items)
+    if os.environ.get("LAPAKASIK_DATABASE_TESTS_ONLY") == "1":
+        keep = [item for item in keep if _uses_database(item)]
+    alone = os.environ.get("LAPAKASIK_ALONE", "")
+    if alone in ("skip", "only"):
+        keep = [item for item in keep if (item.get_closest_marker("alone") is not None) == (alone == "only")]
+    deselected = [item for item in items if item not in keep]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = keep

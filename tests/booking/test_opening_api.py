@@ -336,6 +336,30 @@ def test_a_poll_already_over_its_limit_is_answered_before_the_gate_and_django(
     assert call(token=token)[0] == "200 OK" and len(reached) == 5
 
 
+def test_the_poll_shortcut_steps_aside_when_the_cache_does_not_answer(
+        opening_clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache restarting during the opening must not turn polls into bare server errors: the layer lets the
+    request through to Django, whose own answer (and error shape) applies."""
+    from django.test import RequestFactory
+
+    from lapakasik.booking.waitroom import early, services, tokens
+
+    def unreachable(key: str) -> None:
+        raise ConnectionError("cache restarting")
+
+    monkeypatch.setattr(services.cache, "get", unreachable)
+    reached: list[bool] = []
+
+    def behind(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        reached.append(True)
+        start_response("200 OK", [])
+        return [b""]
+
+    token = tokens.place_token(int(OPENS_AT.timestamp()), 1)
+    environ = RequestFactory().get("/api/v1/opening/place", HTTP_AUTHORIZATION=f"Bearer {token}").environ
+    assert b"".join(early.PollThrottle(behind)(environ, lambda status, headers: None)) == b"" and reached == [True]
+
+
 def test_a_poll_writes_nothing_and_reads_no_database(client: Client, opening_clock: Clock, join_body: Body,
                                                      django_assert_num_queries: Any) -> None:
     token = join(client, join_body())["place_token"]

@@ -6,12 +6,15 @@ whole request — measured on a 2-core machine, a thousand such refusals a secon
 admitted people's bookings. This WSGI layer (``lapakasik.wsgi``, between the micro-cache and the gate) answers
 ``GET /api/v1/opening/place`` with the same 429 when the place's count for this minute is already over the
 limit: one signature check of the place token and one cache read, no count, no queue. Polls under the limit,
-and any request it cannot read (no token, a forged one), go on to Django as before, which counts them.
+and any request it cannot read (no token, a forged one), go on to Django as before, which counts them; so
+does every poll while the cache does not answer (it restarts during an opening): Django's own answer then
+applies, never a bare server error.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,6 +27,7 @@ from lapakasik.core.errors import RateLimited
 from . import services
 
 POLL_PATH = "/api/v1/opening/place"
+log = logging.getLogger(__name__)
 
 
 class PollThrottle:
@@ -34,7 +38,11 @@ class PollThrottle:
         if environ.get("PATH_INFO") == POLL_PATH and environ.get("REQUEST_METHOD") == "GET":
             auth = str(environ.get("HTTP_AUTHORIZATION", ""))
             scheme, _sep, token = auth.partition(" ")
-            wait = services.poll_refused_for(token.strip(), clock.now()) if scheme.lower() == "bearer" else 0
+            try:
+                wait = services.poll_refused_for(token.strip(), clock.now()) if scheme.lower() == "bearer" else 0
+            except Exception:  # the cache unreachable (a restart during the opening): Django answers, as before
+                log.warning("waiting-room poll shortcut skipped: the cache did not answer", exc_info=True)
+                wait = 0
             if wait:
                 return self._refuse(environ, start_response, wait)
         return self.app(environ, start_response)
