@@ -29,7 +29,6 @@ from lapakasik.booking.identity import (  # re-exported: the services' callers i
 )
 from lapakasik.booking.selectors import BranchInfo, SessionAvailability
 from lapakasik.claims import policy as claim_policy
-from lapakasik.claims.parties import Applicant, Insured
 from lapakasik.core import clock
 from lapakasik.core.dates import long_date
 from lapakasik.core.errors import Conflict, InvalidInput
@@ -48,26 +47,14 @@ class SlotFull(Conflict):
                         "(lihat daftar alternatif), atau masuk daftar tunggu.")
 
 
-@dataclass(frozen=True)
-class BookingRequest:
-    """A validated booking request: the slot resolved against the window, the claim, who applies, and
-    the insured worker the claim is about — None when the applicant is that participant themself, the
-    deceased worker's NIK and KPJ when an heir applies. ``benefit_form``: the JP old-age benefit asked for
-    (None: the one the contribution months give)."""
+@dataclass(frozen=True, kw_only=True)
+class BookingRequest(ClaimantRequest):
+    """A validated booking request: the slot resolved against the window, and the claim with who applies
+    (``identity.ClaimantRequest``: the applicant, the insured worker an heir names, the JP benefit form)."""
 
     branch: BranchInfo
     date: date
     session: SessionAvailability
-    claim_type: str
-    claim_reason: str
-    applicant: Applicant
-    insured: Insured | None = None
-    benefit_form: str | None = None
-
-    @property
-    def insured_worker(self) -> Insured:
-        """Whom the claim is about: the named insured worker, or the applicant themself."""
-        return self.insured or self.applicant.insured
 
     @property
     def by_heir(self) -> bool:

@@ -197,7 +197,8 @@ def opening_join(*, branch_code: str, claim_type: str, claim_reason: str, nik: s
     ``rule`` and ``possible_from``; ``registry_mismatch``/``name_mismatch``), one open claim per insured
     NIK and type (409 ``duplicate_active_booking``). An heir names the deceased worker (``insured_nik``,
     ``insured_kpj``) and is checked as booking checks them: in the worker's family, first in the heirs'
-    order. Joining again with the same NIK gives the same place back (``created`` False). 409 ``opening_not_open`` outside an opening, ``opening_sold_out`` when the
+    order. Joining again with the same NIK gives the same place back (``created`` False). 409
+    ``opening_not_open`` outside an opening, ``opening_sold_out`` when the
     day's seats are gone. ``device``: ``signals.device_key`` of the page's cookie (broker signals)."""
     now = now or clock.now()
     ratelimit.check_ip(client_ip)
