@@ -1,6 +1,6 @@
 """The admission gate (core/admission.py): a booking that could not be answered within the bound is refused
-at once with 503 + Retry-After; reads and requests already queued are served; Django runs on the gate's own
-threads. The real server under an open-loop load is tests/smoke/test_overload.py."""
+at once with 503 + Retry-After; reads and requests already queued are served; Django runs on the server's
+thread when its turn comes, on the turn's database connections. The real server under an open-loop load is tests/smoke/test_overload.py."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def wait_queued(gate: AdmissionGate, n: int) -> None:
 def busy_gate(app: SlowApp, waiting: int, **options: Any) -> tuple[AdmissionGate, list[tuple[threading.Thread, list[Any]]]]:
     """A gate with one Django thread, held by a booking, and ``waiting`` bookings queued behind it."""
     gate = AdmissionGate(app, **{"threads": 1, "queue": 100, "max_wait": 1.0, "shedding": True,
-                                 "shed_paths": [API, PAGE], "retry_after": 3, "inline": False, **options})
+                                 "shed_paths": [API, PAGE], "retry_after": 3, **options})
     running = [in_thread(gate, environ(body=b"first"))]
     assert app.started.wait(5)
     queued = [in_thread(gate, environ(body=b"%d" % i)) for i in range(waiting)]
@@ -96,11 +96,10 @@ def finish(app: SlowApp, threads: list[tuple[threading.Thread, list[Any]]]) -> l
     return [out[0] for _thread, out in threads]
 
 
-@pytest.mark.parametrize("inline", [False, True], ids=["gate-threads", "inline"])
-def test_a_booking_that_cannot_be_answered_in_time_is_refused_at_once_and_never_reaches_django(inline: bool) -> None:
+def test_a_booking_that_cannot_be_answered_in_time_is_refused_at_once_and_never_reaches_django() -> None:
     app = SlowApp()
     # 0.05 s expected per booking before anything was measured: 1 running + 19 waiting = 1 s of work
-    gate, queued = busy_gate(app, waiting=19, inline=inline)
+    gate, queued = busy_gate(app, waiting=19)
     status, headers, body, took = call(gate, environ(body=b"late"))
     assert took < 0.5
     assert status.startswith("503") and int(headers["Retry-After"]) >= 3
@@ -189,12 +188,11 @@ def test_with_shedding_off_nothing_is_refused() -> None:
     assert {a[0] for a in answers} == {"200 OK"} and gate.shed_count == 0
 
 
-@pytest.mark.parametrize("inline", [False, True], ids=["gate-threads", "inline"])
-def test_a_booking_whose_turn_comes_too_late_is_refused_before_it_starts(inline: bool) -> None:
+def test_a_booking_whose_turn_comes_too_late_is_refused_before_it_starts() -> None:
     """The estimate said 0.1 s, the running request took 1.2 s: the waiting booking would end after the
     bound, so it is refused when its turn comes — Django never sees it — and its answer still comes in time."""
     app = SlowApp()
-    gate, queued = busy_gate(app, waiting=1, inline=inline)
+    gate, queued = busy_gate(app, waiting=1)
     time.sleep(1.2)
     answers = finish(app, queued)
     assert answers[0][0] == "200 OK"
@@ -204,44 +202,88 @@ def test_a_booking_whose_turn_comes_too_late_is_refused_before_it_starts(inline:
     assert [c[1] for c in app.calls] == [API] and gate.shed_count == 1  # only the first one ran
 
 
-def test_django_runs_and_closes_on_the_gates_threads_and_learns_the_service_time() -> None:
-    app = SlowApp()
+def test_django_runs_on_the_callers_thread_no_more_than_threads_at_once_and_learns_the_service_time() -> None:
+    """No hand-off to another thread: the server's thread runs Django when its turn comes, answer and
+    ``close()`` included; at most ``threads`` requests run at once, the others wait their turn."""
+    running: list[int] = []
+    most: list[int] = [0]
+    lock = threading.Lock()
+
+    class Counting(SlowApp):
+        def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            with lock:
+                running.append(1)
+                most[0] = max(most[0], len(running))
+            try:
+                time.sleep(0.02)
+                return super().__call__(environ, start_response)
+            finally:
+                with lock:
+                    running.pop()
+
+    app = Counting()
     app.release.set()
-    gate = AdmissionGate(app, threads=2, queue=10, max_wait=5, shedding=True, shed_paths=[API], retry_after=1,
-                         inline=False)
+    gate = AdmissionGate(app, threads=2, queue=50, max_wait=30, shedding=True, shed_paths=[API], retry_after=1)
     before = gate.service_time("booking")
-    for _ in range(20):
-        status, _h, body, _t = call(gate, environ(body=b"x"))
-        assert status == "200 OK" and body == b"ok:x"
-    assert {c[2] for c in app.calls} <= {"lapakasik-django-0", "lapakasik-django-1"}
-    assert set(app.closed_on) <= {"lapakasik-django-0", "lapakasik-django-1"} and len(app.closed_on) == 20
-    assert gate.service_time("booking") < before  # the instant stand-in pulls the estimate down
-
-
-def test_inline_a_request_runs_on_its_callers_thread_in_turn() -> None:
-    """The tests' mode (settings/test.py): the same queue, but Django runs on the calling thread, so a test's
-    database transaction is the request's."""
-    app = SlowApp()
-    app.release.set()
-    gate = AdmissionGate(app, threads=1, queue=10, max_wait=5, shedding=True, shed_paths=[API], retry_after=1,
-                         inline=True)
-    assert call(gate, environ(body=b"x"))[2] == b"ok:x"
+    assert call(gate, environ(body=b"x"))[:3:2] == ("200 OK", b"ok:x")
     assert app.calls[0][2] == threading.current_thread().name == app.closed_on[0]
+    callers = [in_thread(gate, environ(body=b"%d" % i)) for i in range(12)]
+    answers = finish(app, callers)
+    assert sorted(a[2] for a in answers) == sorted(b"ok:%d" % i for i in range(12))
+    assert most[0] == 2
+    assert sorted(c[2] for c in app.calls[1:]) == sorted(t.name for t, _out in callers) == sorted(app.closed_on[1:])
+    assert gate.service_time("booking") < before  # 20 ms each pulls the 50 ms first guess down
 
 
-@pytest.mark.parametrize("inline", [False, True], ids=["gate-threads", "inline"])
-def test_an_error_in_the_app_reaches_the_server_thread(inline: bool) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_each_turn_lends_its_own_database_connection_to_the_thread_that_holds_it() -> None:
+    """The server has a thread per request it may hold (hundreds); Django keeps a connection per thread. With
+    the connections shared, every request runs on one of the ``threads`` turns' connections, and a thread
+    keeps none of them afterwards (nor loses its own)."""
+    from django.db import connection, connections
+
+    used: list[int] = []
+
+    def query(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone()[0] == 1
+        used.append(id(connections["default"]))
+        time.sleep(0.01)
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    gate = AdmissionGate(query, threads=2, queue=50, max_wait=30, shedding=False, shed_paths=[API], retry_after=1,
+                         share_connections=True)
+    left: list[int] = []
+
+    def caller() -> None:
+        assert call(gate, environ())[0] == "200 OK"
+        left.append(len(connections.all(initialized_only=True)))
+
+    threads = [threading.Thread(target=caller) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert len(used) == 10 and len(set(used)) <= 2 and left == [0] * 10
+    mine = connections["default"]
+    assert call(gate, environ())[0] == "200 OK"
+    assert connections["default"] is mine and id(mine) not in used  # the test thread's own, put back
+
+
+def test_an_error_in_the_app_reaches_the_server_thread_and_the_turn_is_given_back() -> None:
     def broken(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         raise RuntimeError("boom")
 
-    gate = AdmissionGate(broken, threads=1, queue=10, max_wait=5, shedding=True, shed_paths=[API], retry_after=1,
-                         inline=inline)
+    gate = AdmissionGate(broken, threads=1, queue=10, max_wait=5, shedding=True, shed_paths=[API], retry_after=1)
     with pytest.raises(RuntimeError, match="boom"):
         call(gate, environ())
     app = SlowApp()
     app.release.set()
     gate.app = app
-    assert call(gate, environ())[0] == "200 OK"  # the thread survived
+    assert call(gate, environ())[0] == "200 OK"  # the turn came back
+    assert gate.queued() == 0
 
 
 def test_serve_gives_the_server_a_thread_per_request_it_may_hold_and_no_more_connections() -> None:
@@ -293,7 +335,7 @@ def test_bookings_are_served_before_waiting_reads_which_still_get_every_fifth_tu
     """A waiting room's polls queued ahead do not delay an admitted person's booking; reads are not starved."""
     app = SlowApp()
     gate = AdmissionGate(app, threads=1, queue=100, max_wait=60, shedding=True, shed_paths=[API],
-                         retry_after=1, inline=False)
+                         retry_after=1)
     running = in_thread(gate, environ("GET", "/api/v1/opening/place", b""))
     assert app.started.wait(5)
     polls = [in_thread(gate, environ("GET", f"/api/v1/opening/place?{i}", b"")) for i in range(6)]
@@ -311,7 +353,7 @@ def test_a_read_that_waited_half_the_bound_is_served_before_the_bookings() -> No
     goes next, whatever bookings wait."""
     app = SlowApp()
     gate = AdmissionGate(app, threads=1, queue=100, max_wait=0.2, shedding=False, shed_paths=[API],
-                         retry_after=1, inline=False)
+                         retry_after=1)
     running = in_thread(gate, environ("GET", "/api/v1/opening/place", b""))
     assert app.started.wait(5)
     read = in_thread(gate, environ("GET", "/api/v1/availability", b""))

@@ -87,12 +87,11 @@ def _call(gate: AdmissionGate, env: dict[str, Any]) -> str:
     return got["status"]
 
 
-@pytest.mark.parametrize("inline", [False, True], ids=["gate-threads", "inline"])
-def test_the_gate_times_bookings_only_and_publishes_them(settings: Any, inline: bool) -> None:
+def test_the_gate_times_bookings_only_and_publishes_them(settings: Any) -> None:
     settings.LATENCY_PATHS = [API]
     settings.LATENCY_PUBLISH_SECONDS = 0
     gate = AdmissionGate(Sleepy(0.06), threads=1, queue=10, max_wait=5, shedding=True,
-                         shed_paths=[API, "/api/v1/opening/places"], retry_after=1, inline=inline)
+                         shed_paths=[API, "/api/v1/opening/places"], retry_after=1)
     for _ in range(3):
         assert _call(gate, _env("GET", API)).startswith("200")  # a read: not timed
         assert _call(gate, _env("POST", "/api/v1/opening/places")).startswith("200")  # a join: not timed
@@ -107,7 +106,7 @@ def test_a_refused_booking_counts_as_the_bound(settings: Any) -> None:
     settings.LATENCY_PATHS = [API]
     settings.LATENCY_PUBLISH_SECONDS = 0
     gate = AdmissionGate(Sleepy(0), threads=1, queue=0, max_wait=3, shedding=True, shed_paths=[API],
-                         retry_after=1, inline=True)
+                         retry_after=1)
     assert _call(gate, _env("POST", API)).startswith("503")  # no room in the queue at all: refused
     (fig,) = latency.figures()
     assert fig.p90_ms == pytest.approx(3000)

@@ -5,12 +5,16 @@ for a booking that succeeds, 1 ms for a refusal, on the 2-core reference machine
 accepts everything lets the answers queue until the clients give up (30 s timeouts); nobody learns
 anything and the work done for an abandoned request is wasted. This gate keeps the queue honest:
 
-- **Django runs on ``WEB_THREADS`` threads per process** (a small pool owned by the gate, so the database
-  connections are the ones of today's ``N workers × 1 thread``). Every other request waits in one FIFO
-  queue *inside this process*, where it can be seen — never in the WSGI server's own backlog, which is
-  invisible to Python: ``lapakasik serve`` gives the server as many threads as requests the gate may hold
+- **``WEB_THREADS`` requests run Django at once per process**, each holding one of the gate's turns. The
+  server's own thread runs the request when its turn comes (a request that finds a turn free and nobody
+  waiting runs at once: no hand-off to another thread); every other request waits in one FIFO queue *inside
+  this process*, where it can be seen — never in the WSGI server's own backlog, which is invisible to Python:
+  ``lapakasik serve`` gives the server as many threads as requests the gate may hold
   (``WEB_THREADS + WEB_QUEUE``) and caps the connections it accepts at that number (granian's
-  ``--backpressure``; see docs/architecture.md, "Overload").
+  ``--backpressure``; see docs/architecture.md, "Overload"). Each turn owns its database connections and
+  lends them to the thread that holds it (``OVERLOAD_SHARE_CONNECTIONS``), so a process keeps
+  ``WEB_THREADS`` connections open, not one per server thread. (An earlier version ran Django on a pool of
+  gate-owned threads: two thread switches per request, about 0.1 ms of CPU each on the reference machine.)
 - **The work queued** is the sum of the expected service time of every request running or waiting, each
   counted at the recent (exponentially weighted) service time of its kind: booking or other.
 - **A new booking request** — a POST to one of ``OVERLOAD_SHED_PATHS`` (the booking API and the booking
@@ -36,17 +40,19 @@ The answers from the micro-cache (``core/microcache.py``, outside this gate) nev
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import logging
 import math
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -63,18 +69,21 @@ _WEIGHT = 0.1  # of the newest measurement in the moving average
 LOG_EVERY_SECONDS = 10.0  # refusals are logged as one line per period, not one per request
 
 
+class _Turn:
+    """One of the gate's ``threads`` turns: the right to run Django now, and — when the gate shares its
+    connections — the database connections that go with it, whichever server thread holds the turn."""
+
+    def __init__(self) -> None:
+        self.connections: dict[str, Any] | None = None
+
+
 @dataclass
 class _Job:
     environ: dict[str, Any]
     kind: str
     queued_at: float
-    ready: threading.Event = field(default_factory=threading.Event)  # answered, refused, or (inline) its turn
-    finished: threading.Event = field(default_factory=threading.Event)  # inline: the caller ran it
-    status: str = "500 Internal Server Error"
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
-    exc_info: Any = None
-    error: BaseException | None = None
+    ready: threading.Event = field(default_factory=threading.Event)  # its turn came, or it was refused
+    turn: _Turn | None = None  # handed over by the request that finished before it
     retry_after: int = 0  # > 0: refused when its turn came (it had waited too long), Django never saw it
     timed: bool = False  # a booking whose latency is published (LATENCY_PATHS, core/latency.py)
 
@@ -141,11 +150,12 @@ class AdmissionGate:
     def __init__(self, app: WSGIApp, *, threads: int | None = None, queue: int | None = None,
                  max_wait: float | None = None, shedding: bool | None = None,
                  shed_paths: Iterable[str] | None = None, retry_after: int | None = None,
-                 inline: bool | None = None) -> None:
+                 share_connections: bool | None = None) -> None:
         self.app = app
-        # inline: when its turn comes, a request runs on the thread that called the gate (the same queue,
-        # order and decisions). For the tests, whose database transaction belongs to the test's thread.
-        self.inline = bool(settings.OVERLOAD_INLINE if inline is None else inline)
+        # share_connections: each turn has its own database connections, lent to the server thread that holds
+        # it. Off in the tests, whose database transaction is the test thread's own connection.
+        self.share_connections = bool(settings.OVERLOAD_SHARE_CONNECTIONS if share_connections is None
+                                      else share_connections)
         self.threads = max(1, threads if threads is not None else int(settings.OVERLOAD_THREADS))
         self.queue_limit = max(0, queue if queue is not None else int(settings.OVERLOAD_QUEUE))
         self.max_wait = float(max_wait if max_wait is not None else settings.OVERLOAD_MAX_WAIT_SECONDS)
@@ -156,7 +166,7 @@ class AdmissionGate:
         self._queue = _Queue(patience=self.max_wait / 2)
         self._count = {BOOKING: 0, OTHER: 0}  # running + waiting, by kind
         self._service = dict(_INITIAL_SECONDS)
-        self._workers: list[threading.Thread] = []
+        self._free = [_Turn() for _ in range(self.threads)]
         self.shed_count = 0
         self._logged_at = time.monotonic()
         self._logged_count = 0
@@ -221,45 +231,59 @@ class AdmissionGate:
             else:
                 job = _Job(environ, kind, time.monotonic(), timed=self._timed(environ))
                 self._count[kind] += 1
-                self._queue.append(job)
-                self._start_workers()
-                self._cond.notify()
+                if self._free and not self._queue:
+                    job.turn = self._free.pop()  # nobody waits: this thread runs it now, no hand-off
+                else:
+                    self._queue.append(job)
         if not decision.admitted:
             if self._timed(environ):  # a refused booking: the process is beyond what it serves
                 self.latency.record(self.max_wait)
             return self._refuse(environ, start_response, decision.retry_after)
-        job.ready.wait()
-        if job.retry_after:
+        if job.turn is None:
+            job.ready.wait()  # the request finishing before it hands over its turn (or refuses it: too late)
+        if job.turn is None:
             if job.timed:
                 self.latency.record(self.max_wait)
             return self._refuse(environ, start_response, job.retry_after)
-        if self.inline:
-            try:
-                self._run(job)
-                if job.timed:
-                    self.latency.record(time.monotonic() - job.queued_at)
-            finally:
-                job.finished.set()
-        if job.error is not None:
-            raise job.error
-        start_response(job.status, job.headers, job.exc_info)
-        return [job.body]
+        return self._serve(job, start_response)
 
-    def _start_workers(self) -> None:
-        while len(self._workers) < self.threads:
-            worker = threading.Thread(target=self._work_loop, name=f"lapakasik-django-{len(self._workers)}",
-                                      daemon=True)
-            self._workers.append(worker)
-            worker.start()
+    def _serve(self, job: _Job, start_response: Callable[..., Any]) -> list[bytes]:
+        """Django's whole request on this thread while it holds the turn, body and ``close()`` included (the
+        database connections and ``request_finished`` belong to the turn); then the turn goes to the next."""
+        turn = job.turn
+        assert turn is not None
+        got: dict[str, Any] = {}
 
-    def _work_loop(self) -> None:
-        while True:
-            with self._cond:
-                while not self._queue:
-                    self._cond.wait()
+        def record(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., Any]:
+            got.update(status=status, headers=list(headers), exc_info=exc_info)
+            return lambda data: None  # the write() callable: Django never uses it
+
+        started = time.perf_counter()
+        try:
+            with self._lent(turn):
+                result = self.app(job.environ, record)
+                try:
+                    body = b"".join(result)
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
+        finally:
+            self._hand_over(turn, job.kind, time.perf_counter() - started)
+            if job.timed:  # from its arrival in the gate to its answer
+                self.latency.record(time.monotonic() - job.queued_at)
+        start_response(got["status"], got["headers"], got["exc_info"])
+        return [body]
+
+    def _hand_over(self, turn: _Turn, kind: str, took: float) -> None:
+        """The request of ``kind`` that held ``turn`` is done: learn its time, then give the turn to the next
+        request in line. A booking whose turn came too late (the service slowed down after it was queued) is
+        refused instead, before it starts: its answer still comes within the bound."""
+        with self._cond:
+            self._count[kind] -= 1
+            self._service[kind] += _WEIGHT * (took - self._service[kind])
+            while self._queue:
                 job = self._queue.popleft()
-                # A booking whose turn came too late (the service slowed down after it was queued) is
-                # refused before it starts: its answer still comes within the bound.
                 if (job.kind == BOOKING and self.shedding
                         and time.monotonic() - job.queued_at + self._service[BOOKING] > self.max_wait):
                     self._count[job.kind] -= 1
@@ -267,38 +291,37 @@ class AdmissionGate:
                     job.retry_after = self._retry_after()
                     job.ready.set()
                     continue
-            started = time.perf_counter()
-            try:
-                if self.inline:
-                    job.ready.set()  # its turn: the caller runs it
-                    job.finished.wait()
-                else:
-                    self._run(job)
-            finally:
-                took = time.perf_counter() - started
-                with self._cond:
-                    self._count[job.kind] -= 1
-                    self._service[job.kind] += _WEIGHT * (took - self._service[job.kind])
-                if job.timed and not self.inline:  # from its arrival in the gate to its answer
-                    self.latency.record(time.monotonic() - job.queued_at)
+                job.turn = turn
                 job.ready.set()
+                return
+            self._free.append(turn)
 
-    def _run(self, job: _Job) -> None:
-        """Django's whole request on this thread, body and ``close()`` included (the database connection
-        and ``request_finished`` belong to the thread that ran the request)."""
-        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., Any]:
-            job.status, job.headers, job.exc_info = status, list(headers), exc_info
-            return lambda data: None  # the write() callable: Django never uses it
+    @contextlib.contextmanager
+    def _lent(self, turn: _Turn) -> Iterator[None]:
+        """The turn's database connections installed as this thread's for the request, and taken back after
+        (the thread's own, if it had any, put back). Django's connections are per thread: without this, each
+        of the server's threads (``WEB_THREADS + WEB_QUEUE`` of them) would open and keep its own. The
+        connections are marked shareable (``inc_thread_sharing``): the gate guarantees one thread at a time."""
+        if not self.share_connections:
+            yield
+            return
+        if turn.connections is None:
+            turn.connections = {}
+            for alias in connections:
+                conn = connections.create_connection(alias)
+                conn.inc_thread_sharing()
+                turn.connections[alias] = conn
+        own = {conn.alias: conn for conn in connections.all(initialized_only=True)}
+        for alias, conn in turn.connections.items():
+            connections[alias] = conn
         try:
-            result = self.app(job.environ, start_response)
-            try:
-                job.body = b"".join(result)
-            finally:
-                close = getattr(result, "close", None)
-                if close is not None:
-                    close()
-        except BaseException as exc:  # handed to the waiting server thread, which raises it
-            job.error = exc
+            yield
+        finally:
+            for alias in turn.connections:
+                if alias in own:
+                    connections[alias] = own[alias]
+                else:
+                    del connections[alias]
 
     # --- the refusal -----------------------------------------------------------------------------------------
 

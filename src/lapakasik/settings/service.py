@@ -87,7 +87,7 @@ LATENCY_PUBLISH_SECONDS = float(env_str("LATENCY_PUBLISH_SECONDS", "2"))
 LATENCY_WINDOW_SECONDS = float(env_str("LATENCY_WINDOW_SECONDS", "30"))
 OVERLOAD_THREADS = env_int("WEB_THREADS", 1)
 OVERLOAD_QUEUE = env_int("WEB_QUEUE", 256)
-OVERLOAD_INLINE = False  # Django on the gate's own threads (the tests run it on the caller's: settings/test.py)
+OVERLOAD_SHARE_CONNECTIONS = True  # each turn's database connections lent to the thread that holds it (core/admission.py)
 
 _CACHE_BACKEND = env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
 # Where request rate limits count (booking/ratelimit.py): "database" shares the counts between web

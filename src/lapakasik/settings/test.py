@@ -26,7 +26,7 @@ WHITENOISE_USE_FINDERS = True
 
 # The admission gate (core/admission.py) lets a request run Django on the thread that called it, when its
 # turn comes: a test's database transaction belongs to the test's thread (same queue and decisions).
-OVERLOAD_INLINE = True
+OVERLOAD_SHARE_CONNECTIONS = False  # a request uses the test thread's own connection (its transaction)
 
 # The fair opening's waiting room is off unless a test turns it on (``tests/booking/opening_support.py``,
 # ``tests/e2e/test_opening.py``): a test that books on the wall clock would otherwise need an admission
