@@ -602,7 +602,7 @@ def test_concurrent_double_click_creates_one_booking_and_both_see_it(booking_wor
         c = Client()
         c.cookies["sessionid"] = cookie
         try:
-            barrier.wait()
+            barrier.wait(timeout=30)  # a thread that failed before it must not hang the others
             answers.append(c.post(reverse("booking:review"), {"draft": draft, "confirm": "on"}))
         finally:
             connection.close()

@@ -250,6 +250,7 @@ def test_each_turn_lends_its_own_database_connection_to_the_thread_that_holds_it
             assert cursor.fetchone()[0] == 1
         used.append(id(connections["default"]))
         time.sleep(0.01)
+        connection.close()  # as Django's request_finished does: the pooled connection goes back to the pool
         start_response("200 OK", [])
         return [b"ok"]
 

@@ -31,7 +31,7 @@ def test_the_last_signature_twice_at_once_submits_once(make_claim: Any, registry
 
     def tap() -> None:
         try:
-            barrier.wait()
+            barrier.wait(timeout=30)  # a thread that failed before it must not hang the others
             form_section_sign(section_code="peserta", data=F5_PESERTA, **kw)
             outcomes.append("signed")
         except Conflict as exc:

@@ -27,7 +27,7 @@ def test_same_file_twice_at_once_is_stored_once(make_claim: Any) -> None:
 
     def send() -> None:
         try:
-            barrier.wait()
+            barrier.wait(timeout=30)  # a thread that failed before it must not hang the others
             r = document_receive(claim=claim, fileobj=io.BytesIO(data), filename="ktp.jpg", declared_type=None,
                                  source="WEB", requirement_code="ktp", actor=Actor.participant())
             outcomes.append(r.outcome)
@@ -60,7 +60,7 @@ def test_two_confirmations_of_cannot_upload_at_once_change_the_claim_once(make_c
     def confirm() -> None:
         try:
             stale = Claim.objects.get(pk=claim.pk)  # each request reads the claim before the other writes
-            barrier.wait()
+            barrier.wait(timeout=30)  # a thread that failed before it must not hang the others
             upload_failed_report(claim=stale, actor=Actor.participant(), problem="connection")
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
